@@ -1,0 +1,8 @@
+#include <libxml/xmlversion.h>
+// libxml2's ICU headers clash with the ICU copy inside Foundation; efactuur needs neither.
+#undef LIBXML_ICU_ENABLED
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xmlerror.h>

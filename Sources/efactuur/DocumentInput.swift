@@ -1,0 +1,46 @@
+import ArgumentParser
+import EInvoice
+import Foundation
+
+/// The document argument shared by the commands that read one: a path, or `-` for standard input.
+struct DocumentInput: ParsableArguments {
+    @Argument(help: "The UBL invoice or credit note to read, or '-' for standard input.")
+    var file: String
+
+    func readBytes() throws -> [UInt8] {
+        if file == "-" {
+            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CommandFailure("cannot read '\(file)': no such file, or not readable")
+        }
+        return [UInt8](data)
+    }
+
+    /// Reads and parses the document; on failure prints why on stderr and exits with code 2.
+    func readInvoice() throws -> Invoice {
+        do {
+            return try UBLReader().read(try readBytes())
+        } catch let error as UBLReadError {
+            throw CommandFailure("\(file): \(error)")
+        }
+    }
+}
+
+/// An error the command has explained; it prints the message on stderr and exits with code 2.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension ParsableCommand {
+    /// Runs `body`; a ``CommandFailure`` becomes a message on stderr and exit code 2.
+    func exitingOnFailure(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("efactuur: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
