@@ -63,16 +63,9 @@ public struct XMLReader: Sendable {
         }
     }
 
-    /// Once per process: no external entity may ever be loaded, whatever a caller configured.
-    private static let initializeLibrary: Void = {
-        xmlInitParser()
-        xmlSetExternalEntityLoader { _, _, context in
-            if let context {
-                xmlStopParser(context)
-            }
-            return nil
-        }
-    }()
+    /// Once per process. No external entity loader is replaced: nothing in a parse reaches one,
+    /// because a `<!DOCTYPE>` ends the parse before any DTD or entity is looked at.
+    private static let initializeLibrary: Void = xmlInitParser()
 
     private static func makeHandler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()

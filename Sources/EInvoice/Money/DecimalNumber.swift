@@ -33,7 +33,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// Parses the `xs:decimal` lexical form: optional sign, digits, optional fraction.
     /// Leading and trailing white space is ignored, as XML Schema collapses it. No exponent, no
     /// thousands separators, no decimal comma.
-    public init?(_ text: some StringProtocol) {
+    public init?(parsing text: some StringProtocol) {
         var utf8 = Substring(text).utf8[...]
         while let first = utf8.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D {
             utf8 = utf8.dropFirst()
@@ -254,7 +254,7 @@ extension DecimalNumber: ExpressibleByIntegerLiteral {
 extension DecimalNumber: ExpressibleByStringLiteral {
     /// For literals in code and tests: `"12.50"`. Traps on text that is not a decimal.
     public init(stringLiteral value: String) {
-        guard let number = DecimalNumber(value) else { preconditionFailure("not a decimal: \(value)") }
+        guard let number = DecimalNumber(parsing: value) else { preconditionFailure("not a decimal: \(value)") }
         self = number
     }
 }

@@ -122,7 +122,7 @@ private struct Node {
     }
 
     func decimal() throws(UBLReadError) -> DecimalNumber {
-        guard let number = DecimalNumber(element.text) else {
+        guard let number = DecimalNumber(parsing: element.text) else {
             throw UBLReadError(
                 .invalidNumber, "'\(element.text.prefix(40))' is not a decimal number", path: path, line: line)
         }

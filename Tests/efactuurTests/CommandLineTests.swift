@@ -1,0 +1,120 @@
+import EInvoice
+import Foundation
+import Testing
+
+/// Runs the real `efactuur` binary, as a user or a script would.
+@Suite(.timeLimit(.minutes(2)))
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: URL = {
+        // The test bundle and the executable are built into the same folder.
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = bundle.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("efactuur").path),
+            folder.path != "/"
+        {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("efactuur")
+    }()
+
+    func run(_ arguments: [String], stdin: [UInt8]? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryFile(_ bytes: [UInt8], name: String = "invoice.xml") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent(name).path
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    @Test func inspectPrintsTheSummary() throws {
+        let path = try temporaryFile(UBLWriter().write(ExampleInvoices.siUBL(number: "F-77", lineCount: 4)))
+        let result = try run(["inspect", path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Invoice F-77 (type 380)"))
+        #expect(result.stdout.contains("lines: 4"))
+        #expect(result.stdout.contains("endpoint 0190:00000001003214321000"))
+    }
+
+    @Test func inspectJSONIsOneObjectForScripts() throws {
+        let invoice = ExampleInvoices.siUBL(number: "F-78", lineCount: 5)
+        let result = try run(["inspect", "-", "--json"], stdin: UBLWriter().write(invoice))
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["number"] as? String == "F-78")
+        #expect(object["lineCount"] as? Int == 5)
+        #expect(object["payableAmount"] as? String == invoice.totals.payableAmount.value.description)
+        #expect((object["vatBreakdown"] as? [Any])?.count == invoice.vatTotal?.subtotals.count)
+        #expect((object["seller"] as? [String: Any])?["legalID"] as? String == "0106:12345678")
+    }
+
+    @Test func reformatWritesTheDocumentBack() throws {
+        let invoice = ExampleInvoices.siUBL(lineCount: 2)
+        let bytes = UBLWriter().write(invoice)
+        let path = try temporaryFile(bytes)
+        let result = try run(["reformat", path])
+        #expect(result.status == 0)
+        #expect(Array(result.stdout.utf8) == bytes)
+    }
+
+    @Test(arguments: [
+        ("not xml at all", "xml.malformed"),
+        (#"<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#, "xml.dtd-forbidden"),
+        (#"<Order xmlns="urn:x"/>"#, "ubl.wrong-root"),
+    ])
+    func unreadableInputExitsWithTwo(_ text: String, _ code: String) throws {
+        for command in ["inspect", "reformat"] {
+            let result = try run([command, "-"], stdin: Array(text.utf8))
+            #expect(result.status == 2)
+            #expect(result.stderr.contains(code), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test func missingFileExitsWithTwo() throws {
+        let result = try run(["inspect", "/nonexistent/invoice.xml"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot read"))
+    }
+
+    @Test func helpDescribesTheCommands() throws {
+        let result = try run(["--help"])
+        #expect(result.status == 0)
+        for command in ["inspect", "reformat", "demo"] { #expect(result.stdout.contains(command)) }
+        let inspect = try run(["inspect", "--help"])
+        #expect(inspect.stdout.contains("--json"))
+    }
+
+    @Test func demoRunsTheMainJob() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-demo-\(UUID().uuidString)").path
+        let result = try run(["demo", "--output", folder])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("the model is identical"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/F2026-0001.xml"))
+    }
+}
