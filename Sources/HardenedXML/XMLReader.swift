@@ -107,6 +107,10 @@ private final class TreeBuilder {
     let maxDepth: Int
     var context: xmlParserCtxtPtr?
     var open: [XMLElement] = []
+    /// Character data of the open elements, as raw bytes; `textStart[i]` is where element `i`'s
+    /// pending text begins. White space between child elements never becomes a `String`.
+    var textBytes: [UInt8] = []
+    var textStart: [Int] = []
     var root: XMLElement?
     var error: XMLReadError?
     /// libxml2 interns names and namespace URIs in its dictionary for the whole parse, so one
@@ -139,6 +143,7 @@ private final class TreeBuilder {
             fail(XMLReadError(.tooDeep, "elements are nested deeper than the limit of \(maxDepth)"))
             return
         }
+        flushText(keepingWhitespace: false)
         var element = XMLElement(
             name: intern(localName), namespace: intern(uri),
             line: context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0)
@@ -154,13 +159,31 @@ private final class TreeBuilder {
             }
         }
         open.append(element)
+        textStart.append(textBytes.count)
+    }
+
+    /// Moves the pending bytes of the innermost open element into its `text`. Pure white space
+    /// before a child element is dropped: it is layout, not content.
+    func flushText(keepingWhitespace: Bool) {
+        guard let start = textStart.last, start < textBytes.count else { return }
+        let isWhitespace = textBytes[start...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+        if keepingWhitespace || !isWhitespace {
+            let text = textBytes[start...].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+            if open[open.count - 1].text.isEmpty {
+                open[open.count - 1].text = text
+            } else {
+                open[open.count - 1].text += text
+            }
+        }
+        textBytes.removeSubrange(start...)
     }
 
     func end() {
-        guard error == nil, var element = open.popLast() else { return }
-        if !element.children.isEmpty, element.text.allSatisfy(\.isWhitespace) {
-            element.text = ""
-        }
+        guard error == nil, !open.isEmpty else { return }
+        // A leaf keeps white-space-only text; an element with children does not.
+        flushText(keepingWhitespace: open[open.count - 1].children.isEmpty)
+        textStart.removeLast()
+        let element = open.removeLast()
         if open.isEmpty {
             root = element
         } else {
@@ -170,12 +193,7 @@ private final class TreeBuilder {
 
     func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
         guard error == nil, !open.isEmpty, let characters, length > 0 else { return }
-        let text = String(decoding: UnsafeBufferPointer(start: characters, count: length), as: UTF8.self)
-        if open[open.count - 1].text.isEmpty {
-            open[open.count - 1].text = text
-        } else {
-            open[open.count - 1].text += text
-        }
+        textBytes.append(contentsOf: UnsafeBufferPointer(start: characters, count: length))
     }
 
     func fail(_ failure: XMLReadError) {

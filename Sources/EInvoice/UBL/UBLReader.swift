@@ -75,31 +75,52 @@ private final class Trail {
     }
 }
 
-/// An element of the document and where it stands, for error messages.
+/// An element of the document and where it stands, for error messages. Cheap to make: the
+/// trail of ancestors is extended only when a node's own children are visited.
 private struct Node {
     let element: XMLElement
-    let trail: Trail
+    private let parent: Trail?
+    private let index: Int
 
     init(root: XMLElement) {
         self.element = root
-        self.trail = Trail(parent: nil, element: root, index: 0)
+        self.parent = nil
+        self.index = 0
     }
 
     private init(_ element: XMLElement, parent: Trail, index: Int) {
         self.element = element
-        self.trail = Trail(parent: parent, element: element, index: index)
+        self.parent = parent
+        self.index = index
     }
+
+    private var trail: Trail { Trail(parent: parent, element: element, index: index) }
 
     var path: String { trail.path }
 
     /// UBL's own children (cbc/cac), in document order.
-    var children: [(name: String, node: Node)] {
-        var result: [(String, Node)] = []
-        result.reserveCapacity(element.children.count)
-        for (index, child) in element.children.enumerated() where Node.isUBL(child) {
-            result.append((child.name, Node(child, parent: trail, index: index)))
+    var children: Children { Children(element: element, trail: trail) }
+
+    struct Children: Sequence {
+        let element: XMLElement
+        let trail: Trail
+
+        func makeIterator() -> Iterator { Iterator(children: element.children, trail: trail) }
+
+        struct Iterator: IteratorProtocol {
+            let children: [XMLElement]
+            let trail: Trail
+            var index = 0
+
+            mutating func next() -> (name: String, node: Node)? {
+                while index < children.count {
+                    let child = children[index]
+                    index += 1
+                    if Node.isUBL(child) { return (child.name, Node(child, parent: trail, index: index - 1)) }
+                }
+                return nil
+            }
         }
-        return result
     }
 
     static func isUBL(_ element: XMLElement) -> Bool {
@@ -146,7 +167,7 @@ private struct Node {
     }
 
     func boolean() throws(UBLReadError) -> Bool {
-        switch element.text.trimmingCharacters(in: .whitespacesAndNewlines) {
+        switch element.text.trimmingXMLWhitespace {
         case "true", "1": return true
         case "false", "0": return false
         default:

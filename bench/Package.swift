@@ -1,0 +1,16 @@
+// swift-tools-version: 6.1
+// Benchmarks live in their own package so the main build and CI never compile them.
+// Run: swift run -c release --package-path bench UBLBenchmarks
+import PackageDescription
+
+let package = Package(
+    name: "efactuur-bench",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "efactuur", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "UBLBenchmarks",
+            dependencies: [.product(name: "EInvoice", package: "efactuur"), .product(name: "HardenedXML", package: "efactuur")]
+        )
+    ]
+)
