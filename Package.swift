@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "EInvoice", targets: ["EInvoice"]),
         .library(name: "HardenedXML", targets: ["HardenedXML"]),
+        .library(name: "EInvoiceRules", targets: ["EInvoiceRules"]),
         .executable(name: "efactuur", targets: ["efactuur"]),
     ],
     dependencies: [
@@ -24,21 +25,26 @@ let package = Package(
         .target(name: "HardenedXML", dependencies: ["CLibXML2"]),
         // The EN 16931 document model, money, identifiers, the builder, UBL 2.1 reader and writer.
         .target(name: "EInvoice", dependencies: ["HardenedXML"]),
+        // The validator: EN 16931, SI-UBL 2.0 and Peppol BIS 3 rules, natively.
+        .target(name: "EInvoiceRules", dependencies: ["EInvoice", "HardenedXML"]),
         .executableTarget(
             name: "efactuur",
             dependencies: [
-                "EInvoice",
+                "EInvoice", "EInvoiceRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets: the corpus beside the checkout, the UBL 2.1 schema check.
+        .target(name: "EInvoiceTestSupport", dependencies: ["CLibXML2", "HardenedXML"], path: "Tests/EInvoiceTestSupport"),
         .testTarget(name: "HardenedXMLTests", dependencies: ["HardenedXML"]),
         .testTarget(
             name: "EInvoiceTests",
             dependencies: [
-                "EInvoice", "CLibXML2",
+                "EInvoice", "EInvoiceTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
         .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice"]),
     ]
 )

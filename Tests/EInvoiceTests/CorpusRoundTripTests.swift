@@ -1,4 +1,5 @@
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import Testing
 

@@ -4,11 +4,11 @@ import Synchronization
 
 /// Validates bytes against the official UBL 2.1 XSDs (`../shared/reference/ubl-2.1-xsd`) with
 /// libxml2's schema validator. Test-only: it loads the schema files from disk.
-final class UBLSchema: Sendable {
-    static let invoice = UBLSchema(file: "UBL-Invoice-2.1.xsd")
-    static let creditNote = UBLSchema(file: "UBL-CreditNote-2.1.xsd")
+public final class UBLSchema: Sendable {
+    public static let invoice = UBLSchema(file: "UBL-Invoice-2.1.xsd")
+    public static let creditNote = UBLSchema(file: "UBL-CreditNote-2.1.xsd")
 
-    static func forRoot(_ root: String) -> UBLSchema { root == "CreditNote" ? creditNote : invoice }
+    public static func forRoot(_ root: String) -> UBLSchema { root == "CreditNote" ? creditNote : invoice }
 
     private let file: String
     /// libxml2 schema objects are not safe to share between threads while validating.
@@ -19,7 +19,7 @@ final class UBLSchema: Sendable {
     }
 
     /// The schema errors, empty when the document is valid.
-    func errors(in bytes: [UInt8]) -> [String] {
+    public func errors(in bytes: [UInt8]) -> [String] {
         lock.withLock { schema -> [String] in
             if schema == nil {
                 let path = Corpus.sharedFolder.appendingPathComponent("reference/ubl-2.1-xsd/maindoc/\(file)").path

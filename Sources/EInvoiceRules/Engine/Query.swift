@@ -1,0 +1,128 @@
+/// Location paths as the rules write them, interpreted straight from their literal bytes (no
+/// parsing step, no allocation):
+///
+/// - `cac:Party/cbc:EndpointID`: child steps with the Schematron prefixes (`cbc`, `cac`, `ext`,
+///   `ubl`, `cn`);
+/// - `cac:InvoiceLine|cac:CreditNoteLine`: alternatives within one step;
+/// - `*`: any element; `..`: the parent;
+/// - a leading `//`: every matching element of the whole document.
+///
+/// Predicates are Swift closures at the call site.
+extension Node {
+    /// Calls `visit` for every node the path selects, in document order; stop by returning false.
+    @discardableResult
+    func select(_ path: StaticString, _ visit: (Node) -> Bool) -> Bool {
+        path.withUTF8Buffer { select(UnsafeRawBufferPointer($0), visit) }
+    }
+
+    /// The same for a path held as data (the rule catalogues).
+    @discardableResult
+    func select(path: String, _ visit: (Node) -> Bool) -> Bool {
+        var path = path
+        return path.withUTF8 { select(UnsafeRawBufferPointer($0), visit) }
+    }
+
+    private func select(_ raw: UnsafeRawBufferPointer, _ visit: (Node) -> Bool) -> Bool {
+        if raw.count >= 2 && raw[0] == UInt8(ascii: "/") && raw[1] == UInt8(ascii: "/") {
+            let rest = UnsafeRawBufferPointer(rebasing: raw[2...])
+            return root.walk { node in Node.matchDown(node, rest, visit, first: true) }
+        }
+        return Node.matchDown(self, raw, visit, first: false)
+    }
+
+    /// Applies the first step of `steps` to `node` (the node itself when `first`, else its
+    /// children), then the rest below each match.
+    private static func matchDown(
+        _ node: Node, _ steps: UnsafeRawBufferPointer, _ visit: (Node) -> Bool, first: Bool
+    ) -> Bool {
+        if steps.isEmpty { return visit(node) }
+        let end = steps.firstIndex(of: UInt8(ascii: "/")) ?? steps.endIndex
+        let step = UnsafeRawBufferPointer(rebasing: steps[..<end])
+        let rest = end < steps.endIndex ? UnsafeRawBufferPointer(rebasing: steps[(end + 1)...]) : UnsafeRawBufferPointer(start: nil, count: 0)
+        if first {
+            // `//step/rest`: the candidate itself must match the step.
+            guard matches(node, step) else { return true }
+            return matchDown(node, rest, visit, first: false)
+        }
+        if step.count == 2 && step[0] == UInt8(ascii: ".") && step[1] == UInt8(ascii: ".") {
+            guard let parent = node.parent else { return true }
+            return matchDown(parent, rest, visit, first: false)
+        }
+        for child in node.children where matches(child, step) {
+            if !matchDown(child, rest, visit, first: false) { return false }
+        }
+        return true
+    }
+
+    /// Whether `node` is named by `step` (`cbc:ID`, `*`, or alternatives `a:X|b:Y`).
+    static func matches(_ node: Node, _ step: UnsafeRawBufferPointer) -> Bool {
+        var start = step.startIndex
+        while start < step.endIndex {
+            let end = step[start...].firstIndex(of: UInt8(ascii: "|")) ?? step.endIndex
+            if matchesOne(node, UnsafeRawBufferPointer(rebasing: step[start..<end])) { return true }
+            start = end + 1
+        }
+        return false
+    }
+
+    private static func matchesOne(_ node: Node, _ step: UnsafeRawBufferPointer) -> Bool {
+        if step.count == 1 && step[0] == UInt8(ascii: "*") { return true }
+        guard let colon = step.firstIndex(of: UInt8(ascii: ":")) else {
+            return node.namespace == .other && node.name.utf8.elementsEqual(step)
+        }
+        guard let namespace = Namespace(prefix: UnsafeRawBufferPointer(rebasing: step[..<colon])),
+            namespace == node.namespace
+        else { return false }
+        return node.name.utf8.elementsEqual(UnsafeRawBufferPointer(rebasing: step[(colon + 1)...]))
+    }
+
+    // MARK: Conveniences
+
+    func all(_ path: StaticString) -> [Node] {
+        var result: [Node] = []
+        select(path) { result.append($0); return true }
+        return result
+    }
+
+    func first(_ path: StaticString) -> Node? {
+        var found: Node?
+        select(path) { found = $0; return false }
+        return found
+    }
+
+    func exists(_ path: StaticString) -> Bool { first(path) != nil }
+
+    func exists(_ path: StaticString, where condition: (Node) -> Bool) -> Bool {
+        var found = false
+        select(path) { node in
+            if condition(node) { found = true; return false }
+            return true
+        }
+        return found
+    }
+
+    func count(_ path: StaticString) -> Int {
+        var count = 0
+        select(path) { _ in count += 1; return true }
+        return count
+    }
+
+    func count(_ path: StaticString, where condition: (Node) -> Bool) -> Int {
+        var count = 0
+        select(path) { node in
+            if condition(node) { count += 1 }
+            return true
+        }
+        return count
+    }
+
+    /// The string value of the first node selected, "" when none (XPath's string() of an empty
+    /// sequence).
+    func string(_ path: StaticString) -> String { first(path)?.stringValue ?? "" }
+
+    /// XPath `(path) != ''`: some selected node has a non-empty string value.
+    func nonEmpty(_ path: StaticString) -> Bool { exists(path) { !$0.stringValue.isEmpty } }
+
+    /// XPath `path = 'value'` (general comparison: some node equals).
+    func any(_ path: StaticString, equals value: String) -> Bool { exists(path) { $0.stringValue == value } }
+}

@@ -1,0 +1,162 @@
+/// One assertion of a rule set: its id, flag and message, and the test that must hold.
+struct Assertion: Sendable {
+    let id: String
+    let flag: Finding.Flag
+    let message: String
+    let test: @Sendable (Node) -> Bool
+}
+
+/// A Schematron `<rule>`: a context and the assertions checked on every node it matches.
+struct Rule: Sendable {
+    let context: Context
+    let assertions: [Assertion]
+}
+
+/// A Schematron `<pattern>`: its rules are tried in order and only the first whose context
+/// matches a node is applied to it (the official artifacts' first-match semantics).
+struct Pattern: Sendable {
+    let name: String
+    let rules: [Rule]
+    /// Rule indexes by the local name their context ends with; `wildcard` rules apply to any name.
+    let byName: [String: [Int]]
+    let wildcard: [Int]
+
+    init(name: String, rules: [Rule]) {
+        self.name = name
+        self.rules = rules
+        var byName: [String: [Int]] = [:]
+        var wildcard: [Int] = []
+        for (index, rule) in rules.enumerated() {
+            if let names = rule.context.lastNames {
+                for name in names { byName[name, default: []].append(index) }
+            } else {
+                wildcard.append(index)
+            }
+        }
+        self.byName = byName
+        self.wildcard = wildcard
+    }
+
+    /// The first rule whose context matches `node`.
+    func rule(for node: Node) -> Rule? {
+        let named = byName[node.name] ?? []
+        var i = 0
+        var j = 0
+        // Merge the two ascending index lists so rule order is kept.
+        while i < named.count || j < wildcard.count {
+            let index: Int
+            if j >= wildcard.count || (i < named.count && named[i] < wildcard[j]) {
+                index = named[i]
+                i += 1
+            } else {
+                index = wildcard[j]
+                j += 1
+            }
+            if rules[index].context.matches(node) { return rules[index] }
+        }
+        return nil
+    }
+}
+
+/// Which nodes a rule applies to: alternatives of location path patterns (`a/b/c`, `/ubl:Invoice`,
+/// `/*/cac:TaxTotal`), each optionally with a predicate, or any element with a predicate.
+struct Context: Sendable {
+    struct Alternative: Sendable {
+        /// Steps from the outermost to the node itself, each `(namespace, name)`; nil name = `*`.
+        let steps: [(Namespace, String?)]
+        let anchored: Bool
+        let predicate: (@Sendable (Node) -> Bool)?
+    }
+
+    let alternatives: [Alternative]
+    /// Set when every alternative ends in a named step.
+    let lastNames: [String]?
+
+    /// `pattern` in the mini-syntax of ``Node/select(_:_:)``, with `|` between alternatives that
+    /// each may start with `/` (anchored at the root) or `//` (anywhere, the default).
+    init(_ pattern: String, where predicate: (@Sendable (Node) -> Bool)? = nil) {
+        var alternatives: [Alternative] = []
+        for part in pattern.split(separator: "|") {
+            var text = part.trimmingCharacters(in: " ")
+            var anchored = false
+            if text.hasPrefix("//") {
+                text.removeFirst(2)
+            } else if text.hasPrefix("/") {
+                text.removeFirst()
+                anchored = true
+            }
+            let steps: [(Namespace, String?)] = text.split(separator: "/").map { step in
+                if step == "*" { return (.other, nil) }
+                let pieces = step.split(separator: ":", maxSplits: 1)
+                let prefix = Array(pieces[0].utf8)
+                let namespace = prefix.withUnsafeBytes { Namespace(prefix: $0) } ?? .other
+                return (namespace, String(pieces[1]))
+            }
+            alternatives.append(Alternative(steps: steps, anchored: anchored, predicate: predicate))
+        }
+        self.alternatives = alternatives
+        let names = alternatives.compactMap { $0.steps.last?.1 }
+        self.lastNames = names.count == alternatives.count ? names : nil
+    }
+
+    /// Any element for which `predicate` holds (`//*[…]`).
+    init(anyElement predicate: @escaping @Sendable (Node) -> Bool) {
+        self.alternatives = [Alternative(steps: [(.other, nil)], anchored: false, predicate: predicate)]
+        self.lastNames = nil
+    }
+
+    func matches(_ node: Node) -> Bool {
+        alternatives.contains { alternative in
+            var current: Node? = node
+            var topmost = node
+            for (namespace, name) in alternative.steps.reversed() {
+                guard let candidate = current else { return false }
+                if let name, !candidate.isNamed(namespace, name) { return false }
+                topmost = candidate
+                current = candidate.parent
+            }
+            if alternative.anchored && !topmost.isRoot { return false }
+            return alternative.predicate?(node) ?? true
+        }
+    }
+}
+
+private extension Substring {
+    func trimmingCharacters(in character: Character) -> String {
+        var text = self
+        while text.first == character { text.removeFirst() }
+        while text.last == character { text.removeLast() }
+        return String(text)
+    }
+}
+
+/// Builds the rules of one pattern: `rule(context) { assert(...) }` as in the Schematron.
+struct PatternBuilder {
+    let name: String
+    private(set) var rules: [Rule] = []
+    private var pending: [Assertion] = []
+
+    init(_ name: String) {
+        self.name = name
+    }
+
+    mutating func rule(
+        _ context: String, where predicate: (@Sendable (Node) -> Bool)? = nil, _ assertions: [Assertion]
+    ) {
+        rules.append(Rule(context: Context(context, where: predicate), assertions: assertions))
+    }
+
+    mutating func rule(anyElement predicate: @escaping @Sendable (Node) -> Bool, _ assertions: [Assertion]) {
+        rules.append(Rule(context: Context(anyElement: predicate), assertions: assertions))
+    }
+
+    var pattern: Pattern { Pattern(name: name, rules: rules) }
+}
+
+func fatal(_ id: String, _ message: String, _ test: @escaping @Sendable (Node) -> Bool) -> Assertion {
+    Assertion(id: id, flag: .fatal, message: message, test: test)
+}
+
+func warning(_ id: String, _ message: String, _ test: @escaping @Sendable (Node) -> Bool) -> Assertion {
+    Assertion(id: id, flag: .warning, message: message, test: test)
+}

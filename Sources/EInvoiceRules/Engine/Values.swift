@@ -1,0 +1,77 @@
+import EInvoice
+
+/// How the official XSLT 2.0 artifacts turn text into numbers, reproduced so verdicts agree.
+extension Node {
+    /// `xs:decimal(.)`: nil where the cast would raise an error (the official XSLT then stops).
+    var decimal: DecimalNumber? { DecimalNumber(parsing: stringValue) }
+
+    /// An untyped value compared with a number is cast to `xs:double` (exponents, INF, NaN).
+    var double: Double? { XPathNumber.double(stringValue) }
+
+    /// `xs:decimal(path)` of the first node selected.
+    func decimal(_ path: StaticString) -> DecimalNumber? { first(path)?.decimal }
+
+    /// `sum(path/xs:decimal(.))`; nil when any value is not a decimal.
+    func sum(_ path: StaticString, where condition: (Node) -> Bool = { _ in true }) -> DecimalNumber? {
+        var total = DecimalNumber.zero
+        var valid = true
+        select(path) { node in
+            guard condition(node) else { return true }
+            guard let value = node.decimal else { valid = false; return false }
+            total += value
+            return true
+        }
+        return valid ? total : nil
+    }
+
+    /// `string-length(substring-after(path, '.')) <= 2` on the first node selected (true when
+    /// there is none, as XPath gives "" then).
+    func atMostTwoDecimals(_ path: StaticString) -> Bool {
+        guard let node = first(path) else { return true }
+        return XPathNumber.fractionDigits(node.stringValue) <= 2
+    }
+
+    /// The node's own text has at most two characters after the first '.'.
+    var hasAtMostTwoDecimals: Bool { XPathNumber.fractionDigits(stringValue) <= 2 }
+
+    /// `cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'` on a tax category.
+    var hasVATScheme: Bool {
+        exists("cac:TaxScheme/cbc:ID") { $0.stringValue.uppercased().normalizedSpace == "VAT" }
+    }
+
+    /// `normalize-space(cbc:ID)` of a tax category.
+    var categoryID: String { string("cbc:ID").normalizedSpace }
+}
+
+enum XPathNumber {
+    static func double(_ text: String) -> Double? {
+        let trimmed = text.normalizedSpace
+        switch trimmed {
+        case "INF": return .infinity
+        case "-INF": return -.infinity
+        case "NaN": return .nan
+        default: break
+        }
+        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x45 || $0 == 0x65 })
+        else { return nil }
+        return Double(trimmed)
+    }
+
+    /// `string-length(substring-after(text, '.'))`.
+    static func fractionDigits(_ text: String) -> Int {
+        guard let point = text.firstIndex(of: ".") else { return 0 }
+        return text[text.index(after: point)...].count
+    }
+
+    /// XPath `round()` of a decimal to two places: `round(x * 100) div 100`.
+    static func round2(_ value: DecimalNumber) -> DecimalNumber { value.rounded(scale: 2) }
+}
+
+extension String {
+    /// ` AAA BBB ` membership, as the code-list rules test it: no inner space, then exact match
+    /// of the normalized value.
+    func isCode(in list: Set<String>) -> Bool {
+        let value = normalizedSpace
+        return !value.contains(" ") && list.contains(value)
+    }
+}

@@ -1,0 +1,101 @@
+import EInvoice
+import HardenedXML
+
+/// Validates UBL 2.1 invoices and credit notes with the verdicts of the official SI-UBL 2.0,
+/// EN 16931 and Peppol BIS 3 artifacts.
+///
+/// ```swift
+/// let report = try Validator().validate(bytes)      // rule set from cbc:CustomizationID
+/// report.isValid                                    // no fatal finding
+/// report.findings.first?.ruleID                     // "BR-NL-10"
+/// ```
+///
+/// The validator is a pure value: share one across threads and validate in parallel.
+public struct Validator: Sendable {
+    public enum RuleSet: String, Sendable, CaseIterable, Codable {
+        /// Chosen per document from `cbc:CustomizationID`.
+        case auto
+        /// SI-UBL 2.0 validation set 2.0.3.12: its CEN rules (1.3.15) and NLCIUS.
+        case siUBL = "si-ubl"
+        /// SI-UBL 2.0 with the G-account extension.
+        case siUBLGAccount = "si-ubl-gaccount"
+        /// Peppol BIS Billing 3.0.19: its CEN copy, PEPPOL-EN16931-*, NL-R-*.
+        case peppol
+        /// The European norm alone, CEN 1.3.16.
+        case en16931
+    }
+
+    public var ruleSet: RuleSet
+    public var xmlReader: XMLReader
+
+    public init(ruleSet: RuleSet = .auto, limits: XMLReader.Limits = XMLReader.Limits()) {
+        self.ruleSet = ruleSet
+        self.xmlReader = XMLReader(limits: limits)
+    }
+
+    /// Validates a document's bytes. Throws only when the bytes are not XML the hardened reader
+    /// accepts; everything about the document itself is a finding.
+    public func validate(_ bytes: some Collection<UInt8>) throws(XMLReadError) -> ValidationReport {
+        validate(try xmlReader.read(bytes))
+    }
+
+    /// Validates an already parsed document.
+    public func validate(_ root: XMLElement) -> ValidationReport {
+        let document = Node(root, parent: nil, index: 0)
+        let chosen = ruleSet == .auto ? Validator.ruleSet(for: document) : ruleSet
+        var findings = StructureChecks.findings(document)
+        let patterns = Validator.patterns(for: chosen)
+        document.walk { node in
+            for pattern in patterns {
+                guard let rule = pattern.rule(for: node) else { continue }
+                for assertion in rule.assertions where !assertion.test(node) {
+                    findings.append(
+                        Finding(
+                            ruleID: assertion.id, flag: assertion.flag, location: node.path,
+                            line: node.line > 0 ? node.line : nil, message: assertion.message))
+                }
+            }
+            return true
+        }
+        if chosen == .siUBLGAccount {
+            // The extension's syntax binding allows what it needs: payment means ids, and payment
+            // terms that name a payment means and an amount.
+            findings.removeAll { ["UBL-CR-411", "UBL-CR-453", "UBL-CR-459"].contains($0.ruleID) }
+        }
+        return ValidationReport(ruleSet: chosen.rawValue, findings: findings)
+    }
+
+    /// The rule set `auto` picks: SI-UBL 2.0 (with or without G-account) and Peppol BIS 3 by their
+    /// specification identifiers, the plain European norm otherwise.
+    public static func ruleSet(forCustomizationID customizationID: String?) -> RuleSet {
+        let id = customizationID?.normalizedSpace ?? ""
+        if id.hasPrefix(Specification.siUBL20) {
+            return id.contains("urn:fdc:nen.nl:gaccount:v1.0") ? .siUBLGAccount : .siUBL
+        }
+        if id.hasPrefix(Specification.peppolBIS3) { return .peppol }
+        return .en16931
+    }
+
+    static func ruleSet(for document: Node) -> RuleSet {
+        ruleSet(forCustomizationID: document.first("cbc:CustomizationID")?.stringValue)
+    }
+
+    static func patterns(for ruleSet: RuleSet) -> [Pattern] {
+        switch ruleSet {
+        case .auto, .en16931: en16931Patterns
+        case .siUBL: siUBLPatterns
+        case .siUBLGAccount: siUBLGAccountPatterns
+        case .peppol: peppolPatterns
+        }
+    }
+
+    static let en16931Patterns = cen(.v1_3_16)
+    static let siUBLPatterns = [NLCIUSRules.versionPattern] + cen(.v1_3_15) + [NLCIUSRules.pattern]
+    static let siUBLGAccountPatterns = siUBLPatterns + [GAccountRules.pattern]
+    static let peppolPatterns = cen(.v1_3_14_1)
+        + [PeppolRules.emptyElementPattern, PeppolRules.pattern, PeppolRules.nationalPattern, PeppolRules.codePattern]
+
+    private static func cen(_ version: CENVersion) -> [Pattern] {
+        [CENModelRules.pattern(version), CENSyntaxRules.pattern(version), CENCodeRules.pattern(version)]
+    }
+}
