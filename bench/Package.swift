@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so the main build and CI never compile them.
-// Run: swift run -c release --package-path bench UBLBenchmarks
+// Run: swift run -c release --package-path bench UBLBenchmarks (or RulesBenchmarks)
 import PackageDescription
 
 let package = Package(
@@ -8,6 +8,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "efactuur", path: "..")],
     targets: [
+        .executableTarget(
+            name: "RulesBenchmarks",
+            dependencies: [
+                .product(name: "EInvoiceRules", package: "efactuur"), .product(name: "EInvoice", package: "efactuur"),
+                .product(name: "HardenedXML", package: "efactuur"),
+            ]
+        ),
         .executableTarget(
             name: "UBLBenchmarks",
             dependencies: [.product(name: "EInvoice", package: "efactuur"), .product(name: "HardenedXML", package: "efactuur")]

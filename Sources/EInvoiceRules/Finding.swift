@@ -26,7 +26,7 @@ public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
         self.location = location
         self.line = line
         self.message = message
-        self.businessTerm = businessTerm ?? Finding.firstBusinessTerm(in: message)
+        self.businessTerm = businessTerm
     }
 
     public var description: String {
@@ -35,8 +35,19 @@ public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// `BT-115` / `BG-23` as first mentioned in the message.
     static func firstBusinessTerm(in message: String) -> String? {
-        guard let range = message.range(of: #"B[TG]-[0-9]+"#, options: .regularExpression) else { return nil }
-        return String(message[range])
+        let bytes = Array(message.utf8)
+        var index = 0
+        while index + 3 < bytes.count {
+            if bytes[index] == UInt8(ascii: "B"), bytes[index + 1] == UInt8(ascii: "T") || bytes[index + 1] == UInt8(ascii: "G"),
+                bytes[index + 2] == UInt8(ascii: "-")
+            {
+                var end = index + 3
+                while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39 { end += 1 }
+                if end > index + 3 { return String(decoding: bytes[index..<end], as: UTF8.self) }
+            }
+            index += 1
+        }
+        return nil
     }
 }
 

@@ -41,7 +41,7 @@ public struct Validator: Sendable {
 
     /// Validates an already parsed document.
     public func validate(_ root: XMLElement) -> ValidationReport {
-        let document = Node(root, parent: nil, index: 0)
+        let document = Node(root: root)
         let chosen = ruleSet == .auto ? Validator.ruleSet(for: document) : ruleSet
         var findings = StructureChecks.findings(document)
         let patterns = Validator.patterns(for: chosen)
@@ -52,7 +52,8 @@ public struct Validator: Sendable {
                     findings.append(
                         Finding(
                             ruleID: assertion.id, flag: assertion.flag, location: node.path,
-                            line: node.line > 0 ? node.line : nil, message: assertion.message))
+                            line: node.line > 0 ? node.line : nil, message: assertion.message,
+                            businessTerm: assertion.businessTerm))
                 }
             }
             return true
@@ -80,14 +81,20 @@ public struct Validator: Sendable {
         ruleSet(forCustomizationID: document.first("cbc:CustomizationID")?.stringValue)
     }
 
-    static func patterns(for ruleSet: RuleSet) -> [Pattern] {
+    static func patterns(for ruleSet: RuleSet) -> [IndexedPattern] {
         switch ruleSet {
-        case .auto, .en16931: en16931Patterns
-        case .siUBL: siUBLPatterns
-        case .siUBLGAccount: siUBLGAccountPatterns
-        case .peppol: peppolPatterns
+        case .auto, .en16931: indexedEN16931
+        case .siUBL: indexedSIUBL
+        case .siUBLGAccount: indexedSIUBLGAccount
+        case .peppol: indexedPeppol
         }
     }
+
+    static let indexedEN16931 = en16931Patterns.map(IndexedPattern.init)
+    static let indexedSIUBL = siUBLPatterns.map(IndexedPattern.init)
+    static let indexedSIUBLGAccount = siUBLGAccountPatterns.map(IndexedPattern.init)
+    static let indexedPeppol = peppolPatterns.map(IndexedPattern.init)
+    static var allPatterns: [Pattern] { en16931Patterns + siUBLGAccountPatterns + peppolPatterns }
 
     static let en16931Patterns = cen(.v1_3_16)
     static let siUBLPatterns = [NLCIUSRules.versionPattern] + cen(.v1_3_15) + [NLCIUSRules.pattern]

@@ -25,7 +25,17 @@ extension Node {
     private func select(_ raw: UnsafeRawBufferPointer, _ visit: (Node) -> Bool) -> Bool {
         if raw.count >= 2 && raw[0] == UInt8(ascii: "/") && raw[1] == UInt8(ascii: "/") {
             let rest = UnsafeRawBufferPointer(rebasing: raw[2...])
-            return root.walk { node in Node.matchDown(node, rest, visit, first: true) }
+            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+            let firstStep = UnsafeRawBufferPointer(rebasing: rest[..<end])
+            guard let names = Node.localNames(firstStep) else {
+                return root.walk { node in Node.matchDown(node, rest, visit, first: true) }
+            }
+            // Named first steps come from the document's name index, in document order.
+            var candidates: [Node] = []
+            for name in names { candidates += elements(named: name) }
+            if names.count > 1 { candidates.sort { $0.order < $1.order } }
+            for node in candidates where !Node.matchDown(node, rest, visit, first: true) { return false }
+            return true
         }
         return Node.matchDown(self, raw, visit, first: false)
     }
@@ -52,6 +62,17 @@ extension Node {
             if !matchDown(child, rest, visit, first: false) { return false }
         }
         return true
+    }
+
+    /// The local names a step accepts, nil for `*`.
+    static func localNames(_ step: UnsafeRawBufferPointer) -> [String]? {
+        var names: [String] = []
+        for alternative in step.split(separator: UInt8(ascii: "|")) {
+            if alternative.count == 1 && alternative.first == UInt8(ascii: "*") { return nil }
+            let name = alternative.split(separator: UInt8(ascii: ":"), maxSplits: 1).last ?? alternative
+            names.append(String(decoding: name, as: UTF8.self))
+        }
+        return names
     }
 
     /// Whether `node` is named by `step` (`cbc:ID`, `*`, or alternatives `a:X|b:Y`).

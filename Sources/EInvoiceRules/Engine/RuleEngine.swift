@@ -3,7 +3,17 @@ struct Assertion: Sendable {
     let id: String
     let flag: Finding.Flag
     let message: String
+    /// The first BT-/BG- the message names, found once when the rule set is built.
+    let businessTerm: String?
     let test: @Sendable (Node) -> Bool
+
+    init(id: String, flag: Finding.Flag, message: String, test: @escaping @Sendable (Node) -> Bool) {
+        self.id = id
+        self.flag = flag
+        self.message = message
+        self.businessTerm = Finding.firstBusinessTerm(in: message)
+        self.test = test
+    }
 }
 
 /// A Schematron `<rule>`: a context and the assertions checked on every node it matches.
@@ -37,12 +47,30 @@ struct Pattern: Sendable {
         self.wildcard = wildcard
     }
 
-    /// The first rule whose context matches `node`.
+}
+
+/// A pattern ready for evaluation: its rules indexed by ``RuleIndex`` key, so finding a node's
+/// candidate rules is an array lookup instead of hashing the node's name once per pattern.
+struct IndexedPattern: Sendable {
+    let pattern: Pattern
+    private let byKey: [[Int]]
+
+    init(_ pattern: Pattern) {
+        self.pattern = pattern
+        var byKey = Array(repeating: [Int](), count: RuleIndex.keys.count)
+        for (name, indexes) in pattern.byName {
+            if let key = RuleIndex.keys[name] { byKey[key] = indexes }
+        }
+        self.byKey = byKey
+    }
+
+    /// The first rule whose context matches `node` (first-match semantics, rule order kept).
     func rule(for node: Node) -> Rule? {
-        let named = byName[node.name] ?? []
+        let named = node.nameKey >= 0 ? byKey[node.nameKey] : []
+        let wildcard = pattern.wildcard
+        let rules = pattern.rules
         var i = 0
         var j = 0
-        // Merge the two ascending index lists so rule order is kept.
         while i < named.count || j < wildcard.count {
             let index: Int
             if j >= wildcard.count || (i < named.count && named[i] < wildcard[j]) {
@@ -56,6 +84,17 @@ struct Pattern: Sendable {
         }
         return nil
     }
+}
+
+/// Keys for the local names that rule contexts end in, over every rule set.
+enum RuleIndex {
+    static let keys: [String: Int] = {
+        var keys: [String: Int] = [:]
+        for pattern in Validator.allPatterns {
+            for name in pattern.byName.keys.sorted() where keys[name] == nil { keys[name] = keys.count }
+        }
+        return keys
+    }()
 }
 
 /// Which nodes a rule applies to: alternatives of location path patterns (`a/b/c`, `/ubl:Invoice`,

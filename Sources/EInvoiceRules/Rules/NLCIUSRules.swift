@@ -150,22 +150,26 @@ enum NLCIUSRules {
         p.rule("cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReasonCode", where: s, [
             warning("BR-NL-35", "The use of a tax exemption reason code (cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReasonCode) is not recommended.") { _ in false },
         ])
-        p.rule(anyElement: { $0.children.isEmpty && $0.normalized.isEmpty }, [
+        p.rule(anyElement: { $0.isEmptyLeaf }, [
             warning("SI-UBL-2", "Document should not contain empty elements.") { _ in false },
         ])
         return p.pattern
     }()
 
     static func isSIUBL(_ node: Node) -> Bool {
-        let id = node.root.string("cbc:CustomizationID").normalizedSpace
-        return id == Specification.siUBL20 || id == Specification.siUBL20 + "#conformant#urn:fdc:nen.nl:gaccount:v1.0"
+        node.memo("nlcius.si") { root in
+            let id = root.string("cbc:CustomizationID").normalizedSpace
+            return id == Specification.siUBL20 || id == Specification.siUBL20 + "#conformant#urn:fdc:nen.nl:gaccount:v1.0"
+        }
     }
 
     /// `$s`: the supplier's postal country is NL (upper-cased) and the document is SI-UBL 2.0.
     static func isDutchSupplier(_ node: Node) -> Bool {
-        guard isSIUBL(node) else { return false }
-        let code = node.root.first("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
-        return code.map { $0.stringValue.normalizedSpace.uppercased() == "NL" } ?? false
+        node.memo("nlcius.s") { root in
+            guard isSIUBL(root) else { return false }
+            let code = root.first("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
+            return code.map { $0.stringValue.normalizedSpace.uppercased() == "NL" } ?? false
+        }
     }
 
     static func hasStreetCityPostcode(_ address: Node) -> Bool {

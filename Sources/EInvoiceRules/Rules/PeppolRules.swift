@@ -153,7 +153,7 @@ enum PeppolRules {
     /// Empty elements are fatal in Peppol (its own pattern, so every element is checked).
     static let emptyElementPattern: Pattern = {
         var p = PatternBuilder("peppol-empty")
-        p.rule(anyElement: { $0.children.isEmpty && $0.normalized.isEmpty }, [
+        p.rule(anyElement: { $0.isEmptyLeaf }, [
             fatal("PEPPOL-EN16931-R008", "Document MUST not contain empty elements.") { _ in false },
         ])
         return p.pattern
