@@ -1,10 +1,30 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Efactuur: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "efactuur",
         abstract: "E-invoicing for Dutch and Belgian businesses: SI-UBL 2.0, EN 16931 and Peppol BIS 3.",
-        subcommands: [Inspect.self, Reformat.self, Demo.self]
+        subcommands: [Validate.self, Inspect.self, Reformat.self, Demo.self]
     )
+
+    /// As ArgumentParser's, except that a usage error exits with 2 (scripts tell it apart from an
+    /// invalid document, 1) instead of 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -118,3 +118,47 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: folder + "/F2026-0001.xml"))
     }
 }
+
+/// `efactuur validate`, as scripts use it.
+@Suite(.timeLimit(.minutes(2)))
+struct ValidateCommandTests {
+    let cli = CommandLineTests()
+
+    @Test func exitCodesSayValidInvalidUnreadable() throws {
+        let valid = try cli.temporaryFile(UBLWriter().write(ExampleInvoices.siUBL(lineCount: 2)), name: "valid.xml")
+        var broken = ExampleInvoices.siUBL(lineCount: 2)
+        broken.buyerReference = nil
+        broken.orderReference = nil
+        let invalid = try cli.temporaryFile(UBLWriter().write(broken), name: "invalid.xml")
+
+        let ok = try cli.run(["validate", valid])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.contains("valid (si-ubl"))
+        let bad = try cli.run(["validate", valid, invalid])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("[BR-NL-2]"))
+        let unreadable = try cli.run(["validate", "-"], stdin: Array("<a>".utf8))
+        #expect(unreadable.status == 2)
+        let usage = try cli.run(["validate", "--ruleset", "nonsense", valid])
+        #expect(usage.status == 2)
+    }
+
+    @Test func jsonIsOneObjectPerDocument() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-validate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for number in 1...3 {
+            FileManager.default.createFile(
+                atPath: folder.appendingPathComponent("F\(number).xml").path,
+                contents: Data(UBLWriter().write(ExampleInvoices.siUBL(number: "F\(number)", lineCount: number))))
+        }
+        let result = try cli.run(["validate", folder.path, "--json", "--ruleset", "peppol"])
+        #expect(result.status == 1)  // SI-UBL documents are not Peppol BIS 3 documents
+        let objects = result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(objects.count == 3)
+        #expect(objects.allSatisfy { $0["ruleSet"] as? String == "peppol" && $0["valid"] as? Bool == false })
+        let findings = objects[0]["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { $0["ruleID"] as? String == "PEPPOL-EN16931-R004" && $0["flag"] as? String == "fatal" })
+    }
+}

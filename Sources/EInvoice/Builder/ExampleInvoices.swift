@@ -21,7 +21,7 @@ public enum ExampleInvoices {
         builder.header.dueDate = LocalDate(year: 2026, month: 12, day: 25)
         builder.header.buyerReference = "4500012345"
         builder.header.orderReference = OrderReference(id: "4500012345")
-        builder.header.paymentMeans = [.sepaCreditTransfer(iban: "NL91ABNA0417164300", accountName: "Voorbeeld Leverancier B.V.", paymentID: number)]
+        builder.header.paymentMeans = [.sepaCreditTransfer(iban: "NL91ABNA0417164300", paymentID: number)]
         builder.header.paymentTerms = [PaymentTerms(note: "Betaling binnen 30 dagen")]
         let rates: [(VATCategory, DecimalNumber)] = [(.standard, 21), (.standard, 9), (.zeroRated, 0)]
         for index in 0..<lineCount {
