@@ -41,7 +41,9 @@ public struct Validator: Sendable {
 
     /// Validates an already parsed document.
     public func validate(_ root: XMLElement) -> ValidationReport {
-        let document = Node(root: root)
+        let tree = DocumentTree(root)
+        defer { withExtendedLifetime(tree) {} }
+        let document = tree.root
         let chosen = ruleSet == .auto ? Validator.ruleSet(for: document) : ruleSet
         var findings = StructureChecks.findings(document)
         let patterns = Validator.patterns(for: chosen)

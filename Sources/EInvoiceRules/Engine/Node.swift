@@ -1,6 +1,12 @@
 import EInvoice
 import HardenedXML
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The namespaces rules name by prefix, as the official Schematron binds them.
 enum Namespace: UInt8, Sendable {
     case other, cbc, cac, ext, ubl, cn
@@ -38,126 +44,221 @@ enum Namespace: UInt8, Sendable {
     }
 }
 
-/// An element of the document under validation, with its parent: the rules walk up as well as
-/// down. Built once per validation from the hardened reader's tree.
-final class Node {
-    let name: String
-    let namespace: Namespace
-    let text: String
-    let attributes: [XMLAttribute]
-    let line: Int
-    /// Position among its parent's children.
-    let index: Int
-    /// Position in document order (preorder).
-    let order: Int
-    /// The name's key in ``RuleIndex``, -1 when no rule context ends in it.
-    let nameKey: Int
-    /// 1-based position among same-named siblings, 0 when it has none (for paths).
-    fileprivate(set) var ordinal = 0
-    unowned(unsafe) let parent: Node?
-    private(set) var children: [Node] = []
-    /// The root's index of every element by local name, built on the first `//` query.
-    private var byName: [String: [Node]]?
-    /// The root's index of the elements carrying each attribute name.
-    private var byAttribute: [String: [Node]]?
-    private var crViolations: Set<String>?
-    /// Per-document answers computed once (``memo(_:_:)``), keyed by the asking call site.
-    private var memos: [UnsafeRawPointer: Bool] = [:]
+/// The document under validation, flattened: every element is a number in document order, and
+/// what the rules ask of it (name, parent, children, position) sits in plain buffers. Rules
+/// navigate with ``Node`` values that copy without reference counting.
+final class DocumentTree {
+    let count: Int
+    let names: [String]
+    let texts: [String]
+    let attributes: [[XMLAttribute]]
+    /// Per element: name id, namespace, parent (-1 for the root), position among siblings,
+    /// 1-based position among same-named siblings (0 when alone), line, rule-index key.
+    let nameIDs: UnsafeMutablePointer<Int32>
+    let namespaces: UnsafeMutablePointer<Namespace>
+    let parents: UnsafeMutablePointer<Int32>
+    let positions: UnsafeMutablePointer<Int32>
+    let ordinals: UnsafeMutablePointer<Int32>
+    let lines: UnsafeMutablePointer<Int32>
+    let nameKeys: UnsafeMutablePointer<Int32>
+    /// Children of element i are `childList[childStart[i] ..< childStart[i + 1]]`.
+    let childStart: UnsafeMutablePointer<Int32>
+    let childList: UnsafeMutablePointer<Int32>
+    /// UTF-8 of each distinct name, for byte comparison without touching `String`s.
+    private let nameBytes: UnsafeMutablePointer<UInt8>
+    private let nameOffsets: UnsafeMutablePointer<Int32>
 
-    /// A document-wide yes/no question answered once per document: `key` names the question.
-    func memo(_ key: StaticString, _ compute: (Node) -> Bool) -> Bool {
-        let root = self.root
-        let id = UnsafeRawPointer(key.utf8Start)
-        if let answer = root.memos[id] { return answer }
-        let answer = compute(root)
-        root.memos[id] = answer
-        return answer
-    }
+    // Caches the rules fill per document.
+    var byName: [Int32: [Int32]]?
+    var byAttribute: [String: [Int32]]?
+    var crViolations: Set<String>?
+    var memos: [UnsafeRawPointer: Bool] = [:]
 
-    /// The UBL-CR rules the document breaks, computed once for the whole catalogue.
-    var ublCRViolations: Set<String> {
-        let root = self.root
-        if let violations = root.crViolations { return violations }
-        let violations = UBLCRCheck.shared.violations(in: root)
-        root.crViolations = violations
-        return violations
-    }
-
-    convenience init(root element: XMLElement) {
-        var order = 0
-        self.init(element, parent: nil, index: 0, order: &order)
-    }
-
-    private init(_ element: XMLElement, parent: Node?, index: Int, order: inout Int) {
-        self.order = order
-        order += 1
-        self.nameKey = RuleIndex.keys[element.name] ?? -1
-        self.name = element.name
-        self.namespace = Namespace(uri: element.namespace)
-        self.text = element.text
-        self.attributes = element.attributes
-        self.line = element.line
-        self.index = index
-        self.parent = parent
-        children.reserveCapacity(element.children.count)
-        var seen: [String: Int] = [:]
-        for (position, child) in element.children.enumerated() {
-            let node = Node(child, parent: self, index: position, order: &order)
-            let count = (seen[child.name] ?? 0) + 1
-            seen[child.name] = count
-            node.ordinal = count
-            children.append(node)
+    init(_ root: XMLElement) {
+        var total = 0
+        func countElements(_ element: XMLElement) {
+            total += 1
+            for child in element.children { countElements(child) }
         }
-        for child in children where seen[child.name] == 1 { child.ordinal = 0 }
-    }
-
-    /// Every element of the document with this local name, in document order.
-    func elements(named name: String) -> [Node] {
-        let root = self.root
-        if root.byName == nil {
-            var index: [String: [Node]] = [:]
-            root.walk { node in
-                index[node.name, default: []].append(node)
-                return true
+        countElements(root)
+        let nameIDs = UnsafeMutablePointer<Int32>.allocate(capacity: total)
+        let namespaces = UnsafeMutablePointer<Namespace>.allocate(capacity: total)
+        let parents = UnsafeMutablePointer<Int32>.allocate(capacity: total)
+        let positions = UnsafeMutablePointer<Int32>.allocate(capacity: total)
+        let ordinals = UnsafeMutablePointer<Int32>.allocate(capacity: total)
+        let lines = UnsafeMutablePointer<Int32>.allocate(capacity: total)
+        let nameKeys = UnsafeMutablePointer<Int32>.allocate(capacity: total)
+        var names: [String] = []
+        var texts: [String] = []
+        var attributes: [[XMLAttribute]] = []
+        texts.reserveCapacity(total)
+        attributes.reserveCapacity(total)
+        var nameTable: [String: Int32] = [:]
+        var next: Int32 = 0
+        var childCounts = [Int32](repeating: 0, count: total)
+        func add(_ element: XMLElement, parent: Int32, position: Int32, ordinal: Int32) {
+            let id = Int(next)
+            next += 1
+            let nameID: Int32
+            if let known = nameTable[element.name] {
+                nameID = known
+            } else {
+                nameID = Int32(names.count)
+                nameTable[element.name] = nameID
+                names.append(element.name)
             }
-            root.byName = index
-        }
-        return root.byName?[name] ?? []
-    }
-
-    /// Every element of the document that has attribute `name`, in document order.
-    func elements(withAttribute name: String) -> [Node] {
-        let root = self.root
-        if root.byAttribute == nil {
-            var index: [String: [Node]] = [:]
-            root.walk { node in
-                for attribute in node.attributes where attribute.namespace.isEmpty {
-                    index[attribute.name, default: []].append(node)
+            nameIDs[id] = nameID
+            namespaces[id] = Namespace(uri: element.namespace)
+            parents[id] = parent
+            positions[id] = position
+            ordinals[id] = ordinal
+            lines[id] = Int32(clamping: element.line)
+            nameKeys[id] = Int32(RuleIndex.keys[element.name] ?? -1)
+            texts.append(element.text)
+            attributes.append(element.attributes)
+            if parent >= 0 { childCounts[Int(parent)] += 1 }
+            guard !element.children.isEmpty else { return }
+            var totals: [String: Int32] = [:]
+            for child in element.children { totals[child.name, default: 0] += 1 }
+            var seen: [String: Int32] = [:]
+            for (offset, child) in element.children.enumerated() {
+                var ordinal: Int32 = 0
+                if totals[child.name]! > 1 {
+                    ordinal = (seen[child.name] ?? 0) + 1
+                    seen[child.name] = ordinal
                 }
-                return true
+                add(child, parent: Int32(id), position: Int32(offset), ordinal: ordinal)
             }
-            root.byAttribute = index
         }
-        return root.byAttribute?[name] ?? []
+        add(root, parent: -1, position: 0, ordinal: 0)
+
+        // Children lists: elements were numbered in document order, so bucketing them by parent
+        // keeps each element's children in order.
+        let childStart = UnsafeMutablePointer<Int32>.allocate(capacity: total + 1)
+        let childList = UnsafeMutablePointer<Int32>.allocate(capacity: max(total - 1, 1))
+        var start: Int32 = 0
+        for index in 0..<total {
+            childStart[index] = start
+            start += childCounts[index]
+        }
+        childStart[total] = start
+        var fill = [Int32](repeating: 0, count: total)
+        for id in 1..<max(total, 1) {
+            let parent = Int(parents[id])
+            childList[Int(childStart[parent] + fill[parent])] = Int32(id)
+            fill[parent] += 1
+        }
+
+        let totalNameBytes = names.reduce(0) { $0 + $1.utf8.count }
+        let nameBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalNameBytes, 1))
+        let nameOffsets = UnsafeMutablePointer<Int32>.allocate(capacity: names.count + 1)
+        var offset = 0
+        for (index, name) in names.enumerated() {
+            nameOffsets[index] = Int32(offset)
+            for byte in name.utf8 {
+                nameBytes[offset] = byte
+                offset += 1
+            }
+        }
+        nameOffsets[names.count] = Int32(offset)
+
+        self.count = total
+        self.names = names
+        self.texts = texts
+        self.attributes = attributes
+        self.nameIDs = nameIDs
+        self.namespaces = namespaces
+        self.parents = parents
+        self.positions = positions
+        self.ordinals = ordinals
+        self.lines = lines
+        self.nameKeys = nameKeys
+        self.childStart = childStart
+        self.childList = childList
+        self.nameBytes = nameBytes
+        self.nameOffsets = nameOffsets
     }
 
-    /// Every element of the document, in document order.
-    var allElements: [Node] {
-        var result: [Node] = []
-        root.walk { result.append($0); return true }
-        return result
+    deinit {
+        nameIDs.deallocate()
+        namespaces.deallocate()
+        parents.deallocate()
+        positions.deallocate()
+        ordinals.deallocate()
+        lines.deallocate()
+        nameKeys.deallocate()
+        childStart.deallocate()
+        childList.deallocate()
+        nameBytes.deallocate()
+        nameOffsets.deallocate()
     }
 
-    var isRoot: Bool { parent == nil }
+    var root: Node { Node(tree: self, id: 0) }
 
-    var root: Node {
-        var node = self
-        while let parent = node.parent { node = parent }
-        return node
+    /// Whether element `id`'s local name is exactly `bytes`.
+    func name(of id: Int32, equals bytes: UnsafeRawBufferPointer) -> Bool {
+        let nameID = Int(nameIDs[Int(id)])
+        let start = Int(nameOffsets[nameID])
+        let length = Int(nameOffsets[nameID + 1]) - start
+        guard length == bytes.count else { return false }
+        return memcmp(nameBytes + start, bytes.baseAddress!, length) == 0
+    }
+
+    /// Element `id`'s name ends with `suffix`.
+    func name(of id: Int32, endsWith suffix: UnsafeRawBufferPointer) -> Bool {
+        let nameID = Int(nameIDs[Int(id)])
+        let start = Int(nameOffsets[nameID])
+        let length = Int(nameOffsets[nameID + 1]) - start
+        guard length >= suffix.count else { return false }
+        return memcmp(nameBytes + start + length - suffix.count, suffix.baseAddress!, suffix.count) == 0
+    }
+
+    func nameID(for name: String) -> Int32? {
+        names.firstIndex(of: name).map(Int32.init)
+    }
+}
+
+/// An element of the document under validation: a position in its ``DocumentTree``. Copying a
+/// node costs nothing; the tree lives as long as the validation that made it.
+struct Node {
+    unowned(unsafe) let tree: DocumentTree
+    let id: Int32
+
+    var name: String { tree.names[Int(tree.nameIDs[Int(id)])] }
+    var namespace: Namespace { tree.namespaces[Int(id)] }
+    var text: String { tree.texts[Int(id)] }
+    var attributes: [XMLAttribute] { tree.attributes[Int(id)] }
+    var line: Int { Int(tree.lines[Int(id)]) }
+    /// Position among its parent's children.
+    var index: Int { Int(tree.positions[Int(id)]) }
+    /// Position in document order.
+    var order: Int { Int(id) }
+    /// The name's key in ``RuleIndex``, -1 when no rule context ends in it.
+    var nameKey: Int { Int(tree.nameKeys[Int(id)]) }
+    /// 1-based position among same-named siblings, 0 when it has none.
+    var ordinal: Int { Int(tree.ordinals[Int(id)]) }
+
+    var parent: Node? {
+        let parent = tree.parents[Int(id)]
+        return parent < 0 ? nil : Node(tree: tree, id: parent)
+    }
+
+    var isRoot: Bool { id == 0 }
+    var root: Node { Node(tree: tree, id: 0) }
+
+    var children: Children { Children(tree: tree, start: Int(tree.childStart[Int(id)]), end: Int(tree.childStart[Int(id) + 1])) }
+
+    struct Children: RandomAccessCollection {
+        unowned(unsafe) let tree: DocumentTree
+        let start: Int
+        let end: Int
+        var startIndex: Int { start }
+        var endIndex: Int { end }
+        subscript(position: Int) -> Node { Node(tree: tree, id: tree.childList[position]) }
     }
 
     func attribute(_ name: String) -> String? {
-        for attribute in attributes where attribute.name == name && attribute.namespace.isEmpty {
+        for attribute in tree.attributes[Int(id)] where attribute.name == name && attribute.namespace.isEmpty {
             return attribute.value
         }
         return nil
@@ -167,6 +268,7 @@ final class Node {
 
     /// The XPath string value: the text of a leaf, all descendant text of an aggregate.
     var stringValue: String {
+        let children = self.children
         if children.isEmpty { return text }
         var result = text
         for child in children { result += child.stringValue }
@@ -178,23 +280,19 @@ final class Node {
 
     /// A leaf with nothing but white space: `not(*) and not(normalize-space())`, without building strings.
     var isEmptyLeaf: Bool {
-        children.isEmpty && text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        children.isEmpty && tree.texts[Int(id)].utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 
     /// The local name ends with `suffix` (compared as bytes).
     func nameEnds(with suffix: StaticString) -> Bool {
-        suffix.withUTF8Buffer { suffix in
-            let utf8 = name.utf8
-            return utf8.count >= suffix.count && utf8.suffix(suffix.count).elementsEqual(suffix)
-        }
+        suffix.withUTF8Buffer { tree.name(of: id, endsWith: UnsafeRawBufferPointer($0)) }
     }
 
     /// `/Invoice/cac:InvoiceLine[2]/cbc:ID`: prefixes as UBL writes them, positions among
     /// same-named siblings.
     var path: String {
         guard let parent else { return "/" + name }
-        let step = namespace.prefix + name
-        return parent.path + "/" + step + (ordinal > 0 ? "[\(ordinal)]" : "")
+        return parent.path + "/" + namespace.prefix + name + (ordinal > 0 ? "[\(ordinal)]" : "")
     }
 
     /// Visits this node and every descendant in document order; stop by returning false.
@@ -205,8 +303,58 @@ final class Node {
         return true
     }
 
+    func isNamed(_ namespace: Namespace, _ name: StaticString) -> Bool {
+        self.namespace == namespace && name.withUTF8Buffer { tree.name(of: id, equals: UnsafeRawBufferPointer($0)) }
+    }
+
     func isNamed(_ namespace: Namespace, _ name: String) -> Bool {
-        self.namespace == namespace && self.name == name
+        guard self.namespace == namespace else { return false }
+        return name.utf8.withContiguousStorageIfAvailable { tree.name(of: id, equals: UnsafeRawBufferPointer($0)) }
+            ?? (self.name == name)
+    }
+
+    // MARK: Document-wide indexes and memos
+
+    /// Every element of the document with this local name, in document order.
+    func elements(named name: String) -> [Node] {
+        guard let nameID = tree.nameID(for: name) else { return [] }
+        if tree.byName == nil {
+            var index: [Int32: [Int32]] = [:]
+            for element in 0..<tree.count { index[tree.nameIDs[element], default: []].append(Int32(element)) }
+            tree.byName = index
+        }
+        return (tree.byName?[nameID] ?? []).map { Node(tree: tree, id: $0) }
+    }
+
+    /// Every element of the document that has attribute `name`, in document order.
+    func elements(withAttribute name: String) -> [Node] {
+        if tree.byAttribute == nil {
+            var index: [String: [Int32]] = [:]
+            for element in 0..<tree.count {
+                for attribute in tree.attributes[element] where attribute.namespace.isEmpty {
+                    index[attribute.name, default: []].append(Int32(element))
+                }
+            }
+            tree.byAttribute = index
+        }
+        return (tree.byAttribute?[name] ?? []).map { Node(tree: tree, id: $0) }
+    }
+
+    /// The UBL-CR rules the document breaks, computed once for the whole catalogue.
+    var ublCRViolations: Set<String> {
+        if let violations = tree.crViolations { return violations }
+        let violations = UBLCRCheck.shared.violations(in: root)
+        tree.crViolations = violations
+        return violations
+    }
+
+    /// A document-wide yes/no question answered once per document: `key` names the question.
+    func memo(_ key: StaticString, _ compute: (Node) -> Bool) -> Bool {
+        let id = UnsafeRawPointer(key.utf8Start)
+        if let answer = tree.memos[id] { return answer }
+        let answer = compute(root)
+        tree.memos[id] = answer
+        return answer
     }
 }
 

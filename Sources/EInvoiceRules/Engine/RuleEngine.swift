@@ -49,38 +49,50 @@ struct Pattern: Sendable {
 
 }
 
-/// A pattern ready for evaluation: its rules indexed by ``RuleIndex`` key, so finding a node's
-/// candidate rules is an array lookup instead of hashing the node's name once per pattern.
-struct IndexedPattern: Sendable {
+/// A pattern ready for evaluation: for each ``RuleIndex`` key the rules whose context ends in that
+/// name, merged in rule order with the `*` rules, in one flat buffer. Finding a node's candidate
+/// rules is then a pointer lookup, with no hashing and no reference counting in the hot loop.
+final class IndexedPattern: Sendable {
     let pattern: Pattern
-    private let byKey: [[Int]]
+    /// Candidates of key k are `candidates[offsets[k] ..< offsets[k + 1]]`; the last slot (key
+    /// -1, names no context ends in) holds the `*` rules alone.
+    private nonisolated(unsafe) let offsets: UnsafeMutablePointer<Int32>
+    private nonisolated(unsafe) let candidates: UnsafeMutablePointer<Int32>
+    private let keyCount: Int
 
     init(_ pattern: Pattern) {
         self.pattern = pattern
-        var byKey = Array(repeating: [Int](), count: RuleIndex.keys.count)
+        keyCount = RuleIndex.keys.count
+        var lists = Array(repeating: [Int32](), count: keyCount + 1)
         for (name, indexes) in pattern.byName {
-            if let key = RuleIndex.keys[name] { byKey[key] = indexes }
+            if let key = RuleIndex.keys[name] { lists[key] = indexes.map(Int32.init) }
         }
-        self.byKey = byKey
+        let wildcard = pattern.wildcard.map(Int32.init)
+        for key in 0...keyCount { lists[key] = (lists[key] + wildcard).sorted() }
+        offsets = .allocate(capacity: keyCount + 2)
+        let total = lists.reduce(0) { $0 + $1.count }
+        candidates = .allocate(capacity: max(total, 1))
+        var position: Int32 = 0
+        for key in 0...keyCount {
+            offsets[key] = position
+            for index in lists[key] {
+                candidates[Int(position)] = index
+                position += 1
+            }
+        }
+        offsets[keyCount + 1] = position
+        // Lives as long as the process: patterns are built once, as static rule sets.
     }
 
     /// The first rule whose context matches `node` (first-match semantics, rule order kept).
     func rule(for node: Node) -> Rule? {
-        let named = node.nameKey >= 0 ? byKey[node.nameKey] : []
-        let wildcard = pattern.wildcard
-        let rules = pattern.rules
-        var i = 0
-        var j = 0
-        while i < named.count || j < wildcard.count {
-            let index: Int
-            if j >= wildcard.count || (i < named.count && named[i] < wildcard[j]) {
-                index = named[i]
-                i += 1
-            } else {
-                index = wildcard[j]
-                j += 1
-            }
-            if rules[index].context.matches(node) { return rules[index] }
+        let key = node.nameKey >= 0 ? node.nameKey : keyCount
+        let start = Int(offsets[key])
+        let end = Int(offsets[key + 1])
+        guard start < end else { return nil }
+        for position in start..<end {
+            let index = Int(candidates[position])
+            if pattern.rules[index].context.matches(node) { return pattern.rules[index] }
         }
         return nil
     }
