@@ -49,6 +49,7 @@ enum Namespace: UInt8, Sendable {
 /// navigate with ``Node`` values that copy without reference counting.
 final class DocumentTree {
     let count: Int
+    private let nameTable: [String: Int32]
     let names: [String]
     let texts: [String]
     let attributes: [[XMLAttribute]]
@@ -94,9 +95,10 @@ final class DocumentTree {
         texts.reserveCapacity(total)
         attributes.reserveCapacity(total)
         var nameTable: [String: Int32] = [:]
+        var keyOfName: [Int32] = []
         var next: Int32 = 0
         var childCounts = [Int32](repeating: 0, count: total)
-        func add(_ element: XMLElement, parent: Int32, position: Int32, ordinal: Int32) {
+        func add(_ element: XMLElement, parent: Int32, position: Int32) {
             let id = Int(next)
             next += 1
             let nameID: Int32
@@ -106,31 +108,22 @@ final class DocumentTree {
                 nameID = Int32(names.count)
                 nameTable[element.name] = nameID
                 names.append(element.name)
+                keyOfName.append(Int32(RuleIndex.keys[element.name] ?? -1))
             }
             nameIDs[id] = nameID
             namespaces[id] = Namespace(uri: element.namespace)
             parents[id] = parent
             positions[id] = position
-            ordinals[id] = ordinal
             lines[id] = Int32(clamping: element.line)
-            nameKeys[id] = Int32(RuleIndex.keys[element.name] ?? -1)
+            nameKeys[id] = keyOfName[Int(nameID)]
             texts.append(element.text)
             attributes.append(element.attributes)
             if parent >= 0 { childCounts[Int(parent)] += 1 }
-            guard !element.children.isEmpty else { return }
-            var totals: [String: Int32] = [:]
-            for child in element.children { totals[child.name, default: 0] += 1 }
-            var seen: [String: Int32] = [:]
             for (offset, child) in element.children.enumerated() {
-                var ordinal: Int32 = 0
-                if totals[child.name]! > 1 {
-                    ordinal = (seen[child.name] ?? 0) + 1
-                    seen[child.name] = ordinal
-                }
-                add(child, parent: Int32(id), position: Int32(offset), ordinal: ordinal)
+                add(child, parent: Int32(id), position: Int32(offset))
             }
         }
-        add(root, parent: -1, position: 0, ordinal: 0)
+        add(root, parent: -1, position: 0)
 
         // Children lists: elements were numbered in document order, so bucketing them by parent
         // keeps each element's children in order.
@@ -149,6 +142,30 @@ final class DocumentTree {
             fill[parent] += 1
         }
 
+        // Positions among same-named siblings, for paths: 0 for an element alone with its name.
+        var counts = [Int32](repeating: 0, count: names.count)
+        var seen = [Int32](repeating: 0, count: names.count)
+        for parent in 0..<total {
+            let range = Int(childStart[parent])..<Int(childStart[parent + 1])
+            for slot in range { counts[Int(nameIDs[Int(childList[slot])])] += 1 }
+            for slot in range {
+                let child = Int(childList[slot])
+                let name = Int(nameIDs[child])
+                if counts[name] > 1 {
+                    seen[name] += 1
+                    ordinals[child] = seen[name]
+                } else {
+                    ordinals[child] = 0
+                }
+            }
+            for slot in range {
+                let name = Int(nameIDs[Int(childList[slot])])
+                counts[name] = 0
+                seen[name] = 0
+            }
+        }
+        ordinals[0] = 0
+
         let totalNameBytes = names.reduce(0) { $0 + $1.utf8.count }
         let nameBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalNameBytes, 1))
         let nameOffsets = UnsafeMutablePointer<Int32>.allocate(capacity: names.count + 1)
@@ -163,6 +180,7 @@ final class DocumentTree {
         nameOffsets[names.count] = Int32(offset)
 
         self.count = total
+        self.nameTable = nameTable
         self.names = names
         self.texts = texts
         self.attributes = attributes
@@ -213,9 +231,7 @@ final class DocumentTree {
         return memcmp(nameBytes + start + length - suffix.count, suffix.baseAddress!, suffix.count) == 0
     }
 
-    func nameID(for name: String) -> Int32? {
-        names.firstIndex(of: name).map(Int32.init)
-    }
+    func nameID(for name: String) -> Int32? { nameTable[name] }
 }
 
 /// An element of the document under validation: a position in its ``DocumentTree``. Copying a

@@ -72,6 +72,6 @@ extension String {
     /// of the normalized value.
     func isCode(in list: Set<String>) -> Bool {
         let value = normalizedSpace
-        return !value.contains(" ") && list.contains(value)
+        return !value.utf8.contains(0x20) && list.contains(value)
     }
 }

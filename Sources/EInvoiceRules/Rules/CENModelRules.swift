@@ -205,7 +205,7 @@ enum CENModelRules {
             fatal("BR-CO-09", "The Seller VAT identifier (BT-31), the Seller tax representative VAT identifier (BT-63) and the Buyer VAT identifier (BT-48) shall have a prefix in accordance with ISO code ISO 3166-1 alpha-2 by which the country of issue may be identified. Nevertheless, Greece may use the prefix 'EL'.") {
                 // XPath contains() on the list: any substring of the list passes, "" included.
                 let prefix = String($0.string("cbc:CompanyID").prefix(2))
-                return prefix.isEmpty || vatPrefixText.contains(prefix)
+                return prefix.isEmpty || vatPrefixSubstrings.contains(prefix)
             },
         ])
         for category in VATCategoryRules.all(version) {
@@ -214,8 +214,17 @@ enum CENModelRules {
         return p.pattern
     }
 
-    /// The ISO 3166 list as the rule's string, so `contains()` behaves as in XPath.
-    static let vatPrefixText = CodeLists.vatPrefixes.sorted().joined(separator: " ")
+    /// Every substring of up to two characters of the rule's ISO 3166 list string, so the test
+    /// behaves as XPath `contains()` on it does (a one-letter prefix passes too).
+    static let vatPrefixSubstrings: Set<String> = {
+        let text = Array(CodeLists.vatPrefixes.sorted().joined(separator: " "))
+        var substrings = Set<String>()
+        for start in text.indices {
+            substrings.insert(String(text[start]))
+            if start + 1 < text.count { substrings.insert(String(text[start...(start + 1)])) }
+        }
+        return substrings
+    }()
 
     static func periodIsOrdered(_ period: Node) -> Bool {
         guard period.exists("cbc:StartDate"), period.exists("cbc:EndDate") else { return true }

@@ -26,9 +26,11 @@ enum NLCIUSRules {
         let si: @Sendable (Node) -> Bool = { isSIUBL($0) }
         p.rule("cac:AccountingSupplierParty/cac:Party", where: s, [
             fatal("BR-NL-1", "For suppliers in the Netherlands the supplier MUST provide either a KVK or OIN number for its legal entity identifier (cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID with schemeID 0106 or 0190).") { party in
+                // contains(concat(' ', string-join(@schemeID, ' '), ' '), ' 0106 '): one of the
+                // space-separated tokens is exactly the code.
                 let schemes = party.all("cac:PartyLegalEntity/cbc:CompanyID").compactMap { $0.attribute("schemeID") }
-                let joined = " " + schemes.joined(separator: " ") + " "
-                return (joined.contains(" 0106 ") || joined.contains(" 0190 "))
+                let tokens = Set(schemes.flatMap { $0.split(separator: " ").map(String.init) })
+                return (tokens.contains("0106") || tokens.contains("0190"))
                     && party.exists("cac:PartyLegalEntity/cbc:CompanyID") { !$0.normalized.isEmpty }
             },
         ])
@@ -70,8 +72,8 @@ enum NLCIUSRules {
             fatal("BR-NL-10", "For suppliers in the Netherlands, if the customer is in the Netherlands, the customer's legal entity identifier (cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID) MUST be either a KVK (schemeID=0106) or OIN number (schemeID=0190).") { entity in
                 let customerInNL = entity.any("//cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode", equals: "NL")
                 let schemes = entity.all("//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID").compactMap { $0.attribute("schemeID") }
-                let joined = " " + schemes.joined(separator: " ") + " "
-                let identified = !customerInNL || joined.contains(" 0106 ") || joined.contains(" 0190 ")
+                let tokens = Set(schemes.flatMap { $0.split(separator: " ").map(String.init) })
+                let identified = !customerInNL || tokens.contains("0106") || tokens.contains("0190")
                 let nonEmpty = !entity.exists("cbc:CompanyID") || entity.exists("cbc:CompanyID") { !$0.normalized.isEmpty }
                 return identified && nonEmpty
             },
