@@ -59,10 +59,52 @@ final class IndexedPattern: Sendable {
     private nonisolated(unsafe) let offsets: UnsafeMutablePointer<Int32>
     private nonisolated(unsafe) let candidates: UnsafeMutablePointer<Int32>
     private let keyCount: Int
+    /// Each rule's context with its names as ``RuleIndex`` keys (-1 for `*`).
+    private let contexts: [CompiledContext]
+
+    struct CompiledContext: Sendable {
+        struct Alternative: Sendable {
+            /// Innermost step first: (namespace, key).
+            let steps: [(Namespace, Int32)]
+            let anchored: Bool
+            let predicate: (@Sendable (Node) -> Bool)?
+        }
+        let alternatives: [Alternative]
+
+        init(_ context: Context) {
+            alternatives = context.alternatives.map { alternative in
+                Alternative(
+                    steps: alternative.steps.reversed().map { ($0.0, $0.1.map { Int32(RuleIndex.keys[$0]!) } ?? -1) },
+                    anchored: alternative.anchored, predicate: alternative.predicate)
+            }
+        }
+
+        func matches(_ node: Node) -> Bool {
+            let tree = node.tree
+            for alternative in alternatives {
+                var id = node.id
+                var topmost = node.id
+                var matched = true
+                for (namespace, key) in alternative.steps {
+                    guard id >= 0 else { matched = false; break }
+                    if key >= 0 && (tree.nameKeys[Int(id)] != key || tree.namespaces[Int(id)] != namespace) {
+                        matched = false
+                        break
+                    }
+                    topmost = id
+                    id = tree.parents[Int(id)]
+                }
+                guard matched, !alternative.anchored || topmost == 0 else { continue }
+                if alternative.predicate?(node) ?? true { return true }
+            }
+            return false
+        }
+    }
 
     init(_ pattern: Pattern) {
         self.pattern = pattern
         keyCount = RuleIndex.keys.count
+        contexts = pattern.rules.map { CompiledContext($0.context) }
         var lists = Array(repeating: [Int32](), count: keyCount + 1)
         for (name, indexes) in pattern.byName {
             if let key = RuleIndex.keys[name] { lists[key] = indexes.map(Int32.init) }
@@ -92,18 +134,23 @@ final class IndexedPattern: Sendable {
         guard start < end else { return nil }
         for position in start..<end {
             let index = Int(candidates[position])
-            if pattern.rules[index].context.matches(node) { return pattern.rules[index] }
+            if contexts[index].matches(node) { return pattern.rules[index] }
         }
         return nil
     }
 }
 
-/// Keys for the local names that rule contexts end in, over every rule set.
+/// Keys for the local names rule contexts name, over every rule set: elements are matched against
+/// contexts by comparing integers.
 enum RuleIndex {
     static let keys: [String: Int] = {
         var keys: [String: Int] = [:]
         for pattern in Validator.allPatterns {
-            for name in pattern.byName.keys.sorted() where keys[name] == nil { keys[name] = keys.count }
+            for rule in pattern.rules {
+                for alternative in rule.context.alternatives {
+                    for case let (_, name?) in alternative.steps where keys[name] == nil { keys[name] = keys.count }
+                }
+            }
         }
         return keys
     }()
@@ -156,20 +203,6 @@ struct Context: Sendable {
         self.lastNames = nil
     }
 
-    func matches(_ node: Node) -> Bool {
-        alternatives.contains { alternative in
-            var current: Node? = node
-            var topmost = node
-            for (namespace, name) in alternative.steps.reversed() {
-                guard let candidate = current else { return false }
-                if let name, !candidate.isNamed(namespace, name) { return false }
-                topmost = candidate
-                current = candidate.parent
-            }
-            if alternative.anchored && !topmost.isRoot { return false }
-            return alternative.predicate?(node) ?? true
-        }
-    }
 }
 
 private extension Substring {
