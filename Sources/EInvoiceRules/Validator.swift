@@ -46,19 +46,26 @@ public struct Validator: Sendable {
         let document = tree.root
         let chosen = ruleSet == .auto ? Validator.ruleSet(for: document) : ruleSet
         var findings = StructureChecks.findings(document)
-        let patterns = Validator.patterns(for: chosen)
-        document.walk { node in
-            for pattern in patterns {
+        // Pattern by pattern over the elements in document order; the failures are then put in
+        // document order (pattern order within an element), as the official reports list them.
+        var failures: [(element: Int32, sequence: Int, assertion: Assertion)] = []
+        for (patternIndex, pattern) in Validator.patterns(for: chosen).enumerated() {
+            // (pattern, assertion) ordering key: the pattern in the high bits.
+            for id in 0..<Int32(tree.count) {
+                let node = Node(tree: tree, id: id)
                 guard let rule = pattern.rule(for: node) else { continue }
                 for assertion in rule.assertions where !assertion.test(node) {
-                    findings.append(
-                        Finding(
-                            ruleID: assertion.id, flag: assertion.flag, location: node.path,
-                            line: node.line > 0 ? node.line : nil, message: assertion.message,
-                            businessTerm: assertion.businessTerm))
+                    failures.append((id, patternIndex << 16 | failures.count, assertion))
                 }
             }
-            return true
+        }
+        failures.sort { ($0.element, $0.sequence) < ($1.element, $1.sequence) }
+        for (id, _, assertion) in failures {
+            let node = Node(tree: tree, id: id)
+            findings.append(
+                Finding(
+                    ruleID: assertion.id, flag: assertion.flag, location: node.path, line: node.line > 0 ? node.line : nil,
+                    message: assertion.message, businessTerm: assertion.businessTerm))
         }
         if chosen == .siUBLGAccount {
             // The extension's syntax binding allows what it needs: payment means ids, and payment

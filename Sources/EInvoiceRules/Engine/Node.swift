@@ -44,6 +44,40 @@ enum Namespace: UInt8, Sendable {
     }
 }
 
+/// The per-element buffers of a ``DocumentTree``, reachable from every ``Node`` without going
+/// through the (reference-counted) tree object.
+struct TreeLayout {
+    let nameIDs: UnsafeMutablePointer<Int32>
+    let namespaces: UnsafeMutablePointer<Namespace>
+    let parents: UnsafeMutablePointer<Int32>
+    let positions: UnsafeMutablePointer<Int32>
+    let ordinals: UnsafeMutablePointer<Int32>
+    let lines: UnsafeMutablePointer<Int32>
+    let nameKeys: UnsafeMutablePointer<Int32>
+    let childStart: UnsafeMutablePointer<Int32>
+    let childList: UnsafeMutablePointer<Int32>
+    let nameBytes: UnsafeMutablePointer<UInt8>
+    let nameOffsets: UnsafeMutablePointer<Int32>
+
+    /// Whether element `id`'s local name is exactly `bytes`.
+    func name(of id: Int32, equals bytes: UnsafeRawBufferPointer) -> Bool {
+        let nameID = Int(nameIDs[Int(id)])
+        let start = Int(nameOffsets[nameID])
+        let length = Int(nameOffsets[nameID + 1]) - start
+        guard length == bytes.count else { return false }
+        return length == 0 || memcmp(nameBytes + start, bytes.baseAddress!, length) == 0
+    }
+
+    /// Element `id`'s name ends with `suffix`.
+    func name(of id: Int32, endsWith suffix: UnsafeRawBufferPointer) -> Bool {
+        let nameID = Int(nameIDs[Int(id)])
+        let start = Int(nameOffsets[nameID])
+        let length = Int(nameOffsets[nameID + 1]) - start
+        guard length >= suffix.count else { return false }
+        return memcmp(nameBytes + start + length - suffix.count, suffix.baseAddress!, suffix.count) == 0
+    }
+}
+
 /// The document under validation, flattened: every element is a number in document order, and
 /// what the rules ask of it (name, parent, children, position) sits in plain buffers. Rules
 /// navigate with ``Node`` values that copy without reference counting.
@@ -68,6 +102,7 @@ final class DocumentTree {
     /// UTF-8 of each distinct name, for byte comparison without touching `String`s.
     private let nameBytes: UnsafeMutablePointer<UInt8>
     private let nameOffsets: UnsafeMutablePointer<Int32>
+    let layout: UnsafeMutablePointer<TreeLayout>
 
     // Caches the rules fill per document.
     var byName: [Int32: [Int32]]?
@@ -195,6 +230,13 @@ final class DocumentTree {
         self.childList = childList
         self.nameBytes = nameBytes
         self.nameOffsets = nameOffsets
+        let layout = UnsafeMutablePointer<TreeLayout>.allocate(capacity: 1)
+        layout.initialize(
+            to: TreeLayout(
+                nameIDs: nameIDs, namespaces: namespaces, parents: parents, positions: positions, ordinals: ordinals,
+                lines: lines, nameKeys: nameKeys, childStart: childStart, childList: childList, nameBytes: nameBytes,
+                nameOffsets: nameOffsets))
+        self.layout = layout
     }
 
     deinit {
@@ -209,27 +251,10 @@ final class DocumentTree {
         childList.deallocate()
         nameBytes.deallocate()
         nameOffsets.deallocate()
+        layout.deallocate()
     }
 
     var root: Node { Node(tree: self, id: 0) }
-
-    /// Whether element `id`'s local name is exactly `bytes`.
-    func name(of id: Int32, equals bytes: UnsafeRawBufferPointer) -> Bool {
-        let nameID = Int(nameIDs[Int(id)])
-        let start = Int(nameOffsets[nameID])
-        let length = Int(nameOffsets[nameID + 1]) - start
-        guard length == bytes.count else { return false }
-        return memcmp(nameBytes + start, bytes.baseAddress!, length) == 0
-    }
-
-    /// Element `id`'s name ends with `suffix`.
-    func name(of id: Int32, endsWith suffix: UnsafeRawBufferPointer) -> Bool {
-        let nameID = Int(nameIDs[Int(id)])
-        let start = Int(nameOffsets[nameID])
-        let length = Int(nameOffsets[nameID + 1]) - start
-        guard length >= suffix.count else { return false }
-        return memcmp(nameBytes + start + length - suffix.count, suffix.baseAddress!, suffix.count) == 0
-    }
 
     func nameID(for name: String) -> Int32? { nameTable[name] }
 }
@@ -238,39 +263,57 @@ final class DocumentTree {
 /// node costs nothing; the tree lives as long as the validation that made it.
 struct Node {
     unowned(unsafe) let tree: DocumentTree
+    let layout: UnsafeMutablePointer<TreeLayout>
     let id: Int32
 
-    var name: String { tree.names[Int(tree.nameIDs[Int(id)])] }
-    var namespace: Namespace { tree.namespaces[Int(id)] }
+    init(tree: DocumentTree, id: Int32) {
+        self.tree = tree
+        self.layout = tree.layout
+        self.id = id
+    }
+
+    private init(tree: DocumentTree, layout: UnsafeMutablePointer<TreeLayout>, id: Int32) {
+        self.tree = tree
+        self.layout = layout
+        self.id = id
+    }
+
+    /// Another element of the same document.
+    func node(_ id: Int32) -> Node { Node(tree: tree, layout: layout, id: id) }
+
+    var name: String { tree.names[Int(layout.pointee.nameIDs[Int(id)])] }
+    var namespace: Namespace { layout.pointee.namespaces[Int(id)] }
     var text: String { tree.texts[Int(id)] }
     var attributes: [XMLAttribute] { tree.attributes[Int(id)] }
-    var line: Int { Int(tree.lines[Int(id)]) }
+    var line: Int { Int(layout.pointee.lines[Int(id)]) }
     /// Position among its parent's children.
-    var index: Int { Int(tree.positions[Int(id)]) }
+    var index: Int { Int(layout.pointee.positions[Int(id)]) }
     /// Position in document order.
     var order: Int { Int(id) }
-    /// The name's key in ``RuleIndex``, -1 when no rule context ends in it.
-    var nameKey: Int { Int(tree.nameKeys[Int(id)]) }
+    /// The name's key in ``RuleIndex``, -1 when no rule context names it.
+    var nameKey: Int { Int(layout.pointee.nameKeys[Int(id)]) }
     /// 1-based position among same-named siblings, 0 when it has none.
-    var ordinal: Int { Int(tree.ordinals[Int(id)]) }
+    var ordinal: Int { Int(layout.pointee.ordinals[Int(id)]) }
 
     var parent: Node? {
-        let parent = tree.parents[Int(id)]
-        return parent < 0 ? nil : Node(tree: tree, id: parent)
+        let parent = layout.pointee.parents[Int(id)]
+        return parent < 0 ? nil : node(parent)
     }
 
     var isRoot: Bool { id == 0 }
-    var root: Node { Node(tree: tree, id: 0) }
+    var root: Node { node(0) }
 
-    var children: Children { Children(tree: tree, start: Int(tree.childStart[Int(id)]), end: Int(tree.childStart[Int(id) + 1])) }
+    var children: Children {
+        Children(node: self, start: Int(layout.pointee.childStart[Int(id)]), end: Int(layout.pointee.childStart[Int(id) + 1]))
+    }
 
     struct Children: RandomAccessCollection {
-        unowned(unsafe) let tree: DocumentTree
+        let node: Node
         let start: Int
         let end: Int
         var startIndex: Int { start }
         var endIndex: Int { end }
-        subscript(position: Int) -> Node { Node(tree: tree, id: tree.childList[position]) }
+        subscript(position: Int) -> Node { node.node(node.layout.pointee.childList[position]) }
     }
 
     func attribute(_ name: String) -> String? {
@@ -301,7 +344,7 @@ struct Node {
 
     /// The local name ends with `suffix` (compared as bytes).
     func nameEnds(with suffix: StaticString) -> Bool {
-        suffix.withUTF8Buffer { tree.name(of: id, endsWith: UnsafeRawBufferPointer($0)) }
+        suffix.withUTF8Buffer { layout.pointee.name(of: id, endsWith: UnsafeRawBufferPointer($0)) }
     }
 
     /// `/Invoice/cac:InvoiceLine[2]/cbc:ID`: prefixes as UBL writes them, positions among
@@ -320,12 +363,12 @@ struct Node {
     }
 
     func isNamed(_ namespace: Namespace, _ name: StaticString) -> Bool {
-        self.namespace == namespace && name.withUTF8Buffer { tree.name(of: id, equals: UnsafeRawBufferPointer($0)) }
+        self.namespace == namespace && name.withUTF8Buffer { layout.pointee.name(of: id, equals: UnsafeRawBufferPointer($0)) }
     }
 
     func isNamed(_ namespace: Namespace, _ name: String) -> Bool {
         guard self.namespace == namespace else { return false }
-        return name.utf8.withContiguousStorageIfAvailable { tree.name(of: id, equals: UnsafeRawBufferPointer($0)) }
+        return name.utf8.withContiguousStorageIfAvailable { layout.pointee.name(of: id, equals: UnsafeRawBufferPointer($0)) }
             ?? (self.name == name)
     }
 
@@ -339,7 +382,7 @@ struct Node {
             for element in 0..<tree.count { index[tree.nameIDs[element], default: []].append(Int32(element)) }
             tree.byName = index
         }
-        return (tree.byName?[nameID] ?? []).map { Node(tree: tree, id: $0) }
+        return (tree.byName?[nameID] ?? []).map { node($0) }
     }
 
     /// Every element of the document that has attribute `name`, in document order.
@@ -353,7 +396,7 @@ struct Node {
             }
             tree.byAttribute = index
         }
-        return (tree.byAttribute?[name] ?? []).map { Node(tree: tree, id: $0) }
+        return (tree.byAttribute?[name] ?? []).map { node($0) }
     }
 
     /// The UBL-CR rules the document breaks, computed once for the whole catalogue.

@@ -89,12 +89,12 @@ extension Node {
     private static func matchesOne(_ node: Node, _ step: UnsafeRawBufferPointer) -> Bool {
         if step.count == 1 && step[0] == UInt8(ascii: "*") { return true }
         guard let colon = step.firstIndex(of: UInt8(ascii: ":")) else {
-            return node.namespace == .other && node.tree.name(of: node.id, equals: step)
+            return node.namespace == .other && node.layout.pointee.name(of: node.id, equals: step)
         }
         guard let namespace = Namespace(prefix: UnsafeRawBufferPointer(rebasing: step[..<colon])),
             namespace == node.namespace
         else { return false }
-        return node.tree.name(of: node.id, equals: UnsafeRawBufferPointer(rebasing: step[(colon + 1)...]))
+        return node.layout.pointee.name(of: node.id, equals: UnsafeRawBufferPointer(rebasing: step[(colon + 1)...]))
     }
 
     // MARK: Conveniences

@@ -80,19 +80,19 @@ final class IndexedPattern: Sendable {
         }
 
         func matches(_ node: Node) -> Bool {
-            let tree = node.tree
+            let layout = node.layout.pointee
             for alternative in alternatives {
                 var id = node.id
                 var topmost = node.id
                 var matched = true
                 for (namespace, key) in alternative.steps {
                     guard id >= 0 else { matched = false; break }
-                    if key >= 0 && (tree.nameKeys[Int(id)] != key || tree.namespaces[Int(id)] != namespace) {
+                    if key >= 0 && (layout.nameKeys[Int(id)] != key || layout.namespaces[Int(id)] != namespace) {
                         matched = false
                         break
                     }
                     topmost = id
-                    id = tree.parents[Int(id)]
+                    id = layout.parents[Int(id)]
                 }
                 guard matched, !alternative.anchored || topmost == 0 else { continue }
                 if alternative.predicate?(node) ?? true { return true }
