@@ -9,11 +9,19 @@ let package = Package(
         .library(name: "EInvoice", targets: ["EInvoice"]),
         .library(name: "HardenedXML", targets: ["HardenedXML"]),
         .library(name: "EInvoiceRules", targets: ["EInvoiceRules"]),
+        .library(name: "EConnectWire", targets: ["EConnectWire"]),
+        .library(name: "Platform", targets: ["Platform"]),
+        .library(name: "PlatformServer", targets: ["PlatformServer"]),
         .executable(name: "efactuur", targets: ["efactuur"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -27,10 +35,33 @@ let package = Package(
         .target(name: "EInvoice", dependencies: ["HardenedXML"]),
         // The validator: EN 16931, SI-UBL 2.0 and Peppol BIS 3 rules, natively.
         .target(name: "EInvoiceRules", dependencies: ["EInvoice", "HardenedXML"]),
+        // What goes over the wire: SOAP 1.1 envelopes, the native API v3/v3.1 messages, faults,
+        // the WSDL, the Quick Connect text. No I/O.
+        .target(name: "EConnectWire", dependencies: ["EInvoice", "HardenedXML"]),
+        // The access point's domain and its storage (SQLite through GRDB).
+        .target(
+            name: "Platform",
+            dependencies: [
+                "EInvoice", "EInvoiceRules",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP front ends on Hummingbird: /soap/v3, /soap/v3.1 (+ ?wsdl), /health.
+        .target(
+            name: "PlatformServer",
+            dependencies: [
+                "Platform", "EConnectWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "efactuur",
             dependencies: [
-                "EInvoice", "EInvoiceRules",
+                "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,5 +77,14 @@ let package = Package(
         ),
         .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
         .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice"]),
+        .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML"]),
+        .testTarget(
+            name: "PlatformServerTests",
+            dependencies: [
+                "PlatformServer", "Platform", "EConnectWire", "EInvoice", "EInvoiceTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
     ]
 )

@@ -2,32 +2,38 @@ import CLibXML2
 import Foundation
 import Synchronization
 
-/// Validates bytes against the official UBL 2.1 XSDs (`../shared/reference/ubl-2.1-xsd`) with
-/// libxml2's schema validator. Test-only: it loads the schema files from disk.
-public final class UBLSchema: Sendable {
-    public static let invoice = UBLSchema(file: "UBL-Invoice-2.1.xsd")
-    public static let creditNote = UBLSchema(file: "UBL-CreditNote-2.1.xsd")
+/// Validates bytes against an XML Schema with libxml2's schema validator. Test-only.
+public final class XMLSchemaValidator: Sendable {
+    public enum Source: Sendable {
+        case file(String)
+        case text(String)
+    }
 
-    public static func forRoot(_ root: String) -> UBLSchema { root == "CreditNote" ? creditNote : invoice }
-
-    private let file: String
+    private let source: Source
     /// libxml2 schema objects are not safe to share between threads while validating.
     private let lock = Mutex<OpaquePointer?>(nil)
 
-    private init(file: String) {
-        self.file = file
+    public init(_ source: Source) {
+        self.source = source
     }
 
     /// The schema errors, empty when the document is valid.
     public func errors(in bytes: [UInt8]) -> [String] {
         lock.withLock { schema -> [String] in
             if schema == nil {
-                let path = Corpus.sharedFolder.appendingPathComponent("reference/ubl-2.1-xsd/maindoc/\(file)").path
-                let parser = xmlSchemaNewParserCtxt(path)
+                let parser: OpaquePointer?
+                switch source {
+                case .file(let path): parser = xmlSchemaNewParserCtxt(path)
+                case .text(let text):
+                    let bytes = Array(text.utf8)
+                    parser = bytes.withUnsafeBufferPointer { buffer in
+                        buffer.withMemoryRebound(to: CChar.self) { xmlSchemaNewMemParserCtxt($0.baseAddress, Int32($0.count)) }
+                    }
+                }
                 schema = xmlSchemaParse(parser)
                 xmlSchemaFreeParserCtxt(parser)
             }
-            guard let schema else { return ["the schema \(file) could not be loaded"] }
+            guard let schema else { return ["the schema could not be loaded"] }
             guard let document = bytes.withUnsafeBufferPointer({ buffer in
                 buffer.withMemoryRebound(to: CChar.self) {
                     xmlReadMemory($0.baseAddress, Int32($0.count), nil, nil, Int32(XML_PARSE_NONET.rawValue))
@@ -47,6 +53,37 @@ public final class UBLSchema: Sendable {
             if result != 0 && collector.messages.isEmpty { return ["schema validation failed (\(result))"] }
             return collector.messages
         }
+    }
+}
+
+/// The official UBL 2.1 XSDs (`../shared/reference/ubl-2.1-xsd`).
+public enum UBLSchema {
+    public static let invoice = XMLSchemaValidator(.file(path("UBL-Invoice-2.1.xsd")))
+    public static let creditNote = XMLSchemaValidator(.file(path("UBL-CreditNote-2.1.xsd")))
+
+    public static func forRoot(_ root: String) -> XMLSchemaValidator { root == "CreditNote" ? creditNote : invoice }
+
+    private static func path(_ file: String) -> String {
+        Corpus.sharedFolder.appendingPathComponent("reference/ubl-2.1-xsd/maindoc/\(file)").path
+    }
+}
+
+/// The message schema inside the reference WSDL (`../shared/reference/everbinding-v3.wsdl`), for
+/// the v3 namespace or, with the namespace swapped, v3.1.
+public enum ReferenceWSDLSchema {
+    public static func validator(namespace: String) throws -> XMLSchemaValidator {
+        let wsdl = try String(
+            contentsOf: Corpus.sharedFolder.appendingPathComponent("reference/everbinding-v3.wsdl"), encoding: .utf8)
+        guard let start = wsdl.range(of: "<s:schema"), let end = wsdl.range(of: "</s:schema>") else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        var schema = String(wsdl[start.lowerBound..<end.upperBound])
+        schema = schema.replacingOccurrences(
+            of: "<s:schema ",
+            with: "<s:schema xmlns:s=\"http://www.w3.org/2001/XMLSchema\" xmlns:tns=\"http://api.everbinding.nl/v3/\" ",
+            options: [], range: schema.range(of: "<s:schema "))
+        schema = schema.replacingOccurrences(of: "http://api.everbinding.nl/v3/", with: namespace)
+        return XMLSchemaValidator(.text(schema))
     }
 }
 

@@ -1,0 +1,181 @@
+import Foundation
+
+/// An account's subscription; the API needs at least ``basic``.
+public enum Subscription: String, Sendable, Codable, CaseIterable, Comparable {
+    case free, basic, professional, enterprise
+
+    public static func < (lhs: Subscription, rhs: Subscription) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    public var allowsAPI: Bool { self >= .basic }
+}
+
+public struct Account: Sendable, Codable, Equatable {
+    /// `ACC…`.
+    public var id: String
+    public var name: String
+    public var email: String
+    public var subscription: Subscription
+    public var createdOn: Date
+}
+
+/// The platform-generated id of an organisation: `XC` + country + a number (`XCNL10001`).
+public typealias BedrijfsID = String
+
+public struct Organisation: Sendable, Codable, Equatable {
+    public var partyID: BedrijfsID
+    public var accountID: String
+    public var name: String
+    /// ISO 3166-1 alpha-2.
+    public var country: String
+    public var kvk: String?
+    public var oin: String?
+    public var vat: String?
+    public var kbo: String?
+    public var isVerified: Bool
+    public var createdOn: Date
+
+    /// The registry id the organisation is best known by (`NL:KVK:…`), or its Bedrijfs-ID.
+    public var referenceID: String {
+        if let kvk { return "NL:KVK:\(kvk)" }
+        if let oin { return "NL:OINO:\(oin)" }
+        if let kbo { return "BE:KBO:\(kbo)" }
+        if let vat { return "\(country):VAT:\(vat)" }
+        return partyID
+    }
+}
+
+public enum UserRole: String, Sendable, Codable {
+    /// May create and revoke connection keys.
+    case administrator
+    case user
+}
+
+public struct User: Sendable, Codable, Equatable {
+    public var id: String
+    public var accountID: String
+    public var email: String
+    public var role: UserRole
+}
+
+/// An App Key and the hash of its Secret, acting for one organisation with the rights of the user
+/// who created it.
+public struct ConnectionKey: Sendable, Codable, Equatable {
+    public var appKey: String
+    public var partyID: BedrijfsID
+    public var userID: String
+    public var email: String
+    public var createdOn: Date
+    public var revokedOn: Date?
+}
+
+/// What a valid security token stands for.
+public struct Session: Sendable, Equatable {
+    public var appKey: String
+    public var organisation: Organisation
+    public var account: Account
+    public var user: User
+
+    /// The organisations these keys may act for.
+    public var partyIDs: [BedrijfsID] { [organisation.partyID] }
+}
+
+/// A status of the Factuur template.
+public struct DocumentStatus: Sendable, Codable, Equatable, Hashable {
+    public var code: String
+    public var name: String
+
+    public static let afgeleverd = DocumentStatus(code: "10", name: "Afgeleverd")
+    public static let gelezen = DocumentStatus(code: "20", name: "Gelezen")
+    public static let verwerkt = DocumentStatus(code: "30", name: "Verwerkt")
+    public static let goedgekeurd = DocumentStatus(code: "40", name: "Goedgekeurd")
+    public static let afgewezen = DocumentStatus(code: "50", name: "Afgewezen")
+}
+
+/// A document template; the platform has one, Factuur, for SI-UBL and Peppol BIS invoices and credit notes.
+public struct Template: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var masterID: String
+    public var masterName: String
+    public var statuses: [DocumentStatus]
+
+    public static let factuur = Template(
+        id: "GLDT9223370666504283001RA000000006DTP2000001", name: "Factuur",
+        masterID: "GLDT9223370666504283001RA000000006DTP2000001", masterName: "Factuur",
+        statuses: [.afgeleverd, .gelezen, .verwerkt, .goedgekeurd, .afgewezen])
+
+    public static func named(id: String) -> Template? {
+        id == factuur.id || id == factuur.masterID ? factuur : nil
+    }
+
+    public func status(code: String) -> DocumentStatus? { statuses.first { $0.code == code } }
+}
+
+public enum DeliveryRoute: String, Sendable, Codable {
+    case toInbox = "ToInbox"
+    case toEmail = "ToEmail"
+}
+
+/// Who changed a document's status last.
+public struct StatusChange: Sendable, Codable, Equatable {
+    public var status: DocumentStatus
+    public var userID: String?
+    public var userEmail: String?
+    public var accountID: String?
+    public var accountName: String?
+    public var changedOn: Date
+}
+
+/// A sent document: the sender's outbox entry and, when delivered to an organisation on the
+/// platform, the receiver's inbox entry.
+public struct StoredDocument: Sendable, Equatable {
+    /// Order of arrival; paging runs on it.
+    public var sequence: Int64
+    /// The Delivery ID.
+    public var externalID: String
+    public var senderPartyID: BedrijfsID
+    public var senderName: String
+    public var receiverPartyID: BedrijfsID?
+    public var receiverName: String?
+    /// The receiver as the sender named it (`NL:KVK:…`).
+    public var receiverReference: String
+    public var receiverEmail: String?
+    public var subject: String
+    public var templateID: String
+    public var createdOn: Date
+    public var modifiedOn: Date
+    public var status: StatusChange
+    public var route: DeliveryRoute
+    public var messageID: String
+    public var revision: Int
+    /// The UBL document without prolog.
+    public var payload: String
+}
+
+/// What a list call asks for.
+public struct DocumentFilter: Sendable, Equatable {
+    public var externalID: String?
+    public var subject: String?
+    public var createdFrom: Date?
+    public var createdTo: Date?
+    public var modifiedFrom: Date?
+    public var modifiedTo: Date?
+    public var sender: String?
+    public var receiver: String?
+    public var statusCode: String?
+    public var templateID: String?
+
+    public init() {}
+}
+
+public enum Mailbox: String, Sendable {
+    case inbox, outbox
+}
+
+public struct DocumentPage: Sendable {
+    public var documents: [StoredDocument]
+    /// The token for the next page; nil on the last.
+    public var nextPage: String?
+}

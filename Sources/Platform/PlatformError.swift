@@ -1,0 +1,67 @@
+/// Why the platform refused something. Each case has a stable `code`; the API front ends map
+/// them to their own error codes.
+public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidCredentials
+    case tokenExpired
+    case subscriptionTooLow(Subscription)
+    case noRightToSendVia(String)
+    case noRightToParty(String)
+    case invalidPayload(String)
+    case validationFailed(fatalRuleIDs: [String])
+    case receiverUnreachable(String)
+    case emailDeliveryFailed(String)
+    case documentNotFound(String)
+    case partyNotFound(String)
+    case invalidStatus(String)
+    case unknownTemplate(String)
+    case invalidPagingToken(String)
+    case invalidInput(field: String, reason: String)
+    case notFound(kind: String, id: String)
+    case storage(String)
+
+    public var code: String {
+        switch self {
+        case .invalidCredentials: "platform.invalid-credentials"
+        case .tokenExpired: "platform.token-expired"
+        case .subscriptionTooLow: "platform.subscription-too-low"
+        case .noRightToSendVia: "platform.no-right-to-send-via"
+        case .noRightToParty: "platform.no-right-to-party"
+        case .invalidPayload: "platform.invalid-payload"
+        case .validationFailed: "platform.validation-failed"
+        case .receiverUnreachable: "platform.receiver-unreachable"
+        case .emailDeliveryFailed: "platform.email-delivery-failed"
+        case .documentNotFound: "platform.document-not-found"
+        case .partyNotFound: "platform.party-not-found"
+        case .invalidStatus: "platform.invalid-status"
+        case .unknownTemplate: "platform.unknown-template"
+        case .invalidPagingToken: "platform.invalid-paging-token"
+        case .invalidInput: "platform.invalid-input"
+        case .notFound: "platform.not-found"
+        case .storage: "platform.storage"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .invalidCredentials: "the connection key or security token is not valid"
+        case .tokenExpired: "the security token has expired; log in again"
+        case .subscriptionTooLow(let level): "API access needs at least the Basic subscription; this account has '\(level.rawValue)'"
+        case .noRightToSendVia(let party): "these connection keys may not send via '\(party)'"
+        case .noRightToParty(let party): "these connection keys may not read the documents of '\(party)'"
+        case .invalidPayload(let why): "the payload is not an invoice or credit note: \(why)"
+        case .validationFailed(let ids): "the document fails validation: \(ids.joined(separator: ", "))"
+        case .receiverUnreachable(let reference): "no organisation '\(reference)' on the platform and no e-mail address given"
+        case .emailDeliveryFailed(let why): "the e-mail could not be delivered: \(why)"
+        case .documentNotFound(let id): "no document '\(id)' is visible to these connection keys"
+        case .partyNotFound(let reference): "no party '\(reference)' is known on the platform"
+        case .invalidStatus(let code): "'\(code)' is not a status of this document's template"
+        case .unknownTemplate(let id): "the template '\(id)' does not exist"
+        case .invalidPagingToken(let token): "'\(token)' is not a paging token this platform gave out"
+        case .invalidInput(let field, let reason): "\(field): \(reason)"
+        case .notFound(let kind, let id): "no \(kind) '\(id)'"
+        case .storage(let why): "the store failed: \(why)"
+        }
+    }
+
+    public var description: String { "\(message) [\(code)]" }
+}

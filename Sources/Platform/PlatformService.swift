@@ -1,0 +1,314 @@
+import Crypto
+import EInvoice
+import EInvoiceRules
+import Foundation
+import HardenedXML
+
+/// The access point: accounts and their organisations, connection keys and tokens, and documents
+/// validated, routed and stored. Front ends (SOAP, REST, the command line) call this and nothing
+/// below it.
+public struct PlatformService: Sendable {
+    public struct Configuration: Sendable {
+        /// How long a security token from Login stays valid.
+        public var tokenLifetime: TimeInterval
+        /// Delivers documents to receivers outside the platform; without one, only platform
+        /// organisations can be reached.
+        public var mailer: (any DocumentMailer)?
+
+        public init(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) {
+            self.tokenLifetime = tokenLifetime
+            self.mailer = mailer
+        }
+    }
+
+    public let store: any PlatformStore
+    public let configuration: Configuration
+    private let clock: @Sendable () -> Date
+
+    public init(store: any PlatformStore, configuration: Configuration = Configuration(), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    // MARK: Administration
+
+    public func createAccount(name: String, email: String, subscription: Subscription = .basic) async throws -> Account {
+        guard !name.trimmed.isEmpty else { throw PlatformError.invalidInput(field: "name", reason: "is empty") }
+        guard email.contains("@") else {
+            throw PlatformError.invalidInput(field: "email", reason: "'\(email)' is not an e-mail address")
+        }
+        return try await store.insertAccount(name: name.trimmed, email: email.trimmed, subscription: subscription, now: clock())
+    }
+
+    /// Creates an organisation with a new Bedrijfs-ID. Registry numbers are checked (format and
+    /// check digits) and must not belong to another organisation already.
+    public func createOrganisation(
+        accountID: String, name: String, country: String, kvk: String? = nil, oin: String? = nil, vat: String? = nil,
+        kbo: String? = nil
+    ) async throws -> Organisation {
+        guard try await store.account(id: accountID) != nil else { throw PlatformError.notFound(kind: "account", id: accountID) }
+        guard !name.trimmed.isEmpty else { throw PlatformError.invalidInput(field: "name", reason: "is empty") }
+        let country = country.trimmed.uppercased()
+        guard country.count == 2, country.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw PlatformError.invalidInput(field: "country", reason: "'\(country)' is not an ISO 3166 two-letter code")
+        }
+        func checked(_ value: String?, scheme: String, column: RegistryColumn) async throws -> String? {
+            guard let value = value?.trimmed, !value.isEmpty else { return nil }
+            let identifier: PartyIdentifier
+            do {
+                identifier = try PartyIdentifier(scheme: scheme, value: value)
+            } catch {
+                throw PlatformError.invalidInput(field: column.rawValue, reason: error.message)
+            }
+            if let other = try await store.organisation(registry: column, value: identifier.value) {
+                throw PlatformError.invalidInput(
+                    field: column.rawValue, reason: "'\(identifier.value)' is already registered to \(other.partyID)")
+            }
+            return identifier.value
+        }
+        let draft = OrganisationDraft(
+            accountID: accountID, name: name.trimmed, country: country,
+            kvk: try await checked(kvk, scheme: "0106", column: .kvk),
+            oin: try await checked(oin, scheme: "0190", column: .oin),
+            vat: try await checked(vat, scheme: vat?.uppercased().hasPrefix("BE") == true ? "9925" : "9944", column: .vat),
+            kbo: try await checked(kbo, scheme: "0208", column: .kbo))
+        return try await store.insertOrganisation(draft, now: clock())
+    }
+
+    /// A new connection key for the organisation, made by (and carrying the rights of) the
+    /// account's user with `email`. The secret is returned once; only its hash is kept.
+    public func createConnectionKey(partyID: String, email: String) async throws -> (key: ConnectionKey, secret: String) {
+        guard let organisation = try await store.organisation(partyID: partyID) else {
+            throw PlatformError.notFound(kind: "organisation", id: partyID)
+        }
+        guard email.contains("@") else {
+            throw PlatformError.invalidInput(field: "email", reason: "'\(email)' is not an e-mail address")
+        }
+        guard let user = try await store.user(accountID: organisation.accountID, email: email.trimmed, createAdministratorIfFirst: true),
+            user.role == .administrator
+        else {
+            throw PlatformError.invalidInput(field: "email", reason: "only an account administrator may create connection keys")
+        }
+        let key = ConnectionKey(
+            appKey: Secrets.hex(bytes: 16), partyID: partyID, userID: user.id, email: email.trimmed, createdOn: clock(),
+            revokedOn: nil)
+        let secret = Secrets.hex(bytes: 16)
+        try await store.insertConnectionKey(key, secretHash: Secrets.hash(secret))
+        return (key, secret)
+    }
+
+    /// Revokes a key and every token issued with it.
+    public func revokeConnectionKey(appKey: String) async throws {
+        guard try await store.revokeConnectionKey(appKey: appKey, now: clock()) else {
+            throw PlatformError.notFound(kind: "active connection key", id: appKey)
+        }
+    }
+
+    // MARK: Authentication
+
+    /// Checks the key and secret and issues a random security token.
+    public func login(appKey: String, secret: String) async throws -> String {
+        guard let (key, hash) = try await store.connectionKey(appKey: appKey), key.revokedOn == nil,
+            Secrets.constantTimeEqual(hash, Secrets.hash(secret))
+        else { throw PlatformError.invalidCredentials }
+        _ = try await session(for: key)
+        let token = Secrets.token()
+        try await store.insertSecurityToken(
+            hash: Secrets.hash(token), appKey: appKey, expiresOn: clock().addingTimeInterval(configuration.tokenLifetime))
+        return token
+    }
+
+    /// What a token stands for; fails when it is unknown, expired or its key was revoked.
+    public func session(token: String?) async throws -> Session {
+        guard let token, !token.isEmpty, let (appKey, expiresOn) = try await store.securityToken(hash: Secrets.hash(token))
+        else { throw PlatformError.invalidCredentials }
+        guard expiresOn > clock() else { throw PlatformError.tokenExpired }
+        guard let (key, _) = try await store.connectionKey(appKey: appKey), key.revokedOn == nil else {
+            throw PlatformError.invalidCredentials
+        }
+        return try await session(for: key)
+    }
+
+    private func session(for key: ConnectionKey) async throws -> Session {
+        guard let organisation = try await store.organisation(partyID: key.partyID),
+            let account = try await store.account(id: organisation.accountID),
+            let user = try await store.user(id: key.userID)
+        else { throw PlatformError.invalidCredentials }
+        guard account.subscription.allowsAPI else { throw PlatformError.subscriptionTooLow(account.subscription) }
+        return Session(appKey: key.appKey, organisation: organisation, account: account, user: user)
+    }
+
+    // MARK: Parties
+
+    /// Finds an organisation by Bedrijfs-ID or registry id (`NL:KVK:…`, `0106:…`, `NL:OINO:…`, …).
+    public func findOrganisation(reference: String) async throws -> Organisation? {
+        let reference = reference.trimmed
+        if reference.hasPrefix("XC") { return try await store.organisation(partyID: reference) }
+        guard let identifier = try? PartyIdentifier(parsing: reference) else { return nil }
+        return try await findOrganisation(identifier)
+    }
+
+    func findOrganisation(_ identifier: PartyIdentifier) async throws -> Organisation? {
+        if identifier.isDummy { return nil }
+        switch identifier {
+        case .kvk(let value): return try await store.organisation(registry: .kvk, value: value)
+        case .oin(let value): return try await store.organisation(registry: .oin, value: value)
+        case .dutchVAT(let value), .belgianVAT(let value): return try await store.organisation(registry: .vat, value: value)
+        case .belgianEnterprise(let value): return try await store.organisation(registry: .kbo, value: value)
+        case .gln: return nil
+        }
+    }
+
+    // MARK: Documents
+
+    public struct SendResult: Sendable {
+        public var document: StoredDocument
+        public var fatalRuleCount: Int
+    }
+
+    /// Validates the document with the rule set its CustomizationID names, finds the receiver and
+    /// stores the document durably (a re-send of the same invoice becomes a revision) before
+    /// returning its ExternalId.
+    public func send(
+        _ session: Session, via: String, toReference: String, toEmail: String?, templateID: String,
+        payload: XMLElement
+    ) async throws -> StoredDocument {
+        guard session.partyIDs.contains(via) else { throw PlatformError.noRightToSendVia(via) }
+        guard let template = Template.named(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
+        guard payload.namespace == UBLNamespace.invoice || payload.namespace == UBLNamespace.creditNote else {
+            throw PlatformError.invalidPayload("the root element is {\(payload.namespace)}\(payload.name)")
+        }
+        let report = Validator().validate(payload)
+        guard report.isValid else {
+            throw PlatformError.validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
+        }
+        let invoice: Invoice
+        do {
+            invoice = try UBLReader().read(payload)
+        } catch {
+            throw PlatformError.invalidPayload(error.message)
+        }
+        // The receiver: the reference the sender gave, else the buyer's EndpointID.
+        var receiver = try await findOrganisation(reference: toReference)
+        if receiver == nil, let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
+            let identifier = try? PartyIdentifier(scheme: scheme, value: endpoint.value)
+        {
+            receiver = try await findOrganisation(identifier)
+        }
+        let route: DeliveryRoute
+        if receiver != nil {
+            route = .toInbox
+        } else if let email = toEmail?.trimmed, !email.isEmpty, configuration.mailer != nil {
+            route = .toEmail
+        } else {
+            throw PlatformError.receiverUnreachable(toReference)
+        }
+        let now = clock()
+        let supplier = invoice.seller.endpointID?.description ?? invoice.seller.identifiers.first?.description
+            ?? invoice.seller.displayName ?? ""
+        let draft = DocumentDraft(
+            senderPartyID: via, receiverPartyID: receiver?.partyID, receiverReference: toReference.trimmed,
+            receiverEmail: toEmail?.trimmed, subject: "\(template.name) \(invoice.id)", templateID: template.id,
+            route: route, identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)",
+            initialStatus: StatusChange(
+                status: .afgeleverd, userID: session.user.id, userEmail: session.user.email,
+                accountID: session.account.id, accountName: session.account.name, changedOn: now),
+            payload: payload.serializedXML())
+        let stored = try await store.storeDocument(draft, now: now)
+        if route == .toEmail, let mailer = configuration.mailer, let email = stored.receiverEmail {
+            do {
+                try await mailer.deliver(stored, to: email, senderName: session.organisation.name)
+            } catch {
+                throw PlatformError.emailDeliveryFailed("\(error)")
+            }
+        }
+        return stored
+    }
+
+    /// One page of the inbox or outbox of `partyID` (the keys' own organisation when nil), in
+    /// arrival order. The paging token is the position after the page's last document, so new
+    /// documents never shift a page.
+    public func documents(
+        _ session: Session, _ mailbox: Mailbox, partyID: String?, filter: DocumentFilter, limit: Int, pageToken: String?
+    ) async throws -> DocumentPage {
+        let party = partyID ?? session.organisation.partyID
+        guard session.partyIDs.contains(party) else { throw PlatformError.noRightToParty(party) }
+        var after: Int64 = 0
+        if let pageToken {
+            guard let position = Int64(pageToken), position >= 0 else { throw PlatformError.invalidPagingToken(pageToken) }
+            after = position
+        }
+        let rows = try await store.documents(mailbox, partyID: party, filter: filter, afterSequence: after, limit: limit + 1)
+        let page = Array(rows.prefix(limit))
+        return DocumentPage(documents: page, nextPage: rows.count > limit ? page.last.map { String($0.sequence) } : nil)
+    }
+
+    /// A document in the keys' inbox or outbox.
+    public func document(_ session: Session, _ mailbox: Mailbox, externalID: String) async throws -> StoredDocument {
+        guard let document = try await store.document(externalID: externalID) else {
+            throw PlatformError.documentNotFound(externalID)
+        }
+        let owner = mailbox == .inbox ? document.receiverPartyID : document.senderPartyID
+        guard let owner, session.partyIDs.contains(owner) else { throw PlatformError.documentNotFound(externalID) }
+        return document
+    }
+
+    /// Sets the status of a received document; the sender sees it on its outbox document.
+    public func setInboxStatus(_ session: Session, externalID: String, code: String) async throws -> StoredDocument {
+        let document = try await document(session, .inbox, externalID: externalID)
+        guard let status = Template.named(id: document.templateID)?.status(code: code) else {
+            throw PlatformError.invalidStatus(code)
+        }
+        let change = StatusChange(
+            status: status, userID: session.user.id, userEmail: session.user.email, accountID: session.account.id,
+            accountName: session.account.name, changedOn: clock())
+        guard let updated = try await store.setStatus(externalID: externalID, change: change) else {
+            throw PlatformError.documentNotFound(externalID)
+        }
+        return updated
+    }
+
+    public func accountParties(_ session: Session) async throws -> [Organisation] {
+        try await store.organisations(accountID: session.account.id).filter { session.partyIDs.contains($0.partyID) }
+    }
+}
+
+/// Delivers a document by e-mail to a receiver outside the platform.
+public protocol DocumentMailer: Sendable {
+    func deliver(_ document: StoredDocument, to address: String, senderName: String) async throws
+}
+
+/// Random keys and tokens, and the hashes that are all the store keeps of secrets and tokens.
+enum Secrets {
+    static func hex(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func token() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+    }
+
+    static func hash(_ text: String) -> [UInt8] { Array(SHA256.hash(data: Data(text.utf8))) }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

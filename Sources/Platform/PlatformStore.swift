@@ -1,0 +1,92 @@
+import Foundation
+
+/// Where the platform keeps its state. ``SQLitePlatformStore`` is the embedded default; a
+/// PostgreSQL implementation plugs in here for several platform instances on one database.
+///
+/// Every method is one transaction: when it returns, what it wrote is durable.
+public protocol PlatformStore: Sendable {
+    func insertAccount(name: String, email: String, subscription: Subscription, now: Date) async throws -> Account
+    func account(id: String) async throws -> Account?
+    /// Creates the organisation with the next free Bedrijfs-ID of its country.
+    func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation
+    func organisation(partyID: String) async throws -> Organisation?
+    /// The organisation registered under a registry number (`kvk`, `oin`, `vat`, `kbo`).
+    func organisation(registry: RegistryColumn, value: String) async throws -> Organisation?
+    func organisations(accountID: String) async throws -> [Organisation]
+    func searchOrganisations(_ search: OrganisationSearch, after: String?, limit: Int) async throws -> [Organisation]
+    /// The user with this e-mail in the account; when the account has no user yet and
+    /// `createAdministratorIfFirst`, it is created as the account's administrator.
+    func user(accountID: String, email: String, createAdministratorIfFirst: Bool) async throws -> User?
+    func user(id: String) async throws -> User?
+
+    func insertConnectionKey(_ key: ConnectionKey, secretHash: [UInt8]) async throws
+    func connectionKey(appKey: String) async throws -> (key: ConnectionKey, secretHash: [UInt8])?
+    func revokeConnectionKey(appKey: String, now: Date) async throws -> Bool
+    func insertSecurityToken(hash: [UInt8], appKey: String, expiresOn: Date) async throws
+    /// The key a token was issued with and when it expires.
+    func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)?
+
+    /// Stores a new document, or a new revision of the one with the same sender and identity
+    /// (invoice number, issue date, supplier), which keeps its ExternalId.
+    func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument
+    func document(externalID: String) async throws -> StoredDocument?
+    func documents(_ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int)
+        async throws -> [StoredDocument]
+    func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument?
+}
+
+public enum RegistryColumn: String, Sendable, CaseIterable {
+    case kvk, oin, vat, kbo
+}
+
+public struct OrganisationDraft: Sendable {
+    public var accountID: String
+    public var name: String
+    public var country: String
+    public var kvk: String?
+    public var oin: String?
+    public var vat: String?
+    public var kbo: String?
+    public var isVerified: Bool
+
+    public init(
+        accountID: String, name: String, country: String, kvk: String? = nil, oin: String? = nil, vat: String? = nil,
+        kbo: String? = nil, isVerified: Bool = true
+    ) {
+        self.accountID = accountID
+        self.name = name
+        self.country = country
+        self.kvk = kvk
+        self.oin = oin
+        self.vat = vat
+        self.kbo = kbo
+        self.isVerified = isVerified
+    }
+}
+
+public struct OrganisationSearch: Sendable, Equatable {
+    public var partyID: String?
+    public var name: String?
+    public var chamberNumber: String?
+    public var countryCode: String?
+    public init(partyID: String? = nil, name: String? = nil, chamberNumber: String? = nil, countryCode: String? = nil) {
+        self.partyID = partyID
+        self.name = name
+        self.chamberNumber = chamberNumber
+        self.countryCode = countryCode
+    }
+}
+
+public struct DocumentDraft: Sendable {
+    public var senderPartyID: String
+    public var receiverPartyID: String?
+    public var receiverReference: String
+    public var receiverEmail: String?
+    public var subject: String
+    public var templateID: String
+    public var route: DeliveryRoute
+    /// Invoice number, issue date and supplier: a second send with the same identity is a revision.
+    public var identity: String
+    public var initialStatus: StatusChange
+    public var payload: String
+}

@@ -1,0 +1,420 @@
+import Foundation
+import GRDB
+
+/// The platform's state in one SQLite file, through GRDB.
+///
+/// Durability: WAL journal with `synchronous = NORMAL`. A commit is in the WAL file before the
+/// call returns, so every acknowledged document survives the server process being killed
+/// (kill -9); only a power loss can take the last commits, and then the database is still
+/// consistent. `FULL` would fsync every commit and cap a single writer at a few hundred commits a
+/// second on this hardware. Pass `synchronous: .full` where power loss must not lose anything.
+public final class SQLitePlatformStore: PlatformStore {
+    public enum Synchronous: String, Sendable { case normal = "NORMAL", full = "FULL" }
+
+    private let pool: DatabasePool
+
+    /// Opens (and creates or migrates) the database at `path`.
+    public init(path: String, synchronous: Synchronous = .normal) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try SQLitePlatformStore.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE account (
+                        id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
+                        subscription TEXT NOT NULL, created_on REAL NOT NULL);
+                    CREATE TABLE organisation (
+                        party_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
+                        name TEXT NOT NULL, country TEXT NOT NULL, number INTEGER NOT NULL,
+                        kvk TEXT, oin TEXT, vat TEXT, kbo TEXT,
+                        verified INTEGER NOT NULL, created_on REAL NOT NULL);
+                    CREATE UNIQUE INDEX organisation_country_number ON organisation(country, number);
+                    CREATE INDEX organisation_account ON organisation(account_id);
+                    CREATE INDEX organisation_kvk ON organisation(kvk);
+                    CREATE INDEX organisation_oin ON organisation(oin);
+                    CREATE INDEX organisation_vat ON organisation(vat);
+                    CREATE INDEX organisation_kbo ON organisation(kbo);
+                    CREATE TABLE user (
+                        id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
+                        email TEXT NOT NULL, role TEXT NOT NULL, UNIQUE(account_id, email));
+                    CREATE TABLE connection_key (
+                        app_key TEXT PRIMARY KEY, secret_hash BLOB NOT NULL,
+                        party_id TEXT NOT NULL REFERENCES organisation(party_id),
+                        user_id TEXT NOT NULL REFERENCES user(id), email TEXT NOT NULL,
+                        created_on REAL NOT NULL, revoked_on REAL);
+                    CREATE TABLE security_token (
+                        token_hash BLOB PRIMARY KEY, app_key TEXT NOT NULL REFERENCES connection_key(app_key),
+                        expires_on REAL NOT NULL);
+                    CREATE TABLE document (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, external_id TEXT UNIQUE,
+                        sender_party TEXT NOT NULL, receiver_party TEXT, receiver_reference TEXT NOT NULL,
+                        receiver_email TEXT, subject TEXT NOT NULL, template_id TEXT NOT NULL,
+                        created_on REAL NOT NULL, modified_on REAL NOT NULL,
+                        status_code TEXT NOT NULL, status_name TEXT NOT NULL, status_user_id TEXT,
+                        status_user_email TEXT, status_account_id TEXT, status_account_name TEXT,
+                        status_changed_on REAL NOT NULL, route TEXT NOT NULL, message_id TEXT NOT NULL,
+                        identity TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL);
+                    CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
+                    CREATE INDEX document_outbox ON document(sender_party, seq);
+                    CREATE INDEX document_inbox ON document(receiver_party, seq);
+                    CREATE TABLE document_revision (
+                        external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
+                        created_on REAL NOT NULL, PRIMARY KEY (external_id, revision));
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Accounts, organisations, users
+
+    public func insertAccount(name: String, email: String, subscription: Subscription, now: Date) async throws -> Account {
+        try await pool.write { db in
+            let number = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account")! + 1
+            let account = Account(
+                id: "ACC\(100000 + number)", name: name, email: email, subscription: subscription, createdOn: now)
+            try db.execute(
+                sql: "INSERT INTO account (id, name, email, subscription, created_on) VALUES (?, ?, ?, ?, ?)",
+                arguments: [account.id, name, email, subscription.rawValue, now.timeIntervalSince1970])
+            return account
+        }
+    }
+
+    public func account(id: String) async throws -> Account? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [id]).map(SQLitePlatformStore.account)
+        }
+    }
+
+    public func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation {
+        try await pool.write { db in
+            let number =
+                try Int.fetchOne(
+                    db, sql: "SELECT MAX(number) FROM organisation WHERE country = ?", arguments: [draft.country])
+                .map { $0 + 1 } ?? 10001
+            let organisation = Organisation(
+                partyID: "XC\(draft.country)\(number)", accountID: draft.accountID, name: draft.name,
+                country: draft.country, kvk: draft.kvk, oin: draft.oin, vat: draft.vat, kbo: draft.kbo,
+                isVerified: draft.isVerified, createdOn: now)
+            try db.execute(
+                sql: """
+                    INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    organisation.partyID, draft.accountID, draft.name, draft.country, number, draft.kvk, draft.oin,
+                    draft.vat, draft.kbo, draft.isVerified, now.timeIntervalSince1970,
+                ])
+            return organisation
+        }
+    }
+
+    public func organisation(partyID: String) async throws -> Organisation? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [partyID])
+                .map(SQLitePlatformStore.organisation)
+        }
+    }
+
+    public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? ORDER BY number LIMIT 1",
+                arguments: [value]
+            ).map(SQLitePlatformStore.organisation)
+        }
+    }
+
+    public func organisations(accountID: String) async throws -> [Organisation] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM organisation WHERE account_id = ? ORDER BY party_id", arguments: [accountID]
+            ).map(SQLitePlatformStore.organisation)
+        }
+    }
+
+    public func searchOrganisations(_ search: OrganisationSearch, after: String?, limit: Int) async throws
+        -> [Organisation]
+    {
+        try await pool.read { db in
+            var conditions = ["party_id > ?"]
+            var arguments: StatementArguments = [after ?? ""]
+            if let partyID = search.partyID {
+                conditions.append("party_id = ?")
+                _ = arguments.append(contentsOf: [partyID])
+            }
+            if let name = search.name {
+                conditions.append("name LIKE ? ESCAPE '\\'")
+                _ = arguments.append(contentsOf: ["%" + SQLitePlatformStore.likeEscaped(name) + "%"])
+            }
+            if let chamber = search.chamberNumber {
+                conditions.append("kvk = ?")
+                _ = arguments.append(contentsOf: [chamber])
+            }
+            if let country = search.countryCode {
+                conditions.append("country = ?")
+                _ = arguments.append(contentsOf: [country])
+            }
+            _ = arguments.append(contentsOf: [limit])
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM organisation WHERE \(conditions.joined(separator: " AND ")) ORDER BY party_id LIMIT ?",
+                arguments: arguments
+            ).map(SQLitePlatformStore.organisation)
+        }
+    }
+
+    public func user(accountID: String, email: String, createAdministratorIfFirst: Bool) async throws -> User? {
+        let lookup = "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE"
+        if !createAdministratorIfFirst {
+            return try await pool.read { db in
+                try Row.fetchOne(db, sql: lookup, arguments: [accountID, email]).map(SQLitePlatformStore.user)
+            }
+        }
+        return try await pool.write { db in
+            if let row = try Row.fetchOne(db, sql: lookup, arguments: [accountID, email]) {
+                return SQLitePlatformStore.user(row)
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE account_id = ?", arguments: [accountID])!
+            guard count == 0 else { return nil }
+            let user = User(
+                id: "USR" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
+                accountID: accountID, email: email, role: .administrator)
+            try db.execute(
+                sql: "INSERT INTO user (id, account_id, email, role) VALUES (?, ?, ?, ?)",
+                arguments: [user.id, accountID, email, user.role.rawValue])
+            return user
+        }
+    }
+
+    public func user(id: String) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id]).map(SQLitePlatformStore.user)
+        }
+    }
+
+    // MARK: Keys and tokens
+
+    public func insertConnectionKey(_ key: ConnectionKey, secretHash: [UInt8]) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO connection_key (app_key, secret_hash, party_id, user_id, email, created_on)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    key.appKey, Data(secretHash), key.partyID, key.userID, key.email, key.createdOn.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func connectionKey(appKey: String) async throws -> (key: ConnectionKey, secretHash: [UInt8])? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM connection_key WHERE app_key = ?", arguments: [appKey])
+            else { return nil }
+            let key = ConnectionKey(
+                appKey: row["app_key"], partyID: row["party_id"], userID: row["user_id"], email: row["email"],
+                createdOn: Date(timeIntervalSince1970: row["created_on"]),
+                revokedOn: (row["revoked_on"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            return (key, [UInt8](row["secret_hash"] as Data))
+        }
+    }
+
+    public func revokeConnectionKey(appKey: String, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE connection_key SET revoked_on = ? WHERE app_key = ? AND revoked_on IS NULL",
+                arguments: [now.timeIntervalSince1970, appKey])
+            let changed = db.changesCount > 0
+            // Every token issued with the key goes with it.
+            try db.execute(sql: "DELETE FROM security_token WHERE app_key = ?", arguments: [appKey])
+            return changed
+        }
+    }
+
+    public func insertSecurityToken(hash: [UInt8], appKey: String, expiresOn: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO security_token (token_hash, app_key, expires_on) VALUES (?, ?, ?)",
+                arguments: [Data(hash), appKey, expiresOn.timeIntervalSince1970])
+        }
+    }
+
+    public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?", arguments: [Data(hash)]
+            ).map { ($0["app_key"], Date(timeIntervalSince1970: $0["expires_on"])) }
+        }
+    }
+
+    // MARK: Documents
+
+    public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument {
+        try await pool.write { db in
+            let time = now.timeIntervalSince1970
+            let status = draft.initialStatus
+            if let existing = try Row.fetchOne(
+                db, sql: "SELECT seq, external_id, revision FROM document WHERE sender_party = ? AND identity = ?",
+                arguments: [draft.senderPartyID, draft.identity])
+            {
+                let externalID: String = existing["external_id"]
+                let revision: Int = existing["revision"] + 1
+                try db.execute(
+                    sql: """
+                        UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
+                            template_id = ?, modified_on = ?, status_code = ?, status_name = ?, status_user_id = ?,
+                            status_user_email = ?, status_account_id = ?, status_account_name = ?, status_changed_on = ?,
+                            route = ?, revision = ?, payload = ?
+                        WHERE external_id = ?
+                        """,
+                    arguments: [
+                        draft.receiverPartyID, draft.receiverReference, draft.receiverEmail, draft.subject,
+                        draft.templateID, time, status.status.code, status.status.name, status.userID,
+                        status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, revision,
+                        draft.payload, externalID,
+                    ])
+                try db.execute(
+                    sql: "INSERT INTO document_revision (external_id, revision, payload, created_on) VALUES (?, ?, ?, ?)",
+                    arguments: [externalID, revision, draft.payload, time])
+                return try SQLitePlatformStore.document(db, externalID: externalID)!
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO document (sender_party, receiver_party, receiver_reference, receiver_email, subject,
+                        template_id, created_on, modified_on, status_code, status_name, status_user_id, status_user_email,
+                        status_account_id, status_account_name, status_changed_on, route, message_id, identity, revision,
+                        payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 1, ?)
+                    """,
+                arguments: [
+                    draft.senderPartyID, draft.receiverPartyID, draft.receiverReference, draft.receiverEmail,
+                    draft.subject, draft.templateID, time, time, status.status.code, status.status.name, status.userID,
+                    status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, draft.identity,
+                    draft.payload,
+                ])
+            let sequence = db.lastInsertedRowID
+            let externalID = "XCNIN\(100000 + sequence)"
+            try db.execute(
+                sql: "UPDATE document SET external_id = ?, message_id = ? WHERE seq = ?",
+                arguments: [externalID, "EM\(100000 + sequence)", sequence])
+            try db.execute(
+                sql: "INSERT INTO document_revision (external_id, revision, payload, created_on) VALUES (?, 1, ?, ?)",
+                arguments: [externalID, draft.payload, time])
+            return try SQLitePlatformStore.document(db, externalID: externalID)!
+        }
+    }
+
+    public func document(externalID: String) async throws -> StoredDocument? {
+        try await pool.read { db in try SQLitePlatformStore.document(db, externalID: externalID) }
+    }
+
+    public func documents(
+        _ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int
+    ) async throws -> [StoredDocument] {
+        try await pool.read { db in
+            var conditions = [mailbox == .inbox ? "d.receiver_party = ?" : "d.sender_party = ?", "d.seq > ?"]
+            var arguments: StatementArguments = [partyID, afterSequence]
+            func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
+                guard let value else { return }
+                conditions.append(condition)
+                _ = arguments.append(contentsOf: [value])
+            }
+            add("d.external_id = ?", filter.externalID)
+            add("d.subject = ?", filter.subject)
+            add("d.created_on >= ?", filter.createdFrom?.timeIntervalSince1970)
+            add("d.created_on <= ?", filter.createdTo?.timeIntervalSince1970)
+            add("d.modified_on >= ?", filter.modifiedFrom?.timeIntervalSince1970)
+            add("d.modified_on <= ?", filter.modifiedTo?.timeIntervalSince1970)
+            add("(d.sender_party = ? OR s.name = ?)", filter.sender)
+            if let sender = filter.sender { _ = arguments.append(contentsOf: [sender]) }
+            add("(d.receiver_party = ? OR r.name = ?)", filter.receiver)
+            if let receiver = filter.receiver { _ = arguments.append(contentsOf: [receiver]) }
+            add("d.status_code = ?", filter.statusCode)
+            add("d.template_id = ?", filter.templateID)
+            _ = arguments.append(contentsOf: [limit])
+            return try Row.fetchAll(
+                db,
+                sql: "\(SQLitePlatformStore.documentSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY d.seq LIMIT ?",
+                arguments: arguments
+            ).map(SQLitePlatformStore.document)
+        }
+    }
+
+    public func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument? {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
+                        status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
+                    WHERE external_id = ?
+                    """,
+                arguments: [
+                    change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
+                    change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
+                    externalID,
+                ])
+            return try SQLitePlatformStore.document(db, externalID: externalID)
+        }
+    }
+
+    // MARK: Rows
+
+    static let documentSelect = """
+        SELECT d.*, s.name AS sender_name, r.name AS receiver_name FROM document d
+        JOIN organisation s ON s.party_id = d.sender_party
+        LEFT JOIN organisation r ON r.party_id = d.receiver_party
+        """
+
+    static func document(_ db: Database, externalID: String) throws -> StoredDocument? {
+        try Row.fetchOne(db, sql: "\(documentSelect) WHERE d.external_id = ?", arguments: [externalID]).map(document)
+    }
+
+    static func document(_ row: Row) -> StoredDocument {
+        StoredDocument(
+            sequence: row["seq"], externalID: row["external_id"], senderPartyID: row["sender_party"],
+            senderName: row["sender_name"], receiverPartyID: row["receiver_party"], receiverName: row["receiver_name"],
+            receiverReference: row["receiver_reference"], receiverEmail: row["receiver_email"], subject: row["subject"],
+            templateID: row["template_id"], createdOn: Date(timeIntervalSince1970: row["created_on"]),
+            modifiedOn: Date(timeIntervalSince1970: row["modified_on"]),
+            status: StatusChange(
+                status: DocumentStatus(code: row["status_code"], name: row["status_name"]),
+                userID: row["status_user_id"], userEmail: row["status_user_email"],
+                accountID: row["status_account_id"], accountName: row["status_account_name"],
+                changedOn: Date(timeIntervalSince1970: row["status_changed_on"])),
+            route: DeliveryRoute(rawValue: row["route"]) ?? .toInbox, messageID: row["message_id"],
+            revision: row["revision"], payload: row["payload"])
+    }
+
+    static func account(_ row: Row) -> Account {
+        Account(
+            id: row["id"], name: row["name"], email: row["email"],
+            subscription: Subscription(rawValue: row["subscription"]) ?? .free,
+            createdOn: Date(timeIntervalSince1970: row["created_on"]))
+    }
+
+    static func organisation(_ row: Row) -> Organisation {
+        Organisation(
+            partyID: row["party_id"], accountID: row["account_id"], name: row["name"], country: row["country"],
+            kvk: row["kvk"], oin: row["oin"], vat: row["vat"], kbo: row["kbo"], isVerified: row["verified"],
+            createdOn: Date(timeIntervalSince1970: row["created_on"]))
+    }
+
+    static func user(_ row: Row) -> User {
+        User(id: row["id"], accountID: row["account_id"], email: row["email"], role: UserRole(rawValue: row["role"]) ?? .user)
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

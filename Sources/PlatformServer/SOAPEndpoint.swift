@@ -1,0 +1,217 @@
+import EConnectWire
+import Foundation
+import HardenedXML
+import HTTPTypes
+import Hummingbird
+import Logging
+import Platform
+
+/// The native SOAP API v3 / v3.1: reads the envelope, calls the platform, writes the answer or
+/// the fault. No business rule lives here.
+struct SOAPEndpoint: Sendable {
+    let service: PlatformService
+    /// The largest request accepted (an invoice with attachments fits comfortably).
+    let maxRequestBytes: Int
+
+    func handle(_ request: Request, context: some RequestContext, endpointVersion: APIVersion) async -> Response {
+        var request = request
+        let soapAction = request.headers[HTTPField.Name("SOAPAction")!]
+        var version = endpointVersion
+        do {
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: maxRequestBytes)
+            } catch {
+                throw SOAPFault.invalidXML("the request is larger than \(maxRequestBytes) bytes")
+            }
+            let soap = try SOAPRequest.parse(
+                body.readableBytesView, soapAction: soapAction,
+                limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
+            version = soap.version
+            let answer = try await answer(soap)
+            return Self.xmlResponse(.ok, Envelope.response(answer, operation: soap.operation, version: version))
+        } catch let fault as SOAPFault {
+            return Self.xmlResponse(.internalServerError, Envelope.fault(fault, version: version))
+        } catch let error as PlatformError {
+            return Self.xmlResponse(.internalServerError, Envelope.fault(Self.fault(for: error), version: version))
+        } catch {
+            context.logger.error("SOAP request failed: \(error)")
+            return Self.xmlResponse(.internalServerError, Envelope.fault(.internalError, version: version))
+        }
+    }
+
+    private func answer(_ soap: SOAPRequest) async throws -> ResponseMessage {
+        if case .login(let key, let secret) = soap.body {
+            return .login(securityToken: try await service.login(appKey: key, secret: secret))
+        }
+        let session = try await service.session(token: soap.securityToken)
+        switch soap.body {
+        case .login:
+            preconditionFailure("handled above")
+        case .getAccountDetails:
+            return .accountDetails(
+                WireAccount(
+                    id: session.account.id, name: session.account.name, description: nil,
+                    emailAddress: session.account.email))
+        case .getAccountParties(let paging):
+            let parties = try await service.accountParties(session)
+            let (page, next) = try Self.page(parties, paging: paging, key: \.partyID)
+            return .accountParties(page.map { Self.wireParty($0, account: session.account) }, nextPage: next)
+        case .getParties(let search, let paging):
+            var organisationSearch = OrganisationSearch(
+                name: search.name, chamberNumber: search.chamberNumber, countryCode: search.countryCode)
+            if let reference = search.referenceID {
+                guard let organisation = try await service.findOrganisation(reference: reference) else {
+                    return .parties([], nextPage: nil)
+                }
+                organisationSearch.partyID = organisation.partyID
+            }
+            let rows = try await service.store.searchOrganisations(
+                organisationSearch, after: paging.startPage, limit: paging.limit + 1)
+            let page = Array(rows.prefix(paging.limit))
+            return .parties(
+                page.map { Self.wireParty($0, account: nil) },
+                nextPage: rows.count > paging.limit ? page.last?.partyID : nil)
+        case .getParty(let reference):
+            guard let organisation = try await service.findOrganisation(reference: reference) else {
+                throw PlatformError.partyNotFound(reference)
+            }
+            return .party(Self.wireParty(organisation, account: nil))
+        case .sendDocument(let send):
+            let stored = try await service.send(
+                session, via: send.via, toReference: send.toReference, toEmail: send.toEmail,
+                templateID: send.templateID, payload: send.payload)
+            return .sendDocument(externalID: stored.externalID)
+        case .listDocuments(let mailbox, let list):
+            guard let box = Self.mailbox(mailbox) else {
+                // Drafts: no operation of this API creates one, so the folder is empty.
+                if let party = list.groupID ?? list.partyID, !session.partyIDs.contains(party) {
+                    throw PlatformError.noRightToParty(party)
+                }
+                return .documents([], nextPage: nil)
+            }
+            let page = try await service.documents(
+                session, box, partyID: list.groupID ?? list.partyID, filter: Self.filter(list.search),
+                limit: list.paging.limit, pageToken: list.paging.startPage)
+            return .documents(page.documents.map(Self.wireDocument), nextPage: page.nextPage)
+        case .getDocument(let mailbox, let id):
+            guard let box = Self.mailbox(mailbox) else { throw PlatformError.documentNotFound(id) }
+            let document = try await service.document(session, box, externalID: id)
+            let statuses = Template.named(id: document.templateID)?.statuses ?? []
+            return .document(
+                Self.wireDocument(document), payload: document.payload,
+                statuses: statuses.map { WireStatus(name: $0.name, code: $0.code) })
+        case .getDocumentStatus(let mailbox, let id):
+            guard let box = Self.mailbox(mailbox) else { throw PlatformError.documentNotFound(id) }
+            let document = try await service.document(session, box, externalID: id)
+            let wire = Self.wireDocument(document)
+            return .documentStatus(wire.status, wire.statusInfo)
+        case .setInboxDocumentStatus(let id, let code):
+            let document = try await service.setInboxStatus(session, externalID: id, code: code)
+            return .setInboxDocumentStatus(externalID: document.externalID)
+        case .getDocumentPdf(let id):
+            // Either side of the exchange may ask; a platform PDF rendering is not there yet.
+            let document: StoredDocument
+            if let inbox = try? await service.document(session, .inbox, externalID: id) {
+                document = inbox
+            } else {
+                document = try await service.document(session, .outbox, externalID: id)
+            }
+            guard let pdf = EmbeddedPDF.first(in: document.payload) else {
+                throw SOAPFault(
+                    code: "ERRDMN8000004",
+                    message: "Document \(id) has no embedded PDF and this platform does not render one")
+            }
+            return .documentPdf(fileName: pdf.fileName, contents: pdf.contents)
+        }
+    }
+
+    // MARK: Mapping between the platform and the wire
+
+    static func mailbox(_ mailbox: EConnectWire.Mailbox) -> Platform.Mailbox? {
+        switch mailbox {
+        case .inbox: .inbox
+        case .outbox: .outbox
+        case .drafts: nil
+        }
+    }
+
+    static func filter(_ search: DocumentSearch) -> DocumentFilter {
+        var filter = DocumentFilter()
+        filter.externalID = search.externalID
+        filter.subject = search.subject
+        filter.createdFrom = search.createdOn?.from
+        filter.createdTo = search.createdOn?.to
+        filter.modifiedFrom = search.modifiedOn?.from
+        filter.modifiedTo = search.modifiedOn?.to
+        filter.sender = search.sender
+        filter.receiver = search.receiver
+        filter.statusCode = search.statusCode
+        filter.templateID = search.templateMasterID ?? search.templateID
+        return filter
+    }
+
+    static func wireParty(_ organisation: Organisation, account: Account?) -> WireParty {
+        WireParty(
+            referenceID: organisation.referenceID, name: organisation.name, chamberNumber: organisation.kvk,
+            address: WireAddress(countryCode: organisation.country), econnectPartyID: organisation.partyID,
+            accountID: organisation.accountID, accountName: account?.name ?? "", isRegisteredToPeppol: false,
+            isVerified: organisation.isVerified)
+    }
+
+    static func wireDocument(_ document: StoredDocument) -> WireDocument {
+        let template = Template.named(id: document.templateID) ?? .factuur
+        return WireDocument(
+            externalID: document.externalID, subject: document.subject, createdOn: document.createdOn,
+            modifiedOn: document.modifiedOn, sender: (document.senderPartyID, document.senderName),
+            receiver: document.receiverPartyID.map { ($0, document.receiverName ?? "") },
+            status: WireStatus(name: document.status.status.name, code: document.status.status.code),
+            statusInfo: WireStatusInfo(
+                userID: document.status.userID, userName: document.status.userEmail,
+                accountID: document.status.accountID, accountName: document.status.accountName,
+                changedOn: document.status.changedOn),
+            template: WireTemplate(
+                id: template.id, name: template.name, masterID: template.masterID, masterName: template.masterName),
+            messageID: document.messageID,
+            deliveryMethod: document.route == .toInbox ? .toInbox : .toEmail,
+            endpoint: document.route == .toEmail ? document.receiverEmail : nil,
+            senderReferenceID: document.senderPartyID,
+            receiverReferenceID: document.receiverReference)
+    }
+
+    /// Pages an in-memory list by key; the token is the last key of the page.
+    static func page<T>(_ items: [T], paging: Paging, key: KeyPath<T, String>) throws -> ([T], String?) {
+        let rest = items.filter { paging.startPage == nil || $0[keyPath: key] > paging.startPage! }
+        let page = Array(rest.prefix(paging.limit))
+        return (page, rest.count > paging.limit ? page.last.map { $0[keyPath: key] } : nil)
+    }
+
+    static func fault(for error: PlatformError) -> SOAPFault {
+        switch error {
+        case .invalidCredentials: .invalidKey
+        case .tokenExpired: .tokenExpired
+        case .subscriptionTooLow(let level): .subscriptionTooLow(level.rawValue)
+        case .noRightToSendVia(let party): .noRightToSendVia(party)
+        case .noRightToParty(let party): .noRightToParty(party)
+        case .invalidPayload(let why): .invalidField("SendDocument/Payload", why)
+        case .validationFailed(let ids): .validationFailed(ids)
+        case .receiverUnreachable(let reference): .receiverUnreachable(reference)
+        case .emailDeliveryFailed(let why):
+            SOAPFault(code: "ERRSND5000002", message: "The e-mail could not be delivered: \(why)", isClientFault: false)
+        case .documentNotFound(let id): .documentNotFound(id)
+        case .partyNotFound(let reference): .partyNotFound(reference)
+        case .invalidStatus(let code): .invalidStatus(code)
+        case .unknownTemplate(let id): .unknownTemplate(id)
+        case .invalidPagingToken(let token): .invalidPagingToken(token)
+        case .invalidInput(let field, let reason): .invalidField(field, reason)
+        case .notFound(let kind, let id): SOAPFault(code: "ERRREQ4000004", message: "No \(kind) '\(id)'")
+        case .storage: .internalError
+        }
+    }
+
+    static func xmlResponse(_ status: HTTPResponse.Status, _ xml: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/xml; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
+    }
+}

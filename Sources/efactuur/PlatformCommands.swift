@@ -1,0 +1,161 @@
+import ArgumentParser
+import EConnectWire
+import Foundation
+import Platform
+import PlatformServer
+
+/// Where the platform keeps its database, and the --json switch, shared by the platform commands.
+struct PlatformOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory of the platform's database.")
+    var dataDir: String = "./efactuur-data"
+
+    @Flag(name: .long, help: "Print the result as one JSON object.")
+    var json = false
+
+    func service(tokenLifetime: TimeInterval = 4 * 3600) throws -> PlatformService {
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let store = try SQLitePlatformStore(path: (dataDir as NSString).appendingPathComponent("platform.sqlite"))
+        return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime))
+    }
+
+    /// Prints `fields` as JSON or as aligned `name: value` lines.
+    func emit(_ fields: KeyValuePairs<String, String>) throws {
+        if json {
+            let object = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            let width = fields.map(\.key.count).max() ?? 0
+            for (key, value) in fields { print(key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+        }
+    }
+
+    /// Runs a platform call; a refusal is printed with its stable code and exits 1.
+    func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as PlatformError {
+            if json {
+                let data = try JSONSerialization.data(
+                    withJSONObject: ["error": error.code, "message": error.message], options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the platform: the native SOAP API v3 (/soap/v3) and v3.1 (/soap/v3.1), WSDL at ?wsdl.")
+
+    @OptionGroup var options: PlatformOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Security token lifetime in seconds.") var tokenLifetime: Double = 4 * 3600
+
+    func run() async throws {
+        let service = try options.service(tokenLifetime: tokenLifetime)
+        let app = PlatformHTTPServer.makeApplication(service: service, host: host, port: port)
+        FileHandle.standardError.write(Data("efactuur platform on http://\(host):\(port)/soap/v3.1 (data: \(options.dataDir))\n".utf8))
+        try await app.runService()
+    }
+}
+
+struct PlatformCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "platform", abstract: "Manage the platform: accounts, organisations, connection keys.",
+        subcommands: [AccountCommand.self, OrganisationCommand.self, KeysCommand.self])
+
+    struct AccountCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "account", abstract: "Platform accounts.", subcommands: [Create.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create an account; prints its id.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The account's name.") var name: String
+            @Option(help: "The account holder's e-mail address.") var email: String
+            @Option(help: "free, basic, professional or enterprise; the API needs at least basic.")
+            var subscription: String = "basic"
+
+            func run() async throws {
+                guard let level = Subscription(rawValue: subscription.lowercased()) else {
+                    throw ValidationError("--subscription must be one of free, basic, professional, enterprise")
+                }
+                try await options.run {
+                    let account = try await options.service().createAccount(name: name, email: email, subscription: level)
+                    try options.emit(["account": account.id, "name": account.name, "subscription": account.subscription.rawValue])
+                }
+            }
+        }
+    }
+
+    struct OrganisationCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "org", abstract: "Organisations and their Bedrijfs-IDs.", subcommands: [Create.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create an organisation; prints its Bedrijfs-ID.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The account it belongs to (ACC…).") var account: String
+            @Option(help: "The organisation's name.") var name: String
+            @Option(help: "ISO 3166 country code.") var country = "NL"
+            @Option(help: "KvK number (8 digits).") var kvk: String?
+            @Option(help: "OIN (20 digits), for government organisations.") var oin: String?
+            @Option(help: "VAT number (NL…B.. or BE…).") var vat: String?
+            @Option(help: "Belgian enterprise number (KBO/BCE).") var kbo: String?
+
+            func run() async throws {
+                try await options.run {
+                    let organisation = try await options.service().createOrganisation(
+                        accountID: account, name: name, country: country, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+                    try options.emit([
+                        "bedrijfsId": organisation.partyID, "name": organisation.name,
+                        "reference": organisation.referenceID,
+                    ])
+                }
+            }
+        }
+    }
+
+    struct KeysCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keys", abstract: "Connection keys (App Key and Secret).", subcommands: [Create.self, Revoke.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a connection key; prints the App Key, the Secret (shown only now) and the Quick Connect text.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The organisation's Bedrijfs-ID (XCNL…).") var org: String
+            @Option(help: "E-mail of the account administrator creating the key.") var email: String
+
+            func run() async throws {
+                try await options.run {
+                    let (key, secret) = try await options.service().createConnectionKey(partyID: org, email: email)
+                    let quickConnect = QuickConnect(appKey: key.appKey, secret: secret, email: key.email, companyID: key.partyID)
+                    try options.emit([
+                        "appKey": key.appKey, "secret": secret, "companyId": key.partyID,
+                        "quickConnect": quickConnect.description,
+                    ])
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Revoke a connection key and every security token issued with it.")
+            @OptionGroup var options: PlatformOptions
+            @Argument(help: "The App Key.") var appKey: String
+
+            func run() async throws {
+                try await options.run {
+                    try await options.service().revokeConnectionKey(appKey: appKey)
+                    try options.emit(["revoked": appKey])
+                }
+            }
+        }
+    }
+}
