@@ -21,17 +21,21 @@ public final class XMLSchemaValidator: Sendable {
     public func errors(in bytes: [UInt8]) -> [String] {
         lock.withLock { schema -> [String] in
             if schema == nil {
-                let parser: OpaquePointer?
                 switch source {
-                case .file(let path): parser = xmlSchemaNewParserCtxt(path)
+                case .file(let path):
+                    let parser = xmlSchemaNewParserCtxt(path)
+                    schema = xmlSchemaParse(parser)
+                    xmlSchemaFreeParserCtxt(parser)
                 case .text(let text):
-                    let bytes = Array(text.utf8)
-                    parser = bytes.withUnsafeBufferPointer { buffer in
-                        buffer.withMemoryRebound(to: CChar.self) { xmlSchemaNewMemParserCtxt($0.baseAddress, Int32($0.count)) }
+                    // The parser reads the buffer while parsing: parse inside its lifetime.
+                    schema = Array(text.utf8).withUnsafeBufferPointer { buffer in
+                        buffer.withMemoryRebound(to: CChar.self) { chars in
+                            let parser = xmlSchemaNewMemParserCtxt(chars.baseAddress, Int32(chars.count))
+                            defer { xmlSchemaFreeParserCtxt(parser) }
+                            return xmlSchemaParse(parser)
+                        }
                     }
                 }
-                schema = xmlSchemaParse(parser)
-                xmlSchemaFreeParserCtxt(parser)
             }
             guard let schema else { return ["the schema could not be loaded"] }
             guard let document = bytes.withUnsafeBufferPointer({ buffer in
