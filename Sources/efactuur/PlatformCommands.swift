@@ -12,10 +12,10 @@ struct PlatformOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the result as one JSON object.")
     var json = false
 
-    func service(tokenLifetime: TimeInterval = 4 * 3600) throws -> PlatformService {
+    func service(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) throws -> PlatformService {
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let store = try SQLitePlatformStore(path: (dataDir as NSString).appendingPathComponent("platform.sqlite"))
-        return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime))
+        return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer))
     }
 
     /// Prints `fields` as JSON or as aligned `name: value` lines.
@@ -55,9 +55,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Security token lifetime in seconds.") var tokenLifetime: Double = 4 * 3600
+    @Option(help: "SMTP relay for receivers outside the platform (To/EmailAddress); without it they are refused.")
+    var smtpHost: String?
+    @Option(help: "Port of the SMTP relay.") var smtpPort = 25
+    @Option(help: "Sender address of delivery e-mails.") var mailFrom = "noreply@efactuur.local"
 
     func run() async throws {
-        let service = try options.service(tokenLifetime: tokenLifetime)
+        let mailer = smtpHost.map { SMTPMailer(host: $0, port: smtpPort, from: mailFrom) }
+        let service = try options.service(tokenLifetime: tokenLifetime, mailer: mailer)
         let app = PlatformHTTPServer.makeApplication(service: service, host: host, port: port)
         FileHandle.standardError.write(Data("efactuur platform on http://\(host):\(port)/soap/v3.1 (data: \(options.dataDir))\n".utf8))
         try await app.runService()

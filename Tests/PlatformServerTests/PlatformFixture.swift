@@ -35,13 +35,13 @@ struct PlatformFixture {
     let customer: Party
     let outsider: Party
 
-    static func make(tokenLifetime: TimeInterval = 4 * 3600) async throws -> PlatformFixture {
+    static func make(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) async throws -> PlatformFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLitePlatformStore(path: directory.appendingPathComponent("platform.sqlite").path)
         let clock = TestClock()
         let service = PlatformService(
-            store: store, configuration: .init(tokenLifetime: tokenLifetime), clock: { clock.read() })
+            store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer), clock: { clock.read() })
         func party(_ account: String, _ name: String, kvk: String? = nil, oin: String? = nil) async throws -> Party {
             let email = "admin@\(account.lowercased()).example"
             let created = try await service.createAccount(name: account, email: email)

@@ -1,0 +1,111 @@
+import EConnectWire
+import EInvoice
+import Foundation
+import HardenedXML
+import Platform
+import Testing
+
+/// A real SMTP server process on loopback: aiosmtpd writing every message it accepts to a maildir.
+final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; Process is only terminated in deinit
+    let port: Int
+    let maildir: URL
+    private let process = Process()
+
+    init() throws {
+        port = Int.random(in: 20_000..<60_000)
+        maildir = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-mail-\(UUID().uuidString)")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path,
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits until the server accepts connections.
+    func waitUntilReady() async throws {
+        for _ in 0..<100 {
+            if canConnect() { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "aiosmtpd did not start (pip install aiosmtpd)"])
+    }
+
+    private func canConnect() -> Bool {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    /// The messages delivered so far.
+    func messages() throws -> [String] {
+        let folder = maildir.appendingPathComponent("new")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return try files.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    deinit {
+        // aiosmtpd does not stop on SIGTERM while a client session is open.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+@Suite("E-mail delivery through an SMTP relay")
+struct EmailDeliveryTests {
+    @Test("A receiver outside the platform gets the invoice by e-mail, UBL attached; DeliveryMethod ToEmail")
+    func delivered() async throws {
+        let smtp = try SMTPServerProcess()
+        try await smtp.waitUntilReady()
+        let fixture = try await PlatformFixture.make(
+            mailer: SMTPMailer(host: "127.0.0.1", port: smtp.port, from: "noreply@efactuur.test"))
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            let elsewhere = PlatformFixture.invoice(number: "F-MAIL").replacingOccurrences(
+                of: "00000001003214321000", with: "00000001001234567000")
+            let sent = try await soap.send(
+                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:00000001001234567000",
+                email: "crediteuren@elders.example", token: token)
+            #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
+            let externalID = try #require(sent.text("ExternalId"))
+            let outbox = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: token)
+            #expect(outbox.text("Details", "Transaction", "DeliveryMethod") == "ToEmail")
+            #expect(outbox.text("Details", "Transaction", "Endpoint") == "crediteuren@elders.example")
+
+            let messages = try smtp.messages()
+            try #require(messages.count == 1)
+            let message = messages[0]
+            #expect(message.contains("To: <crediteuren@elders.example>"))
+            #expect(message.contains("Delivery ID: \(externalID)"))
+            #expect(message.contains("filename=\"F-MAIL.xml\""))
+            // The attachment is the stored UBL document, byte for byte.
+            let base64 = try #require(
+                message.components(separatedBy: "Content-Transfer-Encoding: base64").last?
+                    .components(separatedBy: "--efactuur-").first)
+            let attachment = try #require(Data(base64Encoded: base64.filter { !$0.isWhitespace }))
+            let stored = try #require(try await fixture.service.store.document(externalID: externalID))
+            #expect(String(decoding: attachment, as: UTF8.self) == stored.payload)
+            #expect(try UBLReader().read(Array(attachment)).id == "F-MAIL")
+        }
+    }
+
+    @Test("Without a relay, a receiver outside the platform is unreachable even with an address")
+    func noRelay() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            let elsewhere = PlatformFixture.invoice(number: "F-NOMAIL").replacingOccurrences(
+                of: "00000001003214321000", with: "00000001001234567000")
+            let sent = try await soap.send(
+                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:00000001001234567000",
+                email: "crediteuren@elders.example", token: token)
+            #expect(sent.fault?.code == "ERRSND4000001")
+        }
+    }
+}
