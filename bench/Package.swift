@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so the main build and CI never compile them.
-// Run: swift run -c release --package-path bench UBLBenchmarks (or RulesBenchmarks)
+// Run: swift run -c release --package-path bench UBLBenchmarks (or RulesBenchmarks, PlatformBenchmarks)
 import PackageDescription
 
 let package = Package(
@@ -12,6 +12,14 @@ let package = Package(
             name: "RulesBenchmarks",
             dependencies: [
                 .product(name: "EInvoiceRules", package: "efactuur"), .product(name: "EInvoice", package: "efactuur"),
+                .product(name: "HardenedXML", package: "efactuur"),
+            ]
+        ),
+        .executableTarget(
+            name: "PlatformBenchmarks",
+            dependencies: [
+                .product(name: "Platform", package: "efactuur"), .product(name: "PlatformServer", package: "efactuur"),
+                .product(name: "EInvoice", package: "efactuur"), .product(name: "EConnectWire", package: "efactuur"),
                 .product(name: "HardenedXML", package: "efactuur"),
             ]
         ),

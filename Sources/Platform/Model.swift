@@ -126,6 +126,18 @@ public struct StatusChange: Sendable, Codable, Equatable {
     public var accountID: String?
     public var accountName: String?
     public var changedOn: Date
+
+    public init(
+        status: DocumentStatus, userID: String? = nil, userEmail: String? = nil, accountID: String? = nil,
+        accountName: String? = nil, changedOn: Date
+    ) {
+        self.status = status
+        self.userID = userID
+        self.userEmail = userEmail
+        self.accountID = accountID
+        self.accountName = accountName
+        self.changedOn = changedOn
+    }
 }
 
 /// A sent document: the sender's outbox entry and, when delivered to an organisation on the

@@ -89,4 +89,21 @@ public struct DocumentDraft: Sendable {
     public var identity: String
     public var initialStatus: StatusChange
     public var payload: String
+
+    public init(
+        senderPartyID: String, receiverPartyID: String?, receiverReference: String, receiverEmail: String?,
+        subject: String, templateID: String, route: DeliveryRoute, identity: String, initialStatus: StatusChange,
+        payload: String
+    ) {
+        self.senderPartyID = senderPartyID
+        self.receiverPartyID = receiverPartyID
+        self.receiverReference = receiverReference
+        self.receiverEmail = receiverEmail
+        self.subject = subject
+        self.templateID = templateID
+        self.route = route
+        self.identity = identity
+        self.initialStatus = initialStatus
+        self.payload = payload
+    }
 }

@@ -80,28 +80,11 @@ struct PlatformCommandTests {
         ])
         let invoice = try cli.temporaryFile(UBLWriter().write(ExampleInvoices.siUBL(number: "F-ZEEP")))
 
-        let port = Int.random(in: 20_000..<60_000)
-        let server = Process()
-        server.executableURL = CommandLineTests.binary
-        server.arguments = ["serve", "--data-dir", dir, "--port", String(port)]
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let (server, base) = try await startServer(dataDir: dir)
         defer {
             server.terminate()
             server.waitUntilExit()
         }
-        let base = "http://127.0.0.1:\(port)"
-        var ready = false
-        for _ in 0..<100 where !ready {
-            if let (_, response) = try? await URLSession.shared.data(from: URL(string: base + "/health")!),
-                (response as? HTTPURLResponse)?.statusCode == 200
-            {
-                ready = true
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        try #require(ready, "the server did not start on port \(port)")
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/zeep_client.py").path
@@ -129,5 +112,90 @@ struct PlatformCommandTests {
         #expect(seen["outboxStatus"] as? String == "40")
         #expect(seen["statusName"] as? String == "Goedgekeurd")
         #expect(seen["accountParties"] as? [String] == [supplier["bedrijfsId"]!])
+    }
+
+    /// `efactuur serve` on a random loopback port, once it answers /health.
+    func startServer(dataDir: String) async throws -> (Process, String) {
+        let port = Int.random(in: 20_000..<60_000)
+        let server = Process()
+        server.executableURL = CommandLineTests.binary
+        server.arguments = ["serve", "--data-dir", dataDir, "--port", String(port)]
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        let base = "http://127.0.0.1:\(port)"
+        for _ in 0..<100 {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: base + "/health")!),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return (server, base)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        server.terminate()
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the server did not start on port \(port)"])
+    }
+
+    func soap(_ base: String, _ operation: String, _ inner: String, token: String? = nil) async throws -> String {
+        let ns = "http://api.everbinding.nl/v3_1/"
+        let header = token.map { "<s:Header><Authentication xmlns=\"\(ns)\"><SecurityToken>\($0)</SecurityToken></Authentication></s:Header>" } ?? ""
+        var request = URLRequest(url: URL(string: base + "/soap/v3.1")!)
+        request.httpMethod = "POST"
+        request.setValue("text/xml; charset=utf-8", forHTTPHeaderField: "Content-Type")
+        request.setValue(ns + operation, forHTTPHeaderField: "SOAPAction")
+        request.httpBody = Data(
+            ("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">\(header)<s:Body><\(operation) xmlns=\"\(ns)\">"
+                + inner + "</\(operation)></s:Body></s:Envelope>").utf8)
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func element(_ name: String, in xml: String) -> String? {
+        guard let start = xml.range(of: "<\(name)>"), let end = xml.range(of: "</\(name)>", range: start.upperBound..<xml.endIndex)
+        else { return nil }
+        return String(xml[start.upperBound..<end.lowerBound])
+    }
+
+    @Test("Every acknowledged document survives a kill -9 of the server")
+    func killNine() async throws {
+        let dir = dataDir()
+        let account = try json(["platform", "account", "create", "--data-dir", dir, "--name", "Lev", "--email", "a@lev.nl"])
+        let other = try json(["platform", "account", "create", "--data-dir", dir, "--name", "Min", "--email", "a@min.nl"])
+        let supplier = try json([
+            "platform", "org", "create", "--data-dir", dir, "--account", account["account"]!, "--name", "Lev", "--kvk", "12345678",
+        ])
+        _ = try json([
+            "platform", "org", "create", "--data-dir", dir, "--account", other["account"]!, "--name", "Min",
+            "--oin", "00000001003214321000",
+        ])
+        let keys = try json(["platform", "keys", "create", "--data-dir", dir, "--org", supplier["bedrijfsId"]!, "--email", "a@lev.nl"])
+        let (server, base) = try await startServer(dataDir: dir)
+        let login = try await soap(base, "Login", "<ConsumerKey>\(keys["appKey"]!)</ConsumerKey><ConsumerSecret>\(keys["secret"]!)</ConsumerSecret>")
+        let token = try #require(element("SecurityToken", in: login))
+        var acknowledged: [String] = []
+        for number in 0..<20 {
+            let invoice = String(decoding: UBLWriter().write(ExampleInvoices.siUBL(number: "F-KILL-\(number)", lineCount: 2)), as: UTF8.self)
+                .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+            let answer = try await soap(
+                base, "SendDocument",
+                "<Via><ReferenceId>\(supplier["bedrijfsId"]!)</ReferenceId></Via><To><ReferenceId>0190:00000001003214321000</ReferenceId></To>"
+                    + "<Subject>Factuur</Subject><Payload>\(invoice)</Payload><TemplateId>GLDT9223370666504283001RA000000006DTP2000001</TemplateId>",
+                token: token)
+            acknowledged.append(try #require(element("ExternalId", in: answer), "\(answer)"))
+        }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+
+        // A new server on the same files still has every one of them.
+        let (restarted, newBase) = try await startServer(dataDir: dir)
+        defer {
+            restarted.terminate()
+            restarted.waitUntilExit()
+        }
+        let again = try await soap(newBase, "Login", "<ConsumerKey>\(keys["appKey"]!)</ConsumerKey><ConsumerSecret>\(keys["secret"]!)</ConsumerSecret>")
+        let newToken = try #require(element("SecurityToken", in: again))
+        for externalID in acknowledged {
+            let status = try await soap(newBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: newToken)
+            #expect(element("Code", in: status) == "10", "\(externalID): \(status)")
+        }
     }
 }
