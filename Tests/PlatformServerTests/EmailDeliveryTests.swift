@@ -67,10 +67,9 @@ struct EmailDeliveryTests {
             mailer: SMTPMailer(host: "127.0.0.1", port: smtp.port, from: "noreply@efactuur.test"))
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
-            let elsewhere = PlatformFixture.invoice(number: "F-MAIL").replacingOccurrences(
-                of: "00000001003214321000", with: "00000001001234567000")
+            let elsewhere = PlatformFixture.invoiceToOutsideBuyer(number: "F-MAIL")
             let sent = try await soap.send(
-                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:00000001001234567000",
+                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
                 email: "crediteuren@elders.example", token: token)
             #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
             let externalID = try #require(sent.text("ExternalId"))
@@ -100,10 +99,9 @@ struct EmailDeliveryTests {
         let fixture = try await PlatformFixture.make()
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
-            let elsewhere = PlatformFixture.invoice(number: "F-NOMAIL").replacingOccurrences(
-                of: "00000001003214321000", with: "00000001001234567000")
+            let elsewhere = PlatformFixture.invoiceToOutsideBuyer(number: "F-NOMAIL")
             let sent = try await soap.send(
-                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:00000001001234567000",
+                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
                 email: "crediteuren@elders.example", token: token)
             #expect(sent.fault?.code == "ERRSND4000001")
         }

@@ -48,8 +48,7 @@ struct FaultTests {
             expectFault(rejected, "ERRXSL4000001")
             #expect(rejected.fault?.message.contains("BR-CL-01") == true)
             // A receiver nobody on the platform is, and no e-mail address.
-            let elsewhere = PlatformFixture.invoice(number: "F-NOWHERE").replacingOccurrences(
-                of: "00000001003214321000", with: "00000001001234567000")
+            let elsewhere = PlatformFixture.invoiceToOutsideBuyer(number: "F-NOWHERE")
             expectFault(
                 try await soap.send(elsewhere, via: fixture.supplier.partyID, to: "NL:KVK:11223344", token: token),
                 "ERRSND4000001")

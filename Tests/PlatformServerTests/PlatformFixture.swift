@@ -66,6 +66,14 @@ struct PlatformFixture {
     static func invoice(number: String = "F2026-0001", lines: Int = 3) -> String {
         String(decoding: UBLWriter().write(ExampleInvoices.siUBL(number: number, lineCount: lines)), as: UTF8.self)
     }
+
+    /// The OIN of a buyer that is not on the platform.
+    static let outsideOIN = "00000001001234567000"
+
+    /// An invoice to a buyer that is not on the platform (its EndpointID is ``outsideOIN``).
+    static func invoiceToOutsideBuyer(number: String) -> String {
+        invoice(number: number).replacingOccurrences(of: "00000001003214321000", with: outsideOIN)
+    }
 }
 
 /// Sends SOAP envelopes over HTTP and reads the answers.
