@@ -72,6 +72,17 @@ public final class SQLitePlatformStore: PlatformStore {
                         created_on REAL NOT NULL, PRIMARY KEY (external_id, revision));
                     """)
         }
+        migrator.registerMigration("v2: time-window indexes") { db in
+            // Polling with CreatedOn/From or ModifiedOn/From reads only the window, however long
+            // the inbox or outbox has grown.
+            try db.execute(
+                sql: """
+                    CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
+                    CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
+                    CREATE INDEX document_outbox_created ON document(sender_party, created_on);
+                    CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
+                    """)
+        }
         return migrator
     }
 
