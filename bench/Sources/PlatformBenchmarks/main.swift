@@ -111,7 +111,7 @@ func sendBody(_ number: Int) -> String {
 }
 
 var nextNumber = 0
-func sendRun(clients: Int, documents: Int) async throws {
+@MainActor func sendRun(clients: Int, documents: Int) async throws {
     let bodies = (0..<documents).map { _ in nextNumber += 1; return sendBody(nextNumber) }
     let clock = ContinuousClock()
     let start = clock.now
@@ -153,7 +153,7 @@ let stored = option("--stored", 100_000)
 let store = try SQLitePlatformStore(path: databasePath)
 let existing = try await store.documents(.inbox, partyID: customer.partyID, filter: DocumentFilter(), afterSequence: 0, limit: Int.max).count
 let payload = try XMLReader().read(UBLWriter().write(ExampleInvoices.siUBL(number: "L", lineCount: 1))).serializedXML()
-func timeListing(_ label: String, _ inner: String) async throws {
+@MainActor func timeListing(_ label: String, _ inner: String) async throws {
     var times: [Double] = []
     let clock = ContinuousClock()
     for _ in 0..<50 {
