@@ -174,7 +174,10 @@ public struct PlatformService: Sendable {
         _ session: Session, via: String, toReference: String, toEmail: String?, templateID: String,
         payload: XMLElement
     ) async throws -> StoredDocument {
-        guard session.partyIDs.contains(via) else { throw PlatformError.noRightToSendVia(via) }
+        // Via must be an organisation these keys act for, and a verified one.
+        guard session.partyIDs.contains(via), session.organisation.isVerified else {
+            throw PlatformError.noRightToSendVia(via)
+        }
         guard let template = Template.named(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
         guard payload.namespace == UBLNamespace.invoice || payload.namespace == UBLNamespace.creditNote else {
             throw PlatformError.invalidPayload("the root element is {\(payload.namespace)}\(payload.name)")

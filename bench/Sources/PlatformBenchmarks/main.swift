@@ -4,7 +4,7 @@
 //
 // The server runs in a child process (this binary with --serve), so its memory is its own.
 //
-//   swift run -c release --package-path bench PlatformBenchmarks [--documents N] [--stored N]
+//   swift run -c release --package-path bench PlatformBenchmarks [--documents N] [--stored N] [--soak-minutes M]
 import EConnectWire
 import EInvoice
 import Foundation
@@ -183,6 +183,19 @@ for target in [existing, 10_000, stored] where target >= count {
     try await timeListing(
         "CreatedOn/From in the last hour, Factuur template",
         "<Paging><Limit>10</Limit></Paging><Search><CreatedOn><To xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/><From>\(WireDate.format(Date().addingTimeInterval(-3600)))</From></CreatedOn><Template><MasterId>\(Template.factuur.masterID)</MasterId></Template></Search>")
+}
+print("server RSS after the listing runs \(residentKiB(server.processIdentifier) / 1024) MiB")
+
+// Soak: 16 clients sending for --soak-minutes, the server's memory after every batch.
+let soakMinutes = option("--soak-minutes", 0)
+if soakMinutes > 0 {
+    let soakEnd = ContinuousClock.now + .seconds(soakMinutes * 60)
+    var batches = 0
+    while ContinuousClock.now < soakEnd {
+        try await sendRun(clients: 16, documents: 2000)
+        batches += 1
+    }
+    print("soak: \(batches) batches of 2,000 sends in \(soakMinutes) min")
 }
 print("server RSS at the end \(residentKiB(server.processIdentifier) / 1024) MiB")
 server.terminate()
