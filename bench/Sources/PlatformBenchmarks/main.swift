@@ -21,6 +21,13 @@ func option(_ name: String, _ fallback: Int) -> Int {
     arguments.firstIndex(of: name).flatMap { Int(arguments[$0 + 1]) } ?? fallback
 }
 
+if let index = arguments.firstIndex(of: "--print-invoice") {
+    // For external load generators: a SI-UBL invoice without prolog, its number NUMBERX.
+    let invoice = ExampleInvoices.siUBL(number: "NUMBERX", lineCount: Int(arguments[index + 1]) ?? 20)
+    print(String(decoding: UBLWriter().write(invoice), as: UTF8.self).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: ""), terminator: "")
+    exit(0)
+}
+
 if let index = arguments.firstIndex(of: "--serve") {
     // Child: the platform on the given database and port, until killed.
     let store = try SQLitePlatformStore(path: arguments[index + 1])
