@@ -67,6 +67,7 @@ public final class SQLitePlatformStore: PlatformStore {
                     CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
                     CREATE INDEX document_outbox ON document(sender_party, seq);
                     CREATE INDEX document_inbox ON document(receiver_party, seq);
+                    -- Earlier versions of re-sent documents; the current one is in document.
                     CREATE TABLE document_revision (
                         external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
                         created_on REAL NOT NULL, PRIMARY KEY (external_id, revision));
@@ -280,6 +281,13 @@ public final class SQLitePlatformStore: PlatformStore {
             {
                 let externalID: String = existing["external_id"]
                 let revision: Int = existing["revision"] + 1
+                // Keep the version being replaced; the current one lives in `document`.
+                try db.execute(
+                    sql: """
+                        INSERT INTO document_revision (external_id, revision, payload, created_on)
+                        SELECT external_id, revision, payload, modified_on FROM document WHERE external_id = ?
+                        """,
+                    arguments: [externalID])
                 try db.execute(
                     sql: """
                         UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
@@ -294,33 +302,25 @@ public final class SQLitePlatformStore: PlatformStore {
                         status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, revision,
                         draft.payload, externalID,
                     ])
-                try db.execute(
-                    sql: "INSERT INTO document_revision (external_id, revision, payload, created_on) VALUES (?, ?, ?, ?)",
-                    arguments: [externalID, revision, draft.payload, time])
                 return try SQLitePlatformStore.document(db, externalID: externalID)!
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO document (sender_party, receiver_party, receiver_reference, receiver_email, subject,
-                        template_id, created_on, modified_on, status_code, status_name, status_user_id, status_user_email,
-                        status_account_id, status_account_name, status_changed_on, route, message_id, identity, revision,
-                        payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 1, ?)
-                    """,
-                arguments: [
-                    draft.senderPartyID, draft.receiverPartyID, draft.receiverReference, draft.receiverEmail,
-                    draft.subject, draft.templateID, time, time, status.status.code, status.status.name, status.userID,
-                    status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, draft.identity,
-                    draft.payload,
-                ])
-            let sequence = db.lastInsertedRowID
+            // The next sequence number names the document, so it is written once, id included.
+            let sequence = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'document'") ?? 0) + 1
             let externalID = "XCNIN\(100000 + sequence)"
             try db.execute(
-                sql: "UPDATE document SET external_id = ?, message_id = ? WHERE seq = ?",
-                arguments: [externalID, "EM\(100000 + sequence)", sequence])
-            try db.execute(
-                sql: "INSERT INTO document_revision (external_id, revision, payload, created_on) VALUES (?, 1, ?, ?)",
-                arguments: [externalID, draft.payload, time])
+                sql: """
+                    INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
+                        subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
+                        status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
+                        identity, revision, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                    """,
+                arguments: [
+                    sequence, externalID, draft.senderPartyID, draft.receiverPartyID, draft.receiverReference,
+                    draft.receiverEmail, draft.subject, draft.templateID, time, time, status.status.code,
+                    status.status.name, status.userID, status.userEmail, status.accountID, status.accountName, time,
+                    draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payload,
+                ])
             return try SQLitePlatformStore.document(db, externalID: externalID)!
         }
     }
