@@ -25,37 +25,76 @@ extension XMLElement {
             declarations += " xmlns:" + prefix + "=\"" + XMLElement.escaped(uri, quotes: true) + "\""
         }
         collect(self)
-        var text = ""
-        text.reserveCapacity(4096)
-        write(into: &text, prefixes: prefixes, declarations: declarations)
-        return text
+        var writer = Writer(prefixes: prefixes)
+        writer.bytes.reserveCapacity(4096)
+        writer.write(self, declarations: declarations)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
-    private func write(into text: inout String, prefixes: [String: String], declarations: String = "") {
-        let name = qualified(name, namespace, prefixes, isAttribute: false)
-        text += "<" + name + declarations
-        for attribute in attributes {
-            text += " " + qualified(attribute.name, attribute.namespace, prefixes, isAttribute: true) + "=\""
-            text += XMLElement.escaped(attribute.value, quotes: true) + "\""
-        }
-        if children.isEmpty && self.text.isEmpty {
-            text += "/>"
-            return
-        }
-        text += ">"
-        if children.isEmpty {
-            text += XMLElement.escaped(self.text, quotes: false)
-        } else {
-            for child in children { child.write(into: &text, prefixes: prefixes) }
-        }
-        text += "</" + name + ">"
-    }
+    /// Appends UTF-8 bytes; the prefix of the last namespace looked up is remembered, as
+    /// neighbouring elements mostly share theirs.
+    private struct Writer {
+        let prefixes: [String: String]
+        var bytes: [UInt8] = []
+        var lastURI = ""
+        var lastPrefix: String? = nil
 
-    private func qualified(_ local: String, _ uri: String, _ prefixes: [String: String], isAttribute: Bool) -> String {
-        if uri.isEmpty { return local }
-        if uri == XMLElement.xmlNamespace { return "xml:" + local }
-        if let prefix = prefixes[uri] { return prefix + ":" + local }
-        return local  // the root's namespace, declared as the default one
+        init(prefixes: [String: String]) { self.prefixes = prefixes }
+
+        mutating func prefix(for uri: String) -> String? {
+            if uri.isEmpty { return nil }
+            if uri == lastURI { return lastPrefix }
+            let prefix = uri == XMLElement.xmlNamespace ? "xml" : prefixes[uri]
+            lastURI = uri
+            lastPrefix = prefix
+            return prefix
+        }
+
+        mutating func name(_ local: String, _ uri: String) {
+            if let prefix = prefix(for: uri) {
+                bytes.append(contentsOf: prefix.utf8)
+                bytes.append(UInt8(ascii: ":"))
+            }
+            bytes.append(contentsOf: local.utf8)
+        }
+
+        mutating func escaped(_ value: String, quotes: Bool) {
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\"") where quotes: bytes.append(contentsOf: "&quot;".utf8)
+                default: bytes.append(byte)
+                }
+            }
+        }
+
+        mutating func write(_ element: XMLElement, declarations: String = "") {
+            bytes.append(UInt8(ascii: "<"))
+            name(element.name, element.namespace)
+            bytes.append(contentsOf: declarations.utf8)
+            for attribute in element.attributes {
+                bytes.append(UInt8(ascii: " "))
+                name(attribute.name, attribute.namespace)
+                bytes.append(contentsOf: "=\"".utf8)
+                escaped(attribute.value, quotes: true)
+                bytes.append(UInt8(ascii: "\""))
+            }
+            if element.children.isEmpty && element.text.isEmpty {
+                bytes.append(contentsOf: "/>".utf8)
+                return
+            }
+            bytes.append(UInt8(ascii: ">"))
+            if element.children.isEmpty {
+                escaped(element.text, quotes: false)
+            } else {
+                for child in element.children { write(child) }
+            }
+            bytes.append(contentsOf: "</".utf8)
+            name(element.name, element.namespace)
+            bytes.append(UInt8(ascii: ">"))
+        }
     }
 
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
