@@ -203,6 +203,9 @@ public struct PlatformService: Sendable {
         if receiver != nil {
             route = .toInbox
         } else if let email = toEmail?.trimmed, !email.isEmpty, configuration.mailer != nil {
+            guard EmailAddress.isPlausible(email) else {
+                throw PlatformError.invalidInput(field: "To/EmailAddress", reason: "'\(email)' is not an e-mail address")
+            }
             route = .toEmail
         } else {
             throw PlatformError.receiverUnreachable(toReference)
@@ -274,6 +277,16 @@ public struct PlatformService: Sendable {
 
     public func accountParties(_ session: Session) async throws -> [Organisation] {
         try await store.organisations(accountID: session.account.id).filter { session.partyIDs.contains($0.partyID) }
+    }
+}
+
+/// The shape check an address passes before it goes near an SMTP command line: one `@`, no white
+/// space, control characters or angle brackets (so no command or header can be smuggled in).
+enum EmailAddress {
+    static func isPlausible(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        return address.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !address.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>\"".unicodeScalars.contains($0) }
     }
 }
 

@@ -29,6 +29,9 @@ public struct SMTPMailer: DocumentMailer {
     }
 
     public func deliver(_ document: StoredDocument, to address: String, senderName: String) async throws {
+        guard EmailAddress.isPlausible(address), EmailAddress.isPlausible(from) else {
+            throw SMTPError(step: "RCPT TO", reply: "'\(address)' is not an address this mailer sends to")
+        }
         let message = Self.message(document, from: from, to: address, senderName: senderName)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.converse(recipient: address, message: message) }
@@ -72,12 +75,17 @@ public struct SMTPMailer: DocumentMailer {
     static func message(_ document: StoredDocument, from: String, to: String, senderName: String) -> String {
         let boundary = "efactuur-\(document.externalID)"
         let fileName = document.subject.split(separator: " ").last.map(String.init) ?? document.externalID
+        let safeFileName = String(fileName.unicodeScalars.map { $0.value < 0x20 || $0 == "\"" || $0 == "\\" ? "_" : Character($0) })
         let attachment = Data(document.payload.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let date = DateFormatter.rfc5322.string(from: document.createdOn)
+        // Header values come from the document and the organisation: no line breaks get through.
+        func header(_ value: String) -> String {
+            String(String.UnicodeScalarView(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        }
         let lines = [
             "From: efactuur <\(from)>",
             "To: <\(to)>",
-            "Subject: \(document.subject) van \(senderName)",
+            "Subject: \(header(document.subject)) van \(header(senderName))",
             "Date: \(date)",
             "Message-ID: <\(document.externalID).\(document.revision)@efactuur>",
             "MIME-Version: 1.0",
@@ -86,12 +94,12 @@ public struct SMTPMailer: DocumentMailer {
             "--\(boundary)",
             "Content-Type: text/plain; charset=utf-8",
             "",
-            "\(senderName) stuurt u \(document.subject.lowercased()) als e-factuur (SI-UBL 2.0).",
+            "\(header(senderName)) stuurt u \(header(document.subject).lowercased()) als e-factuur (SI-UBL 2.0).",
             "Delivery ID: \(document.externalID)",
             "",
             "--\(boundary)",
-            "Content-Type: application/xml; name=\"\(fileName).xml\"",
-            "Content-Disposition: attachment; filename=\"\(fileName).xml\"",
+            "Content-Type: application/xml; name=\"\(safeFileName).xml\"",
+            "Content-Disposition: attachment; filename=\"\(safeFileName).xml\"",
             "Content-Transfer-Encoding: base64",
             "",
         ] + attachment.components(separatedBy: "\r\n") + ["--\(boundary)--"]

@@ -94,6 +94,37 @@ struct EmailDeliveryTests {
         }
     }
 
+    @Test("Nothing from the request reaches an SMTP command or a mail header as a line of its own")
+    func noInjection() async throws {
+        let smtp = try SMTPServerProcess()
+        try await smtp.waitUntilReady()
+        let fixture = try await PlatformFixture.make(
+            mailer: SMTPMailer(host: "127.0.0.1", port: smtp.port, from: "noreply@efactuur.test"))
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            // An address with a line break and a second command is refused before anything is stored.
+            let smuggled = try await soap.send(
+                PlatformFixture.invoiceToOutsideBuyer(number: "F-INJ-1"), via: fixture.supplier.partyID,
+                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "a@elders.example&#13;&#10;RCPT TO:&lt;b@evil.example&gt;",
+                token: token)
+            #expect(smuggled.fault?.code == "ERRREQ4000002")
+            // An invoice number with a line break stays inside the Subject header.
+            let invoice = PlatformFixture.invoiceToOutsideBuyer(number: "F-INJ-2").replacingOccurrences(
+                of: "<cbc:ID>F-INJ-2</cbc:ID>", with: "<cbc:ID>F-INJ-2&#13;&#10;Bcc: b@evil.example</cbc:ID>")
+            let sent = try await soap.send(
+                invoice, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
+                email: "crediteuren@elders.example", token: token)
+            #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
+            let messages = try smtp.messages()
+            try #require(messages.count == 1)
+            #expect(!messages[0].components(separatedBy: "\n").contains { $0.hasPrefix("Bcc:") })
+            #expect(messages[0].contains("Subject: Factuur F-INJ-2  Bcc: b@evil.example van"))
+            let stored = try await fixture.service.store.documents(
+                .outbox, partyID: fixture.supplier.partyID, filter: DocumentFilter(), afterSequence: 0, limit: 10)
+            #expect(stored.count == 1)
+        }
+    }
+
     @Test("Without a relay, a receiver outside the platform is unreachable even with an address")
     func noRelay() async throws {
         let fixture = try await PlatformFixture.make()
