@@ -8,9 +8,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "efactuur", path: "..")],
     targets: [
+        .target(name: "BenchSupport"),
         .executableTarget(
             name: "RulesBenchmarks",
             dependencies: [
+                "BenchSupport",
                 .product(name: "EInvoiceRules", package: "efactuur"), .product(name: "EInvoice", package: "efactuur"),
                 .product(name: "HardenedXML", package: "efactuur"),
             ]
@@ -18,6 +20,7 @@ let package = Package(
         .executableTarget(
             name: "PlatformBenchmarks",
             dependencies: [
+                "BenchSupport",
                 .product(name: "Platform", package: "efactuur"), .product(name: "PlatformServer", package: "efactuur"),
                 .product(name: "EInvoice", package: "efactuur"), .product(name: "EConnectWire", package: "efactuur"),
                 .product(name: "HardenedXML", package: "efactuur"),
@@ -25,7 +28,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "UBLBenchmarks",
-            dependencies: [.product(name: "EInvoice", package: "efactuur"), .product(name: "HardenedXML", package: "efactuur")]
+            dependencies: [
+                "BenchSupport", .product(name: "EInvoice", package: "efactuur"),
+                .product(name: "HardenedXML", package: "efactuur"),
+            ]
         )
     ]
 )

@@ -5,6 +5,7 @@
 // The server runs in a child process (this binary with --serve), so its memory is its own.
 //
 //   swift run -c release --package-path bench PlatformBenchmarks [--documents N] [--stored N] [--soak-minutes M]
+import BenchSupport
 import EConnectWire
 import EInvoice
 import Foundation
@@ -17,9 +18,7 @@ import FoundationNetworking
 #endif
 
 let arguments = CommandLine.arguments
-func option(_ name: String, _ fallback: Int) -> Int {
-    arguments.firstIndex(of: name).flatMap { Int(arguments[$0 + 1]) } ?? fallback
-}
+func option(_ name: String, _ fallback: Int) -> Int { option(name).flatMap { Int($0) } ?? fallback }
 
 if let index = arguments.firstIndex(of: "--print-invoice") {
     // For external load generators: a SI-UBL invoice without prolog, its number NUMBERX.
@@ -34,18 +33,6 @@ if let index = arguments.firstIndex(of: "--serve") {
     let app = PlatformHTTPServer.makeApplication(service: PlatformService(store: store), port: Int(arguments[index + 2])!)
     try await app.runService()
     exit(0)
-}
-
-func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
-
-func residentKiB(_ pid: Int32) -> Int {
-    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-}
-
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-bench-\(UUID().uuidString)")
@@ -131,7 +118,7 @@ var nextNumber = 0
                     let begin = clock.now
                     let (status, data) = try await call("SendDocument", bodies[index], token: senderToken)
                     guard status == 200 else { fatalError("send failed: \(String(decoding: data, as: UTF8.self))") }
-                    mine.append(Double((clock.now - begin).components.attoseconds) / 1e15 + Double((clock.now - begin).components.seconds) * 1000)
+                    mine.append((clock.now - begin).milliseconds)
                     index += clients
                 }
                 return mine
@@ -141,7 +128,7 @@ var nextNumber = 0
         for try await part in group { all += part }
         return all.sorted()
     }
-    let seconds = Double((clock.now - start).components.attoseconds) / 1e18 + Double((clock.now - start).components.seconds)
+    let seconds = (clock.now - start).seconds
     print(
         "SendDocument, \(clients) client(s), \(documents) × 20-line invoice: \(format(Double(documents) / seconds, 0)) documents/s, "
             + "p50 \(format(percentile(latencies, 0.5), 2)) ms, p99 \(format(percentile(latencies, 0.99), 2)) ms, "
@@ -167,8 +154,7 @@ let payload = try XMLReader().read(UBLWriter().write(ExampleInvoices.siUBL(numbe
         let begin = clock.now
         let (status, _) = try await call("GetInboxDocuments", inner, token: receiverToken)
         precondition(status == 200)
-        let elapsed = clock.now - begin
-        times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        times.append((clock.now - begin).milliseconds)
     }
     times.sort()
     print("  \(label): p50 \(format(percentile(times, 0.5), 2)) ms, p99 \(format(percentile(times, 0.99), 2)) ms")

@@ -4,37 +4,11 @@
 // si-ubl-2.0.xsl), the official route is timed on the same file for the ratio.
 //
 //   swift run -c release --package-path bench RulesBenchmarks [--corpus DIR] [--seconds S]
+import BenchSupport
 import EInvoice
 import EInvoiceRules
 import Foundation
 import HardenedXML
-
-func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
-
-func peakResidentBytes() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-}
-
-func measure(seconds: Double, _ body: () -> Void) -> Double {
-    body()
-    let clock = ContinuousClock()
-    var runs = 0
-    let start = clock.now
-    var elapsed = Duration.zero
-    repeat {
-        body()
-        runs += 1
-        elapsed = clock.now - start
-    } while elapsed < .seconds(seconds)
-    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) / Double(runs)
-}
-
-let arguments = CommandLine.arguments
-func option(_ name: String) -> String? {
-    arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
-}
 
 if let file = option("--memory-of") {
     let bytes = [UInt8](FileManager.default.contents(atPath: file)!)

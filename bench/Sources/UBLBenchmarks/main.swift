@@ -2,6 +2,7 @@
 // invoices of 10 … 10,000 lines, and peak memory for reading one large invoice.
 //
 //   swift run -c release --package-path bench UBLBenchmarks [--corpus DIR] [--seconds S]
+import BenchSupport
 import EInvoice
 import HardenedXML
 import Foundation
@@ -9,35 +10,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The process's peak resident memory (VmHWM; unlike getrusage it does not inherit the parent's).
-func peakResidentBytes() -> Int {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
-}
-
-func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
-
-/// Runs `body` over and over for about `seconds`, returns seconds per run.
-func measure(seconds: Double, _ body: () -> Void) -> Double {
-    body()  // warm up
-    let clock = ContinuousClock()
-    var runs = 0
-    let start = clock.now
-    var elapsed = Duration.zero
-    repeat {
-        body()
-        runs += 1
-        elapsed = clock.now - start
-    } while elapsed < .seconds(seconds)
-    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) / Double(runs)
-}
-
-let arguments = CommandLine.arguments
-func option(_ name: String) -> String? {
-    arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
-}
 
 // Child mode: read one file once and report the peak resident memory.
 if let file = option("--memory-of") {
@@ -116,7 +88,7 @@ if fields.count == 3 {
 }
 
 // Where the reading time goes: the XML tree alone, then the mapping to the model.
-if arguments.contains("--split") {
+if CommandLine.arguments.contains("--split") {
     let bytes = largest
     let xmlTime = measure(seconds: seconds) { _ = try! XMLReader().read(bytes) }
     print("xml tree only: \(format(Double(bytes.count) / xmlTime / 1e6)) MB/s")
