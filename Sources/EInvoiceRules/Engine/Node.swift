@@ -47,6 +47,8 @@ enum Namespace: UInt8, Sendable {
 /// The per-element buffers of a ``DocumentTree``, reachable from every ``Node`` without going
 /// through the (reference-counted) tree object.
 struct TreeLayout {
+    /// Per element: name id, namespace, parent (-1 for the root), position among siblings,
+    /// 1-based position among same-named siblings (0 when alone), line, rule-index key.
     let nameIDs: UnsafeMutablePointer<Int32>
     let namespaces: UnsafeMutablePointer<Namespace>
     let parents: UnsafeMutablePointer<Int32>
@@ -54,8 +56,10 @@ struct TreeLayout {
     let ordinals: UnsafeMutablePointer<Int32>
     let lines: UnsafeMutablePointer<Int32>
     let nameKeys: UnsafeMutablePointer<Int32>
+    /// Children of element i are `childList[childStart[i] ..< childStart[i + 1]]`.
     let childStart: UnsafeMutablePointer<Int32>
     let childList: UnsafeMutablePointer<Int32>
+    /// UTF-8 of each distinct name, for byte comparison without touching `String`s.
     let nameBytes: UnsafeMutablePointer<UInt8>
     let nameOffsets: UnsafeMutablePointer<Int32>
 
@@ -87,21 +91,7 @@ final class DocumentTree {
     let names: [String]
     let texts: [String]
     let attributes: [[XMLAttribute]]
-    /// Per element: name id, namespace, parent (-1 for the root), position among siblings,
-    /// 1-based position among same-named siblings (0 when alone), line, rule-index key.
-    let nameIDs: UnsafeMutablePointer<Int32>
-    let namespaces: UnsafeMutablePointer<Namespace>
-    let parents: UnsafeMutablePointer<Int32>
-    let positions: UnsafeMutablePointer<Int32>
-    let ordinals: UnsafeMutablePointer<Int32>
-    let lines: UnsafeMutablePointer<Int32>
-    let nameKeys: UnsafeMutablePointer<Int32>
-    /// Children of element i are `childList[childStart[i] ..< childStart[i + 1]]`.
-    let childStart: UnsafeMutablePointer<Int32>
-    let childList: UnsafeMutablePointer<Int32>
-    /// UTF-8 of each distinct name, for byte comparison without touching `String`s.
-    private let nameBytes: UnsafeMutablePointer<UInt8>
-    private let nameOffsets: UnsafeMutablePointer<Int32>
+    /// The per-element buffers (see ``TreeLayout``); the tree owns them.
     let layout: UnsafeMutablePointer<TreeLayout>
 
     // Caches the rules fill per document.
@@ -219,17 +209,6 @@ final class DocumentTree {
         self.names = names
         self.texts = texts
         self.attributes = attributes
-        self.nameIDs = nameIDs
-        self.namespaces = namespaces
-        self.parents = parents
-        self.positions = positions
-        self.ordinals = ordinals
-        self.lines = lines
-        self.nameKeys = nameKeys
-        self.childStart = childStart
-        self.childList = childList
-        self.nameBytes = nameBytes
-        self.nameOffsets = nameOffsets
         let layout = UnsafeMutablePointer<TreeLayout>.allocate(capacity: 1)
         layout.initialize(
             to: TreeLayout(
@@ -240,17 +219,18 @@ final class DocumentTree {
     }
 
     deinit {
-        nameIDs.deallocate()
-        namespaces.deallocate()
-        parents.deallocate()
-        positions.deallocate()
-        ordinals.deallocate()
-        lines.deallocate()
-        nameKeys.deallocate()
-        childStart.deallocate()
-        childList.deallocate()
-        nameBytes.deallocate()
-        nameOffsets.deallocate()
+        let buffers = layout.pointee
+        buffers.nameIDs.deallocate()
+        buffers.namespaces.deallocate()
+        buffers.parents.deallocate()
+        buffers.positions.deallocate()
+        buffers.ordinals.deallocate()
+        buffers.lines.deallocate()
+        buffers.nameKeys.deallocate()
+        buffers.childStart.deallocate()
+        buffers.childList.deallocate()
+        buffers.nameBytes.deallocate()
+        buffers.nameOffsets.deallocate()
         layout.deallocate()
     }
 
@@ -379,7 +359,7 @@ struct Node {
         guard let nameID = tree.nameID(for: name) else { return [] }
         if tree.byName == nil {
             var index: [Int32: [Int32]] = [:]
-            for element in 0..<tree.count { index[tree.nameIDs[element], default: []].append(Int32(element)) }
+            for element in 0..<tree.count { index[tree.layout.pointee.nameIDs[element], default: []].append(Int32(element)) }
             tree.byName = index
         }
         return (tree.byName?[nameID] ?? []).map { node($0) }
