@@ -1,3 +1,5 @@
+import HardenedXML
+
 /// The service description each endpoint serves at `?wsdl`: document/literal SOAP 1.1, one
 /// schema in the version's namespace with the element names, order and spellings accounting
 /// packages were generated against (`Reciever`, `GetAccountPartiesReponse`).
@@ -34,7 +36,7 @@ public enum WSDL {
             xml += "<wsdl:input><soap:body use=\"literal\"/>\(header)</wsdl:input><wsdl:output><soap:body use=\"literal\"/></wsdl:output></wsdl:operation>\n"
         }
         xml += "</wsdl:binding>\n<wsdl:service name=\"EConnectService\"><wsdl:port name=\"EConnectServiceSoap\" binding=\"tns:EConnectServiceSoap\">"
-        xml += "<soap:address location=\"\(XMLElementEscaping.attribute(address))\"/></wsdl:port></wsdl:service>\n</wsdl:definitions>\n"
+        xml += "<soap:address location=\"\(XMLElement.escaped(address, quotes: true))\"/></wsdl:port></wsdl:service>\n</wsdl:definitions>\n"
         return xml
     }
 
@@ -192,8 +194,4 @@ public enum WSDL {
         ("GetAccountParties", [("Search", "tns:SearchAccountParty", false), paging]),
         ("GetAccountPartiesReponse", results("tns:ArrayOfPartyAccountDetails")),
     ]
-}
-
-enum XMLElementEscaping {
-    static func attribute(_ value: String) -> String { XMLText.escaped(value, quotes: true) }
 }

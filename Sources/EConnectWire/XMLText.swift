@@ -24,11 +24,7 @@ struct XMLText {
     }
 
     mutating func escape(_ value: String, quotes: Bool) {
-        text += XMLText.escaped(value, quotes: quotes)
-    }
-
-    static func escaped(_ value: String, quotes: Bool) -> String {
-        XMLElement.escaped(value, quotes: quotes)
+        text += XMLElement.escaped(value, quotes: quotes)
     }
 }
 

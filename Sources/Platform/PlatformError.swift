@@ -17,7 +17,6 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidPagingToken(String)
     case invalidInput(field: String, reason: String)
     case notFound(kind: String, id: String)
-    case storage(String)
 
     public var code: String {
         switch self {
@@ -37,7 +36,6 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPagingToken: "platform.invalid-paging-token"
         case .invalidInput: "platform.invalid-input"
         case .notFound: "platform.not-found"
-        case .storage: "platform.storage"
         }
     }
 
@@ -59,7 +57,6 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPagingToken(let token): "'\(token)' is not a paging token this platform gave out"
         case .invalidInput(let field, let reason): "\(field): \(reason)"
         case .notFound(let kind, let id): "no \(kind) '\(id)'"
-        case .storage(let why): "the store failed: \(why)"
         }
     }
 

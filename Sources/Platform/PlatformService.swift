@@ -162,11 +162,6 @@ public struct PlatformService: Sendable {
 
     // MARK: Documents
 
-    public struct SendResult: Sendable {
-        public var document: StoredDocument
-        public var fatalRuleCount: Int
-    }
-
     /// Validates the document with the rule set its CustomizationID names, finds the receiver and
     /// stores the document durably (a re-send of the same invoice becomes a revision) before
     /// returning its ExternalId.

@@ -276,7 +276,7 @@ public final class SQLitePlatformStore: PlatformStore {
             let time = now.timeIntervalSince1970
             let status = draft.initialStatus
             if let existing = try Row.fetchOne(
-                db, sql: "SELECT seq, external_id, revision FROM document WHERE sender_party = ? AND identity = ?",
+                db, sql: "SELECT external_id, revision FROM document WHERE sender_party = ? AND identity = ?",
                 arguments: [draft.senderPartyID, draft.identity])
             {
                 let externalID: String = existing["external_id"]
