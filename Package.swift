@@ -79,7 +79,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
-        .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice"]),
+        .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice", "EConnectWire"]),
         .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML"]),
         .testTarget(
             name: "PlatformServerTests",

@@ -2,6 +2,26 @@ import Foundation
 
 /// Writes answers and faults as SOAP 1.1 envelopes, in the request's API namespace.
 public enum Envelope {
+    /// A request: `<operation>` around `body` (children already written, in the API namespace),
+    /// with the `Authentication/SecurityToken` header when a token is given.
+    public static func request(_ operation: String, body: String, securityToken: String?, version: APIVersion) -> String {
+        var xml = XMLText(reservingCapacity: body.utf8.count + 512)
+        xml.raw("<soap:Envelope xmlns:soap=\"\(soapEnvelopeNamespace)\">")
+        if let securityToken {
+            xml.raw("<soap:Header>")
+            xml.open("Authentication", " xmlns=\"\(version.namespace)\"")
+            xml.leaf("SecurityToken", securityToken)
+            xml.close("Authentication")
+            xml.raw("</soap:Header>")
+        }
+        xml.raw("<soap:Body>")
+        xml.open(operation, " xmlns=\"\(version.namespace)\"")
+        xml.raw(body)
+        xml.close(operation)
+        xml.raw("</soap:Body></soap:Envelope>")
+        return xml.text
+    }
+
     /// `<soap:Envelope>` around the operation's response element, children in WSDL order.
     public static func response(_ body: ResponseMessage, operation: Operation, version: APIVersion) -> String {
         var xml = XMLText(reservingCapacity: 2048)

@@ -67,6 +67,22 @@ struct EnvelopeTests {
         #expect(code(envelope("<Nonsense xmlns=\"http://api.everbinding.nl/v3/\"/>"), nil) == "ERRCDO4000042")
     }
 
+    @Test("A request written by Envelope.request reads back with its operation, version and token")
+    func requestRoundTrip() throws {
+        for version in APIVersion.allCases {
+            let xml = Envelope.request(
+                "GetInboxDocument", body: "<ExternalId>XCNIN1</ExternalId>", securityToken: "a+b/c=", version: version)
+            let request = try SOAPRequest.parse(Array(xml.utf8), soapAction: version.soapAction(.getInboxDocument))
+            #expect(request.version == version)
+            #expect(request.securityToken == "a+b/c=")
+            guard case .getDocument(.inbox, let id) = request.body else {
+                Issue.record("not a GetInboxDocument: \(request.body)")
+                continue
+            }
+            #expect(id == "XCNIN1")
+        }
+    }
+
     @Test("Fault text is Message [CODE] in faultstring and detail/Message")
     func faultShape() throws {
         let xml = Envelope.fault(.invalidKey, version: .v3_1)

@@ -114,13 +114,7 @@ struct SOAPTestClient: Sendable {
         _ operation: String, _ inner: String = "", token: String? = nil, version: APIVersion = .v3_1,
         soapAction: String? = nil, rawBody: String? = nil
     ) async throws -> Answer {
-        let header = token.map {
-            "<soap:Header><Authentication xmlns=\"\(version.namespace)\"><SecurityToken>\($0)</SecurityToken></Authentication></soap:Header>"
-        } ?? ""
-        let envelope =
-            rawBody
-            ?? "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\(header)<soap:Body>"
-            + "<\(operation) xmlns=\"\(version.namespace)\">\(inner)</\(operation)></soap:Body></soap:Envelope>"
+        let envelope = rawBody ?? Envelope.request(operation, body: inner, securityToken: token, version: version)
         var headers: HTTPFields = [.contentType: "text/xml; charset=utf-8"]
         headers[HTTPField.Name("SOAPAction")!] = soapAction ?? "\"\(version.namespace)\(operation)\""
         let response = try await client.execute(

@@ -1,3 +1,4 @@
+import EConnectWire
 import EInvoice
 import Foundation
 import Testing
@@ -136,15 +137,12 @@ struct PlatformCommandTests {
     }
 
     func soap(_ base: String, _ operation: String, _ inner: String, token: String? = nil) async throws -> String {
-        let ns = "http://api.everbinding.nl/v3_1/"
-        let header = token.map { "<s:Header><Authentication xmlns=\"\(ns)\"><SecurityToken>\($0)</SecurityToken></Authentication></s:Header>" } ?? ""
-        var request = URLRequest(url: URL(string: base + "/soap/v3.1")!)
+        let version = APIVersion.v3_1
+        var request = URLRequest(url: URL(string: base + version.path)!)
         request.httpMethod = "POST"
         request.setValue("text/xml; charset=utf-8", forHTTPHeaderField: "Content-Type")
-        request.setValue(ns + operation, forHTTPHeaderField: "SOAPAction")
-        request.httpBody = Data(
-            ("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">\(header)<s:Body><\(operation) xmlns=\"\(ns)\">"
-                + inner + "</\(operation)></s:Body></s:Envelope>").utf8)
+        request.setValue(version.namespace + operation, forHTTPHeaderField: "SOAPAction")
+        request.httpBody = Data(Envelope.request(operation, body: inner, securityToken: token, version: version).utf8)
         let (data, _) = try await URLSession.shared.data(for: request)
         return String(decoding: data, as: UTF8.self)
     }

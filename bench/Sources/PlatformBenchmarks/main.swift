@@ -66,16 +66,11 @@ let session: URLSession = {
 }()
 
 func call(_ operation: String, _ inner: String, token: String?) async throws -> (Int, Data) {
-    let header = token.map {
-        "<soap:Header><Authentication xmlns=\"\(namespace)\"><SecurityToken>\($0)</SecurityToken></Authentication></soap:Header>"
-    } ?? ""
     var request = URLRequest(url: endpoint)
     request.httpMethod = "POST"
     request.setValue("text/xml; charset=utf-8", forHTTPHeaderField: "Content-Type")
     request.setValue("\"\(namespace)\(operation)\"", forHTTPHeaderField: "SOAPAction")
-    request.httpBody = Data(
-        ("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\(header)<soap:Body>"
-            + "<\(operation) xmlns=\"\(namespace)\">\(inner)</\(operation)></soap:Body></soap:Envelope>").utf8)
+    request.httpBody = Data(Envelope.request(operation, body: inner, securityToken: token, version: .v3_1).utf8)
     let (data, response) = try await session.data(for: request)
     return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
 }
