@@ -59,12 +59,18 @@ final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; P
 
 @Suite("E-mail delivery through an SMTP relay")
 struct EmailDeliveryTests {
-    @Test("A receiver outside the platform gets the invoice by e-mail, UBL attached; DeliveryMethod ToEmail")
-    func delivered() async throws {
+    /// A running SMTP server and a platform that relays through it.
+    func mailingPlatform() async throws -> (SMTPServerProcess, PlatformFixture) {
         let smtp = try SMTPServerProcess()
         try await smtp.waitUntilReady()
         let fixture = try await PlatformFixture.make(
             mailer: SMTPMailer(host: "127.0.0.1", port: smtp.port, from: "noreply@efactuur.test"))
+        return (smtp, fixture)
+    }
+
+    @Test("A receiver outside the platform gets the invoice by e-mail, UBL attached; DeliveryMethod ToEmail")
+    func delivered() async throws {
+        let (smtp, fixture) = try await mailingPlatform()
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             let elsewhere = PlatformFixture.invoiceToOutsideBuyer(number: "F-MAIL")
@@ -96,10 +102,7 @@ struct EmailDeliveryTests {
 
     @Test("Nothing from the request reaches an SMTP command or a mail header as a line of its own")
     func noInjection() async throws {
-        let smtp = try SMTPServerProcess()
-        try await smtp.waitUntilReady()
-        let fixture = try await PlatformFixture.make(
-            mailer: SMTPMailer(host: "127.0.0.1", port: smtp.port, from: "noreply@efactuur.test"))
+        let (smtp, fixture) = try await mailingPlatform()
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             // An address with a line break and a second command is refused before anything is stored.
