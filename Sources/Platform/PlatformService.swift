@@ -109,10 +109,10 @@ public struct PlatformService: Sendable {
 
     /// Checks the key and secret and issues a random security token.
     public func login(appKey: String, secret: String) async throws -> String {
-        guard let (key, hash) = try await store.connectionKey(appKey: appKey), key.revokedOn == nil,
-            Secrets.constantTimeEqual(hash, Secrets.hash(secret))
+        guard let holder = try await store.keyHolder(appKey: appKey),
+            Secrets.constantTimeEqual(holder.secretHash, Secrets.hash(secret))
         else { throw PlatformError.invalidCredentials }
-        _ = try await session(for: key)
+        _ = try session(for: holder)
         let token = Secrets.token()
         try await store.insertSecurityToken(
             hash: Secrets.hash(token), appKey: appKey, expiresOn: clock().addingTimeInterval(configuration.tokenLifetime))
@@ -124,19 +124,16 @@ public struct PlatformService: Sendable {
         guard let token, !token.isEmpty, let (appKey, expiresOn) = try await store.securityToken(hash: Secrets.hash(token))
         else { throw PlatformError.invalidCredentials }
         guard expiresOn > clock() else { throw PlatformError.tokenExpired }
-        guard let (key, _) = try await store.connectionKey(appKey: appKey), key.revokedOn == nil else {
-            throw PlatformError.invalidCredentials
-        }
-        return try await session(for: key)
+        guard let holder = try await store.keyHolder(appKey: appKey) else { throw PlatformError.invalidCredentials }
+        return try session(for: holder)
     }
 
-    private func session(for key: ConnectionKey) async throws -> Session {
-        guard let organisation = try await store.organisation(partyID: key.partyID),
-            let account = try await store.account(id: organisation.accountID),
-            let user = try await store.user(id: key.userID)
-        else { throw PlatformError.invalidCredentials }
-        guard account.subscription.allowsAPI else { throw PlatformError.subscriptionTooLow(account.subscription) }
-        return Session(appKey: key.appKey, organisation: organisation, account: account, user: user)
+    private func session(for holder: KeyHolder) throws -> Session {
+        guard holder.key.revokedOn == nil else { throw PlatformError.invalidCredentials }
+        guard holder.account.subscription.allowsAPI else {
+            throw PlatformError.subscriptionTooLow(holder.account.subscription)
+        }
+        return Session(appKey: holder.key.appKey, organisation: holder.organisation, account: holder.account, user: holder.user)
     }
 
     // MARK: Parties

@@ -17,10 +17,10 @@ public protocol PlatformStore: Sendable {
     /// The user with this e-mail in the account; when the account has no user yet and
     /// `createAdministratorIfFirst`, it is created as the account's administrator.
     func user(accountID: String, email: String, createAdministratorIfFirst: Bool) async throws -> User?
-    func user(id: String) async throws -> User?
 
     func insertConnectionKey(_ key: ConnectionKey, secretHash: [UInt8]) async throws
-    func connectionKey(appKey: String) async throws -> (key: ConnectionKey, secretHash: [UInt8])?
+    /// A key with its secret's hash and everything a session needs, read together.
+    func keyHolder(appKey: String) async throws -> KeyHolder?
     func revokeConnectionKey(appKey: String, now: Date) async throws -> Bool
     func insertSecurityToken(hash: [UInt8], appKey: String, expiresOn: Date) async throws
     /// The key a token was issued with and when it expires.
@@ -33,6 +33,24 @@ public protocol PlatformStore: Sendable {
     func documents(_ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int)
         async throws -> [StoredDocument]
     func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument?
+}
+
+/// A connection key and who holds it: its organisation, that organisation's account, and the user
+/// whose rights it carries.
+public struct KeyHolder: Sendable {
+    public var key: ConnectionKey
+    public var secretHash: [UInt8]
+    public var organisation: Organisation
+    public var account: Account
+    public var user: User
+
+    public init(key: ConnectionKey, secretHash: [UInt8], organisation: Organisation, account: Account, user: User) {
+        self.key = key
+        self.secretHash = secretHash
+        self.organisation = organisation
+        self.account = account
+        self.user = user
+    }
 }
 
 public enum RegistryColumn: String, Sendable, CaseIterable {

@@ -208,12 +208,6 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
-    public func user(id: String) async throws -> User? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [id]).map(SQLitePlatformStore.user)
-        }
-    }
-
     // MARK: Keys and tokens
 
     public func insertConnectionKey(_ key: ConnectionKey, secretHash: [UInt8]) async throws {
@@ -229,7 +223,7 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
-    public func connectionKey(appKey: String) async throws -> (key: ConnectionKey, secretHash: [UInt8])? {
+    public func keyHolder(appKey: String) async throws -> KeyHolder? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM connection_key WHERE app_key = ?", arguments: [appKey])
             else { return nil }
@@ -237,7 +231,19 @@ public final class SQLitePlatformStore: PlatformStore {
                 appKey: row["app_key"], partyID: row["party_id"], userID: row["user_id"], email: row["email"],
                 createdOn: Date(timeIntervalSince1970: row["created_on"]),
                 revokedOn: (row["revoked_on"] as Double?).map(Date.init(timeIntervalSince1970:)))
-            return (key, [UInt8](row["secret_hash"] as Data))
+            guard
+                let organisation = try Row.fetchOne(
+                    db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [key.partyID]
+                ).map(SQLitePlatformStore.organisation),
+                let account = try Row.fetchOne(
+                    db, sql: "SELECT * FROM account WHERE id = ?", arguments: [organisation.accountID]
+                ).map(SQLitePlatformStore.account),
+                let user = try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [key.userID])
+                    .map(SQLitePlatformStore.user)
+            else { return nil }
+            return KeyHolder(
+                key: key, secretHash: [UInt8](row["secret_hash"] as Data), organisation: organisation, account: account,
+                user: user)
         }
     }
 
