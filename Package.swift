@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "EConnectWire", targets: ["EConnectWire"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "PlatformServer", targets: ["PlatformServer"]),
+        .library(name: "EConnectClient", targets: ["EConnectClient"]),
+        .library(name: "Bookkeeping", targets: ["Bookkeeping"]),
         .executable(name: "efactuur", targets: ["efactuur"]),
     ],
     dependencies: [
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -61,11 +65,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The native API v3/v3.1 from the caller's side: login and re-login, paging, retries, typed faults.
+        .target(
+            name: "EConnectClient",
+            dependencies: [
+                "EConnectWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The accounting side: administrations, settings, debtors, invoices, purchase invoices, and
+        // the send and receive flows through EConnectClient (SQLite through GRDB).
+        .target(
+            name: "Bookkeeping",
+            dependencies: [
+                "EInvoice", "EInvoiceRules", "EConnectClient", "EConnectWire", "HardenedXML",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "efactuur",
             dependencies: [
-                "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformServer",
+                "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformServer", "EConnectClient", "Bookkeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Shared by the test targets: the corpus beside the checkout, the UBL 2.1 schema check.

@@ -106,6 +106,19 @@ public struct ListDocumentsRequest: Sendable, Equatable {
     public var partyID: String?
     public var paging: Paging
     public var search: DocumentSearch
+
+    public init(groupID: String? = nil, partyID: String? = nil, paging: Paging = Paging(), search: DocumentSearch = DocumentSearch()) {
+        self.groupID = groupID
+        self.partyID = partyID
+        self.paging = paging
+        self.search = search
+    }
+}
+
+/// The template ids SendDocument names.
+public enum TemplateID {
+    /// Factuur: SI-UBL and Peppol BIS invoices and credit notes.
+    public static let factuur = "GLDT9223370666504283001RA000000006DTP2000001"
 }
 
 public struct SendDocumentRequest: Sendable {
@@ -116,6 +129,18 @@ public struct SendDocumentRequest: Sendable {
     /// The embedded document, as parsed.
     public var payload: XMLElement
     public var templateID: String
+
+    public init(
+        via: String, toReference: String, toEmail: String? = nil, subject: String? = nil, payload: XMLElement,
+        templateID: String
+    ) {
+        self.via = via
+        self.toReference = toReference
+        self.toEmail = toEmail
+        self.subject = subject
+        self.payload = payload
+        self.templateID = templateID
+    }
 }
 
 public struct PartySearch: Sendable, Equatable {
@@ -124,6 +149,17 @@ public struct PartySearch: Sendable, Equatable {
     public var chamberNumber: String?
     public var residence: String?
     public var countryCode: String?
+
+    public init(
+        referenceID: String? = nil, name: String? = nil, chamberNumber: String? = nil, residence: String? = nil,
+        countryCode: String? = nil
+    ) {
+        self.referenceID = referenceID
+        self.name = name
+        self.chamberNumber = chamberNumber
+        self.residence = residence
+        self.countryCode = countryCode
+    }
 }
 
 /// The typed body of each operation.

@@ -6,13 +6,16 @@ import Platform
 /// The platform's HTTP front end: the native SOAP API v3 and v3.1 (each with its WSDL at
 /// `?wsdl`) and `/health`.
 public enum PlatformHTTPServer {
+    /// `port` 0 takes a free port; `onListening` is told which once the server accepts connections.
     public static func makeApplication(
         service: PlatformService, host: String = "127.0.0.1", port: Int = 8080,
-        maxRequestBytes: Int = 20 * 1024 * 1024, logger: Logger = Logger(label: "efactuur.platform")
+        maxRequestBytes: Int = 20 * 1024 * 1024, logger: Logger = Logger(label: "efactuur.platform"),
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: makeRouter(service: service, maxRequestBytes: maxRequestBytes),
             configuration: .init(address: .hostname(host, port: port), serverName: "efactuur"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
     }
 

@@ -1,35 +1,162 @@
 import ArgumentParser
+import Bookkeeping
+import EConnectWire
 import EInvoice
+import EInvoiceRules
 import Foundation
+import Logging
+import Platform
+import PlatformServer
+import ServiceLifecycle
 
 extension Efactuur {
-    struct Demo: ParsableCommand {
+    struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Walk through what efactuur does: build an SI-UBL 2.0 invoice, write it, read it back.",
-            discussion: "Writes the invoice to a temporary folder and prints where; leaves nothing running."
-        )
+            abstract: "The whole job in one run: a platform, a supplier and a customer connected with their keys, an invoice sent and received.",
+            discussion: """
+                Starts the platform on a free loopback port with SQLite in a temporary folder, creates a
+                supplier and a customer organisation with connection keys, connects two administrations
+                with their Quick Connect texts, sends an invoice to a debtor (with the Ja / VERZENDEN
+                confirmation) and receives it on the customer's side. Prints the Delivery ID, the route
+                the platform took and the purchase invoice; stops the platform before it ends.
+                """)
 
-        @Option(help: "Where to write the demo invoice (a temporary folder by default).")
-        var output: String?
+        @Option(help: "Folder for the demo's databases and invoice folders (a new temporary folder by default).")
+        var folder: String?
 
-        func run() throws {
-            let invoice = ExampleInvoices.siUBL(number: "F2026-0001", lineCount: 3)
-            print("1. Built invoice \(invoice.id) with \(invoice.lines.count) lines; the builder computed the totals and VAT breakdown.")
-            let bytes = UBLWriter().write(invoice)
-            let folder = output ?? FileManager.default.temporaryDirectory
-                .appendingPathComponent("efactuur-demo-\(ProcessInfo.processInfo.processIdentifier)").path
+        func run() async throws {
+            let folder = folder ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("efactuur-demo-\(ProcessInfo.processInfo.processIdentifier)-\(Int(Date().timeIntervalSince1970))").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let path = folder + "/\(invoice.id).xml"
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-                throw ValidationError("cannot write \(path)")
+            let service = PlatformService(store: try SQLitePlatformStore(path: folder + "/platform.sqlite"))
+            var logger = Logger(label: "efactuur.demo")
+            logger.logLevel = .warning
+            let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+            let app = PlatformHTTPServer.makeApplication(
+                service: service, host: "127.0.0.1", port: 0, logger: logger, onListening: { listening.yield($0) })
+            let platform = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await platform.run() }
+                var walkthrough: Result<Void, any Error> = .success(())
+                if let port = await ports.first(where: { _ in true }) {
+                    do {
+                        try await Walkthrough(service: service, url: "http://127.0.0.1:\(port)", folder: folder).run()
+                    } catch {
+                        walkthrough = .failure(error)
+                    }
+                }
+                await platform.triggerGracefulShutdown()
+                try await group.waitForAll()
+                print("\nThe platform has stopped; the databases and invoice folders stay in \(folder).")
+                try walkthrough.get()
             }
-            print("2. Wrote SI-UBL 2.0 (UBL 2.1) to \(path) (\(bytes.count) bytes).")
-            let reread = try UBLReader().read(bytes)
-            print("3. Read it back through the hardened reader; the model is \(reread == invoice ? "identical" : "DIFFERENT").")
-            print("")
-            print(InvoiceSummary(reread).text)
-            print("")
-            print("Next: swift run efactuur inspect \(path) --json")
         }
+    }
+}
+
+/// The setup guide, step by step, against the platform at `url`.
+private struct Walkthrough {
+    let service: PlatformService
+    let url: String
+    let folder: String
+
+    func step(_ title: String) { print("\n== \(title)") }
+
+    func run() async throws {
+        step("1. The platform listens on \(url)/soap/v3.1 (data: \(folder)/platform.sqlite)")
+
+        step("2. Connection keys on the platform (efactuur platform account|org|keys create)")
+        let supplier = try await organisation(
+            account: "Bouwbedrijf De Vries", name: "Bouwbedrijf De Vries B.V.", kvk: "12345678", email: "administratie@devries.example")
+        let customer = try await organisation(
+            account: "Klant", name: "Klant B.V.", kvk: "87654321", email: "inkoop@klant.example")
+
+        step("3. Accept side: administration 'De Vries' connected by pasting its Quick Connect text")
+        let books = Books(store: try BooksStore(path: folder + "/books.sqlite"))
+        var supplierBooks = try books.store.createAdministration(name: "De Vries")
+        try Books.apply(quickConnect: supplier.description, to: &supplierBooks.settings)
+        supplierBooks.settings.platformURL = url
+        supplierBooks.settings.salesFolder = folder + "/De Vries/verkoop"
+        supplierBooks.settings.useDossierAsKvK = true
+        supplierBooks.settings.sender.name = "Bouwbedrijf De Vries B.V."
+        supplierBooks.settings.sender.street = "Havenweg 12"
+        supplierBooks.settings.sender.postcode = "3011 AB"
+        supplierBooks.settings.sender.city = "Rotterdam"
+        supplierBooks.settings.sender.kvk = "12345678"
+        supplierBooks.settings.sender.vat = "NL123456782B01"
+        supplierBooks.settings.sender.iban = "NL91ABNA0417164300"
+        try books.store.saveSettings(supplierBooks.settings, administration: supplierBooks.id)
+        print("Gebruik API versie 3: on · SimplerInvoicing 2.0 · App Key \(supplierBooks.settings.appKey!) · Secret \(supplierBooks.settings.maskedSecret!)")
+        print("Bedrijfs-ID \(supplierBooks.settings.companyID!) · sender Bouwbedrijf De Vries B.V., Rotterdam, NL · debtor dossier number as KvK: on")
+
+        step("4. Debtor with Dossier/KvK nr (efactuur books debtor add)")
+        var debtor = Debtor(name: "Klant B.V.")
+        (debtor.email, debtor.kvk, debtor.street, debtor.postcode, debtor.city) =
+            ("facturen@klant.example", "87654321", "Stationsplein 1", "3511 ED", "Utrecht")
+        debtor = try books.store.addDebtor(debtor, administration: supplierBooks.id)
+        print("Debtor \(debtor.number) \(debtor.name): invoices carry \(DebtorIdentifier(debtor, useDossierAsKvK: true)).")
+
+        step("5. Sales invoice with two lines (efactuur books invoice create / line add)")
+        let today = LocalDate.today
+        let draft = try books.store.addInvoice(
+            SalesInvoice(debtorNumber: debtor.number, issueDate: today, dueDate: today.adding(days: 30), reference: "PO-2026-118"),
+            administration: supplierBooks.id)
+        _ = try books.addLine(
+            SalesInvoiceLine(description: "Renovatie kantoor, arbeid", quantity: "16", unitPrice: "62.50", vatRate: 21),
+            invoice: draft.number, administration: supplierBooks)
+        _ = try books.addLine(
+            SalesInvoiceLine(description: "Bouwmaterialen", quantity: "1", unitPrice: "845.20", vatRate: 21),
+            invoice: draft.number, administration: supplierBooks)
+
+        step("6. Send: Uitvoer > eFactuur > eVerbinding bericht (efactuur books invoice send)")
+        let preview = try books.prepareSend(draft.number, administration: supplierBooks)
+        print(InvoiceCommand.Send.confirmationText(preview))
+        print("Send it via eVerbinding? (Ja/Nee): Ja")
+        print("Type VERZENDEN to send: VERZENDEN")
+        let sent = try await books.send(preview, confirmation: "VERZENDEN", administration: supplierBooks)
+        print("Sent. Delivery ID: \(sent.deliveryID!) (on the invoice under Extra); UBL in \(sent.ublPath ?? "—")")
+
+        step("7. The platform's route")
+        let delivery = try await books.delivery(sent.number, administration: supplierBooks)
+        print("\(delivery.externalID): \(delivery.sender.name) → \(delivery.receiver?.name ?? delivery.receiverReferenceID)"
+            + " via \(delivery.deliveryMethod.rawValue) (\(delivery.receiverReferenceID)), status \(delivery.status.code) \(delivery.status.name)")
+
+        step("8. Customer side: administration 'Klant' connected with its Quick Connect text; fetch (efactuur books receive)")
+        var customerBooks = try books.store.createAdministration(name: "Klant")
+        try Books.apply(quickConnect: customer.description, to: &customerBooks.settings)
+        customerBooks.settings.platformURL = url
+        customerBooks.settings.purchaseFolder = folder + "/Klant/inkoop"
+        customerBooks.settings.fromDate = today.adding(days: -7)
+        try books.store.saveSettings(customerBooks.settings, administration: customerBooks.id)
+        let received = try await books.receive(administration: customerBooks)
+        for invoice in received.received {
+            print("Purchase invoice \(invoice.number) from \(invoice.supplierName), \(invoice.issueDate), "
+                + "to pay \(invoice.payableAmount) \(invoice.currency), \(invoice.verdict); Delivery ID \(invoice.externalID)")
+            print("  written to \(invoice.ublPath)")
+            print("  marked 30 Verwerkt on the platform: \(invoice.platformStatusSet ? "yes" : "no")")
+        }
+        let again = try await books.receive(administration: customerBooks)
+        print("Fetching again: \(again.received.count) new, \(again.alreadyReceived) already in the books.")
+
+        step("9. The supplier sees the customer's status (efactuur books invoice status)")
+        let (status, info) = try await books.status(sent.number, administration: supplierBooks)
+        print("Invoice \(sent.number): \(status.code) \(status.name), changed by \(info.accountName ?? "?") at \(WireDate.format(info.changedOn))")
+
+        step("10. Both files checked with efactuur validate --ruleset si-ubl")
+        for path in [sent.ublPath, received.received.first?.ublPath].compactMap({ $0 }) {
+            let report = try Validator(ruleSet: .siUBL).validate(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            print("\(report.isValid ? "valid  " : "INVALID") \(path)")
+        }
+    }
+
+    /// An account, its organisation and connection keys, as the platform commands make them.
+    func organisation(account: String, name: String, kvk: String, email: String) async throws -> QuickConnect {
+        let created = try await service.createAccount(name: account, email: email)
+        let organisation = try await service.createOrganisation(accountID: created.id, name: name, country: "NL", kvk: kvk)
+        let (key, secret) = try await service.createConnectionKey(partyID: organisation.partyID, email: email)
+        let quickConnect = QuickConnect(appKey: key.appKey, secret: secret, email: email, companyID: organisation.partyID)
+        print("\(name): Bedrijfs-ID \(organisation.partyID), KvK \(kvk); Quick Connect text (the Secret is shown only now):")
+        print("  \(quickConnect)")
+        return quickConnect
     }
 }

@@ -1,0 +1,351 @@
+import EConnectClient
+import EConnectWire
+import EInvoice
+import EInvoiceRules
+import Foundation
+import HardenedXML
+
+/// What a bookkeeper does with efactuur: set up administrations, debtors and invoices, and send
+/// and receive through the platform's native API v3.
+public struct Books: Sendable {
+    public let store: BooksStore
+    /// How the platform client retries; tests make it quick.
+    public var retry: EConnectClient.RetryPolicy
+    public var clock: @Sendable () -> Date
+
+    public init(store: BooksStore, retry: EConnectClient.RetryPolicy = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.retry = retry
+        self.clock = clock
+    }
+
+    // MARK: Setup
+
+    /// Applies a Quick Connect text: App Key, Secret, e-mail address and Bedrijfs-ID at once.
+    public static func apply(quickConnect text: String, to settings: inout Settings) throws {
+        let quickConnect: QuickConnect
+        do {
+            quickConnect = try QuickConnect(parsing: text)
+        } catch {
+            throw BookkeepingError(error.code, error.message)
+        }
+        settings.appKey = quickConnect.appKey
+        settings.secret = quickConnect.secret
+        if let email = quickConnect.email { settings.email = email }
+        if let companyID = quickConnect.companyID { settings.companyID = companyID }
+    }
+
+    public func addLine(_ line: SalesInvoiceLine, invoice number: String, administration: Administration) throws -> SalesInvoice {
+        try store.updateInvoice(number, administration: administration.id) { invoice in
+            guard invoice.state == .draft else {
+                throw BookkeepingError("books.invoice-sent", "invoice \(number) has been sent; its lines cannot change")
+            }
+            var line = line
+            line.position = (invoice.lines.map(\.position).max() ?? 0) + 1
+            invoice.lines.append(line)
+        }
+    }
+
+    /// The SI-UBL 2.0 document an invoice is sent as, with its computed totals.
+    public func document(_ invoice: SalesInvoice, administration: Administration) throws -> Invoice {
+        let debtor = try store.debtor(invoice.debtorNumber, administration: administration.id)
+        return try SalesInvoiceDocument.make(invoice, debtor: debtor, settings: administration.settings)
+    }
+
+    // MARK: Sending
+
+    /// Everything the confirmation shows, and the document that will go out.
+    public struct SendPreview: Sendable {
+        public var invoice: SalesInvoice
+        public var debtor: Debtor
+        public var identifier: DebtorIdentifier
+        /// The address the platform mails it to when the receiver has no inbox.
+        public var email: String?
+        public var document: Invoice
+        public var ubl: [UInt8]
+        public var report: ValidationReport
+    }
+
+    /// Checks the invoice and the settings, writes the SI-UBL 2.0 document and validates it
+    /// locally. Nothing is sent.
+    public func prepareSend(_ number: String, administration: Administration) throws -> SendPreview {
+        let settings = administration.settings
+        var missing: [String] = []
+        if !settings.useAPIv3 { missing.append("Gebruik API versie 3 (--use-api-v3)") }
+        if settings.appKey == nil { missing.append("App Key") }
+        if settings.secret == nil { missing.append("Secret") }
+        if settings.companyID == nil { missing.append("Bedrijfs-ID") }
+        if settings.platformURL == nil { missing.append("platform URL") }
+        if settings.sender.name == nil { missing.append("sender name") }
+        if settings.sender.kvk == nil { missing.append("sender KvK") }
+        guard missing.isEmpty else {
+            throw BookkeepingError(
+                "books.settings-incomplete",
+                "the administration's e-invoicing settings lack: \(missing.joined(separator: ", "))")
+        }
+        guard settings.siVersion == "2.0" else {
+            throw BookkeepingError(
+                "books.unsupported-si-version", "SimplerInvoicing version \(settings.siVersion) is not supported; set 2.0")
+        }
+        let invoice = try store.invoice(number, administration: administration.id)
+        guard !invoice.lines.isEmpty else {
+            throw BookkeepingError("books.no-lines", "invoice \(number) has no lines")
+        }
+        if let empty = invoice.lines.first(where: \.isEmpty) {
+            throw BookkeepingError(
+                "books.empty-line",
+                "invoice \(number) line \(empty.position) is empty (it needs a description and a quantity or amount); "
+                    + "remove it or fill it in before sending")
+        }
+        let debtor = try store.debtor(invoice.debtorNumber, administration: administration.id)
+        let document = try self.document(invoice, administration: administration)
+        let ubl = UBLWriter().write(document)
+        let report = Validator(ruleSet: .siUBL).validate(try XMLReader().read(ubl))
+        return SendPreview(
+            invoice: invoice, debtor: debtor, identifier: DebtorIdentifier(debtor, useDossierAsKvK: settings.useDossierAsKvK),
+            email: debtor.email, document: document, ubl: ubl, report: report)
+    }
+
+    /// Sends a prepared invoice after the user typed VERZENDEN. The Delivery ID is stored and the
+    /// sent UBL written to the sales folder; a failure is recorded on the invoice, which stays
+    /// unsent and can be sent again.
+    public func send(_ preview: SendPreview, confirmation: String, administration: Administration) async throws -> SalesInvoice {
+        guard confirmation == "VERZENDEN" else {
+            throw BookkeepingError("books.not-confirmed", "not sent: the confirmation was '\(confirmation)', not VERZENDEN")
+        }
+        let number = preview.invoice.number
+        guard preview.report.isValid else {
+            let rules = preview.report.fatalRuleIDs.sorted().joined(separator: ", ")
+            try recordFailure(number, "local validation failed: \(rules)", administration)
+            throw BookkeepingError("books.invalid-document", "invoice \(number) does not pass SI-UBL 2.0 validation: \(rules)")
+        }
+        let settings = administration.settings
+        let request = SendDocumentRequest(
+            via: settings.companyID!, toReference: preview.identifier.referenceID, toEmail: preview.email,
+            subject: "Factuur \(number)", payload: try XMLReader().read(preview.ubl),
+            templateID: TemplateID.factuur)
+        let deliveryID: String
+        do {
+            deliveryID = try await client(settings).send(request)
+        } catch {
+            try recordFailure(number, error.description, administration)
+            throw BookkeepingError(error.code, "invoice \(number) was not sent: \(error.message)")
+        }
+        var ublPath: String?
+        if let folder = settings.salesFolder {
+            ublPath = try write(preview.ubl, to: folder, name: "\(number).xml", replacing: true)
+        }
+        return try store.updateInvoice(number, administration: administration.id) { invoice in
+            invoice.state = .sent
+            invoice.deliveryID = deliveryID
+            invoice.sentOn = clock()
+            invoice.lastError = nil
+            invoice.ublPath = ublPath
+        }
+    }
+
+    private func recordFailure(_ number: String, _ reason: String, _ administration: Administration) throws {
+        try store.updateInvoice(number, administration: administration.id) { $0.lastError = reason }
+    }
+
+    /// The platform's outbox status of a sent invoice.
+    public func status(_ number: String, administration: Administration) async throws -> (status: WireStatus, info: WireStatusInfo) {
+        let invoice = try store.invoice(number, administration: administration.id)
+        guard let deliveryID = invoice.deliveryID else {
+            throw BookkeepingError("books.not-sent", "invoice \(number) has not been sent")
+        }
+        do {
+            return try await client(administration.settings).status(in: .outbox, externalID: deliveryID)
+        } catch {
+            throw BookkeepingError(error.code, "the status of \(number) cannot be read: \(error.message)")
+        }
+    }
+
+    /// The platform's record of a sent invoice: route (ToInbox, ToEmail), receiver and status.
+    public func delivery(_ number: String, administration: Administration) async throws -> WireDocument {
+        let invoice = try store.invoice(number, administration: administration.id)
+        guard let deliveryID = invoice.deliveryID else {
+            throw BookkeepingError("books.not-sent", "invoice \(number) has not been sent")
+        }
+        do {
+            return try await client(administration.settings).document(in: .outbox, externalID: deliveryID).document
+        } catch {
+            throw BookkeepingError(error.code, "the delivery of \(number) cannot be read: \(error.message)")
+        }
+    }
+
+    // MARK: Receiving
+
+    public struct ReceiveResult: Sendable {
+        public var received: [PurchaseInvoice] = []
+        /// Listed again but already in the books (by ExternalId).
+        public var alreadyReceived = 0
+        /// Documents marked 30 Verwerkt on the platform in this run.
+        public var statusesSet = 0
+        /// Outbox copies written to the sales folder.
+        public var salesCopies = 0
+    }
+
+    /// Fetches inbox documents created since the from-date (or the last one received), each once,
+    /// into the purchase folder and the books, and marks each 30 Verwerkt on the platform.
+    /// `progress` is called after each document with the number handled so far.
+    public func receive(
+        administration: Administration, includeSalesCopies: Bool = false,
+        progress: @Sendable (Int) -> Void = { _ in }
+    ) async throws -> ReceiveResult {
+        let settings = administration.settings
+        guard settings.useAPIv3, settings.appKey != nil, settings.secret != nil, settings.platformURL != nil else {
+            throw BookkeepingError(
+                "books.settings-incomplete", "receiving needs API v3 on, the App Key, the Secret and the platform URL")
+        }
+        guard let folder = settings.purchaseFolder else {
+            throw BookkeepingError("books.settings-incomplete", "set a purchase-invoice folder (--purchase-folder) first")
+        }
+        let client = client(settings)
+        var result = ReceiveResult()
+        do {
+            // Documents received before but not yet marked (the platform was down then).
+            for pending in try store.purchaseInvoices(administration: administration.id, awaitingStatusOnly: true) {
+                try await client.setInboxStatus(externalID: pending.externalID, code: "30")
+                try store.markStatusSet(externalID: pending.externalID, administration: administration.id)
+                result.statusesSet += 1
+            }
+            var search = DocumentSearch()
+            let since = try store.receiveCursor(administration: administration.id) ?? settings.fromDate.map(startOfDay)
+            if let since { search.createdOn = TimeSpan(from: since) }
+            var handled = 0
+            for try await page in client.allDocuments(in: .inbox, search: search, pageSize: 100) {
+                for listed in page {
+                    handled += 1
+                    if try store.hasPurchaseInvoice(externalID: listed.externalID, administration: administration.id) {
+                        result.alreadyReceived += 1
+                    } else {
+                        var invoice = try await fetch(listed, client: client, folder: folder, administration: administration)
+                        try await client.setInboxStatus(externalID: invoice.externalID, code: "30")
+                        try store.markStatusSet(externalID: invoice.externalID, administration: administration.id)
+                        invoice.platformStatusSet = true
+                        result.statusesSet += 1
+                        result.received.append(invoice)
+                    }
+                    progress(handled)
+                }
+            }
+            if includeSalesCopies, let salesFolder = settings.salesFolder {
+                result.salesCopies = try await copySales(client: client, folder: salesFolder, since: settings.fromDate)
+            }
+        } catch let error as EConnectError {
+            throw BookkeepingError(
+                error.code,
+                "receiving stopped after \(result.received.count) new document(s): \(error.message); run it again to continue")
+        }
+        return result
+    }
+
+    /// Downloads one inbox document, writes its UBL (and embedded PDF) and records it, unmarked.
+    private func fetch(
+        _ listed: WireDocument, client: EConnectClient, folder: String, administration: Administration
+    ) async throws -> PurchaseInvoice {
+        let (document, payload, _) = try await client.document(in: .inbox, externalID: listed.externalID)
+        let bytes = Array(payload.utf8)
+        let xml = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8) + bytes
+        var supplier = document.sender.name
+        var number = document.externalID
+        var issueDate = ""
+        var currency = ""
+        var taxExclusive: String?
+        var tax: String?
+        var payable = ""
+        var pdf: BinaryObject?
+        let verdict: String
+        do {
+            let invoice = try UBLReader().read(bytes)
+            let summary = InvoiceSummary(invoice)
+            supplier = summary.seller.name ?? supplier
+            number = summary.number
+            issueDate = summary.issueDate
+            currency = summary.currency
+            taxExclusive = summary.taxExclusiveAmount
+            tax = summary.taxAmount
+            payable = summary.payableAmount
+            pdf = invoice.supportingDocuments.lazy.compactMap(\.attachment).first { $0.mimeCode == "application/pdf" }
+            let report = Validator(ruleSet: .auto).validate(try XMLReader().read(bytes))
+            verdict = report.isValid ? "valid" : "invalid: " + report.fatalRuleIDs.sorted().joined(separator: ", ")
+        } catch {
+            verdict = "unreadable: \(error)"
+        }
+        let base = [issueDate, supplier, number].filter { !$0.isEmpty }.joined(separator: " ")
+        let ublPath = try write(xml, to: folder, name: base + ".xml", replacing: false, distinguisher: document.externalID)
+        var pdfPath: String?
+        if let pdf {
+            pdfPath = try write(pdf.content, to: folder, name: base + ".pdf", replacing: false, distinguisher: document.externalID)
+        }
+        let invoice = PurchaseInvoice(
+            externalID: document.externalID, supplierName: supplier, number: number, issueDate: issueDate,
+            currency: currency, taxExclusiveAmount: taxExclusive, taxAmount: tax, payableAmount: payable,
+            verdict: verdict, ublPath: ublPath, pdfPath: pdfPath, receivedOn: clock(), platformStatusSet: false)
+        try store.addPurchaseInvoice(invoice, createdOn: document.createdOn, administration: administration.id)
+        return invoice
+    }
+
+    /// Writes the outbox copies not yet in the sales folder, named by ExternalId.
+    private func copySales(client: EConnectClient, folder: String, since: LocalDate?) async throws -> Int {
+        var search = DocumentSearch()
+        if let since { search.createdOn = TimeSpan(from: startOfDay(since)) }
+        var written = 0
+        for try await page in client.allDocuments(in: .outbox, search: search, pageSize: 100) {
+            for listed in page {
+                let path = (folder as NSString).appendingPathComponent("\(safeFileName(listed.externalID)).xml")
+                guard !FileManager.default.fileExists(atPath: path) else { continue }
+                let (_, payload, _) = try await client.document(in: .outbox, externalID: listed.externalID)
+                _ = try write(
+                    Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8) + Array(payload.utf8), to: folder,
+                    name: "\(listed.externalID).xml", replacing: true)
+                written += 1
+            }
+        }
+        return written
+    }
+
+    // MARK: Helpers
+
+    func client(_ settings: Settings) -> EConnectClient {
+        EConnectClient(
+            configuration: .init(
+                url: URL(string: settings.platformURL ?? "")!, appKey: settings.appKey ?? "", secret: settings.secret ?? "",
+                retry: retry))
+    }
+
+    private func startOfDay(_ date: LocalDate) -> Date {
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (date.year, date.month, date.day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
+        return calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// Writes a file atomically into `folder` (created when missing) and returns its path. When a
+    /// different file of that name is there and `replacing` is off, ` (distinguisher)` is added.
+    private func write(
+        _ bytes: [UInt8], to folder: String, name: String, replacing: Bool, distinguisher: String = ""
+    ) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var path = (folder as NSString).appendingPathComponent(safeFileName(name))
+            if !replacing, let existing = FileManager.default.contents(atPath: path) {
+                // The same file from an interrupted earlier run is kept, not written twice.
+                if existing == Data(bytes) { return path }
+                let url = URL(fileURLWithPath: path)
+                path = (folder as NSString).appendingPathComponent(
+                    safeFileName("\(url.deletingPathExtension().lastPathComponent) (\(distinguisher)).\(url.pathExtension)"))
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return path
+        } catch {
+            throw BookkeepingError("books.folder-unwritable", "cannot write \(name) into \(folder): \(error.localizedDescription)")
+        }
+    }
+
+    private func safeFileName(_ name: String) -> String {
+        String(name.map { "/\\:*?\"<>|\n\r\t".contains($0) ? "_" : $0 }).trimmed
+    }
+}

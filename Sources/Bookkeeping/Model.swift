@@ -1,0 +1,184 @@
+import EInvoice
+import Foundation
+
+/// One set of books (an *administratie*), with its e-invoicing settings.
+public struct Administration: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var settings: Settings
+}
+
+/// The platform connection screen of an administration (Beheer > Administratie > Instellingen >
+/// eFactuur > eVerbinding).
+public struct Settings: Sendable, Codable, Equatable {
+    /// Gebruik API versie 3.
+    public var useAPIv3 = true
+    /// SimplerInvoicing version; efactuur writes 2.0.
+    public var siVersion = "2.0"
+    /// The e-mail address used on the platform.
+    public var email: String?
+    public var appKey: String?
+    public var secret: String?
+    public var purchaseFolder: String?
+    public var salesFolder: String?
+    /// Purchase invoices are fetched from this date on.
+    public var fromDate: LocalDate?
+    /// The Bedrijfs-ID (XCNL… / XCBE…) the administration sends via.
+    public var companyID: String?
+    public var sender = Sender()
+    /// Gebruik debiteur dossiernummer als KvK.
+    public var useDossierAsKvK = false
+    /// The platform's base URL (`https://…`).
+    public var platformURL: String?
+
+    public init() {}
+
+    /// The secret as it may be shown: its first four characters and its length.
+    public var maskedSecret: String? {
+        secret.map { String($0.prefix(4)) + String(repeating: "•", count: max(0, min($0.count, 32) - 4)) }
+    }
+}
+
+/// The administration's own details as they appear on its invoices.
+public struct Sender: Sendable, Codable, Equatable {
+    public var name: String?
+    public var street: String?
+    public var postcode: String?
+    public var city: String?
+    /// ISO 3166 country code; NL unless set.
+    public var country = "NL"
+    public var kvk: String?
+    public var vat: String?
+    /// The account payments go to.
+    public var iban: String?
+
+    public init() {}
+}
+
+/// A customer (*debiteur*) with the details an e-invoice needs.
+public struct Debtor: Sendable, Codable, Equatable {
+    public var number: Int
+    public var name: String
+    public var street: String?
+    public var postcode: String?
+    public var city: String?
+    public var country = "NL"
+    /// Where e-invoices go when the platform cannot deliver to an inbox.
+    public var email: String?
+    /// FAX/OIN: the government organisation identification number.
+    public var oin: String?
+    /// Dossier/KvK nr.
+    public var kvk: String?
+    public var vat: String?
+
+    public init(number: Int = 0, name: String) {
+        self.number = number
+        self.name = name
+    }
+}
+
+/// A line of a sales invoice.
+public struct SalesInvoiceLine: Sendable, Codable, Equatable {
+    public var position: Int
+    public var description: String
+    public var quantity: DecimalNumber?
+    public var unitPrice: DecimalNumber?
+    public var vatCategory: String
+    public var vatRate: DecimalNumber?
+
+    public init(
+        position: Int = 0, description: String, quantity: DecimalNumber?, unitPrice: DecimalNumber?,
+        vatCategory: String = "S", vatRate: DecimalNumber? = 21
+    ) {
+        self.position = position
+        self.description = description
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.vatCategory = vatCategory
+        self.vatRate = vatRate
+    }
+
+    /// A line a receiver cannot process: no description, or neither a quantity nor an amount.
+    public var isEmpty: Bool {
+        description.trimmingCharacters(in: .whitespaces).isEmpty
+            || ((quantity ?? .zero) == .zero && (unitPrice ?? .zero) == .zero)
+    }
+}
+
+public struct SalesInvoice: Sendable, Codable, Equatable {
+    public enum State: String, Sendable, Codable {
+        case draft, sent
+    }
+
+    public var number: String
+    public var debtorNumber: Int
+    public var issueDate: LocalDate
+    public var dueDate: LocalDate?
+    /// The buyer's reference (BT-10); the invoice number when the debtor gave none.
+    public var reference: String?
+    public var lines: [SalesInvoiceLine]
+    public var state: State
+    /// The ExternalId the platform answered with (tab "Extra").
+    public var deliveryID: String?
+    public var sentOn: Date?
+    /// Why the last send did not succeed.
+    public var lastError: String?
+    /// Where the sent UBL was written.
+    public var ublPath: String?
+
+    /// A draft; an empty `number` takes the next free one when stored.
+    public init(
+        number: String = "", debtorNumber: Int, issueDate: LocalDate, dueDate: LocalDate? = nil, reference: String? = nil,
+        lines: [SalesInvoiceLine] = []
+    ) {
+        self.number = number
+        self.debtorNumber = debtorNumber
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.reference = reference
+        self.lines = lines
+        state = .draft
+    }
+}
+
+/// A document fetched from the platform's inbox.
+public struct PurchaseInvoice: Sendable, Codable, Equatable {
+    public var externalID: String
+    public var supplierName: String
+    public var number: String
+    public var issueDate: String
+    public var currency: String
+    public var taxExclusiveAmount: String?
+    public var taxAmount: String?
+    public var payableAmount: String
+    /// `valid`, or `invalid: BR-…, …` with the fatal rule ids.
+    public var verdict: String
+    public var ublPath: String
+    public var pdfPath: String?
+    public var receivedOn: Date
+    /// Whether the platform was told 30 Verwerkt (retried on the next receive when it could not be).
+    public var platformStatusSet: Bool
+}
+
+/// What a bookkeeper can do wrong, with a stable code.
+public struct BookkeepingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(message) [\(code)]" }
+
+    static func noAdministration(_ name: String) -> BookkeepingError {
+        BookkeepingError("books.no-administration", "there is no administration '\(name)'")
+    }
+    static func noDebtor(_ number: Int) -> BookkeepingError {
+        BookkeepingError("books.no-debtor", "there is no debtor \(number) in this administration")
+    }
+    static func noInvoice(_ number: String) -> BookkeepingError {
+        BookkeepingError("books.no-invoice", "there is no sales invoice '\(number)' in this administration")
+    }
+}

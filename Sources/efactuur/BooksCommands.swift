@@ -1,0 +1,309 @@
+import ArgumentParser
+import Bookkeeping
+import EConnectClient
+import EConnectWire
+import EInvoice
+import Foundation
+
+/// Where the books are, and the --json switch, shared by the books commands.
+struct BooksOptions: ParsableArguments {
+    @Option(name: .long, help: "The books' SQLite file.")
+    var books: String = "./efactuur-books.sqlite"
+
+    @Flag(name: .long, help: "Print the result as one JSON object.")
+    var json = false
+
+    func open() throws -> Books {
+        let directory = (books as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        return Books(store: try BooksStore(path: books))
+    }
+
+    /// Prints `value` as JSON, or `text` for a person.
+    func emit(_ value: some Encodable, text: @autoclosure () -> String) throws {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        } else {
+            print(text())
+        }
+    }
+
+    /// Runs a books action; a refusal is printed with its stable code and exits 1.
+    func run(_ body: (Books) async throws -> Void) async throws {
+        do {
+            try await body(try open())
+        } catch let error as BookkeepingError {
+            if json {
+                try emit(["error": error.code, "message": error.message], text: "")
+            } else {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `--admin NAME`.
+struct AdministrationOption: ParsableArguments {
+    @Option(help: "The administration's name.") var admin: String
+}
+
+struct BooksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "books",
+        abstract: "The bookkeeping side: administrations, settings, debtors, sales and purchase invoices.",
+        discussion: """
+            Connect an administration with the Quick Connect text of its connection keys, add debtors
+            and invoices, send them through the platform's native API v3 and receive purchase invoices.
+            """,
+        subcommands: [
+            AdminCommand.self, SettingsCommand.self, DebtorCommand.self, InvoiceCommand.self, Receive.self,
+            PurchaseCommand.self,
+        ])
+}
+
+// MARK: - Administrations
+
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin", abstract: "Administrations (sets of books).", subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an administration.")
+        @OptionGroup var options: BooksOptions
+        @Argument(help: "Its name.") var name: String
+
+        func run() async throws {
+            try await options.run { books in
+                let administration = try books.store.createAdministration(name: name)
+                try options.emit(["administration": administration.name], text: "Created administration \(administration.name).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the administrations.")
+        @OptionGroup var options: BooksOptions
+
+        func run() async throws {
+            try await options.run { books in
+                let names = try books.store.administrations().map(\.name)
+                try options.emit(["administrations": names], text: names.joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+// MARK: - Settings
+
+struct SettingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings", abstract: "The platform connection settings of an administration (eFactuur > eVerbinding).",
+        subcommands: [Set.self, Show.self])
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change settings; options not given keep their value.",
+            discussion: "--quick-connect takes the text the platform shows with new connection keys: "
+                + "APP_KEY:…;SECRET_KEY:…;EMAIL_ID:…;COMPANY_ID:XCNL…;")
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+        @Option(help: "The Quick Connect text: App Key, Secret, e-mail and Bedrijfs-ID at once.") var quickConnect: String?
+        @Option(help: "Gebruik API versie 3 (on or off).") var useApiV3: Switch?
+        @Option(help: "The App Key.") var appKey: String?
+        @Option(help: "The Secret.") var secret: String?
+        @Option(help: "The e-mail address used on the platform.") var email: String?
+        @Option(help: "The Bedrijfs-ID (XCNL… or XCBE…).") var companyId: String?
+        @Option(help: "SimplerInvoicing version (2.0).") var siVersion: String?
+        @Option(help: "Folder purchase invoices are written to.") var purchaseFolder: String?
+        @Option(help: "Folder sent sales invoices are written to.") var salesFolder: String?
+        @Option(help: "Fetch purchase invoices from this date (YYYY-MM-DD).") var fromDate: String?
+        @Option(help: "Sender name.") var senderName: String?
+        @Option(help: "Sender street and number.") var senderStreet: String?
+        @Option(help: "Sender postcode.") var senderPostcode: String?
+        @Option(help: "Sender city.") var senderCity: String?
+        @Option(help: "Sender country (ISO code, NL).") var senderCountry: String?
+        @Option(help: "Sender KvK number.") var senderKvk: String?
+        @Option(help: "Sender VAT number.") var senderVat: String?
+        @Option(help: "Sender IBAN, for the payment instructions.") var senderIban: String?
+        @Flag(inversion: .prefixedNo, help: "Gebruik debiteur dossiernummer als KvK.") var useDossierAsKvk: Bool?
+        @Option(help: "The platform's base URL (http://127.0.0.1:8080).") var platformUrl: String?
+
+        enum Switch: String, ExpressibleByArgument { case on, off }
+
+        func run() async throws {
+            try await options.run { books in
+                let current = try books.store.administration(named: administration.admin)
+                var settings = current.settings
+                if let quickConnect { try Books.apply(quickConnect: quickConnect, to: &settings) }
+                if let useApiV3 { settings.useAPIv3 = useApiV3 == .on }
+                if let appKey { settings.appKey = appKey }
+                if let secret { settings.secret = secret }
+                if let email { settings.email = email }
+                if let companyId {
+                    guard companyId.uppercased().hasPrefix("XC") else {
+                        throw BookkeepingError("books.invalid-company-id", "'\(companyId)' is not a Bedrijfs-ID (XCNL… or XCBE…)")
+                    }
+                    settings.companyID = companyId.uppercased()
+                }
+                if let siVersion {
+                    guard siVersion == "2.0" else {
+                        throw BookkeepingError("books.unsupported-si-version", "SimplerInvoicing version must be 2.0")
+                    }
+                    settings.siVersion = siVersion
+                }
+                if let purchaseFolder { settings.purchaseFolder = absolute(purchaseFolder) }
+                if let salesFolder { settings.salesFolder = absolute(salesFolder) }
+                if let fromDate {
+                    guard let date = LocalDate(fromDate), date.timeZone == nil else {
+                        throw BookkeepingError("books.invalid-date", "--from-date '\(fromDate)' is not a date (YYYY-MM-DD)")
+                    }
+                    settings.fromDate = date
+                }
+                if let senderName { settings.sender.name = senderName }
+                if let senderStreet { settings.sender.street = senderStreet }
+                if let senderPostcode { settings.sender.postcode = senderPostcode }
+                if let senderCity { settings.sender.city = senderCity }
+                if let senderCountry { settings.sender.country = senderCountry.uppercased() }
+                if let senderKvk { settings.sender.kvk = senderKvk }
+                if let senderVat { settings.sender.vat = senderVat }
+                if let senderIban { settings.sender.iban = senderIban.replacingOccurrences(of: " ", with: "") }
+                if let useDossierAsKvk { settings.useDossierAsKvK = useDossierAsKvk }
+                if let platformUrl {
+                    guard let url = URL(string: platformUrl), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                        throw BookkeepingError("books.invalid-url", "--platform-url '\(platformUrl)' is not an http(s) URL")
+                    }
+                    settings.platformURL = platformUrl
+                }
+                try books.store.saveSettings(settings, administration: current.id)
+                try SettingsCommand.show(settings, of: current.name, options: options)
+            }
+        }
+
+        private func absolute(_ path: String) -> String {
+            URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the settings; the Secret is masked.")
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+
+        func run() async throws {
+            try await options.run { books in
+                let current = try books.store.administration(named: administration.admin)
+                try SettingsCommand.show(current.settings, of: current.name, options: options)
+            }
+        }
+    }
+
+    static func show(_ settings: Settings, of name: String, options: BooksOptions) throws {
+        var masked = settings
+        masked.secret = settings.maskedSecret
+        let fields: [(String, String)] = [
+            ("Administration", name),
+            ("Gebruik API versie 3", settings.useAPIv3 ? "on" : "off"),
+            ("SimplerInvoicing version", settings.siVersion),
+            ("E-mail address", settings.email ?? "—"),
+            ("App Key", settings.appKey ?? "—"),
+            ("Secret", masked.secret ?? "—"),
+            ("Bedrijfs-ID", settings.companyID ?? "—"),
+            ("Purchase-invoice folder", settings.purchaseFolder ?? "—"),
+            ("Sales-invoice folder", settings.salesFolder ?? "—"),
+            ("Fetch from", settings.fromDate?.description ?? "—"),
+            ("Sender", [settings.sender.name, settings.sender.street, settings.sender.postcode, settings.sender.city,
+                        settings.sender.country].compactMap { $0 }.joined(separator: ", ")),
+            ("Sender KvK / VAT / IBAN", [settings.sender.kvk ?? "—", settings.sender.vat ?? "—", settings.sender.iban ?? "—"]
+                .joined(separator: " / ")),
+            ("Debtor dossier number as KvK", settings.useDossierAsKvK ? "yes" : "no"),
+            ("Platform URL", settings.platformURL ?? "—"),
+        ]
+        let width = fields.map(\.0.count).max() ?? 0
+        try options.emit(
+            masked, text: fields.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+                .joined(separator: "\n"))
+    }
+}
+
+// MARK: - Debtors
+
+struct DebtorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "debtor", abstract: "Debtors (customers) and their e-invoicing identifiers.",
+        subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a debtor; prints its number and the identifier its invoices carry.",
+            discussion: """
+                Government: give the OIN (FAX/OIN). Organisation with a Chamber of Commerce number: give
+                --kvk (Dossier/KvK nr; used when the administration uses debtor dossier numbers as KvK).
+                Without either, invoices carry the dummy KvK number 99999998.
+                """)
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+        @Option(help: "Debtor number (the next free one when left out).") var number: Int?
+        @Option(help: "Name.") var name: String
+        @Option(help: "E-mail address for e-invoices.") var email: String?
+        @Option(help: "OIN (20 digits), for government organisations.") var oin: String?
+        @Option(help: "Dossier/KvK nr (8 digits).") var kvk: String?
+        @Option(help: "VAT number.") var vat: String?
+        @Option(help: "Street and number.") var street: String?
+        @Option(help: "Postcode.") var postcode: String?
+        @Option(help: "City.") var city: String?
+        @Option(help: "Country (ISO code).") var country = "NL"
+
+        func validate() throws {
+            if let oin, oin.count != 20 || !oin.allSatisfy(\.isASCIIDigit) {
+                throw ValidationError("--oin must be 20 digits")
+            }
+            if let kvk, kvk.count != 8 || !kvk.allSatisfy(\.isASCIIDigit) {
+                throw ValidationError("--kvk must be 8 digits")
+            }
+            if let email, !email.contains("@") || email.contains(where: \.isWhitespace) {
+                throw ValidationError("--email '\(email)' is not an e-mail address")
+            }
+        }
+
+        func run() async throws {
+            try await options.run { books in
+                let current = try books.store.administration(named: administration.admin)
+                var debtor = Debtor(number: number ?? 0, name: name)
+                (debtor.email, debtor.oin, debtor.kvk, debtor.vat) = (email, oin, kvk, vat)
+                (debtor.street, debtor.postcode, debtor.city, debtor.country) = (street, postcode, city, country.uppercased())
+                let added = try books.store.addDebtor(debtor, administration: current.id)
+                let identifier = DebtorIdentifier(added, useDossierAsKvK: current.settings.useDossierAsKvK)
+                try options.emit(
+                    ["debtor": String(added.number), "name": added.name, "identifier": identifier.referenceID],
+                    text: "Debtor \(added.number) \(added.name): invoices carry \(identifier).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the debtors.")
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+
+        func run() async throws {
+            try await options.run { books in
+                let current = try books.store.administration(named: administration.admin)
+                let debtors = try books.store.debtors(administration: current.id)
+                try options.emit(
+                    debtors,
+                    text: debtors.map { debtor in
+                        "\(debtor.number)  \(debtor.name)  \(debtor.email ?? "—")  "
+                            + DebtorIdentifier(debtor, useDossierAsKvK: current.settings.useDossierAsKvK).referenceID
+                    }.joined(separator: "\n"))
+            }
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
