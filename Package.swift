@@ -105,6 +105,15 @@ let package = Package(
         .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice", "EConnectWire"]),
         .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML"]),
         .testTarget(
+            name: "EConnectClientTests",
+            dependencies: [
+                "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
             name: "PlatformServerTests",
             dependencies: [
                 "PlatformServer", "Platform", "EConnectWire", "EInvoice", "EInvoiceTestSupport",

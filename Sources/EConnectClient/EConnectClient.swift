@@ -61,11 +61,20 @@ public actor EConnectClient {
     private let http: HTTPClient
     private var securityToken: String?
 
-    /// `http` defaults to the process-wide shared client, which needs no shutdown.
-    public init(configuration: Configuration, http: HTTPClient = .shared) {
+    /// `http` defaults to ``sharedHTTPClient``, which lives as long as the process and needs no shutdown.
+    public init(configuration: Configuration, http: HTTPClient = EConnectClient.sharedHTTPClient) {
         self.configuration = configuration
         self.http = http
     }
+
+    /// AsyncHTTPClient's own retrying of failed connections is off: it would hold a request until its
+    /// deadline, while ``RetryPolicy`` reports an unreachable platform after a few quick attempts.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     // MARK: Operations
 

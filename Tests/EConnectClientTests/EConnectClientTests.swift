@@ -1,0 +1,225 @@
+import AsyncHTTPClient
+import EConnectClient
+import EConnectWire
+import EInvoice
+import Foundation
+import HTTPTypes
+import HardenedXML
+import Hummingbird
+import Logging
+import Platform
+import PlatformServer
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// A clock the tests move forward.
+final class TestClock: Sendable {
+    private let now = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
+    func read() -> Date { now.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
+}
+
+/// Runs `application` on a free loopback port for the duration of `body`.
+func serving<T: Sendable>(
+    _ application: (_ onListening: @escaping @Sendable (Int) async -> Void) -> any ApplicationProtocol,
+    _ body: @Sendable (URL) async throws -> T
+) async throws -> T {
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+    let app = application { listening.yield($0) }
+    let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let port = try #require(await ports.first { _ in true })
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(URL(string: "http://127.0.0.1:\(port)")!))
+        } catch {
+            result = .failure(error)
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+        return try result.get()
+    }
+}
+
+/// The real platform on a fresh SQLite file: a supplier (KvK 12345678) and the government customer
+/// (OIN) of ``ExampleInvoices``, each with connection keys.
+struct LivePlatform {
+    let service: PlatformService
+    let clock = TestClock()
+    let supplier: QuickConnect
+    let customer: QuickConnect
+
+    init() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-client-\(UUID().uuidString).sqlite").path
+        let clock = clock
+        let service = PlatformService(store: try SQLitePlatformStore(path: path), clock: { clock.read() })
+        self.service = service
+        supplier = try await Self.keys(service, "lev", kvk: "12345678")
+        customer = try await Self.keys(service, "min", oin: "00000001003214321000")
+    }
+
+    private static func keys(_ service: PlatformService, _ name: String, kvk: String? = nil, oin: String? = nil) async throws -> QuickConnect {
+        let account = try await service.createAccount(name: name, email: "a@\(name).example")
+        let organisation = try await service.createOrganisation(accountID: account.id, name: name, country: "NL", kvk: kvk, oin: oin)
+        let (key, secret) = try await service.createConnectionKey(partyID: organisation.partyID, email: account.email)
+        return QuickConnect(appKey: key.appKey, secret: secret, email: account.email, companyID: organisation.partyID)
+    }
+
+    func run<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
+        let service = service
+        return try await serving({ PlatformHTTPServer.makeApplication(service: service, port: 0, onListening: $0) }, body)
+    }
+
+    static func client(_ url: URL, _ keys: QuickConnect, version: APIVersion = .v3_1) -> EConnectClient {
+        EConnectClient(
+            configuration: .init(
+                url: url, version: version, appKey: keys.appKey, secret: keys.secret,
+                retry: .init(maxAttempts: 3, initialDelay: .milliseconds(50))))
+    }
+
+    static func invoice(_ number: String) throws -> SendDocumentRequest {
+        let payload = try XMLReader().read(UBLWriter().write(ExampleInvoices.siUBL(number: number, lineCount: 2)))
+        return SendDocumentRequest(
+            via: "XCNL10001", toReference: "0190:00000001003214321000", payload: payload, templateID: TemplateID.factuur)
+    }
+}
+
+@Suite("EConnectClient against the real platform over loopback HTTP", .timeLimit(.minutes(2)))
+struct EConnectClientTests {
+    @Test("Send, list every page, read, set the status, see it in the outbox — on v3 and v3.1")
+    func cycle() async throws {
+        let platform = try await LivePlatform()
+        try await platform.run { url in
+            for version in APIVersion.allCases {
+                let supplier = LivePlatform.client(url, platform.supplier, version: version)
+                let customer = LivePlatform.client(url, platform.customer, version: version)
+                var sent: [String] = []
+                for number in 0..<25 {
+                    sent.append(try await supplier.send(try LivePlatform.invoice("F-\(version.rawValue)-\(number)")))
+                }
+                var pages: [[WireDocument]] = []
+                for try await page in customer.allDocuments(in: .inbox, pageSize: 10) { pages.append(page) }
+                let listed = pages.flatMap { $0 }.map(\.externalID)
+                #expect(Set(listed).isSuperset(of: sent))
+                #expect(listed.count == Set(listed).count, "no document twice")
+                #expect(pages.allSatisfy { $0.count <= 10 })
+
+                let (document, payload, statuses) = try await customer.document(in: .inbox, externalID: sent[3])
+                #expect(document.sender.partyID == "XCNL10001")
+                #expect(try UBLReader().read(Array(payload.utf8)).id == "F-\(version.rawValue)-3")
+                #expect(statuses.map(\.code) == ["10", "20", "30", "40", "50"])
+                try await customer.setInboxStatus(externalID: sent[3], code: "30")
+                let (status, info) = try await supplier.status(in: .outbox, externalID: sent[3])
+                #expect(status.code == "30")
+                #expect(info.accountName == "min")
+                #expect(try await supplier.accountParties().map(\.econnectPartyID) == ["XCNL10001"])
+            }
+        }
+    }
+
+    @Test("An expired token is renewed by logging in again, without the caller noticing")
+    func reLoginAfterExpiry() async throws {
+        let platform = try await LivePlatform()
+        try await platform.run { url in
+            let client = LivePlatform.client(url, platform.supplier)
+            let first = try await client.login()
+            platform.clock.advance(5 * 3600)
+            #expect(try await client.accountDetails().name == "lev")
+            #expect(try await client.login() != first)
+        }
+    }
+
+    @Test("A revoked key is an error with the platform's code, after one attempt to log in again")
+    func revokedKey() async throws {
+        let platform = try await LivePlatform()
+        try await platform.run { url in
+            let client = LivePlatform.client(url, platform.supplier)
+            _ = try await client.accountDetails()
+            try await platform.service.revokeConnectionKey(appKey: platform.supplier.appKey)
+            do {
+                _ = try await client.accountDetails()
+                Issue.record("a revoked key still works")
+            } catch let error as EConnectError {
+                #expect(error.code == "ERRIAU6000007")
+            }
+        }
+    }
+
+    @Test("A refused document comes back as a typed fault naming the rules")
+    func validationFault() async throws {
+        let platform = try await LivePlatform()
+        try await platform.run { url in
+            var request = try LivePlatform.invoice("F-BAD")
+            // No buyer reference and no order reference: BR-NL-2.
+            let text = request.payload.serializedXML()
+                .replacingOccurrences(of: "<cbc:BuyerReference>4500012345</cbc:BuyerReference>", with: "")
+                .replacingOccurrences(of: "<cac:OrderReference><cbc:ID>4500012345</cbc:ID></cac:OrderReference>", with: "")
+            request.payload = try XMLReader().read(Array(text.utf8))
+            do {
+                _ = try await LivePlatform.client(url, platform.supplier).send(request)
+                Issue.record("an invalid document was accepted")
+            } catch let error as EConnectError {
+                #expect(error.code == "ERRXSL4000001")
+                #expect(error.message.contains("BR-NL-2"))
+            }
+        }
+    }
+
+    @Test("No platform listening: retried with back-off, then a client.unreachable error")
+    func unreachable() async throws {
+        // A port that was free a moment ago.
+        let port = try await serving({ listening in
+            Application(
+                router: Router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await listening($0.localAddress!.port!) })
+        }) { $0.port! }
+        let client = EConnectClient(
+            configuration: .init(
+                url: URL(string: "http://127.0.0.1:\(port)")!, appKey: "k", secret: "s",
+                retry: .init(maxAttempts: 3, initialDelay: .milliseconds(100))))
+        let start = ContinuousClock.now
+        do {
+            try await client.login()
+            Issue.record("logged in to nothing")
+        } catch {
+            #expect(error.code == "client.unreachable")
+        }
+        #expect(ContinuousClock.now - start >= .milliseconds(300), "waited 100 + 200 ms between the three attempts")
+    }
+
+    @Test("5xx without a fault is retried; every request goes with Content-Length, never chunked")
+    func retriesOverloadedServer() async throws {
+        let seen = Mutex<[HTTPFields]>([])
+        let router = Router()
+        router.post("/soap/v3.1") { request, _ -> Response in
+            let attempt = seen.withLock {
+                $0.append(request.headers)
+                return $0.count
+            }
+            guard attempt > 2 else { return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "busy"))) }
+            let body = Envelope.response(.login(securityToken: "T"), operation: .login, version: .v3_1)
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        let token = try await serving({ listening in
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await listening($0.localAddress!.port!) })
+        }) { url in
+            try await EConnectClient(
+                configuration: .init(url: url, appKey: "k", secret: "s", retry: .init(maxAttempts: 4, initialDelay: .milliseconds(10)))
+            ).login()
+        }
+        #expect(token == "T")
+        let headers = seen.withLock { $0 }
+        #expect(headers.count == 3)
+        for fields in headers {
+            #expect(fields[.contentLength] != nil)
+            #expect(fields[.transferEncoding] == nil)
+            #expect(fields[HTTPField.Name("SOAPAction")!] == "\"http://api.everbinding.nl/v3_1/Login\"")
+        }
+    }
+}
