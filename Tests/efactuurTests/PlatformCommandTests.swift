@@ -116,8 +116,7 @@ struct PlatformCommandTests {
     }
 
     /// `efactuur serve` on a random loopback port, once it answers /health.
-    func startServer(dataDir: String) async throws -> (Process, String) {
-        let port = Int.random(in: 20_000..<60_000)
+    func startServer(dataDir: String, port: Int = Int.random(in: 20_000..<60_000)) async throws -> (Process, String) {
         let server = Process()
         server.executableURL = CommandLineTests.binary
         server.arguments = ["serve", "--data-dir", dataDir, "--port", String(port)]
