@@ -104,6 +104,7 @@ let package = Package(
         .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
         .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML"]),
         .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML"]),
+        .testTarget(name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice"]),
         .testTarget(
             name: "EConnectClientTests",
             dependencies: [

@@ -124,9 +124,10 @@ public struct Books: Sendable {
             via: settings.companyID!, toReference: preview.identifier.referenceID, toEmail: preview.email,
             subject: "Factuur \(number)", payload: try XMLReader().read(preview.ubl),
             templateID: TemplateID.factuur)
+        let client = try client(settings)
         let deliveryID: String
         do {
-            deliveryID = try await client(settings).send(request)
+            deliveryID = try await client.send(request)
         } catch {
             try recordFailure(number, error.description, administration)
             throw BookkeepingError(error.code, "invoice \(number) was not sent: \(error.message)")
@@ -154,8 +155,9 @@ public struct Books: Sendable {
         guard let deliveryID = invoice.deliveryID else {
             throw BookkeepingError("books.not-sent", "invoice \(number) has not been sent")
         }
+        let client = try client(administration.settings)
         do {
-            return try await client(administration.settings).status(in: .outbox, externalID: deliveryID)
+            return try await client.status(in: .outbox, externalID: deliveryID)
         } catch {
             throw BookkeepingError(error.code, "the status of \(number) cannot be read: \(error.message)")
         }
@@ -167,8 +169,9 @@ public struct Books: Sendable {
         guard let deliveryID = invoice.deliveryID else {
             throw BookkeepingError("books.not-sent", "invoice \(number) has not been sent")
         }
+        let client = try client(administration.settings)
         do {
-            return try await client(administration.settings).document(in: .outbox, externalID: deliveryID).document
+            return try await client.document(in: .outbox, externalID: deliveryID).document
         } catch {
             throw BookkeepingError(error.code, "the delivery of \(number) cannot be read: \(error.message)")
         }
@@ -201,7 +204,7 @@ public struct Books: Sendable {
         guard let folder = settings.purchaseFolder else {
             throw BookkeepingError("books.settings-incomplete", "set a purchase-invoice folder (--purchase-folder) first")
         }
-        let client = client(settings)
+        let client = try client(settings)
         var result = ReceiveResult()
         do {
             // Documents received before but not yet marked (the platform was down then).
@@ -308,11 +311,14 @@ public struct Books: Sendable {
 
     // MARK: Helpers
 
-    func client(_ settings: Settings) -> EConnectClient {
-        EConnectClient(
-            configuration: .init(
-                url: URL(string: settings.platformURL ?? "")!, appKey: settings.appKey ?? "", secret: settings.secret ?? "",
-                retry: retry))
+    func client(_ settings: Settings) throws -> EConnectClient {
+        guard let text = settings.platformURL, let url = URL(string: text), let appKey = settings.appKey,
+            let secret = settings.secret
+        else {
+            throw BookkeepingError(
+                "books.settings-incomplete", "the administration needs the platform URL, the App Key and the Secret")
+        }
+        return EConnectClient(configuration: .init(url: url, appKey: appKey, secret: secret, retry: retry))
     }
 
     private func startOfDay(_ date: LocalDate) -> Date {

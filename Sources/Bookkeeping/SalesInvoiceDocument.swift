@@ -72,6 +72,8 @@ enum SalesInvoiceDocument {
 
         var builder = InvoiceBuilder(id: invoice.number, issueDate: invoice.issueDate, seller: seller, buyer: buyer)
         builder.header.dueDate = invoice.dueDate
+        // BR-CO-25: an amount due needs a due date or payment terms.
+        if invoice.dueDate == nil { builder.header.paymentTerms = [PaymentTerms(note: "Betaling binnen 30 dagen na factuurdatum")] }
         builder.header.buyerReference = invoice.reference ?? invoice.number
         if let iban = sender.iban {
             builder.header.paymentMeans = [.sepaCreditTransfer(iban: iban, paymentID: invoice.number)]

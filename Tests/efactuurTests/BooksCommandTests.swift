@@ -308,6 +308,35 @@ struct BooksCommandTests {
         #expect(processed == 1000)
     }
 
+    @Test("An embedded PDF is written beside the UBL; outbox copies go to the sales folder on request")
+    func pdfAndSalesCopies() async throws {
+        let setup = try await setUp()
+        var invoice = ExampleInvoices.siUBL(number: "F-PDF", lineCount: 2)
+        let pdf = Array("%PDF-1.4\n% efactuur test\n%%EOF\n".utf8)
+        invoice.supportingDocuments.append(
+            SupportingDocument(
+                id: Identifier("F-PDF"), description: "Factuur als PDF",
+                attachment: BinaryObject(content: pdf, mimeCode: "application/pdf", filename: "F-PDF.pdf")))
+        let client = EConnectClient(
+            configuration: .init(url: URL(string: setup.base)!, appKey: setup.supplier.appKey, secret: setup.supplier.secret))
+        let externalID = try await client.send(
+            SendDocumentRequest(
+                via: setup.supplier.companyID!, toReference: "0190:00000001003214321000",
+                payload: try XMLReader().read(UBLWriter().write(invoice)), templateID: TemplateID.factuur))
+
+        try connect(setup, "Ministerie", setup.government)
+        let received = try json(setup, ["receive", "--admin", "Ministerie"])
+        let purchase = try #require((received["received"] as? [[String: Any]])?.first)
+        let pdfPath = try #require(purchase["pdfPath"] as? String)
+        #expect(pdfPath.hasSuffix("Voorbeeld Leverancier B.V. F-PDF.pdf"))
+        #expect(FileManager.default.contents(atPath: pdfPath) == Data(pdf))
+
+        try connectSupplier(setup)
+        let copies = try json(setup, ["receive", "--admin", "DeVries", "--include-sales"])
+        #expect(copies["salesCopies"] as? Int == 1)
+        #expect(files(in: "\(setup.dir)/DeVries/verkoop") == ["\(externalID).xml"])
+    }
+
     @Test("The platform down during a receive: after a retry every document is there once")
     func platformDownDuringReceive() async throws {
         let setup = try await setUp()

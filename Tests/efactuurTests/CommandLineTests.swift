@@ -105,17 +105,27 @@ struct CommandLineTests {
     @Test func helpDescribesTheCommands() throws {
         let result = try run(["--help"])
         #expect(result.status == 0)
-        for command in ["inspect", "reformat", "demo"] { #expect(result.stdout.contains(command)) }
+        for command in ["inspect", "reformat", "demo", "books", "serve", "platform", "validate"] { #expect(result.stdout.contains(command)) }
         let inspect = try run(["inspect", "--help"])
         #expect(inspect.stdout.contains("--json"))
     }
 
-    @Test func demoRunsTheMainJob() throws {
+    @Test("efactuur demo: keys, Quick Connect, debtor, invoice, VERZENDEN, Delivery ID, route, purchase invoice")
+    func demoRunsTheMainJob() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-demo-\(UUID().uuidString)").path
-        let result = try run(["demo", "--output", folder])
+        let result = try run(["demo", "--folder", folder])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("the model is identical"))
-        #expect(FileManager.default.fileExists(atPath: folder + "/F2026-0001.xml"))
+        for expected in [
+            "SECRET_KEY:", "Type VERZENDEN to send: VERZENDEN", "Sent. Delivery ID: XCNIN", "→ Klant B.V. via ToInbox (0106:87654321)",
+            "Purchase invoice F", "marked 30 Verwerkt on the platform: yes", "Fetching again: 0 new, 1 already in the books.",
+            ": 30 Verwerkt, changed by Klant", "The platform has stopped",
+        ] {
+            #expect(result.stdout.contains(expected), "\(expected)")
+        }
+        #expect(result.stdout.components(separatedBy: "\nvalid ").count == 3, "both files valid")
+        let purchases = try FileManager.default.contentsOfDirectory(atPath: folder + "/Klant/inkoop")
+        #expect(purchases.count == 1)
+        #expect(purchases.first?.hasSuffix(".xml") == true)
     }
 }
 

@@ -1,0 +1,162 @@
+import Bookkeeping
+import EInvoice
+import Foundation
+import Testing
+
+/// The books on a real SQLite file, without a platform: settings, debtors and their identifiers,
+/// invoices, and everything checked before a send.
+@Suite("Bookkeeping")
+struct BookkeepingTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-books-\(UUID().uuidString).sqlite").path
+
+    func connected(_ books: Books, dossierAsKvK: Bool = true) throws -> Administration {
+        var administration = try books.store.createAdministration(name: "De Vries")
+        try Books.apply(
+            quickConnect: "APP_KEY:k1;SECRET_KEY:0123456789abcdef;EMAIL_ID:a@devries.example;COMPANY_ID:XCNL10001;",
+            to: &administration.settings)
+        administration.settings.platformURL = "http://127.0.0.1:9"
+        administration.settings.useDossierAsKvK = dossierAsKvK
+        administration.settings.sender.name = "Bouwbedrijf De Vries B.V."
+        administration.settings.sender.street = "Havenweg 12"
+        administration.settings.sender.postcode = "3011 AB"
+        administration.settings.sender.city = "Rotterdam"
+        administration.settings.sender.kvk = "12345678"
+        administration.settings.sender.vat = "NL123456782B01"
+        administration.settings.sender.iban = "NL91ABNA0417164300"
+        try books.store.saveSettings(administration.settings, administration: administration.id)
+        return try books.store.administration(named: "De Vries")
+    }
+
+    func debtor(oin: String? = nil, kvk: String? = nil) -> Debtor {
+        var debtor = Debtor(name: "Klant")
+        (debtor.oin, debtor.kvk, debtor.street, debtor.postcode, debtor.city) = (oin, kvk, "Stationsplein 1", "3511 ED", "Utrecht")
+        return debtor
+    }
+
+    @Test("Which identifier a debtor's invoices carry", arguments: [
+        ("00000001003214321000", "87654321", true, "0190:00000001003214321000"),
+        ("00000001003214321000", nil, false, "0190:00000001003214321000"),
+        (nil, "87654321", true, "0106:87654321"),
+        (nil, "87654321", false, "0106:99999998"),
+        (nil, nil, true, "0106:99999998"),
+        ("  ", " ", true, "0106:99999998"),
+    ] as [(String?, String?, Bool, String)])
+    func identifierRule(_ oin: String?, _ kvk: String?, _ dossierAsKvK: Bool, _ expected: String) {
+        #expect(DebtorIdentifier(debtor(oin: oin, kvk: kvk), useDossierAsKvK: dossierAsKvK).referenceID == expected)
+    }
+
+    @Test("The identifier goes into EndpointID and PartyLegalEntity, and the document is valid SI-UBL 2.0")
+    func documentCarriesIdentifier() throws {
+        let books = Books(store: try BooksStore(path: path))
+        let administration = try connected(books)
+        for (debtor, scheme, value) in [
+            (debtor(oin: "00000001003214321000"), "0190", "00000001003214321000"), (debtor(kvk: "87654321"), "0106", "87654321"),
+            (debtor(), "0106", "99999998"),
+        ] {
+            let added = try books.store.addDebtor(debtor, administration: administration.id)
+            let invoice = try books.store.addInvoice(
+                SalesInvoice(debtorNumber: added.number, issueDate: LocalDate("2026-11-25")!,
+                             lines: [SalesInvoiceLine(description: "Arbeid", quantity: "3", unitPrice: "0.335")]),
+                administration: administration.id)
+            let preview = try books.prepareSend(invoice.number, administration: administration)
+            #expect(preview.document.buyer.endpointID == Identifier(value, schemeID: scheme))
+            #expect(preview.document.buyer.legalEntity?.companyID == Identifier(value, schemeID: scheme))
+            #expect(preview.report.isValid, "\(preview.report.findings)")
+            // 3 × 0.335 = 1.005, rounded half up to 1.01; 21 % VAT of 1.01 = 0.2121 → 0.21.
+            #expect(preview.document.totals.payableAmount.value == DecimalNumber(parsing: "1.22")!)
+        }
+    }
+
+    @Test("Quick Connect fills App Key, Secret, e-mail and Bedrijfs-ID; a bad text is refused with its code")
+    func quickConnect() throws {
+        var settings = Settings()
+        try Books.apply(quickConnect: " app_key:K ;\nSECRET_KEY:S3cretS3cret;EMAIL_ID:x@y.nl;COMPANY_ID:XCBE10003", to: &settings)
+        #expect((settings.appKey, settings.secret, settings.email, settings.companyID) == ("K", "S3cretS3cret", "x@y.nl", "XCBE10003"))
+        #expect(settings.maskedSecret?.contains("S3cretS3cret") == false)
+        #expect(settings.maskedSecret?.hasPrefix("S3cr") == true)
+        #expect(throws: BookkeepingError("quickconnect.invalid", "the Quick Connect text has no SECRET_KEY")) {
+            try Books.apply(quickConnect: "APP_KEY:K;", to: &settings)
+        }
+        #expect(settings.appKey == "K", "a refused text changes nothing")
+    }
+
+    @Test("Numbers: debtors from 1000, invoices F{year}-0001 on; names and numbers are unique; all of it survives reopening")
+    func numbering() throws {
+        let books = Books(store: try BooksStore(path: path))
+        let administration = try books.store.createAdministration(name: "Bakkerij")
+        #expect(throws: BookkeepingError.self) { try books.store.createAdministration(name: "bakkerij") }
+        let first = try books.store.addDebtor(Debtor(name: "A"), administration: administration.id)
+        let second = try books.store.addDebtor(Debtor(name: "B"), administration: administration.id)
+        #expect((first.number, second.number) == (1000, 1001))
+        let date = LocalDate("2026-03-01")!
+        let one = try books.store.addInvoice(SalesInvoice(debtorNumber: 1000, issueDate: date), administration: administration.id)
+        let two = try books.store.addInvoice(SalesInvoice(debtorNumber: 1001, issueDate: date), administration: administration.id)
+        #expect((one.number, two.number) == ("F2026-0001", "F2026-0002"))
+        #expect(throws: BookkeepingError.self) {
+            try books.store.addInvoice(SalesInvoice(number: "F2026-0002", debtorNumber: 1000, issueDate: date), administration: administration.id)
+        }
+
+        let reopened = try BooksStore(path: path)
+        let again = try reopened.administration(named: "Bakkerij")
+        #expect(try reopened.debtors(administration: again.id).map(\.name) == ["A", "B"])
+        #expect(try reopened.invoice("F2026-0002", administration: again.id).debtorNumber == 1001)
+        do {
+            _ = try reopened.administration(named: "Slagerij")
+            Issue.record("an unknown administration was found")
+        } catch let error as BookkeepingError {
+            #expect(error.code == "books.no-administration")
+        }
+    }
+
+    @Test("Before a send: settings complete, at least one line, no empty line (named); a sent invoice's lines stay")
+    func checksBeforeSending() throws {
+        let books = Books(store: try BooksStore(path: path))
+        let bare = try books.store.createAdministration(name: "Leeg")
+        _ = try books.store.addDebtor(debtor(kvk: "87654321"), administration: bare.id)
+        _ = try books.store.addInvoice(SalesInvoice(debtorNumber: 1000, issueDate: LocalDate("2026-11-25")!), administration: bare.id)
+        do {
+            _ = try books.prepareSend("F2026-0001", administration: bare)
+            Issue.record("sent without settings")
+        } catch let error as BookkeepingError {
+            #expect(error.code == "books.settings-incomplete")
+            #expect(error.message.contains("App Key") && error.message.contains("Bedrijfs-ID") && error.message.contains("sender KvK"))
+        }
+
+        let administration = try connected(books)
+        _ = try books.store.addDebtor(debtor(kvk: "87654321"), administration: administration.id)
+        let invoice = try books.store.addInvoice(SalesInvoice(debtorNumber: 1000, issueDate: LocalDate("2026-11-25")!), administration: administration.id)
+        #expect(throws: BookkeepingError.self) { try books.prepareSend(invoice.number, administration: administration) }
+        _ = try books.addLine(SalesInvoiceLine(description: "Arbeid", quantity: "2", unitPrice: "50"), invoice: invoice.number, administration: administration)
+        _ = try books.addLine(SalesInvoiceLine(description: " ", quantity: "1", unitPrice: "5"), invoice: invoice.number, administration: administration)
+        do {
+            _ = try books.prepareSend(invoice.number, administration: administration)
+            Issue.record("an empty line was accepted")
+        } catch let error as BookkeepingError {
+            #expect(error.code == "books.empty-line")
+            #expect(error.message.contains("line 2"))
+        }
+
+        try books.store.updateInvoice(invoice.number, administration: administration.id) { $0.state = .sent }
+        #expect(throws: BookkeepingError.self) {
+            try books.addLine(SalesInvoiceLine(description: "Meer", quantity: "1", unitPrice: "1"), invoice: invoice.number, administration: administration)
+        }
+    }
+
+    @Test("Only VERZENDEN sends; a wrong confirmation leaves the invoice untouched")
+    func confirmationWord() async throws {
+        let books = Books(store: try BooksStore(path: path))
+        let administration = try connected(books)
+        _ = try books.store.addDebtor(debtor(kvk: "87654321"), administration: administration.id)
+        let invoice = try books.store.addInvoice(
+            SalesInvoice(debtorNumber: 1000, issueDate: LocalDate("2026-11-25")!,
+                         lines: [SalesInvoiceLine(description: "Arbeid", quantity: "1", unitPrice: "10")]),
+            administration: administration.id)
+        let preview = try books.prepareSend(invoice.number, administration: administration)
+        for word in ["verzenden", "VERZEND", "", "Ja"] {
+            await #expect(throws: BookkeepingError("books.not-confirmed", "not sent: the confirmation was '\(word)', not VERZENDEN")) {
+                try await books.send(preview, confirmation: word, administration: administration)
+            }
+        }
+        #expect(try books.store.invoice(invoice.number, administration: administration.id) == invoice)
+    }
+}
