@@ -35,6 +35,31 @@ public struct Books: Sendable {
         if let companyID = quickConnect.companyID { settings.companyID = companyID }
     }
 
+    /// Stores a debtor after checking its OIN (20 digits) and KvK number (8 digits) and its
+    /// e-mail address; number 0 takes the next free number.
+    public func addDebtor(_ debtor: Debtor, administration: Administration) throws -> Debtor {
+        var debtor = debtor
+        debtor.name = debtor.name.trimmed
+        guard !debtor.name.isEmpty else { throw BookkeepingError("books.invalid-debtor", "a debtor needs a name") }
+        for (scheme, field, value) in [("0190", "OIN", debtor.oin), ("0106", "Dossier/KvK nr", debtor.kvk)] {
+            guard let value = value?.trimmed, !value.isEmpty else { continue }
+            do {
+                _ = try PartyIdentifier(scheme: scheme, value: value)
+            } catch {
+                throw BookkeepingError("books.invalid-identifier", "\(field): \(error.message)")
+            }
+        }
+        if let email = debtor.email?.trimmed, !email.isEmpty {
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(where: { $0.isWhitespace || $0.isNewline })
+            else { throw BookkeepingError("books.invalid-email", "'\(email)' is not an e-mail address") }
+            debtor.email = email
+        } else {
+            debtor.email = nil
+        }
+        return try store.addDebtor(debtor, administration: administration.id)
+    }
+
     public func addLine(_ line: SalesInvoiceLine, invoice number: String, administration: Administration) throws -> SalesInvoice {
         try store.updateInvoice(number, administration: administration.id) { invoice in
             guard invoice.state == .draft else {
@@ -58,7 +83,7 @@ public struct Books: Sendable {
     public struct SendPreview: Sendable {
         public var invoice: SalesInvoice
         public var debtor: Debtor
-        public var identifier: DebtorIdentifier
+        public var identifier: PartyIdentifier
         /// The address the platform mails it to when the receiver has no inbox.
         public var email: String?
         public var document: Invoice
@@ -102,7 +127,7 @@ public struct Books: Sendable {
         let ubl = UBLWriter().write(document)
         let report = Validator(ruleSet: .siUBL).validate(try XMLReader().read(ubl))
         return SendPreview(
-            invoice: invoice, debtor: debtor, identifier: DebtorIdentifier(debtor, useDossierAsKvK: settings.useDossierAsKvK),
+            invoice: invoice, debtor: debtor, identifier: debtor.identifier(useDossierAsKvK: settings.useDossierAsKvK),
             email: debtor.email, document: document, ubl: ubl, report: report)
     }
 
@@ -121,7 +146,7 @@ public struct Books: Sendable {
         }
         let settings = administration.settings
         let request = SendDocumentRequest(
-            via: settings.companyID!, toReference: preview.identifier.referenceID, toEmail: preview.email,
+            via: settings.companyID!, toReference: preview.identifier.participantID, toEmail: preview.email,
             subject: "Factuur \(number)", payload: try XMLReader().read(preview.ubl),
             templateID: TemplateID.factuur)
         let client = try client(settings)

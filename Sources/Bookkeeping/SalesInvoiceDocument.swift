@@ -1,49 +1,26 @@
 import EInvoice
 import Foundation
 
-/// The identifier a debtor is invoiced under, by the rules of the setup guide: a government body
-/// by its OIN (FAX/OIN), an organisation by its Dossier/KvK number when the administration uses
-/// debtor dossier numbers as KvK, and otherwise the dummy KvK number 99999998.
-public enum DebtorIdentifier: Sendable, Equatable, CustomStringConvertible {
-    case oin(String)
-    case kvk(String)
-    case dummy
-
-    /// The KvK number the platform uses for an organisation without one.
-    public static let dummyKvK = "99999998"
-
-    public init(_ debtor: Debtor, useDossierAsKvK: Bool) {
-        if let oin = debtor.oin?.trimmed, !oin.isEmpty {
-            self = .oin(oin)
-        } else if useDossierAsKvK, let kvk = debtor.kvk?.trimmed, !kvk.isEmpty {
-            self = .kvk(kvk)
-        } else {
-            self = .dummy
-        }
+extension Debtor {
+    /// The identifier this debtor is invoiced under, by the rules of the setup guide: a government
+    /// body by its OIN (FAX/OIN, 0190), an organisation by its Dossier/KvK number (0106) when the
+    /// administration uses debtor dossier numbers as KvK, and otherwise the dummy KvK 99999998.
+    /// It goes into EndpointID, PartyLegalEntity/CompanyID and `To/ReferenceId`.
+    public func identifier(useDossierAsKvK: Bool) -> PartyIdentifier {
+        if let oin = oin?.trimmed, !oin.isEmpty { return .oin(oin) }
+        if useDossierAsKvK, let kvk = kvk?.trimmed, !kvk.isEmpty { return .kvk(kvk) }
+        return PartyIdentifier.dummyKvK
     }
+}
 
-    /// ISO 6523 ICD, also the EAS code: 0190 OIN, 0106 KvK.
-    public var scheme: String {
-        if case .oin = self { return "0190" }
-        return "0106"
-    }
-
-    public var value: String {
+extension PartyIdentifier {
+    /// How the identifier is shown to a bookkeeper: `OIN …`, `KvK …`, or the dummy explained.
+    public var label: String {
         switch self {
-        case .oin(let oin): oin
-        case .kvk(let kvk): kvk
-        case .dummy: Self.dummyKvK
-        }
-    }
-
-    /// `0190:…` / `0106:…`, as `To/ReferenceId`.
-    public var referenceID: String { "\(scheme):\(value)" }
-
-    public var description: String {
-        switch self {
+        case _ where isDummy: "KvK \(value) (dummy: the debtor has no OIN, or no KvK number in use)"
         case .oin(let oin): "OIN \(oin)"
         case .kvk(let kvk): "KvK \(kvk)"
-        case .dummy: "KvK \(Self.dummyKvK) (dummy: the debtor has no OIN or KvK number in use)"
+        default: participantID
         }
     }
 }
@@ -60,8 +37,7 @@ enum SalesInvoiceDocument {
             taxSchemes: sender.vat.map { [PartyTaxScheme(companyID: $0)] } ?? [],
             legalEntity: LegalEntity(registrationName: sender.name, companyID: supplierID),
             contact: settings.email.map { Contact(electronicMail: $0) })
-        let identifier = DebtorIdentifier(debtor, useDossierAsKvK: settings.useDossierAsKvK)
-        let buyerID = Identifier(identifier.value, schemeID: identifier.scheme)
+        let buyerID = debtor.identifier(useDossierAsKvK: settings.useDossierAsKvK).ublIdentifier
         let buyer = Party(
             endpointID: buyerID,
             postalAddress: Address(

@@ -257,29 +257,17 @@ struct DebtorCommand: AsyncParsableCommand {
         @Option(help: "City.") var city: String?
         @Option(help: "Country (ISO code).") var country = "NL"
 
-        func validate() throws {
-            if let oin, oin.count != 20 || !oin.allSatisfy(\.isASCIIDigit) {
-                throw ValidationError("--oin must be 20 digits")
-            }
-            if let kvk, kvk.count != 8 || !kvk.allSatisfy(\.isASCIIDigit) {
-                throw ValidationError("--kvk must be 8 digits")
-            }
-            if let email, !email.contains("@") || email.contains(where: \.isWhitespace) {
-                throw ValidationError("--email '\(email)' is not an e-mail address")
-            }
-        }
-
         func run() async throws {
             try await options.run { books in
                 let current = try books.store.administration(named: administration.admin)
                 var debtor = Debtor(number: number ?? 0, name: name)
                 (debtor.email, debtor.oin, debtor.kvk, debtor.vat) = (email, oin, kvk, vat)
                 (debtor.street, debtor.postcode, debtor.city, debtor.country) = (street, postcode, city, country.uppercased())
-                let added = try books.store.addDebtor(debtor, administration: current.id)
-                let identifier = DebtorIdentifier(added, useDossierAsKvK: current.settings.useDossierAsKvK)
+                let added = try books.addDebtor(debtor, administration: current)
+                let identifier = added.identifier(useDossierAsKvK: current.settings.useDossierAsKvK)
                 try options.emit(
-                    ["debtor": String(added.number), "name": added.name, "identifier": identifier.referenceID],
-                    text: "Debtor \(added.number) \(added.name): invoices carry \(identifier).")
+                    ["debtor": String(added.number), "name": added.name, "identifier": identifier.participantID],
+                    text: "Debtor \(added.number) \(added.name): invoices carry \(identifier.label).")
             }
         }
     }
@@ -297,13 +285,10 @@ struct DebtorCommand: AsyncParsableCommand {
                     debtors,
                     text: debtors.map { debtor in
                         "\(debtor.number)  \(debtor.name)  \(debtor.email ?? "—")  "
-                            + DebtorIdentifier(debtor, useDossierAsKvK: current.settings.useDossierAsKvK).referenceID
+                            + debtor.identifier(useDossierAsKvK: current.settings.useDossierAsKvK).participantID
                     }.joined(separator: "\n"))
             }
         }
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}

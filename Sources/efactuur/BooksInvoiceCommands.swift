@@ -167,7 +167,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             let summary = InvoiceSummary(preview.document)
             var text = """
                 Invoice \(preview.invoice.number) of \(preview.invoice.issueDate) to debtor \(preview.debtor.number) \(preview.debtor.name)
-                  Identifier     \(preview.identifier)  (To/ReferenceId \(preview.identifier.referenceID))
+                  Identifier     \(preview.identifier.label)  (To/ReferenceId \(preview.identifier.participantID))
                   E-mail address \(preview.email ?? "— (none: only a receiver on the platform can get it)")
                   Lines          \(preview.invoice.lines.count)
                   Total          \(summary.taxExclusiveAmount ?? "?") excl. VAT, VAT \(summary.taxAmount ?? "0"), to pay \(summary.payableAmount) \(summary.currency)
@@ -222,7 +222,7 @@ struct InvoiceView: Encodable {
     init(books: Books, number: String, administration: Administration) throws {
         invoice = try books.store.invoice(number, administration: administration.id)
         debtor = try books.store.debtor(invoice.debtorNumber, administration: administration.id)
-        identifier = DebtorIdentifier(debtor, useDossierAsKvK: administration.settings.useDossierAsKvK).referenceID
+        identifier = debtor.identifier(useDossierAsKvK: administration.settings.useDossierAsKvK).participantID
         let summary = (try? books.document(invoice, administration: administration)).map(InvoiceSummary.init)
         taxExclusiveAmount = summary?.taxExclusiveAmount
         taxAmount = summary?.taxAmount

@@ -94,7 +94,7 @@ private struct Walkthrough {
         (debtor.email, debtor.kvk, debtor.street, debtor.postcode, debtor.city) =
             ("facturen@klant.example", "87654321", "Stationsplein 1", "3511 ED", "Utrecht")
         debtor = try books.store.addDebtor(debtor, administration: supplierBooks.id)
-        print("Debtor \(debtor.number) \(debtor.name): invoices carry \(DebtorIdentifier(debtor, useDossierAsKvK: true)).")
+        print("Debtor \(debtor.number) \(debtor.name): invoices carry \(debtor.identifier(useDossierAsKvK: true).label).")
 
         step("5. Sales invoice with two lines (efactuur books invoice create / line add)")
         let today = LocalDate.today

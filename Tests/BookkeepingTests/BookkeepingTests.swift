@@ -42,7 +42,7 @@ struct BookkeepingTests {
         ("  ", " ", true, "0106:99999998"),
     ] as [(String?, String?, Bool, String)])
     func identifierRule(_ oin: String?, _ kvk: String?, _ dossierAsKvK: Bool, _ expected: String) {
-        #expect(DebtorIdentifier(debtor(oin: oin, kvk: kvk), useDossierAsKvK: dossierAsKvK).referenceID == expected)
+        #expect(debtor(oin: oin, kvk: kvk).identifier(useDossierAsKvK: dossierAsKvK).participantID == expected)
     }
 
     @Test("The identifier goes into EndpointID and PartyLegalEntity, and the document is valid SI-UBL 2.0")
@@ -78,6 +78,26 @@ struct BookkeepingTests {
             try Books.apply(quickConnect: "APP_KEY:K;", to: &settings)
         }
         #expect(settings.appKey == "K", "a refused text changes nothing")
+    }
+
+    @Test("A debtor's OIN, KvK number and e-mail address are checked before it is stored")
+    func debtorChecks() throws {
+        let books = Books(store: try BooksStore(path: path))
+        let administration = try connected(books)
+        func code(_ debtor: Debtor) -> String? {
+            do {
+                _ = try books.addDebtor(debtor, administration: administration)
+                return nil
+            } catch let error as BookkeepingError { return error.code } catch { return "\(error)" }
+        }
+        #expect(code(debtor(oin: "0000000100321432100")) == "books.invalid-identifier")
+        #expect(code(debtor(kvk: "1234567X")) == "books.invalid-identifier")
+        var noAddress = debtor(kvk: "87654321")
+        noAddress.email = "facturen at klant.nl"
+        #expect(code(noAddress) == "books.invalid-email")
+        #expect(code(Debtor(name: "  ")) == "books.invalid-debtor")
+        #expect(try books.store.debtors(administration: administration.id).isEmpty, "nothing refused was stored")
+        #expect(code(debtor(oin: "00000001003214321000")) == nil)
     }
 
     @Test("Numbers: debtors from 1000, invoices F{year}-0001 on; names and numbers are unique; all of it survives reopening")
