@@ -29,22 +29,12 @@ extension PartyIdentifier {
 enum SalesInvoiceDocument {
     static func make(_ invoice: SalesInvoice, debtor: Debtor, settings: Settings) throws -> Invoice {
         let sender = settings.sender
-        let supplierID = sender.kvk.map { Identifier($0, schemeID: "0106") }
-        let seller = Party(
-            endpointID: supplierID,
-            postalAddress: Address(
-                streetName: sender.street, cityName: sender.city, postalZone: sender.postcode, countryCode: sender.country),
-            taxSchemes: sender.vat.map { [PartyTaxScheme(companyID: $0)] } ?? [],
-            legalEntity: LegalEntity(registrationName: sender.name, companyID: supplierID),
-            contact: settings.email.map { Contact(electronicMail: $0) })
-        let buyerID = debtor.identifier(useDossierAsKvK: settings.useDossierAsKvK).ublIdentifier
-        let buyer = Party(
-            endpointID: buyerID,
-            postalAddress: Address(
-                streetName: debtor.street, cityName: debtor.city, postalZone: debtor.postcode, countryCode: debtor.country),
-            taxSchemes: debtor.vat.map { [PartyTaxScheme(companyID: $0)] } ?? [],
-            legalEntity: LegalEntity(registrationName: debtor.name, companyID: buyerID),
-            contact: debtor.email.map { Contact(electronicMail: $0) })
+        let seller = party(
+            sender.name, id: sender.kvk.map { Identifier($0, schemeID: "0106") }, street: sender.street,
+            postcode: sender.postcode, city: sender.city, country: sender.country, vat: sender.vat, email: settings.email)
+        let buyer = party(
+            debtor.name, id: debtor.identifier(useDossierAsKvK: settings.useDossierAsKvK).ublIdentifier, street: debtor.street,
+            postcode: debtor.postcode, city: debtor.city, country: debtor.country, vat: debtor.vat, email: debtor.email)
 
         var builder = InvoiceBuilder(id: invoice.number, issueDate: invoice.issueDate, seller: seller, buyer: buyer)
         builder.header.dueDate = invoice.dueDate
@@ -65,6 +55,19 @@ enum SalesInvoiceDocument {
         } catch {
             throw BookkeepingError("books.invoice-incomplete", "the invoice cannot be written: \(error)")
         }
+    }
+
+    /// A seller or buyer: the identifier is both its electronic address and its legal registration.
+    private static func party(
+        _ name: String?, id: Identifier?, street: String?, postcode: String?, city: String?, country: String, vat: String?,
+        email: String?
+    ) -> Party {
+        Party(
+            endpointID: id,
+            postalAddress: Address(streetName: street, cityName: city, postalZone: postcode, countryCode: country),
+            taxSchemes: vat.map { [PartyTaxScheme(companyID: $0)] } ?? [],
+            legalEntity: LegalEntity(registrationName: name, companyID: id),
+            contact: email.map { Contact(electronicMail: $0) })
     }
 }
 

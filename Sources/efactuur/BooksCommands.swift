@@ -31,6 +31,11 @@ struct BooksOptions: ParsableArguments {
         }
     }
 
+    /// Runs an action on one administration of the books.
+    func run(in administration: AdministrationOption, _ body: (Books, Administration) async throws -> Void) async throws {
+        try await run { books in try await body(books, try books.store.administration(named: administration.admin)) }
+    }
+
     /// Runs a books action; a refusal is printed with its stable code and exits 1.
     func run(_ body: (Books) async throws -> Void) async throws {
         do {
@@ -135,8 +140,7 @@ struct SettingsCommand: AsyncParsableCommand {
         enum Switch: String, ExpressibleByArgument { case on, off }
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 var settings = current.settings
                 if let quickConnect { try Books.apply(quickConnect: quickConnect, to: &settings) }
                 if let useApiV3 { settings.useAPIv3 = useApiV3 == .on }
@@ -194,8 +198,7 @@ struct SettingsCommand: AsyncParsableCommand {
         @OptionGroup var administration: AdministrationOption
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 try SettingsCommand.show(current.settings, of: current.name, options: options)
             }
         }
@@ -258,8 +261,7 @@ struct DebtorCommand: AsyncParsableCommand {
         @Option(help: "Country (ISO code).") var country = "NL"
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 var debtor = Debtor(number: number ?? 0, name: name)
                 (debtor.email, debtor.oin, debtor.kvk, debtor.vat) = (email, oin, kvk, vat)
                 (debtor.street, debtor.postcode, debtor.city, debtor.country) = (street, postcode, city, country.uppercased())
@@ -278,8 +280,7 @@ struct DebtorCommand: AsyncParsableCommand {
         @OptionGroup var administration: AdministrationOption
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 let debtors = try books.store.debtors(administration: current.id)
                 try options.emit(
                     debtors,

@@ -20,8 +20,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Option(help: "The debtor's reference (BT-10); the invoice number when left out.") var reference: String?
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 _ = try books.store.debtor(debtor, administration: current.id)
                 let issueDate = try date.map { try parseDate($0, "--date") } ?? LocalDate.today
                 let due = try dueDate.map { try parseDate($0, "--due-date") } ?? issueDate.adding(days: 30)
@@ -52,8 +51,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             var vatCategory: String?
 
             func run() async throws {
-                try await options.run { books in
-                    let current = try books.store.administration(named: administration.admin)
+                try await options.run(in: administration) { books, current in
                     guard let quantity = DecimalNumber(parsing: quantity) else {
                         throw BookkeepingError("books.invalid-number", "--quantity '\(self.quantity)' is not a number")
                     }
@@ -86,8 +84,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Argument(help: "The invoice number.") var number: String
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 let view = try InvoiceView(books: books, number: number, administration: current)
                 try options.emit(view, text: view.text)
             }
@@ -100,8 +97,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @OptionGroup var administration: AdministrationOption
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 let invoices = try books.store.invoices(administration: current.id)
                 try options.emit(
                     invoices,
@@ -127,8 +123,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Flag(help: "Send an invoice that was sent before again (the platform keeps it as a revision).") var again = false
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 let preview = try books.prepareSend(number, administration: current)
                 if preview.invoice.state == .sent && !again {
                     throw BookkeepingError(
@@ -195,8 +190,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Argument(help: "The invoice number.") var number: String
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 let (status, info) = try await books.status(number, administration: current)
                 let by = [info.userName, info.accountName].compactMap { $0 }.joined(separator: ", ")
                 try options.emit(
@@ -267,8 +261,7 @@ struct Receive: AsyncParsableCommand {
     @Flag(help: "Also copy the outbox documents into the sales folder.") var includeSales = false
 
     func run() async throws {
-        try await options.run { books in
-            let current = try books.store.administration(named: administration.admin)
+        try await options.run(in: administration) { books, current in
             let onTerminal = isatty(STDERR_FILENO) == 1
             let result = try await books.receive(administration: current, includeSalesCopies: includeSales) { handled in
                 // Progress on a terminal every document, otherwise every 100.
@@ -310,8 +303,7 @@ struct PurchaseCommand: AsyncParsableCommand {
         @OptionGroup var administration: AdministrationOption
 
         func run() async throws {
-            try await options.run { books in
-                let current = try books.store.administration(named: administration.admin)
+            try await options.run(in: administration) { books, current in
                 let invoices = try books.store.purchaseInvoices(administration: current.id)
                 try options.emit(invoices, text: invoices.map(PurchaseCommand.line).joined(separator: "\n"))
             }
