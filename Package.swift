@@ -104,20 +104,29 @@ let package = Package(
         .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
         .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML"]),
         .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML"]),
-        .testTarget(name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice"]),
-        .testTarget(
-            name: "EConnectClientTests",
+        // Shared by the tests that run the real platform in-process on a loopback port.
+        .target(
+            name: "PlatformTestSupport",
             dependencies: [
                 "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/PlatformTestSupport"
+        ),
+        .testTarget(name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice", "PlatformTestSupport"]),
+        .testTarget(
+            name: "EConnectClientTests",
+            dependencies: [
+                "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML", "PlatformTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(
             name: "PlatformServerTests",
             dependencies: [
-                "PlatformServer", "Platform", "EConnectWire", "EInvoice", "EInvoiceTestSupport",
+                "PlatformServer", "Platform", "EConnectWire", "EInvoice", "EInvoiceTestSupport", "PlatformTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

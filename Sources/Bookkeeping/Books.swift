@@ -204,6 +204,9 @@ public struct Books: Sendable {
 
     // MARK: Receiving
 
+    /// How far before the newest received document a receive starts listing again.
+    static let cursorMargin: TimeInterval = 15 * 60
+
     public struct ReceiveResult: Sendable {
         public var received: [PurchaseInvoice] = []
         /// Listed again but already in the books (by ExternalId).
@@ -239,7 +242,11 @@ public struct Books: Sendable {
                 result.statusesSet += 1
             }
             var search = DocumentSearch()
-            let since = try store.receiveCursor(administration: administration.id) ?? settings.fromDate.map(startOfDay)
+            // The platform lists in arrival order, but documents arriving together may carry creation
+            // times slightly out of that order: listing starts a margin before the newest one received,
+            // and what is already in the books is skipped.
+            let cursor = try store.receiveCursor(administration: administration.id).map { $0 - Self.cursorMargin }
+            let since = cursor ?? settings.fromDate.map(startOfDay)
             if let since { search.createdOn = TimeSpan(from: since) }
             var handled = 0
             for try await page in client.allDocuments(in: .inbox, search: search, pageSize: 100) {

@@ -1,6 +1,7 @@
 import Bookkeeping
 import EInvoice
 import Foundation
+import PlatformTestSupport
 import Testing
 
 /// The books on a real SQLite file, without a platform: settings, debtors and their identifiers,
@@ -178,5 +179,35 @@ struct BookkeepingTests {
             }
         }
         #expect(try books.store.invoice(invoice.number, administration: administration.id) == invoice)
+    }
+
+    @Test("Receiving against the real platform: from the from-date on, each document once, even one stored out of time order")
+    func receiveWindow() async throws {
+        let platform = try await LivePlatform()
+        let path = path
+        try await platform.run { url in
+            let books = Books(store: try BooksStore(path: path))
+            var administration = try books.store.createAdministration(name: "Ministerie")
+            try Books.apply(quickConnect: platform.customer.description, to: &administration.settings)
+            administration.settings.platformURL = url.absoluteString
+            administration.settings.purchaseFolder = (path as NSString).deletingLastPathComponent + "/inkoop-\(UUID().uuidString)"
+            // The platform's clock stands at 2026-11-18 11:06 UTC; nothing from before the from-date is fetched.
+            administration.settings.fromDate = LocalDate("2026-11-19")
+            try books.store.saveSettings(administration.settings, administration: administration.id)
+            let supplier = LivePlatform.client(url, platform.supplier)
+            _ = try await supplier.send(try LivePlatform.invoice("F-OLD"))
+            #expect(try await books.receive(administration: administration).received.isEmpty)
+
+            platform.clock.advance(2 * 86_400)
+            _ = try await supplier.send(try LivePlatform.invoice("F-A"))
+            #expect(try await books.receive(administration: administration).received.map(\.number) == ["F-A"])
+            // The next document arrives later but carries an earlier creation time (concurrent senders).
+            platform.clock.advance(-60)
+            _ = try await supplier.send(try LivePlatform.invoice("F-B"))
+            let second = try await books.receive(administration: administration)
+            #expect(second.received.map(\.number) == ["F-B"])
+            #expect(second.alreadyReceived == 1)
+            #expect(try books.store.purchaseInvoices(administration: administration.id).map(\.number) == ["F-A", "F-B"])
+        }
     }
 }

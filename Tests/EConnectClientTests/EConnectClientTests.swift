@@ -9,84 +9,10 @@ import Hummingbird
 import Logging
 import Platform
 import PlatformServer
+import PlatformTestSupport
 import ServiceLifecycle
 import Synchronization
 import Testing
-
-/// A clock the tests move forward.
-final class TestClock: Sendable {
-    private let now = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
-    func read() -> Date { now.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
-}
-
-/// Runs `application` on a free loopback port for the duration of `body`.
-func serving<T: Sendable>(
-    _ application: (_ onListening: @escaping @Sendable (Int) async -> Void) -> any ApplicationProtocol,
-    _ body: @Sendable (URL) async throws -> T
-) async throws -> T {
-    var logger = Logger(label: "test")
-    logger.logLevel = .warning
-    let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-    let app = application { listening.yield($0) }
-    let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        let port = try #require(await ports.first { _ in true })
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await body(URL(string: "http://127.0.0.1:\(port)")!))
-        } catch {
-            result = .failure(error)
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-        return try result.get()
-    }
-}
-
-/// The real platform on a fresh SQLite file: a supplier (KvK 12345678) and the government customer
-/// (OIN) of ``ExampleInvoices``, each with connection keys.
-struct LivePlatform {
-    let service: PlatformService
-    let clock = TestClock()
-    let supplier: QuickConnect
-    let customer: QuickConnect
-
-    init() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-client-\(UUID().uuidString).sqlite").path
-        let clock = clock
-        let service = PlatformService(store: try SQLitePlatformStore(path: path), clock: { clock.read() })
-        self.service = service
-        supplier = try await Self.keys(service, "lev", kvk: "12345678")
-        customer = try await Self.keys(service, "min", oin: "00000001003214321000")
-    }
-
-    private static func keys(_ service: PlatformService, _ name: String, kvk: String? = nil, oin: String? = nil) async throws -> QuickConnect {
-        let account = try await service.createAccount(name: name, email: "a@\(name).example")
-        let organisation = try await service.createOrganisation(accountID: account.id, name: name, country: "NL", kvk: kvk, oin: oin)
-        let (key, secret) = try await service.createConnectionKey(partyID: organisation.partyID, email: account.email)
-        return QuickConnect(appKey: key.appKey, secret: secret, email: account.email, companyID: organisation.partyID)
-    }
-
-    func run<T: Sendable>(_ body: @Sendable (URL) async throws -> T) async throws -> T {
-        let service = service
-        return try await serving({ PlatformHTTPServer.makeApplication(service: service, port: 0, onListening: $0) }, body)
-    }
-
-    static func client(_ url: URL, _ keys: QuickConnect, version: APIVersion = .v3_1) -> EConnectClient {
-        EConnectClient(
-            configuration: .init(
-                url: url, version: version, appKey: keys.appKey, secret: keys.secret,
-                retry: .init(maxAttempts: 3, initialDelay: .milliseconds(50))))
-    }
-
-    static func invoice(_ number: String) throws -> SendDocumentRequest {
-        let payload = try XMLReader().read(UBLWriter().write(ExampleInvoices.siUBL(number: number, lineCount: 2)))
-        return SendDocumentRequest(
-            via: "XCNL10001", toReference: "0190:00000001003214321000", payload: payload, templateID: TemplateID.factuur)
-    }
-}
 
 @Suite("EConnectClient against the real platform over loopback HTTP", .timeLimit(.minutes(2)))
 struct EConnectClientTests {

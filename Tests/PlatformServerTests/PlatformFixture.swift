@@ -8,14 +8,8 @@ import HummingbirdTesting
 import NIOCore
 import Platform
 import PlatformServer
+import PlatformTestSupport
 import Synchronization
-
-/// A clock the tests move forward.
-final class TestClock: Sendable {
-    private let now = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
-    func read() -> Date { now.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
-}
 
 /// A platform on a fresh SQLite file with three organisations, each with connection keys:
 /// the supplier (KvK 12345678) and the government customer (OIN) of ``ExampleInvoices``, and an
