@@ -48,19 +48,17 @@ public struct Validator: Sendable {
         var findings = StructureChecks.findings(document)
         // Pattern by pattern over the elements in document order; the failures are then put in
         // document order (pattern order within an element), as the official reports list them.
-        var failures: [(element: Int32, sequence: Int, assertion: Assertion)] = []
-        for (patternIndex, pattern) in Validator.patterns(for: chosen).enumerated() {
-            // (pattern, assertion) ordering key: the pattern in the high bits.
+        var failures: [(element: Int32, sequence: Int, pattern: Int, assertion: Int)] = []
+        let patterns = Validator.patterns(for: chosen)
+        for (patternIndex, pattern) in patterns.enumerated() {
             for id in 0..<Int32(tree.count) {
-                let node = Node(tree: tree, id: id)
-                guard let rule = pattern.rule(for: node) else { continue }
-                for assertion in rule.assertions where !assertion.test(node) {
-                    failures.append((id, patternIndex << 16 | failures.count, assertion))
-                }
+                // (pattern, failure) ordering key: the pattern in the high bits.
+                pattern.check(Node(tree: tree, id: id)) { failures.append((id, patternIndex << 16 | failures.count, patternIndex, $0)) }
             }
         }
         failures.sort { ($0.element, $0.sequence) < ($1.element, $1.sequence) }
-        for (id, _, assertion) in failures {
+        for (id, _, patternIndex, assertionIndex) in failures {
+            let assertion = patterns[patternIndex].assertions[assertionIndex]
             let node = Node(tree: tree, id: id)
             findings.append(
                 Finding(

@@ -50,8 +50,10 @@ struct Pattern: Sendable {
 }
 
 /// A pattern ready for evaluation: for each ``RuleIndex`` key the rules whose context ends in that
-/// name, merged in rule order with the `*` rules, in one flat buffer. Finding a node's candidate
-/// rules is then a pointer lookup, with no hashing and no reference counting in the hot loop.
+/// name, merged in rule order with the `*` rules, in one flat buffer; and every context step,
+/// predicate and assertion test in flat buffers too. Finding a node's rule and running its tests
+/// is then pointer arithmetic, with no hashing and no copies of rules, arrays or closures (each
+/// copy would cost a retain and a release) in the hot loop.
 final class IndexedPattern: Sendable {
     let pattern: Pattern
     /// Candidates of key k are `candidates[offsets[k] ..< offsets[k + 1]]`; the last slot (key
@@ -59,52 +61,33 @@ final class IndexedPattern: Sendable {
     private nonisolated(unsafe) let offsets: UnsafeMutablePointer<Int32>
     private nonisolated(unsafe) let candidates: UnsafeMutablePointer<Int32>
     private let keyCount: Int
-    /// Each rule's context with its names as ``RuleIndex`` keys (-1 for `*`).
-    private let contexts: [CompiledContext]
+    /// Rule r's context alternatives are `alternatives[alternativeStarts[r] ..< alternativeStarts[r + 1]]`.
+    private nonisolated(unsafe) let alternativeStarts: UnsafeMutablePointer<Int32>
+    private nonisolated(unsafe) let alternatives: UnsafeMutablePointer<Alternative>
+    /// Alternative a's steps, innermost first, are `steps[a.stepStart ..< a.stepEnd]`.
+    private nonisolated(unsafe) let steps: UnsafeMutablePointer<Step>
+    /// Rule r's assertions are `assertions[assertionStarts[r] ..< assertionStarts[r + 1]]`,
+    /// numbered across the pattern; `tests` holds their tests at the same numbers.
+    private nonisolated(unsafe) let assertionStarts: UnsafeMutablePointer<Int32>
+    private nonisolated(unsafe) let tests: UnsafeMutablePointer<@Sendable (Node) -> Bool>
+    let assertions: [Assertion]
 
-    struct CompiledContext: Sendable {
-        struct Alternative: Sendable {
-            /// Innermost step first: (namespace, key).
-            let steps: [(Namespace, Int32)]
-            let anchored: Bool
-            let predicate: (@Sendable (Node) -> Bool)?
-        }
-        let alternatives: [Alternative]
+    private struct Step {
+        let namespace: Namespace
+        /// The ``RuleIndex`` key of the name, -1 for `*`.
+        let key: Int32
+    }
 
-        init(_ context: Context) {
-            alternatives = context.alternatives.map { alternative in
-                Alternative(
-                    steps: alternative.steps.reversed().map { ($0.0, $0.1.map { Int32(RuleIndex.keys[$0]!) } ?? -1) },
-                    anchored: alternative.anchored, predicate: alternative.predicate)
-            }
-        }
-
-        func matches(_ node: Node) -> Bool {
-            let layout = node.layout.pointee
-            for alternative in alternatives {
-                var id = node.id
-                var topmost = node.id
-                var matched = true
-                for (namespace, key) in alternative.steps {
-                    guard id >= 0 else { matched = false; break }
-                    if key >= 0 && (layout.nameKeys[Int(id)] != key || layout.namespaces[Int(id)] != namespace) {
-                        matched = false
-                        break
-                    }
-                    topmost = id
-                    id = layout.parents[Int(id)]
-                }
-                guard matched, !alternative.anchored || topmost == 0 else { continue }
-                if alternative.predicate?(node) ?? true { return true }
-            }
-            return false
-        }
+    private struct Alternative {
+        let stepStart: Int32
+        let stepEnd: Int32
+        let anchored: Bool
+        let predicate: (@Sendable (Node) -> Bool)?
     }
 
     init(_ pattern: Pattern) {
         self.pattern = pattern
         keyCount = RuleIndex.keys.count
-        contexts = pattern.rules.map { CompiledContext($0.context) }
         var lists = Array(repeating: [Int32](), count: keyCount + 1)
         for (name, indexes) in pattern.byName {
             if let key = RuleIndex.keys[name] { lists[key] = indexes.map(Int32.init) }
@@ -112,8 +95,7 @@ final class IndexedPattern: Sendable {
         let wildcard = pattern.wildcard.map(Int32.init)
         for key in 0...keyCount { lists[key] = (lists[key] + wildcard).sorted() }
         offsets = .allocate(capacity: keyCount + 2)
-        let total = lists.reduce(0) { $0 + $1.count }
-        candidates = .allocate(capacity: max(total, 1))
+        candidates = .allocate(capacity: max(lists.reduce(0) { $0 + $1.count }, 1))
         var position: Int32 = 0
         for key in 0...keyCount {
             offsets[key] = position
@@ -123,20 +105,86 @@ final class IndexedPattern: Sendable {
             }
         }
         offsets[keyCount + 1] = position
+
+        var flatSteps: [Step] = []
+        var flatAlternatives: [Alternative] = []
+        var alternativeStarts: [Int32] = []
+        var assertionStarts: [Int32] = []
+        var assertions: [Assertion] = []
+        for rule in pattern.rules {
+            alternativeStarts.append(Int32(flatAlternatives.count))
+            for alternative in rule.context.alternatives {
+                let start = Int32(flatSteps.count)
+                flatSteps += alternative.steps.reversed().map {
+                    Step(namespace: $0.0, key: $0.1.map { Int32(RuleIndex.keys[$0]!) } ?? -1)
+                }
+                flatAlternatives.append(
+                    Alternative(
+                        stepStart: start, stepEnd: Int32(flatSteps.count), anchored: alternative.anchored,
+                        predicate: alternative.predicate))
+            }
+            assertionStarts.append(Int32(assertions.count))
+            assertions += rule.assertions
+        }
+        alternativeStarts.append(Int32(flatAlternatives.count))
+        assertionStarts.append(Int32(assertions.count))
+        self.assertions = assertions
+        self.steps = Self.copy(flatSteps)
+        self.alternatives = Self.copy(flatAlternatives)
+        self.alternativeStarts = Self.copy(alternativeStarts)
+        self.assertionStarts = Self.copy(assertionStarts)
+        self.tests = Self.copy(assertions.map(\.test))
         // Lives as long as the process: patterns are built once, as static rule sets.
     }
 
-    /// The first rule whose context matches `node` (first-match semantics, rule order kept).
-    func rule(for node: Node) -> Rule? {
+    private static func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+        buffer.initialize(from: values, count: values.count)
+        return buffer
+    }
+
+    /// Runs the assertions of the first rule whose context matches `node` (first-match
+    /// semantics, rule order kept) and reports the number of each that fails.
+    func check(_ node: Node, failed: (Int) -> Void) {
         let key = node.nameKey >= 0 ? node.nameKey : keyCount
         let start = Int(offsets[key])
         let end = Int(offsets[key + 1])
-        guard start < end else { return nil }
+        guard start < end else { return }
         for position in start..<end {
-            let index = Int(candidates[position])
-            if contexts[index].matches(node) { return pattern.rules[index] }
+            let rule = Int(candidates[position])
+            guard matches(rule, node) else { continue }
+            for assertion in Int(assertionStarts[rule])..<Int(assertionStarts[rule + 1]) where !tests[assertion](node) {
+                failed(assertion)
+            }
+            return
         }
-        return nil
+    }
+
+    private func matches(_ rule: Int, _ node: Node) -> Bool {
+        let layout = node.layout.pointee
+        for index in Int(alternativeStarts[rule])..<Int(alternativeStarts[rule + 1]) {
+            let alternative = alternatives + index
+            var id = node.id
+            var topmost = node.id
+            var matched = true
+            for stepIndex in Int(alternative.pointee.stepStart)..<Int(alternative.pointee.stepEnd) {
+                guard id >= 0 else {
+                    matched = false
+                    break
+                }
+                let step = steps[stepIndex]
+                if step.key >= 0 && (layout.nameKeys[Int(id)] != step.key || layout.namespaces[Int(id)] != step.namespace) {
+                    matched = false
+                    break
+                }
+                topmost = id
+                id = layout.parents[Int(id)]
+            }
+            guard matched, !alternative.pointee.anchored || topmost == 0 else { continue }
+            guard let predicate = alternative.pointee.predicate else { return true }
+            if predicate(node) { return true }
+        }
+        return false
     }
 }
 
