@@ -3,7 +3,7 @@
 // saxonche`) and the official XSLT artifacts are present (EFACTUUR_OFFICIAL_XSLT=path to
 // si-ubl-2.0.xsl), the official route is timed on the same file for the ratio.
 //
-//   swift run -c release --package-path bench RulesBenchmarks [--corpus DIR] [--seconds S]
+//   swift run -c release --package-path bench RulesBenchmarks [--corpus DIR] [--seconds S] [--profile FILE]
 import BenchSupport
 import EInvoice
 import EInvoiceRules
@@ -19,6 +19,15 @@ if let file = option("--memory-of") {
 }
 
 let seconds = Double(option("--seconds") ?? "2") ?? 2
+
+// `--profile FILE`: validate one parsed file over and over, for `perf record`.
+if let file = option("--profile") {
+    let parsed = try XMLReader().read([UInt8](FileManager.default.contents(atPath: file)!))
+    let validator = Validator()
+    let perDocument = measure(seconds: seconds) { _ = validator.validate(parsed) }
+    print("\(format(perDocument * 1e6)) µs validating \(file)")
+    exit(0)
+}
 let corpusFolder = option("--corpus")
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
