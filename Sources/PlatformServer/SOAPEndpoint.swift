@@ -110,17 +110,17 @@ struct SOAPEndpoint: Sendable {
             let document = try await service.setInboxStatus(session, externalID: id, code: code)
             return .setInboxDocumentStatus(externalID: document.externalID)
         case .getDocumentPdf(let id):
-            // Either side of the exchange may ask; a platform PDF rendering is not there yet.
+            // Either side of the exchange may ask. The sender's own PDF when it embedded one,
+            // otherwise the platform renders the document.
             let document: StoredDocument
             if let inbox = try? await service.document(session, .inbox, externalID: id) {
                 document = inbox
             } else {
                 document = try await service.document(session, .outbox, externalID: id)
             }
-            guard let pdf = EmbeddedPDF.first(in: document.payload) else {
+            guard let pdf = DocumentPDF.make(for: document) else {
                 throw SOAPFault(
-                    code: "ERRDMN8000004",
-                    message: "Document \(id) has no embedded PDF and this platform does not render one")
+                    code: "ERRDMN8000004", message: "Document \(id) is not an invoice or credit note this platform can render")
             }
             return .documentPdf(fileName: pdf.fileName, contents: pdf.contents)
         }

@@ -84,6 +84,28 @@ struct ConformanceTests {
         #expect(pdf.text("File", "Contents").flatMap { Data(base64Encoded: $0) } == Data("%PDF-1.4\n%efactuur\n".utf8))
     }
 
+    @Test("Without an embedded PDF, GetDocumentPdf answers with the platform's rendering, for both sides")
+    func renderedPDF() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            let supplier = try await soap.login(fixture.supplier)
+            let sent = try await soap.send(
+                PlatformFixture.invoice(number: "F-RENDER"), via: fixture.supplier.partyID, to: "0190:00000001003214321000",
+                token: supplier)
+            let id = try #require(sent.text("ExternalId"))
+            let customer = try await soap.login(fixture.customer)
+            for token in [supplier, customer] {
+                let answer = try await soap.call("GetDocumentPdf", "<ExternalId>\(id)</ExternalId>", token: token)
+                #expect(answer.text("File", "Name") == "F-RENDER.pdf")
+                let pdf = try #require(answer.text("File", "Contents").flatMap { Data(base64Encoded: $0) })
+                let text = String(decoding: pdf, as: UTF8.self)
+                #expect(text.hasPrefix("%PDF-1.4"))
+                #expect(text.contains("(Factuur F-RENDER)"))
+                #expect(text.contains("(Delivery ID \(id) \\267 efactuur)"))
+            }
+        }
+    }
+
     @Test("Each endpoint serves its WSDL: well-formed, its namespace, all 16 operations with their SOAPActions")
     func wsdl() async throws {
         let fixture = try await PlatformFixture.make()

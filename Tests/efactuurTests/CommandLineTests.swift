@@ -110,6 +110,35 @@ struct CommandLineTests {
         #expect(inspect.stdout.contains("--json"))
     }
 
+    @Test("efactuur render writes a PDF a standard PDF library reads, with the invoice's text")
+    func render() throws {
+        let path = try temporaryFile(UBLWriter().write(ExampleInvoices.siUBL(number: "F-PDF-7", lineCount: 60)))
+        let output = path + ".pdf"
+        let result = try run(["render", path, "--output", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        // pypdf (pip install pypdf; .ci/run installs it) opens the file and extracts its text.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", """
+            import sys, pypdf
+            reader = pypdf.PdfReader(sys.argv[1], strict=True)
+            print(len(reader.pages))
+            print("\\n".join(page.extract_text() for page in reader.pages))
+            """, output]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        #expect(Int(text.prefix { $0.isNumber }) == 2, "60 lines take two pages")
+        #expect(text.contains("Factuur F-PDF-7"))
+        #expect(text.contains("Artikel 60"))
+        #expect(text.contains("Te betalen (EUR)"))
+        #expect(text.contains("Pagina 2 van 2"))
+        #expect(try run(["render", "/nonexistent.xml"]).status == 2)
+    }
+
     @Test("efactuur demo: keys, Quick Connect, debtor, invoice, VERZENDEN, Delivery ID, route, purchase invoice")
     func demoRunsTheMainJob() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-demo-\(UUID().uuidString)").path

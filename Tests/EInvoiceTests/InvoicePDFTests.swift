@@ -1,0 +1,66 @@
+import EInvoice
+import Foundation
+import Testing
+
+@Suite("PDF rendering")
+struct InvoicePDFTests {
+    func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Every object the cross-reference table names starts at its offset, and startxref points at
+    /// the table: what a reader needs to open the file.
+    func checkStructure(_ pdf: [UInt8]) throws {
+        #expect(pdf.starts(with: Array("%PDF-1.4\n".utf8)))
+        #expect(text(Array(pdf.suffix(6))) == "%%EOF\n")
+        let whole = String(decoding: pdf, as: Unicode.ASCII.self)
+        let startxref = try #require(whole.range(of: "startxref\n", options: .backwards))
+        let xrefOffset = try #require(Int(whole[startxref.upperBound...].prefix { $0.isNumber }))
+        #expect(text(Array(pdf[xrefOffset..<xrefOffset + 4])) == "xref")
+        let table = whole[whole.index(whole.startIndex, offsetBy: xrefOffset)...]
+        let entries = table.split(separator: "\n").dropFirst(3).prefix { $0.hasSuffix(" n ") }
+        #expect(entries.count >= 7)
+        for (index, entry) in entries.enumerated() {
+            let offset = try #require(Int(entry.prefix(10)))
+            #expect(text(Array(pdf[offset..<offset + "\(index + 1) 0 obj".utf8.count])) == "\(index + 1) 0 obj")
+        }
+        #expect(whole.contains("/Size \(entries.count + 1) "))
+    }
+
+    @Test("A well-formed file, the same bytes for the same invoice")
+    func structure() throws {
+        let invoice = ExampleInvoices.siUBL(number: "F2026-0042", lineCount: 3)
+        let pdf = InvoicePDF.render(invoice, footer: "Delivery ID XCNIN100001")
+        try checkStructure(pdf)
+        #expect(pdf == InvoicePDF.render(invoice, footer: "Delivery ID XCNIN100001"))
+        let content = text(pdf)
+        for expected in ["(Factuur F2026-0042)", "(Voorbeeld Leverancier B.V.)", "(OIN 00000001003214321000)",
+                         "(Te betalen \\(EUR\\))", "(\(invoice.totals.payableAmount.value))", "(Delivery ID XCNIN100001)",
+                         "(Pagina 1 van 1)", "/BaseFont /Helvetica"] {
+            #expect(content.contains(expected), "\(expected)")
+        }
+    }
+
+    @Test("Long invoices continue on numbered pages with the column header repeated")
+    func pages() throws {
+        let pdf = InvoicePDF.render(ExampleInvoices.siUBL(lineCount: 150))
+        try checkStructure(pdf)
+        let content = text(pdf)
+        let pages = content.components(separatedBy: "/Type /Page ").count - 1
+        #expect(pages >= 3)
+        #expect(content.contains("(Pagina \(pages) van \(pages))"))
+        #expect(content.components(separatedBy: "(Omschrijving)").count - 1 == pages)
+        #expect(content.contains("(Artikel 150)"))
+    }
+
+    @Test("Parentheses, backslashes and accented characters are escaped for the standard fonts")
+    func escaping() throws {
+        var builder = InvoiceBuilder(
+            id: "F(1)\\2", issueDate: LocalDate("2026-02-28")!, seller: ExampleInvoices.supplier, buyer: ExampleInvoices.governmentCustomer)
+        builder.addLine(name: "Café (€ 5,-) — naïef 日本", quantity: 1, netPrice: "5.00")
+        let pdf = InvoicePDF.render(try builder.build())
+        try checkStructure(pdf)
+        let content = text(pdf)
+        #expect(content.contains("(Factuur F\\(1\\)\\\\2)"))
+        // é = \351, € = \200, — = \227, ï = \357; characters outside WinAnsi become '?'.
+        #expect(content.contains("(Caf\\351 \\(\\200 5,-\\) \\227 na\\357ef ??)"))
+    }
+}
