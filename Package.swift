@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "EConnectWire", targets: ["EConnectWire"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "PlatformServer", targets: ["PlatformServer"]),
+        .library(name: "PlatformPostgres", targets: ["PlatformPostgres"]),
         .library(name: "EConnectClient", targets: ["EConnectClient"]),
         .library(name: "Bookkeeping", targets: ["Bookkeeping"]),
         .executable(name: "efactuur", targets: ["efactuur"]),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         .systemLibrary(
@@ -53,6 +55,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The platform's storage on PostgreSQL, for several platform instances on one database.
+        .target(
+            name: "PlatformPostgres",
+            dependencies: [
+                "Platform",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // HTTP front ends on Hummingbird: /soap/v3, /soap/v3.1 (+ ?wsdl), /health.
@@ -86,7 +97,8 @@ let package = Package(
         .executableTarget(
             name: "efactuur",
             dependencies: [
-                "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformServer", "EConnectClient", "Bookkeeping",
+                "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformPostgres", "PlatformServer", "EConnectClient",
+                "Bookkeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -102,7 +114,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
-        .testTarget(name: "efactuurTests", dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML"]),
+        .testTarget(
+            name: "efactuurTests",
+            dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML", "PlatformTestSupport"]
+        ),
         .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML"]),
         // Shared by the tests that run the real platform in-process on a loopback port.
         .target(
@@ -126,7 +141,8 @@ let package = Package(
         .testTarget(
             name: "PlatformServerTests",
             dependencies: [
-                "PlatformServer", "Platform", "EConnectWire", "EInvoice", "EInvoiceTestSupport", "PlatformTestSupport",
+                "PlatformServer", "Platform", "PlatformPostgres", "EConnectWire", "EConnectClient", "EInvoice",
+                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -18,6 +18,14 @@ public struct Account: Sendable, Codable, Equatable {
     public var email: String
     public var subscription: Subscription
     public var createdOn: Date
+
+    public init(id: String, name: String, email: String, subscription: Subscription, createdOn: Date) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.subscription = subscription
+        self.createdOn = createdOn
+    }
 }
 
 /// The platform-generated id of an organisation: `XC` + country + a number (`XCNL10001`).
@@ -44,6 +52,19 @@ public struct Organisation: Sendable, Codable, Equatable {
         if let vat { return "\(country):VAT:\(vat)" }
         return partyID
     }
+
+    public init(partyID: BedrijfsID, accountID: String, name: String, country: String, kvk: String? = nil, oin: String? = nil, vat: String? = nil, kbo: String? = nil, isVerified: Bool, createdOn: Date) {
+        self.partyID = partyID
+        self.accountID = accountID
+        self.name = name
+        self.country = country
+        self.kvk = kvk
+        self.oin = oin
+        self.vat = vat
+        self.kbo = kbo
+        self.isVerified = isVerified
+        self.createdOn = createdOn
+    }
 }
 
 public enum UserRole: String, Sendable, Codable {
@@ -57,6 +78,13 @@ public struct User: Sendable, Codable, Equatable {
     public var accountID: String
     public var email: String
     public var role: UserRole
+
+    public init(id: String, accountID: String, email: String, role: UserRole) {
+        self.id = id
+        self.accountID = accountID
+        self.email = email
+        self.role = role
+    }
 }
 
 /// An App Key and the hash of its Secret, acting for one organisation with the rights of the user
@@ -68,6 +96,15 @@ public struct ConnectionKey: Sendable, Codable, Equatable {
     public var email: String
     public var createdOn: Date
     public var revokedOn: Date?
+
+    public init(appKey: String, partyID: BedrijfsID, userID: String, email: String, createdOn: Date, revokedOn: Date? = nil) {
+        self.appKey = appKey
+        self.partyID = partyID
+        self.userID = userID
+        self.email = email
+        self.createdOn = createdOn
+        self.revokedOn = revokedOn
+    }
 }
 
 /// What a valid security token stands for.
@@ -85,6 +122,11 @@ public struct Session: Sendable, Equatable {
 public struct DocumentStatus: Sendable, Codable, Equatable, Hashable {
     public var code: String
     public var name: String
+
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
 
     public static let afgeleverd = DocumentStatus(code: "10", name: "Afgeleverd")
     public static let gelezen = DocumentStatus(code: "20", name: "Gelezen")
@@ -164,6 +206,26 @@ public struct StoredDocument: Sendable, Equatable {
     public var revision: Int
     /// The UBL document without prolog.
     public var payload: String
+
+    public init(sequence: Int64, externalID: String, senderPartyID: BedrijfsID, senderName: String, receiverPartyID: BedrijfsID?, receiverName: String?, receiverReference: String, receiverEmail: String?, subject: String, templateID: String, createdOn: Date, modifiedOn: Date, status: StatusChange, route: DeliveryRoute, messageID: String, revision: Int, payload: String) {
+        self.sequence = sequence
+        self.externalID = externalID
+        self.senderPartyID = senderPartyID
+        self.senderName = senderName
+        self.receiverPartyID = receiverPartyID
+        self.receiverName = receiverName
+        self.receiverReference = receiverReference
+        self.receiverEmail = receiverEmail
+        self.subject = subject
+        self.templateID = templateID
+        self.createdOn = createdOn
+        self.modifiedOn = modifiedOn
+        self.status = status
+        self.route = route
+        self.messageID = messageID
+        self.revision = revision
+        self.payload = payload
+    }
 }
 
 /// What a list call asks for.

@@ -2,6 +2,7 @@ import ArgumentParser
 import EConnectWire
 import Foundation
 import Platform
+import PlatformPostgres
 import PlatformServer
 
 /// Where the platform keeps its database, and the --json switch, shared by the platform commands.
@@ -9,12 +10,20 @@ struct PlatformOptions: ParsableArguments {
     @Option(name: .long, help: "Directory of the platform's database.")
     var dataDir: String = "./efactuur-data"
 
+    @Option(name: .long, help: "Keep the platform in PostgreSQL instead (postgres://user[:password]@host[:port]/database), so several instances can share it.")
+    var postgres: String?
+
     @Flag(name: .long, help: "Print the result as one JSON object.")
     var json = false
 
-    func service(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) throws -> PlatformService {
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let store = try SQLitePlatformStore(path: (dataDir as NSString).appendingPathComponent("platform.sqlite"))
+    func service(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) async throws -> PlatformService {
+        let store: any PlatformStore
+        if let postgres {
+            store = try await PostgresPlatformStore(url: postgres)
+        } else {
+            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            store = try SQLitePlatformStore(path: (dataDir as NSString).appendingPathComponent("platform.sqlite"))
+        }
         return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer))
     }
 
@@ -62,9 +71,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let mailer = smtpHost.map { SMTPMailer(host: $0, port: smtpPort, from: mailFrom) }
-        let service = try options.service(tokenLifetime: tokenLifetime, mailer: mailer)
+        let service = try await options.service(tokenLifetime: tokenLifetime, mailer: mailer)
         let app = PlatformHTTPServer.makeApplication(service: service, host: host, port: port)
-        FileHandle.standardError.write(Data("efactuur platform on http://\(host):\(port)/soap/v3.1 (data: \(options.dataDir))\n".utf8))
+        FileHandle.standardError.write(
+            Data("efactuur platform on http://\(host):\(port)/soap/v3.1 (data: \(options.postgres == nil ? options.dataDir : "PostgreSQL"))\n".utf8))
         try await app.runService()
     }
 }

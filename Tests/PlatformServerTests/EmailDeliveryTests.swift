@@ -3,6 +3,7 @@ import EInvoice
 import Foundation
 import HardenedXML
 import Platform
+import PlatformTestSupport
 import Testing
 
 /// A real SMTP server process on loopback: aiosmtpd writing every message it accepts to a maildir.
@@ -12,7 +13,7 @@ final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; P
     private let process = Process()
 
     init() throws {
-        port = Int.random(in: 20_000..<60_000)
+        port = TestPorts.take()
         maildir = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-mail-\(UUID().uuidString)")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [

@@ -6,9 +6,9 @@ import Testing
 
 @Suite("SOAP API over HTTP: faults")
 struct FaultTests {
-    @Test("Every documented fault, as HTTP 500 with Message [CODE]")
-    func documentedFaults() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("Every documented fault, as HTTP 500 with Message [CODE]", arguments: Storage.allCases)
+    func documentedFaults(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             func expectFault(_ answer: SOAPTestClient.Answer, _ code: String, _ comment: Comment? = nil) {
@@ -73,9 +73,9 @@ struct FaultTests {
         }
     }
 
-    @Test("A token expires after its lifetime; revoking a key ends its tokens at once")
-    func expiryAndRevocation() async throws {
-        let fixture = try await PlatformFixture.make(tokenLifetime: 600)
+    @Test("A token expires after its lifetime; revoking a key ends its tokens at once", arguments: Storage.allCases)
+    func expiryAndRevocation(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(tokenLifetime: 600, storage: storage)
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             #expect(try await soap.call("GetAccountDetails", token: token).fault == nil)
@@ -93,9 +93,9 @@ struct FaultTests {
         }
     }
 
-    @Test("API access needs at least the Basic subscription")
-    func subscription() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("API access needs at least the Basic subscription", arguments: Storage.allCases)
+    func subscription(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         let account = try await fixture.service.createAccount(name: "Gratis", email: "a@gratis.example", subscription: .free)
         let organisation = try await fixture.service.createOrganisation(accountID: account.id, name: "Gratis", country: "NL")
         let (key, secret) = try await fixture.service.createConnectionKey(partyID: organisation.partyID, email: "a@gratis.example")
@@ -109,9 +109,9 @@ struct FaultTests {
 
 @Suite("SOAP API over HTTP: isolation between organisations")
 struct IsolationTests {
-    @Test("Keys of one organisation can neither see nor change another's documents, in any operation")
-    func matrix() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("Keys of one organisation can neither see nor change another's documents, in any operation", arguments: Storage.allCases)
+    func matrix(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         try await fixture.withServer { soap in
             let supplier = try await soap.login(fixture.supplier)
             let customer = try await soap.login(fixture.customer)

@@ -7,9 +7,17 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Platform
+import PlatformPostgres
 import PlatformServer
 import PlatformTestSupport
 import Synchronization
+import Testing
+
+/// Where a test's platform keeps its state; the storage-independent tests run on both.
+enum Storage: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue == "sqlite" ? "SQLite" : "PostgreSQL" }
+}
 
 /// A platform on a fresh SQLite file with three organisations, each with connection keys:
 /// the supplier (KvK 12345678) and the government customer (OIN) of ``ExampleInvoices``, and an
@@ -29,10 +37,17 @@ struct PlatformFixture {
     let customer: Party
     let outsider: Party
 
-    static func make(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) async throws -> PlatformFixture {
+    /// On a fresh SQLite file, or a fresh database on the tests' PostgreSQL server.
+    static func make(
+        tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil, storage: Storage = .sqlite
+    ) async throws -> PlatformFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLitePlatformStore(path: directory.appendingPathComponent("platform.sqlite").path)
+        let store: any PlatformStore =
+            switch storage {
+            case .sqlite: try SQLitePlatformStore(path: directory.appendingPathComponent("platform.sqlite").path)
+            case .postgres: try await PostgresPlatformStore(url: try PostgresServer.shared().makeDatabase())
+            }
         let clock = TestClock()
         let service = PlatformService(
             store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer), clock: { clock.read() })

@@ -7,9 +7,9 @@ import Testing
 
 @Suite("SOAP API over HTTP: send, inbox, status")
 struct SOAPCycleTests {
-    @Test("send → inbox → status → outbox, between two organisations, on v3 and v3.1")
-    func fullCycle() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("send → inbox → status → outbox, between two organisations, on v3 and v3.1", arguments: Storage.allCases)
+    func fullCycle(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         try await fixture.withServer { soap in
             for version in APIVersion.allCases {
                 let number = "F-CYCLE-\(version.rawValue)"
@@ -65,9 +65,9 @@ struct SOAPCycleTests {
         }
     }
 
-    @Test("Re-sending the same invoice makes a revision under the same ExternalId")
-    func revision() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("Re-sending the same invoice makes a revision under the same ExternalId", arguments: Storage.allCases)
+    func revision(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             let first = try await soap.send(
@@ -84,9 +84,9 @@ struct SOAPCycleTests {
         }
     }
 
-    @Test("The receiver is found by Bedrijfs-ID, registry id, ISO 6523 id, or the document's EndpointID")
-    func routing() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("The receiver is found by Bedrijfs-ID, registry id, ISO 6523 id, or the document's EndpointID", arguments: Storage.allCases)
+    func routing(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             let references = [
@@ -106,9 +106,9 @@ struct SOAPCycleTests {
         }
     }
 
-    @Test("Paging with NextPage neither skips nor repeats a document while new ones arrive")
-    func pagingWhileDocumentsArrive() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("Paging with NextPage neither skips nor repeats a document while new ones arrive", arguments: Storage.allCases)
+    func pagingWhileDocumentsArrive(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         try await fixture.withServer { soap in
             let sender = try await soap.login(fixture.supplier)
             let receiver = try await soap.login(fixture.customer)
@@ -136,9 +136,9 @@ struct SOAPCycleTests {
         }
     }
 
-    @Test("Account parties, parties, party and account details")
-    func parties() async throws {
-        let fixture = try await PlatformFixture.make()
+    @Test("Account parties, parties, party and account details", arguments: Storage.allCases)
+    func parties(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             let own = try await soap.call("GetAccountParties", "<Search/><Paging><Limit>10</Limit></Paging>", token: token)

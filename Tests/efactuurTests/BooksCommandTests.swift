@@ -3,6 +3,7 @@ import EConnectWire
 import EInvoice
 import Foundation
 import HardenedXML
+import PlatformTestSupport
 import Testing
 
 /// The bookkeeping side as a bookkeeper uses it: the real `efactuur books …` commands against a
@@ -51,7 +52,7 @@ struct BooksCommandTests {
         let supplier = try keys("devries", ["--kvk", "12345678"])
         let government = try keys("ministerie", ["--oin", "00000001003214321000"])
         let company = try keys("klant", ["--kvk", "87654321"])
-        let port = Int.random(in: 20_000..<60_000)
+        let port = TestPorts.take()
         let (server, base) = try await platformCommands.startServer(dataDir: dir, port: port)
         return Setup(dir: dir, server: server, base: base, port: port, supplier: supplier, government: government, company: company)
     }

@@ -1,6 +1,7 @@
 import EConnectWire
 import EInvoice
 import Foundation
+import PlatformTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -116,14 +117,17 @@ struct PlatformCommandTests {
     }
 
     /// `efactuur serve` on a random loopback port, once it answers /health.
-    func startServer(dataDir: String, port: Int = Int.random(in: 20_000..<60_000)) async throws -> (Process, String) {
+    func startServer(
+        dataDir: String, port: Int = TestPorts.take(), extra: [String] = []
+    ) async throws -> (Process, String) {
         let server = Process()
         server.executableURL = CommandLineTests.binary
-        server.arguments = ["serve", "--data-dir", dataDir, "--port", String(port)]
+        server.arguments = ["serve", "--data-dir", dataDir, "--port", String(port)] + extra
         server.standardError = FileHandle.nullDevice
         try server.run()
         let base = "http://127.0.0.1:\(port)"
-        for _ in 0..<100 {
+        for _ in 0..<200 {
+            guard server.isRunning else { break }
             if let (_, response) = try? await URLSession.shared.data(from: URL(string: base + "/health")!),
                 (response as? HTTPURLResponse)?.statusCode == 200
             {
@@ -194,5 +198,40 @@ struct PlatformCommandTests {
             let status = try await soap(newBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: newToken)
             #expect(element("Code", in: status) == "10", "\(externalID): \(status)")
         }
+    }
+
+    @Test("With --postgres the commands and two servers share one PostgreSQL database")
+    func postgres() async throws {
+        let url = try PostgresServer.shared().makeDatabase()
+        let dir = dataDir()
+        let store = ["--postgres", url]
+        let account = try json(["platform", "account", "create", "--name", "Lev", "--email", "a@lev.nl"] + store)
+        let other = try json(["platform", "account", "create", "--name", "Min", "--email", "a@min.nl"] + store)
+        let supplier = try json(["platform", "org", "create", "--account", account["account"]!, "--name", "Lev", "--kvk", "12345678"] + store)
+        _ = try json(
+            ["platform", "org", "create", "--account", other["account"]!, "--name", "Min", "--oin", "00000001003214321000"] + store)
+        let keys = try json(["platform", "keys", "create", "--org", supplier["bedrijfsId"]!, "--email", "a@lev.nl"] + store)
+        let (first, firstBase) = try await startServer(dataDir: dir, extra: store)
+        let (second, secondBase) = try await startServer(dataDir: dir + "-other", extra: store)
+        defer {
+            for server in [first, second] {
+                server.terminate()
+                server.waitUntilExit()
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/platform.sqlite"), "nothing went to SQLite")
+        let login = "<ConsumerKey>\(keys["appKey"]!)</ConsumerKey><ConsumerSecret>\(keys["secret"]!)</ConsumerSecret>"
+        let token = try #require(element("SecurityToken", in: try await soap(firstBase, "Login", login)))
+        let invoice = String(decoding: UBLWriter().write(ExampleInvoices.siUBL(number: "F-PG-CLI", lineCount: 2)), as: UTF8.self)
+            .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+        let answer = try await soap(
+            firstBase, "SendDocument",
+            "<Via><ReferenceId>\(supplier["bedrijfsId"]!)</ReferenceId></Via><To><ReferenceId>0190:00000001003214321000</ReferenceId></To>"
+                + "<Subject>Factuur</Subject><Payload>\(invoice)</Payload><TemplateId>\(TemplateID.factuur)</TemplateId>",
+            token: token)
+        let externalID = try #require(element("ExternalId", in: answer), "\(answer)")
+        // The other instance knows the token and the document.
+        let status = try await soap(secondBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: token)
+        #expect(element("Code", in: status) == "10", "\(status)")
     }
 }

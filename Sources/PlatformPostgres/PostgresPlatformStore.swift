@@ -1,0 +1,525 @@
+import Foundation
+import Logging
+import Platform
+import PostgresNIO
+
+/// The platform's state in PostgreSQL, through PostgresNIO, so that several platform instances can
+/// serve from one database.
+///
+/// What holds across instances:
+/// - Documents are numbered by one sequence and inserted under a transaction-level advisory lock,
+///   so they commit in the order of their numbers: a lister paging by number never passes over a
+///   document that commits later with a smaller one.
+/// - Bedrijfs-IDs are taken under a lock on the organisation table, and the first user of an
+///   account is created under a lock on the account row.
+/// - A second send of the same invoice racing the first becomes its revision (the unique
+///   sender + identity index decides, and the loser retries as a revision).
+///
+/// Durability: PostgreSQL's own — a commit is flushed to its WAL before the call returns.
+public final class PostgresPlatformStore: PlatformStore {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    /// Connects (the client runs until the store is released) and creates or updates the schema.
+    public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "efactuur.platform.postgres")) async throws {
+        let client = PostgresClient(configuration: configuration)
+        self.client = client
+        self.logger = logger
+        runner = Task { await client.run() }
+        try await migrate()
+    }
+
+    /// `postgres://user:password@host:port/database` (TLS off: for a database on the same host or
+    /// network; use ``init(configuration:logger:)`` for TLS).
+    public convenience init(url: String) async throws {
+        guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, let user = components.user
+        else { throw PlatformStoreError.invalidURL(url) }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        try await self.init(
+            configuration: .init(
+                host: host, port: components.port ?? 5432, username: user, password: components.password,
+                database: database.isEmpty ? nil : database, tls: .disable))
+    }
+
+    deinit { runner.cancel() }
+
+    // MARK: Schema
+
+    private static let migrations: [String] = [
+        """
+        CREATE TABLE account (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
+            subscription TEXT NOT NULL, created_on DOUBLE PRECISION NOT NULL);
+        CREATE SEQUENCE account_number;
+        CREATE TABLE organisation (
+            party_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
+            name TEXT NOT NULL, country TEXT NOT NULL, number INTEGER NOT NULL,
+            kvk TEXT, oin TEXT, vat TEXT, kbo TEXT,
+            verified BOOLEAN NOT NULL, created_on DOUBLE PRECISION NOT NULL, UNIQUE (country, number));
+        CREATE INDEX organisation_account ON organisation(account_id);
+        CREATE INDEX organisation_kvk ON organisation(kvk);
+        CREATE INDEX organisation_oin ON organisation(oin);
+        CREATE INDEX organisation_vat ON organisation(vat);
+        CREATE INDEX organisation_kbo ON organisation(kbo);
+        CREATE TABLE platform_user (
+            id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
+            email TEXT NOT NULL, role TEXT NOT NULL);
+        CREATE UNIQUE INDEX platform_user_email ON platform_user(account_id, lower(email));
+        CREATE TABLE connection_key (
+            app_key TEXT PRIMARY KEY, secret_hash BYTEA NOT NULL,
+            party_id TEXT NOT NULL REFERENCES organisation(party_id),
+            user_id TEXT NOT NULL REFERENCES platform_user(id), email TEXT NOT NULL,
+            created_on DOUBLE PRECISION NOT NULL, revoked_on DOUBLE PRECISION);
+        CREATE TABLE security_token (
+            token_hash BYTEA PRIMARY KEY, app_key TEXT NOT NULL REFERENCES connection_key(app_key),
+            expires_on DOUBLE PRECISION NOT NULL);
+        CREATE INDEX security_token_key ON security_token(app_key);
+        CREATE SEQUENCE document_seq;
+        CREATE TABLE document (
+            seq BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
+            sender_party TEXT NOT NULL REFERENCES organisation(party_id), receiver_party TEXT,
+            receiver_reference TEXT NOT NULL, receiver_email TEXT, subject TEXT NOT NULL, template_id TEXT NOT NULL,
+            created_on DOUBLE PRECISION NOT NULL, modified_on DOUBLE PRECISION NOT NULL,
+            status_code TEXT NOT NULL, status_name TEXT NOT NULL, status_user_id TEXT,
+            status_user_email TEXT, status_account_id TEXT, status_account_name TEXT,
+            status_changed_on DOUBLE PRECISION NOT NULL, route TEXT NOT NULL, message_id TEXT NOT NULL,
+            identity TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL);
+        CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
+        CREATE INDEX document_outbox ON document(sender_party, seq);
+        CREATE INDEX document_inbox ON document(receiver_party, seq);
+        CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
+        CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
+        CREATE INDEX document_outbox_created ON document(sender_party, created_on);
+        CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
+        CREATE TABLE document_revision (
+            external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
+            created_on DOUBLE PRECISION NOT NULL, PRIMARY KEY (external_id, revision));
+        """
+    ]
+
+    /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
+    private func migrate() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7212001)", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS efactuur_migration (version INTEGER PRIMARY KEY)", logger: logger)
+            let applied = try await connection.query("SELECT COALESCE(MAX(version), 0) FROM efactuur_migration", logger: logger)
+                .collect().first?.decode(Int.self) ?? 0
+            for (index, script) in Self.migrations.enumerated() where index + 1 > applied {
+                // One statement per call: the extended query protocol takes no more.
+                for statement in script.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                    try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
+                }
+                try await connection.query("INSERT INTO efactuur_migration (version) VALUES (\(index + 1))", logger: logger)
+            }
+        }
+    }
+
+    // MARK: Accounts, organisations, users
+
+    public func insertAccount(name: String, email: String, subscription: Subscription, now: Date) async throws -> Account {
+        let number = try await client.query("SELECT nextval('account_number')", logger: logger).collect()[0].decode(Int.self)
+        let account = Account(id: "ACC\(100000 + number)", name: name, email: email, subscription: subscription, createdOn: now)
+        try await client.query(
+            """
+            INSERT INTO account (id, name, email, subscription, created_on)
+            VALUES (\(account.id), \(name), \(email), \(subscription.rawValue), \(now.timeIntervalSince1970))
+            """, logger: logger)
+        return account
+    }
+
+    public func account(id: String) async throws -> Account? {
+        try await client.query("SELECT * FROM account WHERE id = \(id)", logger: logger).collect().first.map { try Self.account($0) }
+    }
+
+    public func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("LOCK TABLE organisation IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            let highest = try await connection.query(
+                "SELECT MAX(number) FROM organisation WHERE country = \(draft.country)", logger: logger
+            ).collect().first?.decode(Int?.self)
+            let number = highest.map { $0 + 1 } ?? 10001
+            let organisation = Organisation(
+                partyID: "XC\(draft.country)\(number)", accountID: draft.accountID, name: draft.name, country: draft.country,
+                kvk: draft.kvk, oin: draft.oin, vat: draft.vat, kbo: draft.kbo, isVerified: draft.isVerified, createdOn: now)
+            try await connection.query(
+                """
+                INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
+                VALUES (\(organisation.partyID), \(draft.accountID), \(draft.name), \(draft.country), \(number), \(draft.kvk),
+                        \(draft.oin), \(draft.vat), \(draft.kbo), \(draft.isVerified), \(now.timeIntervalSince1970))
+                """, logger: logger)
+            return organisation
+        }
+    }
+
+    public func organisation(partyID: String) async throws -> Organisation? {
+        try await client.query("SELECT * FROM organisation WHERE party_id = \(partyID)", logger: logger).collect().first
+            .map(Self.organisation)
+    }
+
+    public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
+        // The column name comes from the enum, never from input.
+        var bindings = PostgresBindings()
+        bindings.append(value)
+        return try await client.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT * FROM organisation WHERE \(registry.rawValue) = $1 ORDER BY number LIMIT 1", binds: bindings),
+            logger: logger
+        ).collect().first.map { try Self.organisation($0) }
+    }
+
+    public func organisations(accountID: String) async throws -> [Organisation] {
+        try await client.query("SELECT * FROM organisation WHERE account_id = \(accountID) ORDER BY party_id", logger: logger)
+            .collect().map { try Self.organisation($0) }
+    }
+
+    public func searchOrganisations(_ search: OrganisationSearch, after: String?, limit: Int) async throws -> [Organisation] {
+        var query = Conditions()
+        query.add("party_id > $", after ?? "")
+        if let partyID = search.partyID { query.add("party_id = $", partyID) }
+        if let name = search.name { query.add("name ILIKE $ ESCAPE '\\'", "%" + Self.likeEscaped(name) + "%") }
+        if let chamber = search.chamberNumber { query.add("kvk = $", chamber) }
+        if let country = search.countryCode { query.add("country = $", country) }
+        return try await client.query(
+            query.sql("SELECT * FROM organisation WHERE", suffix: "ORDER BY party_id LIMIT \(max(0, limit))"), logger: logger
+        ).collect().map { try Self.organisation($0) }
+    }
+
+    public func user(accountID: String, email: String, createAdministratorIfFirst: Bool) async throws -> User? {
+        if !createAdministratorIfFirst {
+            return try await client.query(
+                "SELECT * FROM platform_user WHERE account_id = \(accountID) AND lower(email) = lower(\(email))", logger: logger
+            ).collect().first.map { try Self.user($0) }
+        }
+        return try await client.withTransaction(logger: logger) { connection in
+            // The account row's lock makes "the first user" one user, whichever instance asks.
+            try await connection.query("SELECT id FROM account WHERE id = \(accountID) FOR UPDATE", logger: logger)
+            if let row = try await connection.query(
+                "SELECT * FROM platform_user WHERE account_id = \(accountID) AND lower(email) = lower(\(email))", logger: logger
+            ).collect().first {
+                return try Self.user(row)
+            }
+            let count = try await connection.query(
+                "SELECT COUNT(*) FROM platform_user WHERE account_id = \(accountID)", logger: logger
+            ).collect()[0].decode(Int.self)
+            guard count == 0 else { return nil }
+            let user = User(
+                id: "USR" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
+                accountID: accountID, email: email, role: .administrator)
+            try await connection.query(
+                "INSERT INTO platform_user (id, account_id, email, role) VALUES (\(user.id), \(accountID), \(email), \(user.role.rawValue))",
+                logger: logger)
+            return user
+        }
+    }
+
+    // MARK: Keys and tokens
+
+    public func insertConnectionKey(_ key: ConnectionKey, secretHash: [UInt8]) async throws {
+        try await client.query(
+            """
+            INSERT INTO connection_key (app_key, secret_hash, party_id, user_id, email, created_on)
+            VALUES (\(key.appKey), \(ByteBuffer(bytes: secretHash)), \(key.partyID), \(key.userID), \(key.email),
+                    \(key.createdOn.timeIntervalSince1970))
+            """, logger: logger)
+    }
+
+    public func keyHolder(appKey: String) async throws -> KeyHolder? {
+        guard
+            let row = try await client.query(
+                """
+                SELECT k.app_key, k.secret_hash, k.party_id AS key_party, k.user_id, k.email AS key_email,
+                       k.created_on AS key_created_on, k.revoked_on,
+                       o.*, a.id AS a_id, a.name AS a_name, a.email AS a_email, a.subscription AS a_subscription,
+                       a.created_on AS a_created_on, u.email AS u_email, u.role AS u_role
+                FROM connection_key k
+                JOIN organisation o ON o.party_id = k.party_id
+                JOIN account a ON a.id = o.account_id
+                JOIN platform_user u ON u.id = k.user_id
+                WHERE k.app_key = \(appKey)
+                """, logger: logger
+            ).collect().first
+        else { return nil }
+        let cells = row.makeRandomAccess()
+        let key = ConnectionKey(
+            appKey: try cells["app_key"].decode(String.self), partyID: try cells["key_party"].decode(String.self),
+            userID: try cells["user_id"].decode(String.self), email: try cells["key_email"].decode(String.self),
+            createdOn: Date(timeIntervalSince1970: try cells["key_created_on"].decode(Double.self)),
+            revokedOn: try cells["revoked_on"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)))
+        let account = Account(
+            id: try cells["a_id"].decode(String.self), name: try cells["a_name"].decode(String.self),
+            email: try cells["a_email"].decode(String.self),
+            subscription: Subscription(rawValue: try cells["a_subscription"].decode(String.self)) ?? .free,
+            createdOn: Date(timeIntervalSince1970: try cells["a_created_on"].decode(Double.self)))
+        let user = User(
+            id: key.userID, accountID: account.id, email: try cells["u_email"].decode(String.self),
+            role: UserRole(rawValue: try cells["u_role"].decode(String.self)) ?? .user)
+        let hash = try cells["secret_hash"].decode(ByteBuffer.self)
+        return KeyHolder(
+            key: key, secretHash: Array(hash.readableBytesView), organisation: try Self.organisation(cells),
+            account: account, user: user)
+    }
+
+    public func revokeConnectionKey(appKey: String, now: Date) async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            let revoked = try await connection.query(
+                """
+                UPDATE connection_key SET revoked_on = \(now.timeIntervalSince1970)
+                WHERE app_key = \(appKey) AND revoked_on IS NULL RETURNING app_key
+                """, logger: logger
+            ).collect()
+            // Every token issued with the key goes with it.
+            try await connection.query("DELETE FROM security_token WHERE app_key = \(appKey)", logger: logger)
+            return !revoked.isEmpty
+        }
+    }
+
+    public func insertSecurityToken(hash: [UInt8], appKey: String, expiresOn: Date) async throws {
+        try await client.query(
+            """
+            INSERT INTO security_token (token_hash, app_key, expires_on)
+            VALUES (\(ByteBuffer(bytes: hash)), \(appKey), \(expiresOn.timeIntervalSince1970))
+            """, logger: logger)
+    }
+
+    public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
+        guard
+            let row = try await client.query(
+                "SELECT app_key, expires_on FROM security_token WHERE token_hash = \(ByteBuffer(bytes: hash))", logger: logger
+            ).collect().first
+        else { return nil }
+        let (appKey, expiresOn) = try row.decode((String, Double).self)
+        return (appKey, Date(timeIntervalSince1970: expiresOn))
+    }
+
+    // MARK: Documents
+
+    public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument {
+        do {
+            return try await store(draft, now: now)
+        } catch where Self.isUniqueViolation(error) {
+            // Another instance stored the first version of this invoice a moment ago: this one
+            // becomes its revision.
+            return try await store(draft, now: now)
+        }
+    }
+
+    private func store(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument {
+        let time = now.timeIntervalSince1970
+        let status = draft.initialStatus
+        let externalID: String = try await client.withTransaction(logger: logger) { connection in
+            if let existing = try await connection.query(
+                """
+                SELECT external_id, revision FROM document
+                WHERE sender_party = \(draft.senderPartyID) AND identity = \(draft.identity) FOR UPDATE
+                """, logger: logger
+            ).collect().first {
+                let (externalID, revision) = try existing.decode((String, Int).self)
+                // Keep the version being replaced; the current one lives in `document`.
+                try await connection.query(
+                    """
+                    INSERT INTO document_revision (external_id, revision, payload, created_on)
+                    SELECT external_id, revision, payload, modified_on FROM document WHERE external_id = \(externalID)
+                    """, logger: logger)
+                try await connection.query(
+                    """
+                    UPDATE document SET receiver_party = \(draft.receiverPartyID), receiver_reference = \(draft.receiverReference),
+                        receiver_email = \(draft.receiverEmail), subject = \(draft.subject), template_id = \(draft.templateID),
+                        modified_on = \(time), status_code = \(status.status.code), status_name = \(status.status.name),
+                        status_user_id = \(status.userID), status_user_email = \(status.userEmail),
+                        status_account_id = \(status.accountID), status_account_name = \(status.accountName),
+                        status_changed_on = \(time), route = \(draft.route.rawValue), revision = \(revision + 1),
+                        payload = \(draft.payload)
+                    WHERE external_id = \(externalID)
+                    """, logger: logger)
+                return externalID
+            }
+            // Numbers are taken and committed one transaction at a time, so they commit in order.
+            try await connection.query("SELECT pg_advisory_xact_lock(7212002)", logger: logger)
+            let sequence = try await connection.query("SELECT nextval('document_seq')", logger: logger).collect()[0]
+                .decode(Int64.self)
+            let externalID = "XCNIN\(100000 + sequence)"
+            try await connection.query(
+                """
+                INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
+                    subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
+                    status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
+                    identity, revision, payload)
+                VALUES (\(sequence), \(externalID), \(draft.senderPartyID), \(draft.receiverPartyID), \(draft.receiverReference),
+                    \(draft.receiverEmail), \(draft.subject), \(draft.templateID), \(time), \(time), \(status.status.code),
+                    \(status.status.name), \(status.userID), \(status.userEmail), \(status.accountID), \(status.accountName),
+                    \(time), \(draft.route.rawValue), \("EM\(100000 + sequence)"), \(draft.identity), 1, \(draft.payload))
+                """, logger: logger)
+            return externalID
+        }
+        guard let stored = try await document(externalID: externalID) else { throw PlatformStoreError.vanished(externalID) }
+        return stored
+    }
+
+    public func document(externalID: String) async throws -> StoredDocument? {
+        var bindings = PostgresBindings()
+        bindings.append(externalID)
+        return try await client.query(
+            PostgresQuery(unsafeSQL: "\(Self.documentSelect) WHERE d.external_id = $1", binds: bindings), logger: logger
+        ).collect().first.map { try Self.document($0) }
+    }
+
+    public func documents(
+        _ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int
+    ) async throws -> [StoredDocument] {
+        var query = Conditions()
+        query.add(mailbox == .inbox ? "d.receiver_party = $" : "d.sender_party = $", partyID)
+        query.add("d.seq > $", afterSequence)
+        if let value = filter.externalID { query.add("d.external_id = $", value) }
+        if let value = filter.subject { query.add("d.subject = $", value) }
+        if let value = filter.createdFrom { query.add("d.created_on >= $", value.timeIntervalSince1970) }
+        if let value = filter.createdTo { query.add("d.created_on <= $", value.timeIntervalSince1970) }
+        if let value = filter.modifiedFrom { query.add("d.modified_on >= $", value.timeIntervalSince1970) }
+        if let value = filter.modifiedTo { query.add("d.modified_on <= $", value.timeIntervalSince1970) }
+        if let value = filter.sender { query.add("(d.sender_party = $ OR s.name = $)", value, value) }
+        if let value = filter.receiver { query.add("(d.receiver_party = $ OR r.name = $)", value, value) }
+        if let value = filter.statusCode { query.add("d.status_code = $", value) }
+        if let value = filter.templateID { query.add("d.template_id = $", value) }
+        return try await client.query(
+            query.sql("\(Self.documentSelect) WHERE", suffix: "ORDER BY d.seq LIMIT \(max(0, limit))"), logger: logger
+        ).collect().map { try Self.document($0) }
+    }
+
+    public func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument? {
+        let time = change.changedOn.timeIntervalSince1970
+        try await client.query(
+            """
+            UPDATE document SET status_code = \(change.status.code), status_name = \(change.status.name),
+                status_user_id = \(change.userID), status_user_email = \(change.userEmail),
+                status_account_id = \(change.accountID), status_account_name = \(change.accountName),
+                status_changed_on = \(time), modified_on = \(time)
+            WHERE external_id = \(externalID)
+            """, logger: logger)
+        return try await document(externalID: externalID)
+    }
+
+    /// SQLSTATE 23505, directly or from inside a transaction.
+    private static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? PostgresTransactionError, let inner = error.closureError {
+            return isUniqueViolation(inner)
+        }
+        return (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+
+    // MARK: Rows
+
+    private static let documentSelect = """
+        SELECT d.*, s.name AS sender_name, r.name AS receiver_name FROM document d
+        JOIN organisation s ON s.party_id = d.sender_party
+        LEFT JOIN organisation r ON r.party_id = d.receiver_party
+        """
+
+    /// `WHERE` conditions with `$` placeholders numbered as their values are bound.
+    private struct Conditions {
+        private var parts: [String] = []
+        private var bindings = PostgresBindings()
+        private var count = 0
+
+        mutating func add(_ condition: String, _ values: String...) {
+            var text = ""
+            var remaining = values[...]
+            for character in condition {
+                if character == "$", let value = remaining.popFirst() {
+                    count += 1
+                    bindings.append(value)
+                    text += "$\(count)"
+                } else {
+                    text.append(character)
+                }
+            }
+            parts.append(text)
+        }
+
+        mutating func add(_ condition: String, _ value: Double) {
+            count += 1
+            bindings.append(value)
+            parts.append(condition.replacingOccurrences(of: "$", with: "$\(count)"))
+        }
+
+        mutating func add(_ condition: String, _ value: Int64) {
+            count += 1
+            bindings.append(value)
+            parts.append(condition.replacingOccurrences(of: "$", with: "$\(count)"))
+        }
+
+        func sql(_ prefix: String, suffix: String) -> PostgresQuery {
+            PostgresQuery(unsafeSQL: "\(prefix) \(parts.joined(separator: " AND ")) \(suffix)", binds: bindings)
+        }
+    }
+
+    private static func document(_ row: PostgresRow) throws -> StoredDocument {
+        let cells = row.makeRandomAccess()
+        func text(_ name: String) throws -> String { try cells[name].decode(String.self) }
+        func optional(_ name: String) throws -> String? { try cells[name].decode(String?.self) }
+        func date(_ name: String) throws -> Date { Date(timeIntervalSince1970: try cells[name].decode(Double.self)) }
+        return StoredDocument(
+            sequence: try cells["seq"].decode(Int64.self), externalID: try text("external_id"),
+            senderPartyID: try text("sender_party"), senderName: try text("sender_name"),
+            receiverPartyID: try optional("receiver_party"), receiverName: try optional("receiver_name"),
+            receiverReference: try text("receiver_reference"), receiverEmail: try optional("receiver_email"),
+            subject: try text("subject"), templateID: try text("template_id"), createdOn: try date("created_on"),
+            modifiedOn: try date("modified_on"),
+            status: StatusChange(
+                status: DocumentStatus(code: try text("status_code"), name: try text("status_name")),
+                userID: try optional("status_user_id"), userEmail: try optional("status_user_email"),
+                accountID: try optional("status_account_id"), accountName: try optional("status_account_name"),
+                changedOn: try date("status_changed_on")),
+            route: DeliveryRoute(rawValue: try text("route")) ?? .toInbox, messageID: try text("message_id"),
+            revision: try cells["revision"].decode(Int.self), payload: try text("payload"))
+    }
+
+    private static func account(_ row: PostgresRow) throws -> Account {
+        let cells = row.makeRandomAccess()
+        return Account(
+            id: try cells["id"].decode(String.self), name: try cells["name"].decode(String.self),
+            email: try cells["email"].decode(String.self),
+            subscription: Subscription(rawValue: try cells["subscription"].decode(String.self)) ?? .free,
+            createdOn: Date(timeIntervalSince1970: try cells["created_on"].decode(Double.self)))
+    }
+
+    private static func organisation(_ row: PostgresRow) throws -> Organisation {
+        try organisation(row.makeRandomAccess())
+    }
+
+    private static func organisation(_ cells: PostgresRandomAccessRow) throws -> Organisation {
+        Organisation(
+            partyID: try cells["party_id"].decode(String.self), accountID: try cells["account_id"].decode(String.self),
+            name: try cells["name"].decode(String.self), country: try cells["country"].decode(String.self),
+            kvk: try cells["kvk"].decode(String?.self), oin: try cells["oin"].decode(String?.self),
+            vat: try cells["vat"].decode(String?.self), kbo: try cells["kbo"].decode(String?.self),
+            isVerified: try cells["verified"].decode(Bool.self),
+            createdOn: Date(timeIntervalSince1970: try cells["created_on"].decode(Double.self)))
+    }
+
+    private static func user(_ row: PostgresRow) throws -> User {
+        let cells = row.makeRandomAccess()
+        return User(
+            id: try cells["id"].decode(String.self), accountID: try cells["account_id"].decode(String.self),
+            email: try cells["email"].decode(String.self),
+            role: UserRole(rawValue: try cells["role"].decode(String.self)) ?? .user)
+    }
+
+    private static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}
+
+public enum PlatformStoreError: Error, CustomStringConvertible {
+    case invalidURL(String)
+    case vanished(String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let url): "'\(url)' is not a postgres://user[:password]@host[:port]/database URL"
+        case .vanished(let id): "document \(id) was stored but could not be read back"
+        }
+    }
+}
