@@ -53,7 +53,10 @@ public struct Organisation: Sendable, Codable, Equatable {
         return partyID
     }
 
-    public init(partyID: BedrijfsID, accountID: String, name: String, country: String, kvk: String? = nil, oin: String? = nil, vat: String? = nil, kbo: String? = nil, isVerified: Bool, createdOn: Date) {
+    public init(
+        partyID: BedrijfsID, accountID: String, name: String, country: String, kvk: String? = nil,
+        oin: String? = nil, vat: String? = nil, kbo: String? = nil, isVerified: Bool, createdOn: Date
+    ) {
         self.partyID = partyID
         self.accountID = accountID
         self.name = name
@@ -97,7 +100,10 @@ public struct ConnectionKey: Sendable, Codable, Equatable {
     public var createdOn: Date
     public var revokedOn: Date?
 
-    public init(appKey: String, partyID: BedrijfsID, userID: String, email: String, createdOn: Date, revokedOn: Date? = nil) {
+    public init(
+        appKey: String, partyID: BedrijfsID, userID: String, email: String, createdOn: Date,
+        revokedOn: Date? = nil
+    ) {
         self.appKey = appKey
         self.partyID = partyID
         self.userID = userID
@@ -207,7 +213,12 @@ public struct StoredDocument: Sendable, Equatable {
     /// The UBL document without prolog.
     public var payload: String
 
-    public init(sequence: Int64, externalID: String, senderPartyID: BedrijfsID, senderName: String, receiverPartyID: BedrijfsID?, receiverName: String?, receiverReference: String, receiverEmail: String?, subject: String, templateID: String, createdOn: Date, modifiedOn: Date, status: StatusChange, route: DeliveryRoute, messageID: String, revision: Int, payload: String) {
+    public init(
+        sequence: Int64, externalID: String, senderPartyID: BedrijfsID, senderName: String,
+        receiverPartyID: BedrijfsID?, receiverName: String?, receiverReference: String, receiverEmail: String?,
+        subject: String, templateID: String, createdOn: Date, modifiedOn: Date, status: StatusChange,
+        route: DeliveryRoute, messageID: String, revision: Int, payload: String
+    ) {
         self.sequence = sequence
         self.externalID = externalID
         self.senderPartyID = senderPartyID

@@ -150,6 +150,25 @@ struct PlatformCommandTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Logs in with the keys `platform keys create --json` printed; the SecurityToken.
+    func login(_ base: String, _ keys: [String: String]) async throws -> String {
+        let answer = try await soap(
+            base, "Login", "<ConsumerKey>\(keys["appKey"]!)</ConsumerKey><ConsumerSecret>\(keys["secret"]!)</ConsumerSecret>")
+        return try #require(element("SecurityToken", in: answer), "\(answer)")
+    }
+
+    /// Sends a 2-line example invoice to the government body (OIN); the ExternalId.
+    func sendToGovernment(_ base: String, number: String, via: String, token: String) async throws -> String {
+        let invoice = String(decoding: UBLWriter().write(ExampleInvoices.siUBL(number: number, lineCount: 2)), as: UTF8.self)
+            .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+        let answer = try await soap(
+            base, "SendDocument",
+            "<Via><ReferenceId>\(via)</ReferenceId></Via><To><ReferenceId>0190:00000001003214321000</ReferenceId></To>"
+                + "<Subject>Factuur</Subject><Payload>\(invoice)</Payload><TemplateId>\(TemplateID.factuur)</TemplateId>",
+            token: token)
+        return try #require(element("ExternalId", in: answer), "\(answer)")
+    }
+
     func element(_ name: String, in xml: String) -> String? {
         guard let start = xml.range(of: "<\(name)>"), let end = xml.range(of: "</\(name)>", range: start.upperBound..<xml.endIndex)
         else { return nil }
@@ -170,18 +189,10 @@ struct PlatformCommandTests {
         ])
         let keys = try json(["platform", "keys", "create", "--data-dir", dir, "--org", supplier["bedrijfsId"]!, "--email", "a@lev.nl"])
         let (server, base) = try await startServer(dataDir: dir)
-        let login = try await soap(base, "Login", "<ConsumerKey>\(keys["appKey"]!)</ConsumerKey><ConsumerSecret>\(keys["secret"]!)</ConsumerSecret>")
-        let token = try #require(element("SecurityToken", in: login))
+        let token = try await login(base, keys)
         var acknowledged: [String] = []
         for number in 0..<20 {
-            let invoice = String(decoding: UBLWriter().write(ExampleInvoices.siUBL(number: "F-KILL-\(number)", lineCount: 2)), as: UTF8.self)
-                .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
-            let answer = try await soap(
-                base, "SendDocument",
-                "<Via><ReferenceId>\(supplier["bedrijfsId"]!)</ReferenceId></Via><To><ReferenceId>0190:00000001003214321000</ReferenceId></To>"
-                    + "<Subject>Factuur</Subject><Payload>\(invoice)</Payload><TemplateId>GLDT9223370666504283001RA000000006DTP2000001</TemplateId>",
-                token: token)
-            acknowledged.append(try #require(element("ExternalId", in: answer), "\(answer)"))
+            acknowledged.append(try await sendToGovernment(base, number: "F-KILL-\(number)", via: supplier["bedrijfsId"]!, token: token))
         }
         kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()
@@ -192,8 +203,7 @@ struct PlatformCommandTests {
             restarted.terminate()
             restarted.waitUntilExit()
         }
-        let again = try await soap(newBase, "Login", "<ConsumerKey>\(keys["appKey"]!)</ConsumerKey><ConsumerSecret>\(keys["secret"]!)</ConsumerSecret>")
-        let newToken = try #require(element("SecurityToken", in: again))
+        let newToken = try await login(newBase, keys)
         for externalID in acknowledged {
             let status = try await soap(newBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: newToken)
             #expect(element("Code", in: status) == "10", "\(externalID): \(status)")
@@ -220,16 +230,8 @@ struct PlatformCommandTests {
             }
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/platform.sqlite"), "nothing went to SQLite")
-        let login = "<ConsumerKey>\(keys["appKey"]!)</ConsumerKey><ConsumerSecret>\(keys["secret"]!)</ConsumerSecret>"
-        let token = try #require(element("SecurityToken", in: try await soap(firstBase, "Login", login)))
-        let invoice = String(decoding: UBLWriter().write(ExampleInvoices.siUBL(number: "F-PG-CLI", lineCount: 2)), as: UTF8.self)
-            .replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
-        let answer = try await soap(
-            firstBase, "SendDocument",
-            "<Via><ReferenceId>\(supplier["bedrijfsId"]!)</ReferenceId></Via><To><ReferenceId>0190:00000001003214321000</ReferenceId></To>"
-                + "<Subject>Factuur</Subject><Payload>\(invoice)</Payload><TemplateId>\(TemplateID.factuur)</TemplateId>",
-            token: token)
-        let externalID = try #require(element("ExternalId", in: answer), "\(answer)")
+        let token = try await login(firstBase, keys)
+        let externalID = try await sendToGovernment(firstBase, number: "F-PG-CLI", via: supplier["bedrijfsId"]!, token: token)
         // The other instance knows the token and the document.
         let status = try await soap(secondBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: token)
         #expect(element("Code", in: status) == "10", "\(status)")
