@@ -58,10 +58,61 @@ extension Node {
             guard let parent = node.parent else { return true }
             return matchDown(parent, rest, visit, first: false)
         }
-        for child in node.children where matches(child, step) {
+        // The step is read once for all the children it is tried on.
+        let matcher = StepMatcher(step)
+        for child in node.children where matcher.matches(child) {
             if !matchDown(child, rest, visit, first: false) { return false }
         }
         return true
+    }
+
+    /// A step read once: `*`, or up to four `prefix:name` alternatives; longer lists of
+    /// alternatives are matched from the text each time.
+    private struct StepMatcher {
+        private var any = false
+        private var count = 0
+        private var namespaces = InlineArray<4, Namespace>(repeating: .other)
+        private var names = InlineArray<4, UnsafeRawBufferPointer>(repeating: UnsafeRawBufferPointer(start: nil, count: 0))
+        private var unparsed: UnsafeRawBufferPointer?
+
+        init(_ step: UnsafeRawBufferPointer) {
+            var start = step.startIndex
+            while start < step.endIndex {
+                let end = step[start...].firstIndex(of: UInt8(ascii: "|")) ?? step.endIndex
+                let alternative = UnsafeRawBufferPointer(rebasing: step[start..<end])
+                start = end + 1
+                if alternative.count == 1 && alternative[0] == UInt8(ascii: "*") {
+                    any = true
+                    return
+                }
+                guard count < 4 else {
+                    unparsed = step
+                    return
+                }
+                if let colon = alternative.firstIndex(of: UInt8(ascii: ":")) {
+                    // A prefix the rules do not bind never matches.
+                    guard let namespace = Namespace(prefix: UnsafeRawBufferPointer(rebasing: alternative[..<colon])) else {
+                        continue
+                    }
+                    namespaces[count] = namespace
+                    names[count] = UnsafeRawBufferPointer(rebasing: alternative[(colon + 1)...])
+                } else {
+                    namespaces[count] = .other
+                    names[count] = alternative
+                }
+                count += 1
+            }
+        }
+
+        func matches(_ node: Node) -> Bool {
+            if any { return true }
+            if let unparsed { return Node.matches(node, unparsed) }
+            let namespace = node.namespace
+            for index in 0..<count where namespaces[index] == namespace {
+                if node.layout.pointee.name(of: node.id, equals: names[index]) { return true }
+            }
+            return false
+        }
     }
 
     /// The local names a step accepts, nil for `*`.
