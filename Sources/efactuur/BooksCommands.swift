@@ -61,7 +61,7 @@ struct BooksCommand: AsyncParsableCommand {
         commandName: "books",
         abstract: "The bookkeeping side: administrations, settings, debtors, sales and purchase invoices.",
         discussion: """
-            Connect an administration with the Quick Connect text of its connection keys, add debtors
+            Connect an administration with the Quick Connect text of its connection keys, add debtors \
             and invoices, send them through the platform's native API v3 and receive purchase invoices.
             """,
         subcommands: [
@@ -243,8 +243,8 @@ struct DebtorCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a debtor; prints its number and the identifier its invoices carry.",
             discussion: """
-                Government: give the OIN (FAX/OIN). Organisation with a Chamber of Commerce number: give
-                --kvk (Dossier/KvK nr; used when the administration uses debtor dossier numbers as KvK).
+                Government: give the OIN (FAX/OIN). Organisation with a Chamber of Commerce number: give \
+                --kvk (Dossier/KvK nr; used when the administration uses debtor dossier numbers as KvK). \
                 Without either, invoices carry the dummy KvK number 99999998.
                 """)
         @OptionGroup var options: BooksOptions

@@ -111,9 +111,9 @@ struct InvoiceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send an invoice through the platform (eFactuur > eVerbinding bericht).",
             discussion: """
-                Shows the invoice, the debtor and the e-mail address it goes to, asks Ja/Nee and then asks you
-                to type VERZENDEN. Scripts pass --confirm VERZENDEN; anything else aborts. The invoice is
-                validated as SI-UBL 2.0 first; after sending, its Delivery ID is under Extra in
+                Shows the invoice, the debtor and the e-mail address it goes to, asks Ja/Nee and then asks you \
+                to type VERZENDEN. Scripts pass --confirm VERZENDEN; anything else aborts. The invoice is \
+                validated as SI-UBL 2.0 first; after sending, its Delivery ID is under Extra in \
                 `books invoice show`.
                 """)
         @OptionGroup var options: BooksOptions
@@ -252,8 +252,8 @@ struct Receive: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fetch purchase invoices from the platform's inbox into the purchase folder.",
         discussion: """
-            Fetches every inbox document created since the from-date (then since the last one received),
-            each only once, writes its UBL and any embedded PDF to the purchase folder, records it as a
+            Fetches every inbox document created since the from-date (then since the last one received), \
+            each only once, writes its UBL and any embedded PDF to the purchase folder, records it as a \
             purchase invoice with its validation verdict, and marks it 30 Verwerkt on the platform.
             """)
     @OptionGroup var options: BooksOptions

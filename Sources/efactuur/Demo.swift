@@ -14,10 +14,10 @@ extension Efactuur {
         static let configuration = CommandConfiguration(
             abstract: "The whole job in one run: a platform, a supplier and a customer connected with their keys, an invoice sent and received.",
             discussion: """
-                Starts the platform on a free loopback port with SQLite in a temporary folder, creates a
-                supplier and a customer organisation with connection keys, connects two administrations
-                with their Quick Connect texts, sends an invoice to a debtor (with the Ja / VERZENDEN
-                confirmation) and receives it on the customer's side. Prints the Delivery ID, the route
+                Starts the platform on a free loopback port with SQLite in a temporary folder, creates a \
+                supplier and a customer organisation with connection keys, connects two administrations \
+                with their Quick Connect texts, sends an invoice to a debtor (with the Ja / VERZENDEN \
+                confirmation) and receives it on the customer's side. Prints the Delivery ID, the route \
                 the platform took and the purchase invoice; stops the platform before it ends.
                 """)
 
