@@ -89,6 +89,8 @@ public struct Books: Sendable {
         public var document: Invoice
         public var ubl: [UInt8]
         public var report: ValidationReport
+        /// `ubl` as read back, the tree that was validated and is sent.
+        let payload: XMLElement
     }
 
     /// Checks the invoice and the settings, writes the SI-UBL 2.0 document and validates it
@@ -96,7 +98,7 @@ public struct Books: Sendable {
     public func prepareSend(_ number: String, administration: Administration) throws -> SendPreview {
         let settings = administration.settings
         var missing: [String] = []
-        if !settings.useAPIv3 { missing.append("Gebruik API versie 3 (--use-api-v3)") }
+        if !settings.useAPIv3 { missing.append("Gebruik API versie 3 (--use-api-v3 on)") }
         if settings.appKey == nil { missing.append("App Key") }
         if settings.secret == nil { missing.append("Secret") }
         if settings.companyID == nil { missing.append("Bedrijfs-ID") }
@@ -125,10 +127,11 @@ public struct Books: Sendable {
         let debtor = try store.debtor(invoice.debtorNumber, administration: administration.id)
         let document = try self.document(invoice, administration: administration)
         let ubl = UBLWriter().write(document)
-        let report = Validator(ruleSet: .siUBL).validate(try XMLReader().read(ubl))
+        let payload = try XMLReader().read(ubl)
         return SendPreview(
             invoice: invoice, debtor: debtor, identifier: debtor.identifier(useDossierAsKvK: settings.useDossierAsKvK),
-            email: debtor.email, document: document, ubl: ubl, report: report)
+            email: debtor.email, document: document, ubl: ubl, report: Validator(ruleSet: .siUBL).validate(payload),
+            payload: payload)
     }
 
     /// Sends a prepared invoice after the user typed VERZENDEN. The Delivery ID is stored and the
@@ -147,7 +150,7 @@ public struct Books: Sendable {
         let settings = administration.settings
         let request = SendDocumentRequest(
             via: settings.companyID!, toReference: preview.identifier.participantID, toEmail: preview.email,
-            subject: "Factuur \(number)", payload: try XMLReader().read(preview.ubl),
+            subject: "Factuur \(number)", payload: preview.payload,
             templateID: TemplateID.factuur)
         let client = try client(settings)
         let deliveryID: String
@@ -225,9 +228,8 @@ public struct Books: Sendable {
         progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ReceiveResult {
         let settings = administration.settings
-        guard settings.useAPIv3, settings.appKey != nil, settings.secret != nil, settings.platformURL != nil else {
-            throw BookkeepingError(
-                "books.settings-incomplete", "receiving needs API v3 on, the App Key, the Secret and the platform URL")
+        guard settings.useAPIv3 else {
+            throw BookkeepingError("books.settings-incomplete", "receiving needs Gebruik API versie 3 (--use-api-v3 on)")
         }
         guard let folder = settings.purchaseFolder else {
             throw BookkeepingError("books.settings-incomplete", "set a purchase-invoice folder (--purchase-folder) first")
@@ -293,7 +295,9 @@ public struct Books: Sendable {
         var pdf: BinaryObject?
         let verdict: String
         do {
-            let invoice = try UBLReader().read(bytes)
+            // Parsed once: read into the model and validated as the same tree.
+            let root = try XMLReader().read(bytes)
+            let invoice = try UBLReader().read(root)
             let summary = InvoiceSummary(invoice)
             supplier = summary.seller.name ?? supplier
             number = summary.number
@@ -303,7 +307,7 @@ public struct Books: Sendable {
             tax = summary.taxAmount
             payable = summary.payableAmount
             pdf = invoice.supportingDocuments.lazy.compactMap(\.attachment).first { $0.mimeCode == "application/pdf" }
-            let report = Validator(ruleSet: .auto).validate(try XMLReader().read(bytes))
+            let report = Validator(ruleSet: .auto).validate(root)
             verdict = report.isValid ? "valid" : "invalid: " + report.fatalRuleIDs.sorted().joined(separator: ", ")
         } catch {
             verdict = "unreadable: \(error)"
