@@ -93,6 +93,15 @@ public struct OrganisationSearch: Sendable, Equatable {
         self.chamberNumber = chamberNumber
         self.countryCode = countryCode
     }
+
+    /// `name` as a SQL `LIKE` pattern for "contains", its `%`, `_` and `\` escaped with `\`
+    /// (use `ESCAPE '\'`).
+    public var nameContainsPattern: String? {
+        name.map {
+            "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+        }
+    }
 }
 
 public struct DocumentDraft: Sendable {

@@ -164,9 +164,9 @@ public final class SQLitePlatformStore: PlatformStore {
                 conditions.append("party_id = ?")
                 _ = arguments.append(contentsOf: [partyID])
             }
-            if let name = search.name {
+            if let pattern = search.nameContainsPattern {
                 conditions.append("name LIKE ? ESCAPE '\\'")
-                _ = arguments.append(contentsOf: ["%" + SQLitePlatformStore.likeEscaped(name) + "%"])
+                _ = arguments.append(contentsOf: [pattern])
             }
             if let chamber = search.chamberNumber {
                 conditions.append("kvk = ?")
@@ -428,10 +428,5 @@ public final class SQLitePlatformStore: PlatformStore {
 
     static func user(_ row: Row) -> User {
         User(id: row["id"], accountID: row["account_id"], email: row["email"], role: UserRole(rawValue: row["role"]) ?? .user)
-    }
-
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
     }
 }

@@ -179,7 +179,7 @@ public final class PostgresPlatformStore: PlatformStore {
         var query = Conditions()
         query.add("party_id > $", after ?? "")
         if let partyID = search.partyID { query.add("party_id = $", partyID) }
-        if let name = search.name { query.add("name ILIKE $ ESCAPE '\\'", "%" + Self.likeEscaped(name) + "%") }
+        if let pattern = search.nameContainsPattern { query.add("name ILIKE $ ESCAPE '\\'", pattern) }
         if let chamber = search.chamberNumber { query.add("kvk = $", chamber) }
         if let country = search.countryCode { query.add("country = $", country) }
         return try await client.query(
@@ -422,7 +422,8 @@ public final class PostgresPlatformStore: PlatformStore {
         private var bindings = PostgresBindings()
         private var count = 0
 
-        mutating func add(_ condition: String, _ values: String...) {
+        /// Each `$` in `condition` takes the next of `values`.
+        mutating func add<Value: PostgresDynamicTypeEncodable>(_ condition: String, _ values: Value...) {
             var text = ""
             var remaining = values[...]
             for character in condition {
@@ -435,18 +436,6 @@ public final class PostgresPlatformStore: PlatformStore {
                 }
             }
             parts.append(text)
-        }
-
-        mutating func add(_ condition: String, _ value: Double) {
-            count += 1
-            bindings.append(value)
-            parts.append(condition.replacingOccurrences(of: "$", with: "$\(count)"))
-        }
-
-        mutating func add(_ condition: String, _ value: Int64) {
-            count += 1
-            bindings.append(value)
-            parts.append(condition.replacingOccurrences(of: "$", with: "$\(count)"))
         }
 
         func sql(_ prefix: String, suffix: String) -> PostgresQuery {
@@ -504,11 +493,6 @@ public final class PostgresPlatformStore: PlatformStore {
             id: try cells["id"].decode(String.self), accountID: try cells["account_id"].decode(String.self),
             email: try cells["email"].decode(String.self),
             role: UserRole(rawValue: try cells["role"].decode(String.self)) ?? .user)
-    }
-
-    private static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
     }
 }
 
