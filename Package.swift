@@ -74,6 +74,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The native API v3/v3.1 from the caller's side: login and re-login, paging, retries, typed faults.
@@ -100,7 +101,6 @@ let package = Package(
                 "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformPostgres", "PlatformServer", "EConnectClient",
                 "Bookkeeping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Shared by the test targets: the corpus beside the checkout, the UBL 2.1 schema check.
@@ -125,7 +125,6 @@ let package = Package(
             dependencies: [
                 "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/PlatformTestSupport"
         ),

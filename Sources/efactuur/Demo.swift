@@ -7,7 +7,6 @@ import Foundation
 import Logging
 import Platform
 import PlatformServer
-import ServiceLifecycle
 
 extension Efactuur {
     struct Demo: AsyncParsableCommand {
@@ -31,25 +30,19 @@ extension Efactuur {
             let service = PlatformService(store: try SQLitePlatformStore(path: folder + "/platform.sqlite"))
             var logger = Logger(label: "efactuur.demo")
             logger.logLevel = .warning
-            let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-            let app = PlatformHTTPServer.makeApplication(
-                service: service, host: "127.0.0.1", port: 0, logger: logger, onListening: { listening.yield($0) })
-            let platform = ServiceGroup(configuration: .init(services: [app], logger: logger))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await platform.run() }
-                var walkthrough: Result<Void, any Error> = .success(())
-                if let port = await ports.first(where: { _ in true }) {
-                    do {
-                        try await Walkthrough(service: service, url: "http://127.0.0.1:\(port)", folder: folder).run()
-                    } catch {
-                        walkthrough = .failure(error)
-                    }
+            let walkthrough: Result<Void, any Error>
+            do {
+                try await PlatformHTTPServer.serving(logger: logger) {
+                    PlatformHTTPServer.makeApplication(service: service, port: 0, logger: logger, onListening: $0)
+                } _: { url in
+                    try await Walkthrough(service: service, url: url.absoluteString, folder: folder).run()
                 }
-                await platform.triggerGracefulShutdown()
-                try await group.waitForAll()
-                print("\nThe platform has stopped; the databases and invoice folders stay in \(folder).")
-                try walkthrough.get()
+                walkthrough = .success(())
+            } catch {
+                walkthrough = .failure(error)
             }
+            print("\nThe platform has stopped; the databases and invoice folders stay in \(folder).")
+            try walkthrough.get()
         }
     }
 }

@@ -7,7 +7,6 @@ import Hummingbird
 import Logging
 import Platform
 import PlatformServer
-import ServiceLifecycle
 import Synchronization
 
 /// A clock the tests move forward.
@@ -18,29 +17,14 @@ public final class TestClock: Sendable {
     public func advance(_ seconds: TimeInterval) { now.withLock { $0 += seconds } }
 }
 
-/// Runs `application` on a free loopback port for the duration of `body`.
+/// Runs `application` on a free loopback port for the duration of `body` (quietly).
 public func serving<T: Sendable>(
     _ application: (_ onListening: @escaping @Sendable (Int) async -> Void) -> any ApplicationProtocol,
     _ body: @Sendable (URL) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-    let app = application { listening.yield($0) }
-    let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        guard let port = await ports.first(where: { _ in true }) else { throw CancellationError() }
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await body(URL(string: "http://127.0.0.1:\(port)")!))
-        } catch {
-            result = .failure(error)
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-        return try result.get()
-    }
+    return try await PlatformHTTPServer.serving(logger: logger, application, body)
 }
 
 /// The real platform on a fresh SQLite file: a supplier (KvK 12345678) and the government customer
