@@ -96,25 +96,26 @@ public actor EConnectClient {
 
     /// Every organisation these keys may act for, all pages.
     public func accountParties(pageSize: Int = 100) async throws(EConnectError) -> [WireParty] {
-        var parties: [WireParty] = []
-        var page: String? = nil
-        repeat {
-            let answer = try await call(.getAccountParties(Paging(limit: pageSize, startPage: page)))
-            guard case .accountParties(let results, let next) = answer else { throw .unexpectedAnswer(answer) }
-            parties += results
-            page = next
-        } while page != nil
-        return parties
+        try await allParties { .getAccountParties(Paging(limit: pageSize, startPage: $0)) }
     }
 
     public func parties(matching search: PartySearch, pageSize: Int = 100) async throws(EConnectError) -> [WireParty] {
+        try await allParties { .getParties(search, Paging(limit: pageSize, startPage: $0)) }
+    }
+
+    /// The parties of every page of a party list, following the NextPage tokens.
+    private func allParties(_ request: (_ startPage: String?) -> RequestMessage) async throws(EConnectError) -> [WireParty] {
         var parties: [WireParty] = []
         var page: String? = nil
         repeat {
-            let answer = try await call(.getParties(search, Paging(limit: pageSize, startPage: page)))
-            guard case .parties(let results, let next) = answer else { throw .unexpectedAnswer(answer) }
-            parties += results
-            page = next
+            let answer = try await call(request(page))
+            switch answer {
+            case .accountParties(let results, let next), .parties(let results, let next):
+                parties += results
+                page = next
+            default:
+                throw .unexpectedAnswer(answer)
+            }
         } while page != nil
         return parties
     }
