@@ -21,6 +21,35 @@ private func statusKiB(_ process: String, _ field: String) -> Int {
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
 }
 
+/// Peak memory of one piece of work in a fresh process, so nothing else the benchmark did counts.
+///
+/// The benchmark calls ``measurePeakMemoryIfChild(_:)`` first thing; the parent then calls
+/// ``peakMemoryInChild(of:name:)``, which runs the same binary with `--memory-of FILE`.
+public func measurePeakMemoryIfChild(_ work: ([UInt8]) throws -> Void) rethrows {
+    guard let file = option("--memory-of") else { return }
+    let bytes = [UInt8](FileManager.default.contents(atPath: file)!)
+    let before = peakResidentBytes()
+    try work(bytes)
+    print("\(before) \(peakResidentBytes())")
+    exit(0)
+}
+
+/// The child's peak resident bytes before and after its work on `bytes`; nil when it failed.
+public func peakMemoryInChild(of bytes: [UInt8], name: String) throws -> (before: Int, after: Int)? {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+    _ = FileManager.default.createFile(atPath: file.path, contents: Data(bytes))
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    child.arguments = ["--memory-of", file.path]
+    let pipe = Pipe()
+    child.standardOutput = pipe
+    try child.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    child.waitUntilExit()
+    let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+    return fields.count == 2 ? (fields[0], fields[1]) : nil
+}
+
 /// Runs `body` over and over for about `seconds` after one warm-up run; returns seconds per run.
 public func measure(seconds: Double, _ body: () -> Void) -> Double {
     body()

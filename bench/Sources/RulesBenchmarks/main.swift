@@ -10,13 +10,7 @@ import EInvoiceRules
 import Foundation
 import HardenedXML
 
-if let file = option("--memory-of") {
-    let bytes = [UInt8](FileManager.default.contents(atPath: file)!)
-    let before = peakResidentBytes()
-    let report = try Validator(ruleSet: .siUBL).validate(bytes)
-    print("\(before) \(peakResidentBytes()) \(report.findings.count)")
-    exit(0)
-}
+try measurePeakMemoryIfChild { bytes in _ = try Validator(ruleSet: .siUBL).validate(bytes) }
 
 let seconds = Double(option("--seconds") ?? "2") ?? 2
 
@@ -71,19 +65,8 @@ for lines in [10, 100, 1_000, 10_000] {
         + "\(format(time * 1e3, 3).padding(toLength: 12, withPad: " ", startingAt: 0))  \(format(time * 1e6 / Double(lines), 2))")
 }
 
-let file = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-rules-bench-10000.xml")
-_ = FileManager.default.createFile(atPath: file.path, contents: Data(largest))
-let child = Process()
-child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-child.arguments = ["--memory-of", file.path]
-let pipe = Pipe()
-child.standardOutput = pipe
-try child.run()
-child.waitUntilExit()
-let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-if fields.count == 3 {
-    let growth = fields[1] - fields[0]
+if let (before, after) = try peakMemoryInChild(of: largest, name: "efactuur-rules-bench-10000.xml") {
+    let growth = after - before
     print("")
     print("peak memory validating the 10,000-line invoice (\(format(Double(largest.count) / 1e6)) MB): +\(format(Double(growth) / 1e6)) MB = \(format(Double(growth) / Double(largest.count), 2))× the file size")
 }

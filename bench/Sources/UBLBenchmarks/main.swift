@@ -12,14 +12,7 @@ import Glibc
 #endif
 
 // Child mode: read one file once and report the peak resident memory.
-if let file = option("--memory-of") {
-    let bytes = [UInt8](FileManager.default.contents(atPath: file)!)
-    let before = peakResidentBytes()
-    let invoice = try UBLReader().read(bytes)
-    let after = peakResidentBytes()
-    print("\(before) \(after) \(invoice.lines.count)")
-    exit(0)
-}
+try measurePeakMemoryIfChild { bytes in _ = try UBLReader().read(bytes) }
 
 let seconds = Double(option("--seconds") ?? "2") ?? 2
 let corpusFolder = option("--corpus")
@@ -68,22 +61,11 @@ for lines in [10, 100, 1_000, 10_000] {
 }
 
 // Peak memory of reading the 10,000-line invoice, in a fresh process so nothing else counts.
-let file = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-bench-10000.xml")
-_ = FileManager.default.createFile(atPath: file.path, contents: Data(largest))
-let child = Process()
-child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-child.arguments = ["--memory-of", file.path]
-let pipe = Pipe()
-child.standardOutput = pipe
-try child.run()
-child.waitUntilExit()
-let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
-if fields.count == 3 {
-    let growth = fields[1] - fields[0]
+if let (before, after) = try peakMemoryInChild(of: largest, name: "efactuur-bench-10000.xml") {
+    let growth = after - before
     print("")
     print("peak memory reading the 10,000-line invoice (\(format(Double(largest.count) / 1e6)) MB): "
-        + "+\(format(Double(growth) / 1e6)) MB over the process's \(format(Double(fields[0]) / 1e6)) MB = "
+        + "+\(format(Double(growth) / 1e6)) MB over the process's \(format(Double(before) / 1e6)) MB = "
         + "\(format(Double(growth) / Double(largest.count), 2))× the file size")
 }
 
