@@ -99,56 +99,39 @@ final class DocumentTree {
     var byAttribute: [String: [Int32]]?
     var crViolations: Set<String>?
     var memos: [UnsafeRawPointer: Bool] = [:]
+    /// What the first step of a `//…` path literal selects, by the literal's address.
+    var anywhere: [UnsafeRawPointer: [Int32]] = [:]
+    /// Per element, answers to ``ElementQuestion``s: bit 2q set once question q is answered,
+    /// bit 2q + 1 the answer.
+    let answers: UnsafeMutablePointer<UInt8>
+    /// Per element, `normalize-space(cbc:ID)` once a rule asked for it as a tax category's code.
+    let categoryIDs: UnsafeMutablePointer<String?>
 
     init(_ root: XMLElement) {
-        var total = 0
-        func countElements(_ element: XMLElement) {
-            total += 1
-            for child in element.children { countElements(child) }
+        // Elements are read in place, through pointers into their parents' children buffers:
+        // copying an XMLElement would retain and release each of its strings and arrays.
+        func countElements(_ element: UnsafePointer<XMLElement>) -> Int {
+            element.pointee.children.withUnsafeBufferPointer { children in
+                var total = 1
+                for index in children.indices { total += countElements(children.baseAddress! + index) }
+                return total
+            }
         }
-        countElements(root)
-        let nameIDs = UnsafeMutablePointer<Int32>.allocate(capacity: total)
-        let namespaces = UnsafeMutablePointer<Namespace>.allocate(capacity: total)
-        let parents = UnsafeMutablePointer<Int32>.allocate(capacity: total)
-        let positions = UnsafeMutablePointer<Int32>.allocate(capacity: total)
+        let total = withUnsafePointer(to: root) { countElements($0) }
+        var builder = Builder(capacity: total)
+        withUnsafePointer(to: root) { builder.add($0, parent: -1, position: 0) }
+        let names = builder.names
+        let nameIDs = builder.nameIDs
+        let namespaces = builder.namespaces
+        let parents = builder.parents
+        let positions = builder.positions
+        let lines = builder.lines
+        let nameKeys = builder.nameKeys
+        let texts = builder.texts
+        let attributes = builder.attributes
+        let nameTable = builder.nameTable
+        let childCounts = builder.childCounts
         let ordinals = UnsafeMutablePointer<Int32>.allocate(capacity: total)
-        let lines = UnsafeMutablePointer<Int32>.allocate(capacity: total)
-        let nameKeys = UnsafeMutablePointer<Int32>.allocate(capacity: total)
-        var names: [String] = []
-        var texts: [String] = []
-        var attributes: [[XMLAttribute]] = []
-        texts.reserveCapacity(total)
-        attributes.reserveCapacity(total)
-        var nameTable: [String: Int32] = [:]
-        var keyOfName: [Int32] = []
-        var next: Int32 = 0
-        var childCounts = [Int32](repeating: 0, count: total)
-        func add(_ element: XMLElement, parent: Int32, position: Int32) {
-            let id = Int(next)
-            next += 1
-            let nameID: Int32
-            if let known = nameTable[element.name] {
-                nameID = known
-            } else {
-                nameID = Int32(names.count)
-                nameTable[element.name] = nameID
-                names.append(element.name)
-                keyOfName.append(Int32(RuleIndex.keys[element.name] ?? -1))
-            }
-            nameIDs[id] = nameID
-            namespaces[id] = Namespace(uri: element.namespace)
-            parents[id] = parent
-            positions[id] = position
-            lines[id] = Int32(clamping: element.line)
-            nameKeys[id] = keyOfName[Int(nameID)]
-            texts.append(element.text)
-            attributes.append(element.attributes)
-            if parent >= 0 { childCounts[Int(parent)] += 1 }
-            for (offset, child) in element.children.enumerated() {
-                add(child, parent: Int32(id), position: Int32(offset))
-            }
-        }
-        add(root, parent: -1, position: 0)
 
         // Children lists: elements were numbered in document order, so bucketing them by parent
         // keeps each element's children in order.
@@ -205,6 +188,10 @@ final class DocumentTree {
         nameOffsets[names.count] = Int32(offset)
 
         self.count = total
+        answers = .allocate(capacity: total)
+        answers.initialize(repeating: 0, count: total)
+        categoryIDs = .allocate(capacity: total)
+        categoryIDs.initialize(repeating: nil, count: total)
         self.nameTable = nameTable
         self.names = names
         self.texts = texts
@@ -219,6 +206,9 @@ final class DocumentTree {
     }
 
     deinit {
+        answers.deallocate()
+        categoryIDs.deinitialize(count: count)
+        categoryIDs.deallocate()
         let buffers = layout.pointee
         buffers.nameIDs.deallocate()
         buffers.namespaces.deallocate()
@@ -234,9 +224,71 @@ final class DocumentTree {
         layout.deallocate()
     }
 
+    /// Numbers the elements in document order and fills the per-element buffers.
+    private struct Builder {
+        let nameIDs: UnsafeMutablePointer<Int32>
+        let namespaces: UnsafeMutablePointer<Namespace>
+        let parents: UnsafeMutablePointer<Int32>
+        let positions: UnsafeMutablePointer<Int32>
+        let lines: UnsafeMutablePointer<Int32>
+        let nameKeys: UnsafeMutablePointer<Int32>
+        var names: [String] = []
+        var texts: [String] = []
+        var attributes: [[XMLAttribute]] = []
+        var nameTable: [String: Int32] = [:]
+        var keyOfName: [Int32] = []
+        var childCounts: [Int32]
+        var next = 0
+
+        init(capacity: Int) {
+            nameIDs = .allocate(capacity: capacity)
+            namespaces = .allocate(capacity: capacity)
+            parents = .allocate(capacity: capacity)
+            positions = .allocate(capacity: capacity)
+            lines = .allocate(capacity: capacity)
+            nameKeys = .allocate(capacity: capacity)
+            texts.reserveCapacity(capacity)
+            attributes.reserveCapacity(capacity)
+            childCounts = [Int32](repeating: 0, count: capacity)
+        }
+
+        mutating func add(_ element: UnsafePointer<XMLElement>, parent: Int32, position: Int32) {
+            let id = next
+            next += 1
+            let name = element.pointee.name
+            let nameID: Int32
+            if let known = nameTable[name] {
+                nameID = known
+            } else {
+                nameID = Int32(names.count)
+                nameTable[name] = nameID
+                names.append(name)
+                keyOfName.append(Int32(RuleIndex.keys[name] ?? -1))
+            }
+            nameIDs[id] = nameID
+            namespaces[id] = Namespace(uri: element.pointee.namespace)
+            parents[id] = parent
+            positions[id] = position
+            lines[id] = Int32(clamping: element.pointee.line)
+            nameKeys[id] = keyOfName[Int(nameID)]
+            texts.append(element.pointee.text)
+            attributes.append(element.pointee.attributes)
+            if parent >= 0 { childCounts[Int(parent)] += 1 }
+            element.pointee.children.withUnsafeBufferPointer { children in
+                for index in children.indices { add(children.baseAddress! + index, parent: Int32(id), position: Int32(index)) }
+            }
+        }
+    }
+
     var root: Node { Node(tree: self, id: 0) }
 
     func nameID(for name: String) -> Int32? { nameTable[name] }
+}
+
+/// Questions the rules ask of the same element again and again (each VAT category's rules ask
+/// them of every tax category), answered once per element with ``Node/remember(_:_:)``.
+enum ElementQuestion: UInt8 {
+    case hasVATScheme, isAllowance, isCharge
 }
 
 /// An element of the document under validation: a position in its ``DocumentTree``. Copying a
@@ -387,6 +439,16 @@ struct Node {
         return violations
     }
 
+    /// A yes/no question about this element, answered once per document.
+    func remember(_ question: ElementQuestion, _ compute: (Node) -> Bool) -> Bool {
+        let known: UInt8 = 1 << (2 * question.rawValue)
+        let bits = tree.answers[Int(id)]
+        if bits & known != 0 { return bits & (known << 1) != 0 }
+        let answer = compute(self)
+        tree.answers[Int(id)] = bits | known | (answer ? known << 1 : 0)
+        return answer
+    }
+
     /// A document-wide yes/no question answered once per document: `key` names the question.
     func memo(_ key: StaticString, _ compute: (Node) -> Bool) -> Bool {
         let id = UnsafeRawPointer(key.utf8Start)
@@ -400,6 +462,7 @@ struct Node {
 extension StringProtocol {
     /// XPath `normalize-space()`: trimmed, inner runs of white space collapsed to one space.
     var normalizedSpace: String {
+        if isSpaceNormalized { return String(self) }
         var result = ""
         var pendingSpace = false
         for scalar in unicodeScalars {
@@ -412,5 +475,20 @@ extension StringProtocol {
             }
         }
         return result
+    }
+
+    /// No leading, trailing, repeated or non-space white space: most values, kept as they are.
+    private var isSpaceNormalized: Bool {
+        var previousWasSpace = true
+        for byte in utf8 {
+            switch byte {
+            case 0x09, 0x0A, 0x0D: return false
+            case 0x20:
+                if previousWasSpace { return false }
+                previousWasSpace = true
+            default: previousWasSpace = false
+            }
+        }
+        return !previousWasSpace || isEmpty
     }
 }

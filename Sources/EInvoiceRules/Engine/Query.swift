@@ -12,56 +12,76 @@ extension Node {
     /// Calls `visit` for every node the path selects, in document order; stop by returning false.
     @discardableResult
     func select(_ path: StaticString, _ visit: (Node) -> Bool) -> Bool {
-        path.withUTF8Buffer { select(UnsafeRawBufferPointer($0), visit) }
+        path.withUTF8Buffer { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            guard let (firstStep, rest) = Node.anywhereSteps(raw) else { return Node.matchDown(self, raw, visit) }
+            // A literal's address names it for the whole process: what its first step selects is
+            // looked up once per document.
+            let key = UnsafeRawPointer(path.utf8Start)
+            let selected: [Int32]
+            if let known = tree.anywhere[key] {
+                selected = known
+            } else {
+                selected = elements(matching: firstStep)
+                tree.anywhere[key] = selected
+            }
+            for id in selected where !Node.matchDown(node(id), rest, visit) { return false }
+            return true
+        }
     }
 
     /// The same for a path held as data (the rule catalogues).
     @discardableResult
     func select(path: String, _ visit: (Node) -> Bool) -> Bool {
         var path = path
-        return path.withUTF8 { select(UnsafeRawBufferPointer($0), visit) }
-    }
-
-    private func select(_ raw: UnsafeRawBufferPointer, _ visit: (Node) -> Bool) -> Bool {
-        if raw.count >= 2 && raw[0] == UInt8(ascii: "/") && raw[1] == UInt8(ascii: "/") {
-            let rest = UnsafeRawBufferPointer(rebasing: raw[2...])
-            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-            let firstStep = UnsafeRawBufferPointer(rebasing: rest[..<end])
-            guard let names = Node.localNames(firstStep) else {
-                return root.walk { node in Node.matchDown(node, rest, visit, first: true) }
-            }
-            // Named first steps come from the document's name index, in document order.
-            var candidates: [Node] = []
-            for name in names { candidates += elements(named: name) }
-            if names.count > 1 { candidates.sort { $0.order < $1.order } }
-            for node in candidates where !Node.matchDown(node, rest, visit, first: true) { return false }
+        return path.withUTF8 { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            guard let (firstStep, rest) = Node.anywhereSteps(raw) else { return Node.matchDown(self, raw, visit) }
+            for id in elements(matching: firstStep) where !Node.matchDown(node(id), rest, visit) { return false }
             return true
         }
-        return Node.matchDown(self, raw, visit, first: false)
     }
 
-    /// Applies the first step of `steps` to `node` (the node itself when `first`, else its
-    /// children), then the rest below each match.
-    private static func matchDown(
-        _ node: Node, _ steps: UnsafeRawBufferPointer, _ visit: (Node) -> Bool, first: Bool
-    ) -> Bool {
+    /// For `//first/rest`, the steps `first` and `rest`; nil for a relative path.
+    private static func anywhereSteps(_ raw: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer)? {
+        guard raw.count >= 2 && raw[0] == UInt8(ascii: "/") && raw[1] == UInt8(ascii: "/") else { return nil }
+        let path = UnsafeRawBufferPointer(rebasing: raw[2...])
+        let end = path.firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex
+        let rest = end < path.endIndex ? UnsafeRawBufferPointer(rebasing: path[(end + 1)...]) : UnsafeRawBufferPointer(start: nil, count: 0)
+        return (UnsafeRawBufferPointer(rebasing: path[..<end]), rest)
+    }
+
+    /// Every element of the document that `step` names, in document order.
+    private func elements(matching step: UnsafeRawBufferPointer) -> [Int32] {
+        var selected: [Int32] = []
+        guard let names = Node.localNames(step) else {
+            root.walk { node in
+                if Node.matches(node, step) { selected.append(node.id) }
+                return true
+            }
+            return selected
+        }
+        // Named steps come from the document's name index.
+        for name in names { selected += elements(named: name).lazy.filter { Node.matches($0, step) }.map(\.id) }
+        if names.count > 1 { selected.sort() }
+        return selected
+    }
+
+    /// Applies the first step of `steps` to the children of `node` (its parent for `..`), then
+    /// the rest below each match.
+    private static func matchDown(_ node: Node, _ steps: UnsafeRawBufferPointer, _ visit: (Node) -> Bool) -> Bool {
         if steps.isEmpty { return visit(node) }
         let end = steps.firstIndex(of: UInt8(ascii: "/")) ?? steps.endIndex
         let step = UnsafeRawBufferPointer(rebasing: steps[..<end])
         let rest = end < steps.endIndex ? UnsafeRawBufferPointer(rebasing: steps[(end + 1)...]) : UnsafeRawBufferPointer(start: nil, count: 0)
-        if first {
-            // `//step/rest`: the candidate itself must match the step.
-            guard matches(node, step) else { return true }
-            return matchDown(node, rest, visit, first: false)
-        }
         if step.count == 2 && step[0] == UInt8(ascii: ".") && step[1] == UInt8(ascii: ".") {
             guard let parent = node.parent else { return true }
-            return matchDown(parent, rest, visit, first: false)
+            return matchDown(parent, rest, visit)
         }
         // The step is read once for all the children it is tried on.
         let matcher = StepMatcher(step)
         for child in node.children where matcher.matches(child) {
-            if !matchDown(child, rest, visit, first: false) { return false }
+            if !matchDown(child, rest, visit) { return false }
         }
         return true
     }

@@ -188,8 +188,8 @@ final class IndexedPattern: Sendable {
     }
 }
 
-/// Keys for the local names rule contexts name, over every rule set: elements are matched against
-/// contexts by comparing integers.
+/// Keys for the local names rule contexts and the UBL-CR catalogue name, over every rule set:
+/// elements are matched against contexts and catalogue paths by comparing integers.
 enum RuleIndex {
     static let keys: [String: Int] = {
         var keys: [String: Int] = [:]
@@ -200,6 +200,7 @@ enum RuleIndex {
                 }
             }
         }
+        for name in UBLCRCheck.elementNames where keys[name] == nil { keys[name] = keys.count }
         return keys
     }()
 }

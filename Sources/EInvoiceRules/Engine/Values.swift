@@ -36,11 +36,16 @@ extension Node {
 
     /// `cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'` on a tax category.
     var hasVATScheme: Bool {
-        exists("cac:TaxScheme/cbc:ID") { $0.stringValue.uppercased().normalizedSpace == "VAT" }
+        remember(.hasVATScheme) { $0.exists("cac:TaxScheme/cbc:ID") { $0.stringValue.uppercased().normalizedSpace == "VAT" } }
     }
 
     /// `normalize-space(cbc:ID)` of a tax category.
-    var categoryID: String { string("cbc:ID").normalizedSpace }
+    var categoryID: String {
+        if let known = tree.categoryIDs[Int(id)] { return known }
+        let categoryID = string("cbc:ID").normalizedSpace
+        tree.categoryIDs[Int(id)] = categoryID
+        return categoryID
+    }
 }
 
 enum XPathNumber {

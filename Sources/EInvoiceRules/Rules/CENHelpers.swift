@@ -16,11 +16,13 @@ extension Node {
     /// `cbc:ChargeIndicator = true()` / `= false()`: the untyped value is cast to a boolean
     /// (`true`/`1`, `false`/`0`); anything else makes the official XSLT stop, and matches neither.
     func isAllowanceCharge(charge: Bool) -> Bool {
-        exists("cbc:ChargeIndicator") { node in
-            switch node.stringValue.normalizedSpace {
-            case "true", "1": return charge
-            case "false", "0": return !charge
-            default: return false
+        remember(charge ? .isCharge : .isAllowance) { allowanceCharge in
+            allowanceCharge.exists("cbc:ChargeIndicator") { node in
+                switch node.stringValue.normalizedSpace {
+                case "true", "1": return charge
+                case "false", "0": return !charge
+                default: return false
+                }
             }
         }
     }
