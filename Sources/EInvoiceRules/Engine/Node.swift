@@ -95,9 +95,13 @@ final class DocumentTree {
     let layout: UnsafeMutablePointer<TreeLayout>
 
     // Caches the rules fill per document.
-    var byName: [Int32: [Int32]]?
-    var byAttribute: [String: [Int32]]?
-    var crViolations: Set<String>?
+    /// The elements named by name id n, in document order: `byName[byNameStart[n] ..< byNameStart[n + 1]]`.
+    private let byNameStart: [Int32]
+    private let byName: [Int32]
+    /// The unqualified attribute names of the document, each with the elements that carry it.
+    var byAttribute: [(name: String, elements: [Int32])]?
+    /// Per UBL-CR catalogue entry, 1 when the document breaks it; filled on first use.
+    var ublCRViolations: UnsafeMutablePointer<Bool>?
     var memos: [UnsafeRawPointer: Bool] = [:]
     /// What the first step of a `//…` path literal selects, by the literal's address.
     var anywhere: [UnsafeRawPointer: [Int32]] = [:]
@@ -174,6 +178,20 @@ final class DocumentTree {
         }
         ordinals[0] = 0
 
+        // The name index, by counting: elements in document order within each name.
+        var byNameStart = [Int32](repeating: 0, count: names.count + 1)
+        for id in 0..<total { byNameStart[Int(nameIDs[id]) + 1] += 1 }
+        for nameID in 0..<names.count { byNameStart[nameID + 1] += byNameStart[nameID] }
+        var byName = [Int32](repeating: 0, count: total)
+        var filled = byNameStart
+        for id in 0..<total {
+            let nameID = Int(nameIDs[id])
+            byName[Int(filled[nameID])] = Int32(id)
+            filled[nameID] += 1
+        }
+        self.byNameStart = byNameStart
+        self.byName = byName
+
         let totalNameBytes = names.reduce(0) { $0 + $1.utf8.count }
         let nameBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalNameBytes, 1))
         let nameOffsets = UnsafeMutablePointer<Int32>.allocate(capacity: names.count + 1)
@@ -206,6 +224,7 @@ final class DocumentTree {
     }
 
     deinit {
+        ublCRViolations?.deallocate()
         answers.deallocate()
         categoryIDs.deinitialize(count: count)
         categoryIDs.deallocate()
@@ -237,6 +256,8 @@ final class DocumentTree {
         var attributes: [[XMLAttribute]] = []
         var nameTable: [String: Int32] = [:]
         var keyOfName: [Int32] = []
+        var seenNames = SameStringCache()
+        var seenNamespaces = SameStringCache()
         var childCounts: [Int32]
         var next = 0
 
@@ -257,16 +278,27 @@ final class DocumentTree {
             next += 1
             let name = element.pointee.name
             let nameID: Int32
-            if let known = nameTable[name] {
+            if let known = seenNames[name] {
                 nameID = known
+            } else if let known = nameTable[name] {
+                nameID = known
+                seenNames[name] = known
             } else {
                 nameID = Int32(names.count)
                 nameTable[name] = nameID
+                seenNames[name] = nameID
                 names.append(name)
                 keyOfName.append(Int32(RuleIndex.keys[name] ?? -1))
             }
             nameIDs[id] = nameID
-            namespaces[id] = Namespace(uri: element.pointee.namespace)
+            let namespaceURI = element.pointee.namespace
+            if let known = seenNamespaces[namespaceURI] {
+                namespaces[id] = Namespace(rawValue: UInt8(known))!
+            } else {
+                let namespace = Namespace(uri: namespaceURI)
+                seenNamespaces[namespaceURI] = Int32(namespace.rawValue)
+                namespaces[id] = namespace
+            }
             parents[id] = parent
             positions[id] = position
             lines[id] = Int32(clamping: element.pointee.line)
@@ -283,12 +315,54 @@ final class DocumentTree {
     var root: Node { Node(tree: self, id: 0) }
 
     func nameID(for name: String) -> Int32? { nameTable[name] }
+
+    func elements(nameID: Int) -> ArraySlice<Int32> { byName[Int(byNameStart[nameID])..<Int(byNameStart[nameID + 1])] }
 }
 
 /// Questions the rules ask of the same element again and again (each VAT category's rules ask
 /// them of every tax category), answered once per element with ``Node/remember(_:_:)``.
 enum ElementQuestion: UInt8 {
     case hasVATScheme, isAllowance, isCharge
+}
+
+/// Values remembered by a string's representation, without hashing its text: the XML reader
+/// hands out one `String` per distinct name, so a name seen again has the same 16 bytes (its
+/// storage reference, or its inline characters). A miss only means asking the slower table; a
+/// hit is always right, since equal representations are equal strings. The strings must stay
+/// alive while the cache is used.
+struct SameStringCache {
+    private static let capacity = 256
+    private var keys = [(UInt64, UInt64)](repeating: (0, 0), count: capacity)  // (0, 0) is no string
+    private var values = [Int32](repeating: 0, count: capacity)
+    private var count = 0
+
+    private static func bits(_ string: String) -> (UInt64, UInt64) { unsafeBitCast(string, to: (UInt64, UInt64).self) }
+
+    private static func slot(_ key: (UInt64, UInt64)) -> Int {
+        Int(truncatingIfNeeded: ((key.0 &* 0x9E37_79B9_7F4A_7C15) ^ key.1 &* 0xC2B2_AE3D_27D4_EB4F) >> 56)
+    }
+
+    subscript(string: String) -> Int32? {
+        get {
+            let key = Self.bits(string)
+            var slot = Self.slot(key)
+            while keys[slot] != (0, 0) {
+                if keys[slot] == key { return values[slot] }
+                slot = (slot + 1) & (Self.capacity - 1)
+            }
+            return nil
+        }
+        set {
+            // Kept at most half full; past that, new strings are simply not remembered.
+            guard let newValue, count < Self.capacity / 2 else { return }
+            let key = Self.bits(string)
+            var slot = Self.slot(key)
+            while keys[slot] != (0, 0) && keys[slot] != key { slot = (slot + 1) & (Self.capacity - 1) }
+            if keys[slot] == (0, 0) { count += 1 }
+            keys[slot] = key
+            values[slot] = newValue
+        }
+    }
 }
 
 /// An element of the document under validation: a position in its ``DocumentTree``. Copying a
@@ -407,36 +481,38 @@ struct Node {
     // MARK: Document-wide indexes and memos
 
     /// Every element of the document with this local name, in document order.
-    func elements(named name: String) -> [Node] {
+    func elements(named name: String) -> ArraySlice<Int32> {
         guard let nameID = tree.nameID(for: name) else { return [] }
-        if tree.byName == nil {
-            var index: [Int32: [Int32]] = [:]
-            for element in 0..<tree.count { index[tree.layout.pointee.nameIDs[element], default: []].append(Int32(element)) }
-            tree.byName = index
-        }
-        return (tree.byName?[nameID] ?? []).map { node($0) }
+        return tree.elements(nameID: Int(nameID))
     }
 
     /// Every element of the document that has attribute `name`, in document order.
     func elements(withAttribute name: String) -> [Node] {
         if tree.byAttribute == nil {
-            var index: [String: [Int32]] = [:]
+            // A document uses a handful of attribute names: a list beats hashing every attribute.
+            var index: [(name: String, elements: [Int32])] = []
             for element in 0..<tree.count {
                 for attribute in tree.attributes[element] where attribute.namespace.isEmpty {
-                    index[attribute.name, default: []].append(Int32(element))
+                    if let known = index.firstIndex(where: { $0.name == attribute.name }) {
+                        index[known].elements.append(Int32(element))
+                    } else {
+                        index.append((attribute.name, [Int32(element)]))
+                    }
                 }
             }
             tree.byAttribute = index
         }
-        return (tree.byAttribute?[name] ?? []).map { node($0) }
+        return tree.byAttribute!.first { $0.name == name }.map { $0.elements.map { node($0) } } ?? []
     }
 
-    /// The UBL-CR rules the document breaks, computed once for the whole catalogue.
-    var ublCRViolations: Set<String> {
-        if let violations = tree.crViolations { return violations }
-        let violations = UBLCRCheck.shared.violations(in: root)
-        tree.crViolations = violations
-        return violations
+    /// Whether the document breaks UBL-CR catalogue entry `entry`; the whole catalogue is
+    /// evaluated once per document.
+    func breaksUBLCR(_ entry: Int) -> Bool {
+        if let violations = tree.ublCRViolations { return violations[entry] }
+        let violations = UnsafeMutablePointer<Bool>.allocate(capacity: UBLCRCatalogue.entries.count)
+        violations.initialize(from: UBLCRCheck.shared.violations(in: root), count: UBLCRCatalogue.entries.count)
+        tree.ublCRViolations = violations
+        return violations[entry]
     }
 
     /// A yes/no question about this element, answered once per document.

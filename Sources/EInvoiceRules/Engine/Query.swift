@@ -62,7 +62,7 @@ extension Node {
             return selected
         }
         // Named steps come from the document's name index.
-        for name in names { selected += elements(named: name).lazy.filter { Node.matches($0, step) }.map(\.id) }
+        for name in names { selected += elements(named: name).lazy.filter { Node.matches(node($0), step) } }
         if names.count > 1 { selected.sort() }
         return selected
     }

@@ -69,8 +69,15 @@ final class IndexedPattern: Sendable {
     /// Rule r's assertions are `assertions[assertionStarts[r] ..< assertionStarts[r + 1]]`,
     /// numbered across the pattern; `tests` holds their tests at the same numbers.
     private nonisolated(unsafe) let assertionStarts: UnsafeMutablePointer<Int32>
-    private nonisolated(unsafe) let tests: UnsafeMutablePointer<@Sendable (Node) -> Bool>
+    private nonisolated(unsafe) let tests: UnsafeMutablePointer<Unmanaged<Test>>
     let assertions: [Assertion]
+
+    /// A test held by an object the pattern keeps for the life of the process: called through an
+    /// unowned reference, its closure is not retained and released around every call.
+    private final class Test: Sendable {
+        let run: @Sendable (Node) -> Bool
+        init(_ run: @escaping @Sendable (Node) -> Bool) { self.run = run }
+    }
 
     private struct Step {
         let namespace: Namespace
@@ -82,7 +89,7 @@ final class IndexedPattern: Sendable {
         let stepStart: Int32
         let stepEnd: Int32
         let anchored: Bool
-        let predicate: (@Sendable (Node) -> Bool)?
+        let predicate: Unmanaged<Test>?
     }
 
     init(_ pattern: Pattern) {
@@ -121,7 +128,7 @@ final class IndexedPattern: Sendable {
                 flatAlternatives.append(
                     Alternative(
                         stepStart: start, stepEnd: Int32(flatSteps.count), anchored: alternative.anchored,
-                        predicate: alternative.predicate))
+                        predicate: alternative.predicate.map { Unmanaged.passRetained(Test($0)) }))
             }
             assertionStarts.append(Int32(assertions.count))
             assertions += rule.assertions
@@ -133,7 +140,7 @@ final class IndexedPattern: Sendable {
         self.alternatives = Self.copy(flatAlternatives)
         self.alternativeStarts = Self.copy(alternativeStarts)
         self.assertionStarts = Self.copy(assertionStarts)
-        self.tests = Self.copy(assertions.map(\.test))
+        self.tests = Self.copy(assertions.map { Unmanaged.passRetained(Test($0.test)) })
         // Lives as long as the process: patterns are built once, as static rule sets.
     }
 
@@ -153,7 +160,7 @@ final class IndexedPattern: Sendable {
         for position in start..<end {
             let rule = Int(candidates[position])
             guard matches(rule, node) else { continue }
-            for assertion in Int(assertionStarts[rule])..<Int(assertionStarts[rule + 1]) where !tests[assertion](node) {
+            for assertion in Int(assertionStarts[rule])..<Int(assertionStarts[rule + 1]) where !tests[assertion]._withUnsafeGuaranteedRef({ $0.run(node) }) {
                 failed(assertion)
             }
             return
@@ -182,7 +189,7 @@ final class IndexedPattern: Sendable {
             }
             guard matched, !alternative.pointee.anchored || topmost == 0 else { continue }
             guard let predicate = alternative.pointee.predicate else { return true }
-            if predicate(node) { return true }
+            if predicate._withUnsafeGuaranteedRef({ $0.run(node) }) { return true }
         }
         return false
     }

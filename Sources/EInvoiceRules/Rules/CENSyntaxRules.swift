@@ -92,11 +92,9 @@ enum CENSyntaxRules {
     static func document(_ version: CENVersion) -> [Assertion] {
         var assertions: [Assertion] = []
         // UBL-CR: elements EN 16931 does not use.
-        for entry in UBLCRCatalogue.entries {
-            let path = entry.path
-            let number = entry.number
-            assertions.append(warning("UBL-CR-\(number)", "A UBL invoice should not include the \(readable(path)).") { root in
-                !root.ublCRViolations.contains(number)
+        for (index, entry) in UBLCRCatalogue.entries.enumerated() {
+            assertions.append(warning("UBL-CR-\(entry.number)", "A UBL invoice should not include the \(readable(entry.path)).") { root in
+                !root.breaksUBLCR(index)
             })
         }
         assertions += [
