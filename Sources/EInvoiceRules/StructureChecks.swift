@@ -20,29 +20,29 @@ enum StructureChecks {
         where !root.children.contains(where: { $0.isNamed(namespace, name) }) {
             fail(root, "The element \(namespace.prefix)\(name) is required by the UBL 2.1 schema and missing.")
         }
-        root.walk { node in
-            guard node.namespace == .cbc else { return true }
-            let name = node.name
-            if name.hasSuffix("Amount") {
+        // Every element in document order; names are compared as bytes (most elements are none of these).
+        for id in 0..<Int32(root.tree.count) {
+            let node = root.node(id)
+            guard node.namespace == .cbc else { continue }
+            if node.nameEnds(with: "Amount") {
                 if DecimalNumber(parsing: node.stringValue) == nil {
-                    fail(node, "cbc:\(name) '\(node.stringValue.prefix(30))' is not a decimal number.")
+                    fail(node, "cbc:\(node.name) '\(node.stringValue.prefix(30))' is not a decimal number.")
                 } else if !node.hasAttribute("currencyID") {
-                    fail(node, "cbc:\(name) needs the currencyID attribute.")
+                    fail(node, "cbc:\(node.name) needs the currencyID attribute.")
                 }
-            } else if name.hasSuffix("Quantity") || name == "Percent" || name == "MultiplierFactorNumeric" {
+            } else if node.nameEnds(with: "Quantity") || node.isNamed(.cbc, "Percent") || node.isNamed(.cbc, "MultiplierFactorNumeric") {
                 if DecimalNumber(parsing: node.stringValue) == nil {
-                    fail(node, "cbc:\(name) '\(node.stringValue.prefix(30))' is not a decimal number.")
+                    fail(node, "cbc:\(node.name) '\(node.stringValue.prefix(30))' is not a decimal number.")
                 }
-            } else if name.hasSuffix("Date") {
+            } else if node.nameEnds(with: "Date") {
                 if LocalDate(node.stringValue) == nil {
-                    fail(node, "cbc:\(name) '\(node.stringValue.prefix(30))' is not a date (YYYY-MM-DD).")
+                    fail(node, "cbc:\(node.name) '\(node.stringValue.prefix(30))' is not a date (YYYY-MM-DD).")
                 }
-            } else if name.hasSuffix("Indicator") {
+            } else if node.nameEnds(with: "Indicator") {
                 if !["true", "false", "1", "0"].contains(node.stringValue.normalizedSpace) {
-                    fail(node, "cbc:\(name) '\(node.stringValue.prefix(30))' is not true or false.")
+                    fail(node, "cbc:\(node.name) '\(node.stringValue.prefix(30))' is not true or false.")
                 }
             }
-            return true
         }
         return findings
     }

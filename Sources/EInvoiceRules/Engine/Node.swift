@@ -69,7 +69,10 @@ struct TreeLayout {
         let start = Int(nameOffsets[nameID])
         let length = Int(nameOffsets[nameID + 1]) - start
         guard length == bytes.count else { return false }
-        return length == 0 || memcmp(nameBytes + start, bytes.baseAddress!, length) == 0
+        // Names are short: compared here, without a call into libc.
+        let name = nameBytes + start
+        for index in 0..<length where name[index] != bytes[index] { return false }
+        return true
     }
 
     /// Element `id`'s name ends with `suffix`.
@@ -423,10 +426,13 @@ struct Node {
     }
 
     func attribute(_ name: String) -> String? {
-        for attribute in tree.attributes[Int(id)] where attribute.name == name && attribute.namespace.isEmpty {
-            return attribute.value
+        // Read in place: copying an XMLAttribute would retain and release its three strings.
+        tree.attributes[Int(id)].withUnsafeBufferPointer { attributes in
+            for index in attributes.indices where attributes[index].namespace.isEmpty && attributes[index].name == name {
+                return attributes[index].value
+            }
+            return nil
         }
-        return nil
     }
 
     func hasAttribute(_ name: String) -> Bool { attribute(name) != nil }
@@ -487,22 +493,25 @@ struct Node {
     }
 
     /// Every element of the document that has attribute `name`, in document order.
-    func elements(withAttribute name: String) -> [Node] {
+    func elements(withAttribute name: String) -> [Int32] {
         if tree.byAttribute == nil {
             // A document uses a handful of attribute names: a list beats hashing every attribute.
             var index: [(name: String, elements: [Int32])] = []
             for element in 0..<tree.count {
-                for attribute in tree.attributes[element] where attribute.namespace.isEmpty {
-                    if let known = index.firstIndex(where: { $0.name == attribute.name }) {
-                        index[known].elements.append(Int32(element))
-                    } else {
-                        index.append((attribute.name, [Int32(element)]))
+                tree.attributes[element].withUnsafeBufferPointer { attributes in
+                    for attribute in attributes.indices where attributes[attribute].namespace.isEmpty {
+                        let name = attributes[attribute].name
+                        if let known = index.firstIndex(where: { $0.name == name }) {
+                            index[known].elements.append(Int32(element))
+                        } else {
+                            index.append((name, [Int32(element)]))
+                        }
                     }
                 }
             }
             tree.byAttribute = index
         }
-        return tree.byAttribute!.first { $0.name == name }.map { $0.elements.map { node($0) } } ?? []
+        return tree.byAttribute!.first { $0.name == name }?.elements ?? []
     }
 
     /// Whether the document breaks UBL-CR catalogue entry `entry`; the whole catalogue is

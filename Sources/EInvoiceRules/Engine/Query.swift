@@ -1,5 +1,6 @@
-/// Location paths as the rules write them, interpreted straight from their literal bytes (no
-/// parsing step, no allocation):
+import Synchronization
+
+/// Location paths as the rules write them:
 ///
 /// - `cac:Party/cbc:EndpointID`: child steps with the Schematron prefixes (`cbc`, `cac`, `ext`,
 ///   `ubl`, `cn`);
@@ -7,167 +8,221 @@
 /// - `*`: any element; `..`: the parent;
 /// - a leading `//`: every matching element of the whole document.
 ///
-/// Predicates are Swift closures at the call site.
+/// A path literal is read once per process (``CompiledPath/table``, by the literal's address);
+/// predicates are Swift closures at the call site.
 extension Node {
     /// Calls `visit` for every node the path selects, in document order; stop by returning false.
     @discardableResult
     func select(_ path: StaticString, _ visit: (Node) -> Bool) -> Bool {
-        path.withUTF8Buffer { buffer in
-            let raw = UnsafeRawBufferPointer(buffer)
-            guard let (firstStep, rest) = Node.anywhereSteps(raw) else { return Node.matchDown(self, raw, visit) }
-            // A literal's address names it for the whole process: what its first step selects is
-            // looked up once per document.
+        CompiledPath.table.with(path) { compiled in
+            guard compiled.anywhere != nil else { return select(compiled, from: self, visit) }
+            // What the first step of a `//` path selects is looked up once per document.
             let key = UnsafeRawPointer(path.utf8Start)
             let selected: [Int32]
             if let known = tree.anywhere[key] {
                 selected = known
             } else {
-                selected = elements(matching: firstStep)
+                selected = elements(matching: compiled)
                 tree.anywhere[key] = selected
             }
-            for id in selected where !Node.matchDown(node(id), rest, visit) { return false }
+            for start in selected where !select(compiled, from: node(start), visit) { return false }
             return true
         }
     }
 
-    /// The same for a path held as data (the rule catalogues).
+    /// The same for a path held as data (the rule catalogues), read at each call.
     @discardableResult
     func select(path: String, _ visit: (Node) -> Bool) -> Bool {
         var path = path
         return path.withUTF8 { buffer in
-            let raw = UnsafeRawBufferPointer(buffer)
-            guard let (firstStep, rest) = Node.anywhereSteps(raw) else { return Node.matchDown(self, raw, visit) }
-            for id in elements(matching: firstStep) where !Node.matchDown(node(id), rest, visit) { return false }
+            let compiled = CompiledPath(UnsafeRawBufferPointer(buffer))
+            guard compiled.anywhere != nil else { return select(compiled, from: self, visit) }
+            for start in elements(matching: compiled) where !select(compiled, from: node(start), visit) { return false }
             return true
         }
     }
 
-    /// For `//first/rest`, the steps `first` and `rest`; nil for a relative path.
-    private static func anywhereSteps(_ raw: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer)? {
-        guard raw.count >= 2 && raw[0] == UInt8(ascii: "/") && raw[1] == UInt8(ascii: "/") else { return nil }
-        let path = UnsafeRawBufferPointer(rebasing: raw[2...])
-        let end = path.firstIndex(of: UInt8(ascii: "/")) ?? path.endIndex
-        let rest = end < path.endIndex ? UnsafeRawBufferPointer(rebasing: path[(end + 1)...]) : UnsafeRawBufferPointer(start: nil, count: 0)
-        return (UnsafeRawBufferPointer(rebasing: path[..<end]), rest)
+    /// The path's steps below `start`.
+    private func select(_ path: CompiledPath, from start: Node, _ visit: (Node) -> Bool) -> Bool {
+        path.steps.withUnsafeBufferPointer { Node.matchDown(start, $0, visit) }
     }
 
-    /// Every element of the document that `step` names, in document order.
-    private func elements(matching step: UnsafeRawBufferPointer) -> [Int32] {
-        var selected: [Int32] = []
-        guard let names = Node.localNames(step) else {
-            root.walk { node in
-                if Node.matches(node, step) { selected.append(node.id) }
-                return true
-            }
-            return selected
-        }
-        // Named steps come from the document's name index.
-        for name in names { selected += elements(named: name).lazy.filter { Node.matches(node($0), step) } }
-        if names.count > 1 { selected.sort() }
-        return selected
-    }
-
-    /// Applies the first step of `steps` to the children of `node` (its parent for `..`), then
-    /// the rest below each match.
-    private static func matchDown(_ node: Node, _ steps: UnsafeRawBufferPointer, _ visit: (Node) -> Bool) -> Bool {
-        if steps.isEmpty { return visit(node) }
-        let end = steps.firstIndex(of: UInt8(ascii: "/")) ?? steps.endIndex
-        let step = UnsafeRawBufferPointer(rebasing: steps[..<end])
-        let rest = end < steps.endIndex ? UnsafeRawBufferPointer(rebasing: steps[(end + 1)...]) : UnsafeRawBufferPointer(start: nil, count: 0)
-        if step.count == 2 && step[0] == UInt8(ascii: ".") && step[1] == UInt8(ascii: ".") {
+    /// Applies the first of `steps` to the children of `node` (its parent for `..`), then the rest
+    /// below each match.
+    private static func matchDown(_ node: Node, _ steps: UnsafeBufferPointer<PathStep>, _ visit: (Node) -> Bool) -> Bool {
+        guard let step = steps.baseAddress, !steps.isEmpty else { return visit(node) }
+        let rest = UnsafeBufferPointer(rebasing: steps.dropFirst())
+        if step.pointee.isParent {
             guard let parent = node.parent else { return true }
             return matchDown(parent, rest, visit)
         }
-        // The step is read once for all the children it is tried on.
-        let matcher = StepMatcher(step)
-        for child in node.children where matcher.matches(child) {
+        for child in node.children where step.pointee.matches(child) {
             if !matchDown(child, rest, visit) { return false }
         }
         return true
     }
 
-    /// A step read once: `*`, or up to four `prefix:name` alternatives; longer lists of
-    /// alternatives are matched from the text each time.
-    private struct StepMatcher {
-        private var any = false
-        private var count = 0
-        private var namespaces = InlineArray<4, Namespace>(repeating: .other)
-        private var names = InlineArray<4, UnsafeRawBufferPointer>(repeating: UnsafeRawBufferPointer(start: nil, count: 0))
-        private var unparsed: UnsafeRawBufferPointer?
-
-        init(_ step: UnsafeRawBufferPointer) {
-            var start = step.startIndex
-            while start < step.endIndex {
-                let end = step[start...].firstIndex(of: UInt8(ascii: "|")) ?? step.endIndex
-                let alternative = UnsafeRawBufferPointer(rebasing: step[start..<end])
-                start = end + 1
-                if alternative.count == 1 && alternative[0] == UInt8(ascii: "*") {
-                    any = true
-                    return
-                }
-                guard count < 4 else {
-                    unparsed = step
-                    return
-                }
-                if let colon = alternative.firstIndex(of: UInt8(ascii: ":")) {
-                    // A prefix the rules do not bind never matches.
-                    guard let namespace = Namespace(prefix: UnsafeRawBufferPointer(rebasing: alternative[..<colon])) else {
-                        continue
-                    }
-                    namespaces[count] = namespace
-                    names[count] = UnsafeRawBufferPointer(rebasing: alternative[(colon + 1)...])
-                } else {
-                    namespaces[count] = .other
-                    names[count] = alternative
-                }
-                count += 1
-            }
+    /// Every element of the document the first step of a `//` path names, in document order.
+    private func elements(matching path: CompiledPath) -> [Int32] {
+        guard let step = path.anywhere else { return [] }
+        var selected: [Int32] = []
+        guard let names = path.anywhereNames else {
+            for id in 0..<Int32(tree.count) where step.matches(node(id)) { selected.append(id) }
+            return selected
         }
+        // Named steps come from the document's name index.
+        for name in names { selected += elements(named: name).lazy.filter { step.matches(node($0)) } }
+        if names.count > 1 { selected.sort() }
+        return selected
+    }
+}
 
-        func matches(_ node: Node) -> Bool {
-            if any { return true }
-            if let unparsed { return Node.matches(node, unparsed) }
-            let namespace = node.namespace
-            for index in 0..<count where namespaces[index] == namespace {
-                if node.layout.pointee.name(of: node.id, equals: names[index]) { return true }
+/// One step of a location path: `..`, `*`, or `prefix:name` alternatives. Names point into the
+/// path's bytes.
+struct PathStep: @unchecked Sendable {
+    private(set) var isParent = false
+    private var any = false
+    /// Alternatives; the first is kept apart in plain fields, as most steps have only one.
+    private var count = 0
+    private var namespace = Namespace.other
+    private var name = UnsafeRawBufferPointer(start: nil, count: 0)
+    private var others: [(namespace: Namespace, name: UnsafeRawBufferPointer)] = []
+
+    init(_ step: UnsafeRawBufferPointer) {
+        if step.count == 2 && step[0] == UInt8(ascii: ".") && step[1] == UInt8(ascii: ".") {
+            isParent = true
+            return
+        }
+        // One pass over the bytes: alternatives end at `|`, a prefix at the first `:`.
+        var start = 0
+        var colon = -1
+        for index in 0...step.count {
+            let byte = index < step.count ? step[index] : UInt8(ascii: "|")
+            if byte == UInt8(ascii: ":") && colon < 0 {
+                colon = index
+                continue
             }
-            return false
+            guard byte == UInt8(ascii: "|") else { continue }
+            defer {
+                start = index + 1
+                colon = -1
+            }
+            if index - start == 1 && step[start] == UInt8(ascii: "*") {
+                any = true
+                return
+            }
+            var namespace = Namespace.other
+            var name = UnsafeRawBufferPointer(rebasing: step[start..<index])
+            if colon >= 0 {
+                // A prefix the rules do not bind never matches.
+                guard let bound = Namespace(prefix: UnsafeRawBufferPointer(rebasing: step[start..<colon])) else { continue }
+                namespace = bound
+                name = UnsafeRawBufferPointer(rebasing: step[(colon + 1)..<index])
+            }
+            if count == 0 {
+                (self.namespace, self.name) = (namespace, name)
+            } else {
+                others.append((namespace, name))
+            }
+            count += 1
         }
     }
 
-    /// The local names a step accepts, nil for `*`.
-    static func localNames(_ step: UnsafeRawBufferPointer) -> [String]? {
-        var names: [String] = []
-        for alternative in step.split(separator: UInt8(ascii: "|")) {
-            if alternative.count == 1 && alternative.first == UInt8(ascii: "*") { return nil }
-            let name = alternative.split(separator: UInt8(ascii: ":"), maxSplits: 1).last ?? alternative
-            names.append(String(decoding: name, as: UTF8.self))
-        }
-        return names
-    }
-
-    /// Whether `node` is named by `step` (`cbc:ID`, `*`, or alternatives `a:X|b:Y`).
-    static func matches(_ node: Node, _ step: UnsafeRawBufferPointer) -> Bool {
-        var start = step.startIndex
-        while start < step.endIndex {
-            let end = step[start...].firstIndex(of: UInt8(ascii: "|")) ?? step.endIndex
-            if matchesOne(node, UnsafeRawBufferPointer(rebasing: step[start..<end])) { return true }
-            start = end + 1
+    func matches(_ node: Node) -> Bool {
+        if any { return true }
+        let namespace = node.namespace
+        if count > 0 && self.namespace == namespace && node.layout.pointee.name(of: node.id, equals: name) { return true }
+        if count > 1 {
+            for other in others where other.namespace == namespace {
+                if node.layout.pointee.name(of: node.id, equals: other.name) { return true }
+            }
         }
         return false
     }
 
-    private static func matchesOne(_ node: Node, _ step: UnsafeRawBufferPointer) -> Bool {
-        if step.count == 1 && step[0] == UInt8(ascii: "*") { return true }
-        guard let colon = step.firstIndex(of: UInt8(ascii: ":")) else {
-            return node.namespace == .other && node.layout.pointee.name(of: node.id, equals: step)
+    /// The local names the step accepts, nil for `*`.
+    var localNames: [String]? {
+        if any { return nil }
+        return ([name] + others.map(\.name)).prefix(count).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// A location path read once: its steps, and for `//first/rest` the first step apart.
+final class CompiledPath: Sendable {
+    /// The first step of a `//` path, matched against every element; nil for a relative path.
+    let anywhere: PathStep?
+    /// The local names `anywhere` accepts (nil for `*`), for the document's name index.
+    let anywhereNames: [String]?
+    let steps: [PathStep]
+
+    init(_ raw: UnsafeRawBufferPointer) {
+        var path = raw
+        if raw.count >= 2 && raw[0] == UInt8(ascii: "/") && raw[1] == UInt8(ascii: "/") {
+            path = UnsafeRawBufferPointer(rebasing: raw[2...])
         }
-        guard let namespace = Namespace(prefix: UnsafeRawBufferPointer(rebasing: step[..<colon])),
-            namespace == node.namespace
-        else { return false }
-        return node.layout.pointee.name(of: node.id, equals: UnsafeRawBufferPointer(rebasing: step[(colon + 1)...]))
+        var steps = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map {
+            PathStep(UnsafeRawBufferPointer(rebasing: $0))
+        }
+        if path.isEmpty { steps = [] }
+        if path.count < raw.count, !steps.isEmpty {
+            let first = steps.removeFirst()
+            anywhere = first
+            anywhereNames = first.localNames
+        } else {
+            anywhere = nil
+            anywhereNames = nil
+        }
+        self.steps = steps
     }
 
+    /// The compiled path literals of the process, by address: open addressing over a fixed
+    /// number of slots, each key published (release) after its value is written, so lookups
+    /// take no lock. Literals are few (hundreds) and live as long as the process; so do their
+    /// compiled paths.
+    final class Table: Sendable {
+        private static let capacity = 1 << 13
+        private nonisolated(unsafe) let keys: UnsafeMutablePointer<Atomic<UInt>>
+        private nonisolated(unsafe) let values: UnsafeMutablePointer<Unmanaged<CompiledPath>?>
+        private let writer = Mutex<Int>(0)  // guards inserts; holds the number of entries
+
+        init() {
+            keys = .allocate(capacity: Self.capacity)
+            for slot in 0..<Self.capacity { (keys + slot).initialize(to: Atomic(0)) }
+            values = .allocate(capacity: Self.capacity)
+            values.initialize(repeating: nil, count: Self.capacity)
+        }
+
+        /// Calls `body` with the literal's compiled path.
+        func with<Result>(_ literal: StaticString, _ body: (CompiledPath) -> Result) -> Result {
+            let address = UInt(bitPattern: literal.utf8Start)
+            var slot = Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 51)
+            while true {
+                let key = keys[slot].load(ordering: .acquiring)
+                if key == address { return values[slot]!._withUnsafeGuaranteedRef(body) }
+                if key == 0 { break }
+                slot = (slot + 1) & (Self.capacity - 1)
+            }
+            let compiled = literal.withUTF8Buffer { CompiledPath(UnsafeRawBufferPointer($0)) }
+            writer.withLock { entries in
+                // Another thread may have added it meanwhile, or the table may be full.
+                while true {
+                    let key = keys[slot].load(ordering: .acquiring)
+                    if key == address || entries >= Self.capacity / 2 { return }
+                    if key == 0 { break }
+                    slot = (slot + 1) & (Self.capacity - 1)
+                }
+                entries += 1
+                values[slot] = Unmanaged.passRetained(compiled)
+                keys[slot].store(address, ordering: .releasing)
+            }
+            return body(compiled)
+        }
+    }
+
+    static let table = Table()
+}
+
+extension Node {
     // MARK: Conveniences
 
     func all(_ path: StaticString) -> [Node] {

@@ -138,7 +138,7 @@ enum CENSyntaxRules {
             })
         }
         assertions.append(warning("UBL-DT-18", "Name attribute should not be present.") { root in
-            !root.elements(withAttribute: "name").contains { !($0.namespace == .cbc && $0.name == "PaymentMeansCode") }
+            !root.elements(withAttribute: "name").contains { !root.node($0).isNamed(.cbc, "PaymentMeansCode") }
         })
         // UBL-SR: cardinalities.
         assertions += [
