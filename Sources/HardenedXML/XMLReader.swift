@@ -70,17 +70,18 @@ public struct XMLReader: Sendable {
     private static func makeHandler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
+        // The frequent events reach the builder without retaining it (it outlives the parse).
         handler.startElementNs = { userData, localName, _, uri, _, _, attributeCount, _, attributes in
-            TreeBuilder.from(userData).start(localName, uri, Int(attributeCount), attributes)
+            TreeBuilder.with(userData) { $0.start(localName, uri, Int(attributeCount), attributes) }
         }
         handler.endElementNs = { userData, _, _, _ in
-            TreeBuilder.from(userData).end()
+            TreeBuilder.with(userData) { $0.end() }
         }
         handler.characters = { userData, characters, length in
-            TreeBuilder.from(userData).characters(characters, Int(length))
+            TreeBuilder.with(userData) { $0.characters(characters, Int(length)) }
         }
         handler.cdataBlock = { userData, characters, length in
-            TreeBuilder.from(userData).characters(characters, Int(length))
+            TreeBuilder.with(userData) { $0.characters(characters, Int(length)) }
         }
         handler.internalSubset = { userData, _, _, _ in
             TreeBuilder.from(userData).fail(
@@ -102,10 +103,63 @@ public struct XMLReader: Sendable {
     }
 }
 
-/// Collects SAX events into an ``XMLElement`` tree. Lives for one parse, on one thread.
+/// Receives the SAX events of one parse, on one thread. The state lives in one struct, so each
+/// event costs one exclusive access to it rather than one per field touched.
 private final class TreeBuilder {
-    let maxDepth: Int
+    var state: TreeState
     var context: xmlParserCtxtPtr?
+
+    init(maxDepth: Int) {
+        state = TreeState(maxDepth: maxDepth)
+    }
+
+    var root: XMLElement? { state.root }
+    var error: XMLReadError? { state.error }
+
+    static func from(_ userData: UnsafeMutableRawPointer?) -> TreeBuilder {
+        Unmanaged<TreeBuilder>.fromOpaque(userData!).takeUnretainedValue()
+    }
+
+    static func with(_ userData: UnsafeMutableRawPointer?, _ body: (TreeBuilder) -> Void) {
+        Unmanaged<TreeBuilder>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
+    }
+
+    func start(
+        _ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ attributeCount: Int,
+        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    ) {
+        let line = context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0
+        if !state.start(localName, uri, attributeCount, attributes, line: line) { stop() }
+    }
+
+    func end() { state.end() }
+
+    func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) { state.characters(characters, length) }
+
+    func fail(_ failure: XMLReadError) {
+        if state.error == nil { state.error = failure }
+        stop()
+    }
+
+    private func stop() {
+        if let context { xmlStopParser(context) }
+    }
+
+    func libraryError(_ libraryError: xmlError) {
+        guard state.error == nil, libraryError.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        var message = libraryError.message.map { String(cString: $0) } ?? "malformed XML"
+        while message.last?.isNewline == true { message.removeLast() }
+        let code: XMLReadError.Code =
+            libraryError.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue)
+                || libraryError.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue)
+            ? .entityForbidden : .malformed
+        state.error = XMLReadError(code, message, line: Int(libraryError.line))
+    }
+}
+
+/// The tree under construction: the open elements, their pending text, and the finished root.
+private struct TreeState {
+    let maxDepth: Int
     var open: [XMLElement] = []
     /// Character data of the open elements, as raw bytes; `textStart[i]` is where element `i`'s
     /// pending text begins. White space between child elements never becomes a `String`.
@@ -115,38 +169,24 @@ private final class TreeBuilder {
     var error: XMLReadError?
     /// libxml2 interns names and namespace URIs in its dictionary for the whole parse, so one
     /// Swift `String` per distinct pointer is enough.
-    var interned: [UnsafeRawPointer: String] = [:]
+    var interned = InternTable()
 
     init(maxDepth: Int) {
         self.maxDepth = maxDepth
     }
 
-    static func from(_ userData: UnsafeMutableRawPointer?) -> TreeBuilder {
-        Unmanaged<TreeBuilder>.fromOpaque(userData!).takeUnretainedValue()
-    }
-
-    func intern(_ name: UnsafePointer<xmlChar>?) -> String {
-        guard let name else { return "" }
-        let key = UnsafeRawPointer(name)
-        if let string = interned[key] { return string }
-        let string = String(cString: name)
-        interned[key] = string
-        return string
-    }
-
-    func start(
+    /// Opens an element; false when the parse must stop.
+    mutating func start(
         _ localName: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?, _ attributeCount: Int,
-        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
-    ) {
-        guard error == nil else { return }
+        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: Int
+    ) -> Bool {
+        guard error == nil else { return true }
         if open.count >= maxDepth {
-            fail(XMLReadError(.tooDeep, "elements are nested deeper than the limit of \(maxDepth)"))
-            return
+            error = XMLReadError(.tooDeep, "elements are nested deeper than the limit of \(maxDepth)")
+            return false
         }
         flushText(keepingWhitespace: false)
-        var element = XMLElement(
-            name: intern(localName), namespace: intern(uri),
-            line: context.map { Int(xmlSAX2GetLineNumber($0)) } ?? 0)
+        var element = XMLElement(name: interned[localName], namespace: interned[uri], line: line)
         if attributeCount > 0, let attributes {
             element.attributes.reserveCapacity(attributeCount)
             for index in 0..<attributeCount {
@@ -155,16 +195,17 @@ private final class TreeBuilder {
                 guard let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
                 let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
                 element.attributes.append(
-                    XMLAttribute(name: intern(attributes[base]), namespace: intern(attributes[base + 2]), value: value))
+                    XMLAttribute(name: interned[attributes[base]], namespace: interned[attributes[base + 2]], value: value))
             }
         }
         open.append(element)
         textStart.append(textBytes.count)
+        return true
     }
 
     /// Moves the pending bytes of the innermost open element into its `text`. Pure white space
     /// before a child element is dropped: it is layout, not content.
-    func flushText(keepingWhitespace: Bool) {
+    mutating func flushText(keepingWhitespace: Bool) {
         guard let start = textStart.last, start < textBytes.count else { return }
         let isWhitespace = textBytes[start...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
         if keepingWhitespace || !isWhitespace {
@@ -178,7 +219,7 @@ private final class TreeBuilder {
         textBytes.removeSubrange(start...)
     }
 
-    func end() {
+    mutating func end() {
         guard error == nil, !open.isEmpty else { return }
         // A leaf keeps white-space-only text; an element with children does not.
         flushText(keepingWhitespace: open[open.count - 1].children.isEmpty)
@@ -191,24 +232,48 @@ private final class TreeBuilder {
         }
     }
 
-    func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
+    mutating func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
         guard error == nil, !open.isEmpty, let characters, length > 0 else { return }
         textBytes.append(contentsOf: UnsafeBufferPointer(start: characters, count: length))
     }
+}
 
-    func fail(_ failure: XMLReadError) {
-        if error == nil { error = failure }
-        if let context { xmlStopParser(context) }
+/// Strings by the address of libxml2's interned name: open addressing on the pointer, no hashing
+/// of text. Documents name a few dozen distinct things; the table grows if one names more.
+private struct InternTable {
+    private var keys = [UnsafeRawPointer?](repeating: nil, count: 256)
+    private var strings = [String](repeating: "", count: 256)
+    private var count = 0
+
+    subscript(name: UnsafePointer<xmlChar>?) -> String {
+        mutating get {
+            guard let name else { return "" }
+            let key = UnsafeRawPointer(name)
+            let mask = keys.count - 1
+            var slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+            while let occupant = keys[slot] {
+                if occupant == key { return strings[slot] }
+                slot = (slot + 1) & mask
+            }
+            let string = String(cString: name)
+            keys[slot] = key
+            strings[slot] = string
+            count += 1
+            if count * 2 > keys.count { grow() }
+            return string
+        }
     }
 
-    func libraryError(_ libraryError: xmlError) {
-        guard error == nil, libraryError.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        var message = libraryError.message.map { String(cString: $0) } ?? "malformed XML"
-        while message.last?.isNewline == true { message.removeLast() }
-        let code: XMLReadError.Code =
-            libraryError.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue)
-                || libraryError.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue)
-            ? .entityForbidden : .malformed
-        error = XMLReadError(code, message, line: Int(libraryError.line))
+    private mutating func grow() {
+        let old = zip(keys, strings).compactMap { key, string in key.map { ($0, string) } }
+        keys = [UnsafeRawPointer?](repeating: nil, count: keys.count * 2)
+        strings = [String](repeating: "", count: keys.count)
+        let mask = keys.count - 1
+        for (key, string) in old {
+            var slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+            while keys[slot] != nil { slot = (slot + 1) & mask }
+            keys[slot] = key
+            strings[slot] = string
+        }
     }
 }

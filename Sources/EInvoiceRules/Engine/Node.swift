@@ -427,11 +427,13 @@ struct Node {
 
     func attribute(_ name: String) -> String? {
         // Read in place: copying an XMLAttribute would retain and release its three strings.
-        tree.attributes[Int(id)].withUnsafeBufferPointer { attributes in
-            for index in attributes.indices where attributes[index].namespace.isEmpty && attributes[index].name == name {
-                return attributes[index].value
+        tree.attributes.withUnsafeBufferPointer { all in
+            all[Int(id)].withUnsafeBufferPointer { attributes in
+                for index in attributes.indices where attributes[index].namespace.isEmpty && attributes[index].name == name {
+                    return attributes[index].value
+                }
+                return nil
             }
-            return nil
         }
     }
 
