@@ -274,6 +274,10 @@ final class DocumentTree {
             texts.reserveCapacity(capacity)
             attributes.reserveCapacity(capacity)
             childCounts = [Int32](repeating: 0, count: capacity)
+            // UBL documents use up to a few hundred distinct names: no rehashing while reading them.
+            nameTable.reserveCapacity(min(capacity, 256))
+            names.reserveCapacity(min(capacity, 256))
+            keyOfName.reserveCapacity(min(capacity, 256))
         }
 
         mutating func add(_ element: UnsafePointer<XMLElement>, parent: Int32, position: Int32) {

@@ -86,7 +86,9 @@ struct PathStep: @unchecked Sendable {
     private var count = 0
     private var namespace = Namespace.other
     private var name = UnsafeRawBufferPointer(start: nil, count: 0)
-    private var others: [(namespace: Namespace, name: UnsafeRawBufferPointer)] = []
+    /// The further alternatives, in a buffer the ``CompiledPath`` frees (no reference counting
+    /// while matching).
+    private var others = UnsafeMutableBufferPointer<(namespace: Namespace, name: UnsafeRawBufferPointer)>(start: nil, count: 0)
 
     init(_ step: UnsafeRawBufferPointer) {
         if step.count == 2 && step[0] == UInt8(ascii: ".") && step[1] == UInt8(ascii: ".") {
@@ -94,6 +96,13 @@ struct PathStep: @unchecked Sendable {
             return
         }
         // One pass over the bytes: alternatives end at `|`, a prefix at the first `:`.
+        var others: [(namespace: Namespace, name: UnsafeRawBufferPointer)] = []
+        defer {
+            if !others.isEmpty {
+                self.others = .allocate(capacity: others.count)
+                _ = self.others.initialize(from: others)
+            }
+        }
         var start = 0
         var colon = -1
         for index in 0...step.count {
@@ -145,6 +154,8 @@ struct PathStep: @unchecked Sendable {
         if any { return nil }
         return ([name] + others.map(\.name)).prefix(count).map { String(decoding: $0, as: UTF8.self) }
     }
+
+    func deallocate() { others.deallocate() }
 }
 
 /// A location path read once: its steps, and for `//first/rest` the first step apart.
@@ -173,6 +184,11 @@ final class CompiledPath: Sendable {
             anywhereNames = nil
         }
         self.steps = steps
+    }
+
+    deinit {
+        anywhere?.deallocate()
+        for step in steps { step.deallocate() }
     }
 
     /// The compiled path literals of the process, by address: open addressing over a fixed
