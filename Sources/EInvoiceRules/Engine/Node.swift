@@ -59,9 +59,49 @@ struct TreeLayout {
     /// Children of element i are `childList[childStart[i] ..< childStart[i + 1]]`.
     let childStart: UnsafeMutablePointer<Int32>
     let childList: UnsafeMutablePointer<Int32>
-    /// UTF-8 of each distinct name, for byte comparison without touching `String`s.
-    let nameBytes: UnsafeMutablePointer<UInt8>
-    let nameOffsets: UnsafeMutablePointer<Int32>
+    /// UTF-8 of each distinct name, for byte comparison without touching `String`s (filled once
+    /// the names are known).
+    private(set) var nameBytes: UnsafeMutablePointer<UInt8>
+    private(set) var nameOffsets: UnsafeMutablePointer<Int32>
+
+    /// Buffers for `count` elements, to be filled.
+    init(capacity count: Int) {
+        nameIDs = .allocate(capacity: count)
+        namespaces = .allocate(capacity: count)
+        parents = .allocate(capacity: count)
+        positions = .allocate(capacity: count)
+        ordinals = .allocate(capacity: count)
+        lines = .allocate(capacity: count)
+        nameKeys = .allocate(capacity: count)
+        childStart = .allocate(capacity: count + 1)
+        childList = .allocate(capacity: max(count - 1, 1))
+        nameBytes = .allocate(capacity: 1)
+        nameOffsets = .allocate(capacity: 1)
+    }
+
+    mutating func store(names: [String]) {
+        nameBytes.deallocate()
+        nameOffsets.deallocate()
+        nameBytes = .allocate(capacity: max(names.reduce(0) { $0 + $1.utf8.count }, 1))
+        nameOffsets = .allocate(capacity: names.count + 1)
+        var offset = 0
+        for (index, name) in names.enumerated() {
+            nameOffsets[index] = Int32(offset)
+            for byte in name.utf8 {
+                nameBytes[offset] = byte
+                offset += 1
+            }
+        }
+        nameOffsets[names.count] = Int32(offset)
+    }
+
+    func deallocate() {
+        for buffer in [nameIDs, parents, positions, ordinals, lines, nameKeys, childStart, childList, nameOffsets] {
+            buffer.deallocate()
+        }
+        namespaces.deallocate()
+        nameBytes.deallocate()
+    }
 
     /// Whether element `id`'s local name is exactly `bytes`.
     func name(of id: Int32, equals bytes: UnsafeRawBufferPointer) -> Bool {
@@ -127,33 +167,21 @@ final class DocumentTree {
         let total = withUnsafePointer(to: root) { countElements($0) }
         var builder = Builder(capacity: total)
         withUnsafePointer(to: root) { builder.add($0, parent: -1, position: 0) }
+        var layout = builder.layout
         let names = builder.names
-        let nameIDs = builder.nameIDs
-        let namespaces = builder.namespaces
-        let parents = builder.parents
-        let positions = builder.positions
-        let lines = builder.lines
-        let nameKeys = builder.nameKeys
-        let texts = builder.texts
-        let attributes = builder.attributes
-        let nameTable = builder.nameTable
-        let childCounts = builder.childCounts
-        let ordinals = UnsafeMutablePointer<Int32>.allocate(capacity: total)
 
         // Children lists: elements were numbered in document order, so bucketing them by parent
         // keeps each element's children in order.
-        let childStart = UnsafeMutablePointer<Int32>.allocate(capacity: total + 1)
-        let childList = UnsafeMutablePointer<Int32>.allocate(capacity: max(total - 1, 1))
         var start: Int32 = 0
         for index in 0..<total {
-            childStart[index] = start
-            start += childCounts[index]
+            layout.childStart[index] = start
+            start += builder.childCounts[index]
         }
-        childStart[total] = start
+        layout.childStart[total] = start
         var fill = [Int32](repeating: 0, count: total)
         for id in 1..<max(total, 1) {
-            let parent = Int(parents[id])
-            childList[Int(childStart[parent] + fill[parent])] = Int32(id)
+            let parent = Int(layout.parents[id])
+            layout.childList[Int(layout.childStart[parent] + fill[parent])] = Int32(id)
             fill[parent] += 1
         }
 
@@ -161,69 +189,52 @@ final class DocumentTree {
         var counts = [Int32](repeating: 0, count: names.count)
         var seen = [Int32](repeating: 0, count: names.count)
         for parent in 0..<total {
-            let range = Int(childStart[parent])..<Int(childStart[parent + 1])
-            for slot in range { counts[Int(nameIDs[Int(childList[slot])])] += 1 }
+            let range = Int(layout.childStart[parent])..<Int(layout.childStart[parent + 1])
+            for slot in range { counts[Int(layout.nameIDs[Int(layout.childList[slot])])] += 1 }
             for slot in range {
-                let child = Int(childList[slot])
-                let name = Int(nameIDs[child])
+                let child = Int(layout.childList[slot])
+                let name = Int(layout.nameIDs[child])
                 if counts[name] > 1 {
                     seen[name] += 1
-                    ordinals[child] = seen[name]
+                    layout.ordinals[child] = seen[name]
                 } else {
-                    ordinals[child] = 0
+                    layout.ordinals[child] = 0
                 }
             }
             for slot in range {
-                let name = Int(nameIDs[Int(childList[slot])])
+                let name = Int(layout.nameIDs[Int(layout.childList[slot])])
                 counts[name] = 0
                 seen[name] = 0
             }
         }
-        ordinals[0] = 0
+        layout.ordinals[0] = 0
 
         // The name index, by counting: elements in document order within each name.
         var byNameStart = [Int32](repeating: 0, count: names.count + 1)
-        for id in 0..<total { byNameStart[Int(nameIDs[id]) + 1] += 1 }
+        for id in 0..<total { byNameStart[Int(layout.nameIDs[id]) + 1] += 1 }
         for nameID in 0..<names.count { byNameStart[nameID + 1] += byNameStart[nameID] }
         var byName = [Int32](repeating: 0, count: total)
         var filled = byNameStart
         for id in 0..<total {
-            let nameID = Int(nameIDs[id])
+            let nameID = Int(layout.nameIDs[id])
             byName[Int(filled[nameID])] = Int32(id)
             filled[nameID] += 1
         }
-        self.byNameStart = byNameStart
-        self.byName = byName
-
-        let totalNameBytes = names.reduce(0) { $0 + $1.utf8.count }
-        let nameBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalNameBytes, 1))
-        let nameOffsets = UnsafeMutablePointer<Int32>.allocate(capacity: names.count + 1)
-        var offset = 0
-        for (index, name) in names.enumerated() {
-            nameOffsets[index] = Int32(offset)
-            for byte in name.utf8 {
-                nameBytes[offset] = byte
-                offset += 1
-            }
-        }
-        nameOffsets[names.count] = Int32(offset)
+        layout.store(names: names)
 
         self.count = total
+        self.nameTable = builder.nameTable
+        self.names = names
+        self.texts = builder.texts
+        self.attributes = builder.attributes
+        self.byNameStart = byNameStart
+        self.byName = byName
         answers = .allocate(capacity: total)
         answers.initialize(repeating: 0, count: total)
         categoryIDs = .allocate(capacity: total)
         categoryIDs.initialize(repeating: nil, count: total)
-        self.nameTable = nameTable
-        self.names = names
-        self.texts = texts
-        self.attributes = attributes
-        let layout = UnsafeMutablePointer<TreeLayout>.allocate(capacity: 1)
-        layout.initialize(
-            to: TreeLayout(
-                nameIDs: nameIDs, namespaces: namespaces, parents: parents, positions: positions, ordinals: ordinals,
-                lines: lines, nameKeys: nameKeys, childStart: childStart, childList: childList, nameBytes: nameBytes,
-                nameOffsets: nameOffsets))
-        self.layout = layout
+        self.layout = .allocate(capacity: 1)
+        self.layout.initialize(to: layout)
     }
 
     deinit {
@@ -231,29 +242,14 @@ final class DocumentTree {
         answers.deallocate()
         categoryIDs.deinitialize(count: count)
         categoryIDs.deallocate()
-        let buffers = layout.pointee
-        buffers.nameIDs.deallocate()
-        buffers.namespaces.deallocate()
-        buffers.parents.deallocate()
-        buffers.positions.deallocate()
-        buffers.ordinals.deallocate()
-        buffers.lines.deallocate()
-        buffers.nameKeys.deallocate()
-        buffers.childStart.deallocate()
-        buffers.childList.deallocate()
-        buffers.nameBytes.deallocate()
-        buffers.nameOffsets.deallocate()
+        layout.pointee.deallocate()
         layout.deallocate()
     }
 
     /// Numbers the elements in document order and fills the per-element buffers.
     private struct Builder {
-        let nameIDs: UnsafeMutablePointer<Int32>
-        let namespaces: UnsafeMutablePointer<Namespace>
-        let parents: UnsafeMutablePointer<Int32>
-        let positions: UnsafeMutablePointer<Int32>
-        let lines: UnsafeMutablePointer<Int32>
-        let nameKeys: UnsafeMutablePointer<Int32>
+        /// Its per-element buffers (name ids, namespaces, parents, positions, lines, name keys) are filled here.
+        let layout: TreeLayout
         var names: [String] = []
         var texts: [String] = []
         var attributes: [[XMLAttribute]] = []
@@ -265,12 +261,7 @@ final class DocumentTree {
         var next = 0
 
         init(capacity: Int) {
-            nameIDs = .allocate(capacity: capacity)
-            namespaces = .allocate(capacity: capacity)
-            parents = .allocate(capacity: capacity)
-            positions = .allocate(capacity: capacity)
-            lines = .allocate(capacity: capacity)
-            nameKeys = .allocate(capacity: capacity)
+            layout = TreeLayout(capacity: capacity)
             texts.reserveCapacity(capacity)
             attributes.reserveCapacity(capacity)
             childCounts = [Int32](repeating: 0, count: capacity)
@@ -297,19 +288,19 @@ final class DocumentTree {
                 names.append(name)
                 keyOfName.append(Int32(RuleIndex.keys[name] ?? -1))
             }
-            nameIDs[id] = nameID
+            layout.nameIDs[id] = nameID
             let namespaceURI = element.pointee.namespace
             if let known = seenNamespaces[namespaceURI] {
-                namespaces[id] = Namespace(rawValue: UInt8(known))!
+                layout.namespaces[id] = Namespace(rawValue: UInt8(known))!
             } else {
                 let namespace = Namespace(uri: namespaceURI)
                 seenNamespaces[namespaceURI] = Int32(namespace.rawValue)
-                namespaces[id] = namespace
+                layout.namespaces[id] = namespace
             }
-            parents[id] = parent
-            positions[id] = position
-            lines[id] = Int32(clamping: element.pointee.line)
-            nameKeys[id] = keyOfName[Int(nameID)]
+            layout.parents[id] = parent
+            layout.positions[id] = position
+            layout.lines[id] = Int32(clamping: element.pointee.line)
+            layout.nameKeys[id] = keyOfName[Int(nameID)]
             texts.append(element.pointee.text)
             attributes.append(element.pointee.attributes)
             if parent >= 0 { childCounts[Int(parent)] += 1 }
