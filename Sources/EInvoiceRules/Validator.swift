@@ -19,7 +19,8 @@ public struct Validator: Sendable {
         case siUBL = "si-ubl"
         /// SI-UBL 2.0 with the G-account extension.
         case siUBLGAccount = "si-ubl-gaccount"
-        /// Peppol BIS Billing 3.0.19: its CEN copy, PEPPOL-EN16931-*, NL-R-*.
+        /// Peppol BIS Billing 3.0.19: its CEN copy, PEPPOL-EN16931-*, PEPPOL-COMMON-* and the national
+        /// rules (NO, DK, IT, SE, GR, IS, NL).
         case peppol
         /// The European norm alone, CEN 1.3.16.
         case en16931
@@ -107,7 +108,7 @@ public struct Validator: Sendable {
     static let siUBLPatterns = [NLCIUSRules.versionPattern] + cen(.v1_3_15) + [NLCIUSRules.pattern]
     static let siUBLGAccountPatterns = siUBLPatterns + [GAccountRules.pattern]
     static let peppolPatterns = cen(.v1_3_14_1)
-        + [PeppolRules.emptyElementPattern, PeppolRules.pattern, PeppolRules.nationalPattern, PeppolRules.codePattern]
+        + [PeppolRules.emptyElementPattern, PeppolRules.pattern] + PeppolNationalRules.patterns + [PeppolRules.codePattern]
 
     private static func cen(_ version: CENVersion) -> [Pattern] {
         [CENModelRules.pattern(version), CENSyntaxRules.pattern(version), CENCodeRules.pattern(version)]

@@ -288,4 +288,7 @@ extension Node {
 
     /// XPath `path = 'value'` (general comparison: some node equals).
     func any(_ path: StaticString, equals value: String) -> Bool { exists(path) { $0.stringValue == value } }
+
+    /// XPath `path/@attribute = 'value'`.
+    func any(_ path: StaticString, attribute: String, equals value: String) -> Bool { exists(path) { $0.attribute(attribute) == value } }
 }

@@ -62,6 +62,9 @@ enum XPathNumber {
         return Double(trimmed)
     }
 
+    /// `string(number(text)) != 'NaN'`.
+    static func isNumber(_ text: String) -> Bool { double(text).map { !$0.isNaN } ?? false }
+
     /// `string-length(substring-after(text, '.'))`.
     static func fractionDigits(_ text: String) -> Int {
         guard let point = text.firstIndex(of: ".") else { return 0 }

@@ -1,8 +1,8 @@
 import EInvoice
 
 /// Peppol BIS Billing 3.0.19 rules on top of its CEN copy: PEPPOL-EN16931-* (transaction rules,
-/// restricted code lists), PEPPOL-COMMON-* (identifier check digits) and the national rules of
-/// the Netherlands (NL-R-*), Norway (NO-R-*) and Sweden (SE-R-*).
+/// restricted code lists) and PEPPOL-COMMON-* (identifier check digits); the national rules are
+/// in ``PeppolNationalRules``.
 enum PeppolRules {
     static let pattern: Pattern = {
         var p = PatternBuilder("peppol")
@@ -201,92 +201,6 @@ enum PeppolRules {
         ])
         return p.pattern
     }()
-
-    /// National rules, each applying only to suppliers of that country.
-    static let nationalPattern: Pattern = {
-        var p = PatternBuilder("peppol-national")
-        let nl: @Sendable (Node) -> Bool = { postalCountry($0.root, "cac:AccountingSupplierParty") == "NL" }
-        p.rule("/cn:CreditNote", where: nl, [
-            fatal("NL-R-001", "For suppliers in the Netherlands, if the document is a creditnote, the document MUST contain an invoice reference (cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID).") {
-                $0.exists("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID")
-            },
-        ])
-        p.rule("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress", where: nl, [
-            fatal("NL-R-002", "For suppliers in the Netherlands the supplier's address (cac:AccountingSupplierParty/cac:Party/cac:PostalAddress) MUST contain street name (cbc:StreetName), city (cbc:CityName) and post code (cbc:PostalZone).") {
-                NLCIUSRules.hasStreetCityPostcode($0)
-            },
-        ])
-        p.rule("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID", where: nl, [
-            fatal("NL-R-003", "For suppliers in the Netherlands, the legal entity identifier MUST be either a KVK or OIN number (schemeID 0106 or 0190).") {
-                ["0106", "0190"].contains($0.attribute("schemeID") ?? "") && !$0.normalized.isEmpty
-            },
-        ])
-        p.rule("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress", where: { nl($0) && $0.any("cac:Country/cbc:IdentificationCode", equals: "NL") }, [
-            fatal("NL-R-004", "For suppliers in the Netherlands, if the customer is in the Netherlands, the customer address (cac:AccountingCustomerParty/cac:Party/cac:PostalAddress) MUST contain the street name (cbc:StreetName), the city (cbc:CityName) and post code (cbc:PostalZone).") {
-                NLCIUSRules.hasStreetCityPostcode($0)
-            },
-        ])
-        p.rule("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID", where: { nl($0) && postalCountry($0.root, "cac:AccountingCustomerParty") == "NL" }, [
-            fatal("NL-R-005", "For suppliers in the Netherlands, if the customer is in the Netherlands, the customer's legal entity identifier MUST be either a KVK or OIN number (schemeID 0106 or 0190).") {
-                ["0106", "0190"].contains($0.attribute("schemeID") ?? "") && !$0.normalized.isEmpty
-            },
-        ])
-        p.rule("cac:TaxRepresentativeParty/cac:PostalAddress", where: { nl($0) && $0.any("cac:Country/cbc:IdentificationCode", equals: "NL") }, [
-            fatal("NL-R-006", "For suppliers in the Netherlands, if the fiscal representative is in the Netherlands, the representative's address (cac:TaxRepresentativeParty/cac:PostalAddress) MUST contain street name (cbc:StreetName), city (cbc:CityName) and post code (cbc:PostalZone).") {
-                NLCIUSRules.hasStreetCityPostcode($0)
-            },
-        ])
-        p.rule("cac:LegalMonetaryTotal", where: nl, [
-            fatal("NL-R-007", "For suppliers in the Netherlands, the supplier MUST provide a means of payment (cac:PaymentMeans) if the payment is from customer to supplier.") { total in
-                let payable = total.decimal("cbc:PayableAmount") ?? .zero
-                let owed = total.root.name == "Invoice" ? payable > .zero : payable < .zero
-                return !owed || total.root.exists("cac:PaymentMeans")
-            },
-        ])
-        p.rule("cac:PaymentMeans", where: { nl($0) && postalCountry($0.root, "cac:AccountingCustomerParty") == "NL" }, [
-            fatal("NL-R-008", "For suppliers in the Netherlands, the payment means code (cac:PaymentMeans/cbc:PaymentMeansCode) MUST be one of 30, 48, 49, 57, 58 or 59.") {
-                $0.exists("cbc:PaymentMeansCode") { ["30", "48", "49", "57", "58", "59"].contains($0.normalized) }
-            },
-        ])
-        p.rule("cac:OrderLineReference/cbc:LineID", where: nl, [
-            fatal("NL-R-009", "For suppliers in the Netherlands, if an order line reference is used, there must be an order reference on the document level.") {
-                $0.root.exists("cac:OrderReference/cbc:ID")
-            },
-        ])
-        let no: @Sendable (Node) -> Bool = { supplierCountry($0.root) == "NO" }
-        p.rule("cac:AccountingSupplierParty/cac:Party", where: no, [
-            warning("NO-R-002", "For Norwegian suppliers, most invoice issuers are required to append \"Foretaksregisteret\" to their invoice.") {
-                $0.exists("cac:PartyTaxScheme") { $0.string("cac:TaxScheme/cbc:ID").normalizedSpace == "TAX" && $0.string("cbc:CompanyID").normalizedSpace == "Foretaksregisteret" }
-            },
-            fatal("NO-R-001", "For Norwegian suppliers, a VAT number MUST be the country code prefix NO followed by a valid Norwegian organization number (nine numbers) followed by the letters MVA.") { party in
-                guard let vat = party.all("cac:PartyTaxScheme").first(where: { $0.string("cac:TaxScheme/cbc:ID").normalizedSpace == "VAT" })?.string("cbc:CompanyID"),
-                    vat.hasPrefix("NO")
-                else { return true }
-                let rest = vat.dropFirst(2)
-                return rest.count == 12 && rest.hasSuffix("MVA") && rest.prefix(9).allSatisfy(\.isASCIIDigit)
-                    && IdentifierCheck.mod11(String(rest.prefix(9)))
-            },
-        ])
-        let se: @Sendable (Node) -> Bool = { node in
-            guard let party = node.root.first("cac:AccountingSupplierParty/cac:Party") else { return false }
-            return party.any("cac:PostalAddress/cac:Country/cbc:IdentificationCode", equals: "SE")
-                && party.exists("cac:PartyTaxScheme") { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") && $0.string("cbc:CompanyID").hasPrefix("SE") }
-        }
-        p.rule("cac:AccountingSupplierParty/cac:Party", where: se, [
-            fatal("SE-R-001", "For Swedish suppliers, Swedish VAT-numbers must consist of 14 characters.") {
-                swedishVAT($0).normalizedSpace.count == 14
-            },
-            fatal("SE-R-002", "For Swedish suppliers, the Swedish VAT-numbers must have the trailing 12 characters in numeric form.") {
-                let digits = String(swedishVAT($0).dropFirst(2).prefix(12))
-                return XPathNumber.double(digits) != nil
-            },
-        ])
-        return p.pattern
-    }()
-
-    static func swedishVAT(_ party: Node) -> String {
-        party.all("cac:PartyTaxScheme").first { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") }?.string("cbc:CompanyID") ?? ""
-    }
 
     /// `$profile`: the process number NN of `urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0`, nil when unknown.
     static func profile(_ document: Node) -> String? {
