@@ -331,7 +331,7 @@ enum PeppolNationalRules {
         ])
         p.rule("cac:AccountingSupplierParty/cac:Party/cbc:EndpointID", where: { ["GR", "EL"].contains(accountingSupplierCountry($0.root)) }, [
             fatal("GR-R-009", "Greek suppliers that send an invoice through the PEPPOL network must use a correct TIN number as an electronic address according to PEPPOL Electronic Address Identifier scheme (schemeID 9933).") {
-                $0.attribute("schemeID") == "9933" && greekTIN(Substring($0.stringValue)) && $0.stringValue.utf8.count >= 9
+                $0.attribute("schemeID") == "9933" && greekTIN(Substring($0.stringValue))
             },
         ])
         return p.pattern
