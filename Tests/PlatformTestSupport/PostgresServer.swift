@@ -49,17 +49,8 @@ public final class PostgresServer: Sendable {
         guard port > 0 else { throw Failure(description: "the PostgreSQL server did not start; see \(directory)/server.log") }
         self.port = port
         // Stops the server once this test process is gone, however it ends.
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
         let stop = Self.asServerUser ? "runuser -u postgres -- \(bin)/pg_ctl" : "\(bin)/pg_ctl"
-        watchdog.arguments = [
-            "-c",
-            "while kill -0 \(ProcessInfo.processInfo.processIdentifier) 2>/dev/null; do sleep 1; done; "
-                + "\(stop) -D '\(directory)/data' -m immediate stop >/dev/null 2>&1; rm -rf '\(directory)'",
-        ]
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try watchdog.run()
+        try Watchdog.whenThisProcessEnds(run: "\(stop) -D '\(directory)/data' -m immediate stop >/dev/null 2>&1; rm -rf '\(directory)'")
     }
 
     /// A new, empty database; its `postgres://` URL.

@@ -125,6 +125,7 @@ struct PlatformCommandTests {
         server.arguments = ["serve", "--data-dir", dataDir, "--port", String(port)] + extra
         server.standardError = FileHandle.nullDevice
         try server.run()
+        try Watchdog.stopWithThisProcess(server)
         let base = "http://127.0.0.1:\(port)"
         for _ in 0..<200 {
             guard server.isRunning else { break }
