@@ -71,10 +71,10 @@ public struct Books: Sendable {
         }
     }
 
-    /// The SI-UBL 2.0 document an invoice is sent as, with its computed totals.
-    public func document(_ invoice: SalesInvoice, administration: Administration) throws -> Invoice {
-        let debtor = try store.debtor(invoice.debtorNumber, administration: administration.id)
-        return try SalesInvoiceDocument.make(invoice, debtor: debtor, settings: administration.settings)
+    /// The SI-UBL 2.0 document an invoice is sent as, with its computed totals (`debtor` is the
+    /// invoice's, which the caller has read already).
+    public func document(_ invoice: SalesInvoice, debtor: Debtor, administration: Administration) throws -> Invoice {
+        try SalesInvoiceDocument.make(invoice, debtor: debtor, settings: administration.settings)
     }
 
     // MARK: Sending
@@ -125,7 +125,7 @@ public struct Books: Sendable {
                     + "remove it or fill it in before sending")
         }
         let debtor = try store.debtor(invoice.debtorNumber, administration: administration.id)
-        let document = try self.document(invoice, administration: administration)
+        let document = try self.document(invoice, debtor: debtor, administration: administration)
         let ubl = UBLWriter().write(document)
         let payload = try XMLReader().read(ubl)
         return SendPreview(

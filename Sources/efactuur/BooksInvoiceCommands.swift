@@ -217,7 +217,7 @@ struct InvoiceView: Encodable {
         invoice = try books.store.invoice(number, administration: administration.id)
         debtor = try books.store.debtor(invoice.debtorNumber, administration: administration.id)
         identifier = debtor.identifier(useDossierAsKvK: administration.settings.useDossierAsKvK).participantID
-        let summary = (try? books.document(invoice, administration: administration)).map(InvoiceSummary.init)
+        let summary = (try? books.document(invoice, debtor: debtor, administration: administration)).map(InvoiceSummary.init)
         taxExclusiveAmount = summary?.taxExclusiveAmount
         taxAmount = summary?.taxAmount
         payableAmount = summary?.payableAmount
