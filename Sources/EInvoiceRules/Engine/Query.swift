@@ -14,7 +14,9 @@ extension Node {
     /// Calls `visit` for every node the path selects, in document order; stop by returning false.
     @discardableResult
     func select(_ path: StaticString, _ visit: (Node) -> Bool) -> Bool {
-        CompiledPath.table.with(path) { compiled in
+        // A one-character literal is held as a scalar, without an address to be known by.
+        guard path.hasPointerRepresentation else { return select(path: path.description, visit) }
+        return CompiledPath.table.with(path) { compiled in
             guard compiled.anywhere != nil else { return select(compiled, from: self, visit) }
             // What the first step of a `//` path selects is looked up once per document.
             let key = UnsafeRawPointer(path.utf8Start)
@@ -208,7 +210,7 @@ final class CompiledPath: Sendable {
             values.initialize(repeating: nil, count: Self.capacity)
         }
 
-        /// Calls `body` with the literal's compiled path.
+        /// Calls `body` with the literal's compiled path (`literal` has a pointer representation).
         func with<Result>(_ literal: StaticString, _ body: (CompiledPath) -> Result) -> Result {
             let address = UInt(bitPattern: literal.utf8Start)
             var slot = Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 51)
