@@ -77,7 +77,7 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin", abstract: "Administrations (sets of books).", subcommands: [Create.self, List.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an administration.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an administration.")
         @OptionGroup var options: BooksOptions
         @Argument(help: "Its name.") var name: String
 
@@ -90,7 +90,7 @@ struct AdminCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the administrations.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the administrations.")
         @OptionGroup var options: BooksOptions
 
         func run() async throws {
@@ -111,6 +111,7 @@ struct SettingsCommand: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Change settings; options not given keep their value.",
             discussion: "--quick-connect takes the text the platform shows with new connection keys: "
                 + "APP_KEY:…;SECRET_KEY:…;EMAIL_ID:…;COMPANY_ID:XCNL…;")
@@ -193,7 +194,7 @@ struct SettingsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the settings; the Secret is masked.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the settings; the Secret is masked.")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
 
@@ -241,6 +242,7 @@ struct DebtorCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a debtor; prints its number and the identifier its invoices carry.",
             discussion: """
                 Government: give the OIN (FAX/OIN). Organisation with a Chamber of Commerce number: give \
@@ -275,7 +277,7 @@ struct DebtorCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the debtors.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the debtors.")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
 

@@ -10,7 +10,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         subcommands: [Create.self, LineCommand.self, Show.self, Send.self, Status.self, List.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a draft sales invoice for a debtor; prints its number.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a draft sales invoice for a debtor; prints its number.")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
         @Option(help: "The debtor's number.") var debtor: Int
@@ -39,7 +39,7 @@ struct InvoiceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "line", abstract: "Invoice lines.", subcommands: [Add.self])
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Add a line to a draft invoice.")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a line to a draft invoice.")
             @OptionGroup var options: BooksOptions
             @OptionGroup var administration: AdministrationOption
             @Option(help: "The invoice number.") var invoice: String
@@ -78,6 +78,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an invoice: debtor, lines, totals, and under Extra the Delivery ID once sent.")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
@@ -92,7 +93,7 @@ struct InvoiceCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the sales invoices with their state and Delivery ID.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the sales invoices with their state and Delivery ID.")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
 
@@ -109,6 +110,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "send",
             abstract: "Send an invoice through the platform (eFactuur > eVerbinding bericht).",
             discussion: """
                 Shows the invoice, the debtor and the e-mail address it goes to, asks Ja/Nee and then asks you \
@@ -184,7 +186,7 @@ struct InvoiceCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The platform's status of a sent invoice (10 Afgeleverd … 50 Afgewezen).")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "The platform's status of a sent invoice (10 Afgeleverd … 50 Afgewezen).")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
         @Argument(help: "The invoice number.") var number: String
@@ -250,6 +252,7 @@ struct InvoiceView: Encodable {
 
 struct Receive: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "receive",
         abstract: "Fetch purchase invoices from the platform's inbox into the purchase folder.",
         discussion: """
             Fetches every inbox document created since the from-date (then since the last one received), \
@@ -298,7 +301,7 @@ struct PurchaseCommand: AsyncParsableCommand {
         commandName: "purchase", abstract: "Purchase invoices received from the platform.", subcommands: [List.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the purchase invoices received.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the purchase invoices received.")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
 

@@ -11,6 +11,7 @@ import PlatformServer
 extension Efactuur {
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "The whole job in one run: a platform, a supplier and a customer connected with their keys, an invoice sent and received.",
             discussion: """
                 Starts the platform on a free loopback port with SQLite in a temporary folder, creates a \

@@ -5,6 +5,7 @@ import Foundation
 extension Efactuur {
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inspect",
             abstract: "Show a document's summary: type, number, dates, parties, lines, totals, VAT breakdown.",
             discussion: "Exit code 0 when the document was read, 2 when it could not be (the reason is on stderr)."
         )

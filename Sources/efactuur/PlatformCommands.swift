@@ -58,6 +58,7 @@ struct PlatformOptions: ParsableArguments {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the platform: the native SOAP API v3 (/soap/v3) and v3.1 (/soap/v3.1), WSDL at ?wsdl.")
 
     @OptionGroup var options: PlatformOptions
@@ -89,7 +90,7 @@ struct PlatformCommand: AsyncParsableCommand {
             commandName: "account", abstract: "Platform accounts.", subcommands: [Create.self])
 
         struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create an account; prints its id.")
+            static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an account; prints its id.")
             @OptionGroup var options: PlatformOptions
             @Option(help: "The account's name.") var name: String
             @Option(help: "The account holder's e-mail address.") var email: String
@@ -113,7 +114,7 @@ struct PlatformCommand: AsyncParsableCommand {
             commandName: "org", abstract: "Organisations and their Bedrijfs-IDs.", subcommands: [Create.self])
 
         struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create an organisation; prints its Bedrijfs-ID.")
+            static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an organisation; prints its Bedrijfs-ID.")
             @OptionGroup var options: PlatformOptions
             @Option(help: "The account it belongs to (ACC…).") var account: String
             @Option(help: "The organisation's name.") var name: String
@@ -142,6 +143,7 @@ struct PlatformCommand: AsyncParsableCommand {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "create",
                 abstract: "Create a connection key; prints the App Key, the Secret (shown only now) and the Quick Connect text.")
             @OptionGroup var options: PlatformOptions
             @Option(help: "The organisation's Bedrijfs-ID (XCNL…).") var org: String
@@ -161,6 +163,7 @@ struct PlatformCommand: AsyncParsableCommand {
 
         struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "revoke",
                 abstract: "Revoke a connection key and every security token issued with it.")
             @OptionGroup var options: PlatformOptions
             @Argument(help: "The App Key.") var appKey: String

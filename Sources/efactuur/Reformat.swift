@@ -5,6 +5,7 @@ import Foundation
 extension Efactuur {
     struct Reformat: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reformat",
             abstract: "Read a document and write it back through the model to standard output.",
             discussion: """
                 The output is UBL 2.1 in schema order with cbc:/cac: prefixes and no empty elements; \

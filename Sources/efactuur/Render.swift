@@ -5,6 +5,7 @@ import Foundation
 extension Efactuur {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "render",
             abstract: "Render an invoice or credit note as a PDF for people to read.",
             discussion: """
                 A4 pages with the parties, references, lines, VAT breakdown, totals and payment \

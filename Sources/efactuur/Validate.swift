@@ -8,6 +8,7 @@ extension Validator.RuleSet: ExpressibleByArgument {}
 extension Efactuur {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Validate invoices and credit notes against SI-UBL 2.0, EN 16931 or Peppol BIS 3.",
             discussion: """
                 Gives the verdicts of the official validation artifacts. FILE may be a document, a folder \
