@@ -32,7 +32,9 @@ public struct XMLReader: Sendable {
             throw XMLReadError(
                 .tooLarge, "document is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)")
         }
-        if bytes.isEmpty { throw XMLReadError(.malformed, "document is empty") }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            throw XMLReadError(.malformed, "document is empty")
+        }
         let result = bytes.withContiguousStorageIfAvailable { parse($0) } ?? Array(bytes).withUnsafeBufferPointer { parse($0) }
         return try result.get()
     }
@@ -149,6 +151,10 @@ private final class TreeBuilder {
         guard state.error == nil, libraryError.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
         var message = libraryError.message.map { String(cString: $0) } ?? "malformed XML"
         while message.last?.isNewline == true { message.removeLast() }
+        if libraryError.code == Int32(XML_ERR_DOCUMENT_EMPTY.rawValue) {
+            // libxml2 says "Document is empty" for any content that does not begin with an element.
+            message = "not XML: the content does not begin with an element"
+        }
         let code: XMLReadError.Code =
             libraryError.code == Int32(XML_ERR_UNDECLARED_ENTITY.rawValue)
                 || libraryError.code == Int32(XML_WAR_UNDECLARED_ENTITY.rawValue)

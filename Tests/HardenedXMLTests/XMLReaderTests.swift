@@ -72,6 +72,15 @@ struct XMLReaderTests {
         #expect(error?.message.isEmpty == false)
     }
 
+    @Test func saysWhenTheContentIsNotXMLAtAll() {
+        for text in ["not xml", "%PDF-1.4"] {
+            let error = #expect(throws: XMLReadError.self) { try read(text) }
+            #expect(error?.message.hasPrefix("not XML") == true, "\(text): \(error?.message ?? "")")
+        }
+        let blank = #expect(throws: XMLReadError.self) { try read("   \n  ") }
+        #expect(blank?.message == "document is empty")
+    }
+
     @Test func limitsDepth() throws {
         let deep = String(repeating: "<a>", count: 65) + String(repeating: "</a>", count: 65)
         let error = #expect(throws: XMLReadError.self) { try read(deep) }
