@@ -83,3 +83,9 @@ extension String {
         return !value.utf8.contains(0x20) && list.contains(value)
     }
 }
+
+extension String {
+    /// XPath `string-length()`: characters counted as code points (a Swift `count` joins a CR LF
+    /// or a combining mark into one).
+    var xpathLength: Int { unicodeScalars.count }
+}

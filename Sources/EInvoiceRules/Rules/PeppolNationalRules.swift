@@ -76,19 +76,19 @@ enum PeppolNationalRules {
             },
             fatal("DK-R-008", "For Danish Suppliers PaymentID is mandatory and MUST start with 01#, 04# or 15# (kortartkode), and PayeeFinancialAccount/ID (Giro kontonummer) is mandatory and must be 7 characters long, when payment means equals 50 (Giro).") { means in
                 guard means.any("cbc:PaymentMeansCode", equals: "50") else { return true }
-                return ["01#", "04#", "15#"].contains(paymentIDPrefix(means)) && means.string("cac:PayeeFinancialAccount/cbc:ID").count == 7
+                return ["01#", "04#", "15#"].contains(paymentIDPrefix(means)) && means.string("cac:PayeeFinancialAccount/cbc:ID").xpathLength == 7
             },
             fatal("DK-R-009", "For Danish Suppliers if the PaymentID is prefixed with 04# or 15# the 16 digits instruction Id must be added to the PaymentID eg. \"04#1234567890123456\" when Payment means equals 50 (Giro).") { means in
                 guard means.any("cbc:PaymentMeansCode", equals: "50"), ["04#", "15#"].contains(paymentIDPrefix(means)) else { return true }
-                return means.string("cbc:PaymentID").count == 19
+                return means.string("cbc:PaymentID").xpathLength == 19
             },
             fatal("DK-R-010", "For Danish Suppliers the PaymentID is mandatory and MUST start with 71#, 73# or 75# (kortartkode) and PayeeFinancialAccount/ID (Kreditornummer) is mandatory and must be exactly 8 characters long, when Payment means equals 93 (FIK).") { means in
                 guard means.any("cbc:PaymentMeansCode", equals: "93") else { return true }
-                return ["71#", "73#", "75#"].contains(paymentIDPrefix(means)) && means.string("cac:PayeeFinancialAccount/cbc:ID").count == 8
+                return ["71#", "73#", "75#"].contains(paymentIDPrefix(means)) && means.string("cac:PayeeFinancialAccount/cbc:ID").xpathLength == 8
             },
             fatal("DK-R-011", "For Danish Suppliers if the PaymentID is prefixed with 71# or 75# the 15-16 digits instruction Id must be added to the PaymentID eg. \"71#1234567890123456\" when payment Method equals 93 (FIK).") { means in
                 guard means.any("cbc:PaymentMeansCode", equals: "93"), ["71#", "75#"].contains(paymentIDPrefix(means)) else { return true }
-                return [18, 19].contains(means.string("cbc:PaymentID").count)
+                return [18, 19].contains(means.string("cbc:PaymentID").xpathLength)
             },
         ])
         p.rule("/ubl:Invoice/cac:InvoiceLine|/cn:CreditNote/cac:CreditNoteLine", where: dkBoth, [
@@ -102,7 +102,7 @@ enum PeppolNationalRules {
             fatal("DK-R-004", "When specifying non-VAT Taxes for Danish customers, Danish suppliers MUST use the AllowanceChargeReasonCode=\"ZZZ\" and the 4-digit Tax category MUST be specified in AllowanceChargeReason.") { charge in
                 guard charge.any("cbc:AllowanceChargeReasonCode", equals: "ZZZ") else { return true }
                 let reason = charge.string("cbc:AllowanceChargeReason")
-                guard reason.normalizedSpace.count == 4, let number = XPathNumber.double(reason) else { return false }
+                guard reason.normalizedSpace.xpathLength == 4, let number = XPathNumber.double(reason) else { return false }
                 return number >= 0 && number <= 9999
             },
         ])
@@ -152,7 +152,7 @@ enum PeppolNationalRules {
         var p = PatternBuilder("peppol-se")
         p.rule("cac:AccountingSupplierParty/cac:Party", where: { swedishVATSupplier($0) }, [
             fatal("SE-R-001", "For Swedish suppliers, Swedish VAT-numbers must consist of 14 characters.") {
-                swedishVAT($0).normalizedSpace.count == 14
+                swedishVAT($0).normalizedSpace.xpathLength == 14
             },
             fatal("SE-R-002", "For Swedish suppliers, the Swedish VAT-numbers must have the trailing 12 characters in numeric form.") {
                 XPathNumber.isNumber(String(swedishVAT($0).dropFirst(2).prefix(12)))
@@ -162,7 +162,7 @@ enum PeppolNationalRules {
             $0.exists("cbc:CompanyID") && $0.parent?.any("cac:PostalAddress/cac:Country/cbc:IdentificationCode", equals: "SE") == true
         }, [
             warning("SE-R-003", "Swedish organisation numbers should be numeric.") { XPathNumber.isNumber($0.string("cbc:CompanyID")) },
-            warning("SE-R-004", "Swedish organisation numbers consist of 10 characters.") { $0.string("cbc:CompanyID").normalizedSpace.count == 10 },
+            warning("SE-R-004", "Swedish organisation numbers consist of 10 characters.") { $0.string("cbc:CompanyID").normalizedSpace.xpathLength == 10 },
             warning("SE-R-013", "The last digit of a Swedish organization number must be valid according to the Luhn algorithm.") {
                 swedishOrganisationNumber($0.string("cbc:CompanyID").normalizedSpace)
             },
@@ -186,11 +186,11 @@ enum PeppolNationalRules {
         ])
         p.rule("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", where: { giro($0, "SE:PLUSGIRO") }, [
             warning("SE-R-007", "For Swedish suppliers using Plusgiro, the Account ID must be numeric.") { XPathNumber.isNumber($0.normalized) },
-            warning("SE-R-010", "For Swedish suppliers using Plusgiro, the Account ID must have 2-8 characters.") { (2...8).contains($0.normalized.count) },
+            warning("SE-R-010", "For Swedish suppliers using Plusgiro, the Account ID must have 2-8 characters.") { (2...8).contains($0.normalized.xpathLength) },
         ])
         p.rule("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", where: { giro($0, "SE:BANKGIRO") }, [
             warning("SE-R-008", "For Swedish suppliers using Bankgiro, the Account ID must be numeric.") { XPathNumber.isNumber($0.normalized) },
-            warning("SE-R-009", "For Swedish suppliers using Bankgiro, the Account ID must have 7-8 characters.") { [7, 8].contains($0.normalized.count) },
+            warning("SE-R-009", "For Swedish suppliers using Bankgiro, the Account ID must have 7-8 characters.") { [7, 8].contains($0.normalized.xpathLength) },
         ])
         p.rule("cac:PaymentMeans", where: { means in
             swedishSupplier(means) && (means.any("cbc:PaymentMeansCode", equals: "50") || means.any("cbc:PaymentMeansCode", equals: "56"))
@@ -255,7 +255,7 @@ enum PeppolNationalRules {
         p.rule("/ubl:Invoice/cbc:ID|/cn:CreditNote/cbc:ID", where: { greekSender($0) }, [
             fatal("GR-R-001-1", "When the Supplier is Greek, the Invoice Id should consist of 6 segments.") { segments($0).count == 6 },
             fatal("GR-R-001-2", "When the Supplier is Greek, the Invoice Id first segment must be a valid TIN Number and match either the Supplier's or the Tax Representative's Tin Number.") { id in
-                guard let tin = segments(id).first, tin.normalizedSpace.count == 9, greekTIN(Substring(tin)) else { return false }
+                guard let tin = segments(id).first, tin.normalizedSpace.xpathLength == 9, greekTIN(Substring(tin)) else { return false }
                 let vatNumbers = id.root.all("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme") + id.root.all("cac:TaxRepresentativeParty/cac:PartyTaxScheme")
                 return vatNumbers.contains { scheme in
                     scheme.any("cac:TaxScheme/cbc:ID", equals: "VAT") && String(scheme.string("cbc:CompanyID").dropFirst(2).prefix(9)) == tin
@@ -391,7 +391,7 @@ enum PeppolNationalRules {
             fatal("IS-R-007", "[IS-R-007]-If seller is icelandic and payment means code is 42 then a 12 digit account id must exist.") { icelandicAccount($0, code: "42") },
             fatal("IS-R-008", "[IS-R-008]-If seller is icelandic and invoice contains supporting description EINDAGI then the id form must be YYYY-MM-DD.") { document in
                 guard let id = eindagi(document) else { return true }
-                return id.count == 10 && LocalDate(id) != nil
+                return id.xpathLength == 10 && LocalDate(id) != nil
             },
             fatal("IS-R-009", "[IS-R-009]-If seller is icelandic and invoice contains supporting description EINDAGI invoice must have due date.") { document in
                 eindagi(document) == nil || document.exists("cbc:DueDate")
@@ -418,7 +418,7 @@ enum PeppolNationalRules {
         let means = document.all("cac:PaymentMeans").filter { $0.any("cbc:PaymentMeansCode", equals: code) }
         guard !means.isEmpty else { return true }
         let accounts = means.flatMap { $0.all("cac:PayeeFinancialAccount/cbc:ID") }
-        return !accounts.isEmpty && accounts[0].normalized.count == 12
+        return !accounts.isEmpty && accounts[0].normalized.xpathLength == 12
     }
 
     /// The id of the EINDAGI (final due date) document reference, nil when there is none.
