@@ -68,7 +68,7 @@ enum XPathNumber {
     /// `string-length(substring-after(text, '.'))`.
     static func fractionDigits(_ text: String) -> Int {
         guard let point = text.firstIndex(of: ".") else { return 0 }
-        return text[text.index(after: point)...].count
+        return text[text.index(after: point)...].unicodeScalars.count
     }
 
     /// XPath `round()` of a decimal to two places: `round(x * 100) div 100`.

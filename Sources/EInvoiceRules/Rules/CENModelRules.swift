@@ -29,7 +29,7 @@ enum CENModelRules {
         ])
         p.rule("cac:PaymentMeans/cac:CardAccount", [
             Assertion(id: "BR-51", flag: version == .v1_3_14_1 ? .fatal : .warning, message: "The last 4 to 6 digits of the Payment card primary account number (BT-87) shall be present if Payment card information (BG-18) is provided in the Invoice.") {
-                let length = $0.string("cbc:PrimaryAccountNumberID").count
+                let length = $0.string("cbc:PrimaryAccountNumberID").xpathLength
                 return length >= 4 && length <= 6
             },
         ])
@@ -129,7 +129,7 @@ enum CENModelRules {
                 let after = text[text.index(after: first)...]
                 guard let second = after.firstIndex(of: "#") else { return true }
                 let code = String(after[..<second])
-                guard code.count == 3 else { return true }
+                guard code.xpathLength == 3 else { return true }
                 return CodeLists.noteSubjectCodes.contains(code)
             },
         ])

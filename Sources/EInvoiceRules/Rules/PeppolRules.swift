@@ -192,7 +192,7 @@ enum PeppolRules {
             },
         ])
         p.rule("cbc:IssueDate|cbc:DueDate|cbc:TaxPointDate|cbc:StartDate|cbc:EndDate|cbc:ActualDeliveryDate", [
-            fatal("PEPPOL-EN16931-F001", "A date MUST be formatted YYYY-MM-DD.") { $0.text.count == 10 && LocalDate($0.stringValue) != nil },
+            fatal("PEPPOL-EN16931-F001", "A date MUST be formatted YYYY-MM-DD.") { $0.text.xpathLength == 10 && LocalDate($0.stringValue) != nil },
         ])
         p.rule("cbc:EndpointID", where: { $0.hasAttribute("schemeID") }, [
             fatal("PEPPOL-EN16931-CL008", "Electronic address identifier scheme must be from the codelist \"Electronic Address Identifier Scheme\".") {

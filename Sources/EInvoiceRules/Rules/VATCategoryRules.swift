@@ -74,13 +74,13 @@ struct VATCategoryRules: Sendable {
                 let dates = document.all("cac:Delivery/cbc:ActualDeliveryDate")
                 // string-length() of more than one node stops the official XSLT: fire.
                 guard dates.count <= 1 else { return false }
-                return (dates.first?.stringValue.count ?? 0) > 1 || document.exists("cac:InvoicePeriod/*")
+                return (dates.first?.stringValue.xpathLength ?? 0) > 1 || document.exists("cac:InvoicePeriod/*")
             },
             fatal("BR-IC-12", "In an Invoice with a VAT breakdown (BG-23) where the VAT category code (BT-118) is \"Intra-community supply\" the Deliver to country code (BT-80) shall not be blank.") { document in
                 guard document.breakdownHas("K") else { return true }
                 let codes = document.all("cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode")
                 guard codes.count <= 1 else { return false }
-                return (codes.first?.stringValue.count ?? 0) > 1
+                return (codes.first?.stringValue.xpathLength ?? 0) > 1
             },
             fatal("BR-O-11", "An Invoice that contains a VAT breakdown group (BG-23) with a VAT category code (BT-118) \"Not subject to VAT\" shall not contain other VAT breakdown groups (BG-23).") { document in
                 guard document.breakdownHas("O") else { return true }
