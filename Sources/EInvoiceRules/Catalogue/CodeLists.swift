@@ -275,7 +275,8 @@ enum CodeLists {
         XZL XZM XZN XZP XZQ XZR XZS XZT XZU XZV XZW XZX XZY XZZ
         """)
 
+    /// The codes of a list written as text, split at white space (as bytes: read at every process start).
     private static func codes(_ text: String) -> Set<String> {
-        Set(text.split(whereSeparator: \.isWhitespace).map(String.init))
+        Set(Array(text.utf8).split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }).map { String(decoding: $0, as: UTF8.self) })
     }
 }

@@ -4,9 +4,9 @@
 /// attribute, `a|b` = either element). UBL-CR-002, -412, -665, -666 and -673 have conditions and
 /// live in ``CENRules``.
 enum UBLCRCatalogue {
-    static let entries: [(number: String, path: String)] = table.split(separator: "\n").map { line in
-        let parts = line.split(separator: " ", maxSplits: 1)
-        return (String(parts[0]), String(parts[1]))
+    static let entries: [(number: String, path: String)] = Array(table.utf8).split(separator: UInt8(ascii: "\n")).map { line in
+        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 1)
+        return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self))
     }
 
     private static let table = """

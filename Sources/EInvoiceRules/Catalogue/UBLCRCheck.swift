@@ -19,40 +19,47 @@ struct UBLCRCheck: Sendable {
     /// The root of the paths anchored at the document element.
     private static let anchored: Int32 = 0
 
-    static let shared = UBLCRCheck(UBLCRCatalogue.entries)
+    static let shared = UBLCRCheck(parsedCatalogue)
+
+    /// The catalogue's paths, read once for the trie and for ``elementNames``.
+    private static let parsedCatalogue = UBLCRCatalogue.entries.map { steps(of: $0.path) }
 
     private static func key(_ namespace: Namespace, _ nameKey: Int) -> Int { nameKey << 3 | Int(namespace.rawValue) }
 
     /// The local names the catalogue's paths step through (for ``RuleIndex``).
-    static let elementNames: Set<String> = Set(
-        UBLCRCatalogue.entries.flatMap { entry in steps(of: entry.path).path.flatMap { $0.map(\.name) } })
+    static let elementNames: Set<String> = Set(parsedCatalogue.flatMap { entry in entry.path.flatMap { $0.map(\.name) } })
 
-    /// `a/b|c/@x` → steps of alternatives `(namespace, name)`, the attribute, and whether it is a `//` path.
+    /// `a/b|c/@x` → steps of alternatives `(namespace, name)`, the attribute, and whether it is a
+    /// `//` path. Read as bytes: the catalogue is read at every process start.
     private static func steps(of path: String) -> (path: [[(namespace: Namespace, name: String)]], attribute: String?, anywhere: Bool) {
-        let anywhere = path.hasPrefix("//")
-        var elementPath = anywhere ? path.dropFirst(2) : Substring(path)
+        let bytes = Array(path.utf8)
+        let slash = UInt8(ascii: "/")
+        let anywhere = bytes.count >= 2 && bytes[0] == slash && bytes[1] == slash
+        var end = bytes.count
         var attribute: String?
-        if let at = elementPath.firstIndex(of: "@") {
-            attribute = String(elementPath[elementPath.index(after: at)...])
-            elementPath = elementPath[..<at]
+        if let at = bytes.firstIndex(of: UInt8(ascii: "@")) {
+            attribute = String(decoding: bytes[(at + 1)...], as: UTF8.self)
+            end = at
         }
-        let steps = elementPath.split(separator: "/").map { step in
-            step.split(separator: "|").map { alternative in
-                let parts = alternative.split(separator: ":", maxSplits: 1)
-                let namespace = Array(parts[0].utf8).withUnsafeBytes { Namespace(prefix: $0) } ?? .other
-                return (namespace, String(parts[1]))
-            }
+        var steps: [[(namespace: Namespace, name: String)]] = []
+        for step in bytes[(anywhere ? 2 : 0)..<end].split(separator: slash) {
+            steps.append(step.split(separator: UInt8(ascii: "|")).map { alternative in
+                guard let colon = alternative.firstIndex(of: UInt8(ascii: ":")) else {
+                    return (.other, String(decoding: alternative, as: UTF8.self))
+                }
+                let namespace = Array(alternative[..<colon]).withUnsafeBytes { Namespace(prefix: $0) } ?? .other
+                return (namespace, String(decoding: alternative[(colon + 1)...], as: UTF8.self))
+            })
         }
         return (steps, attribute, anywhere)
     }
 
-    init(_ entries: [(number: String, path: String)]) {
+    private init(_ entries: [(path: [[(namespace: Namespace, name: String)]], attribute: String?, anywhere: Bool)]) {
         // Built as nested dictionaries, then laid out flat.
         var children: [[Int: Int]] = [[:], [:]]  // 0: anchored root, 1: anywhere root
         var rulesOf: [[(Int, String?)]] = [[], []]
         var anyAttribute: [(Int, String)] = []
-        for (entry, (_, path)) in entries.enumerated() {
-            let (steps, attribute, isAnywhere) = Self.steps(of: path)
+        for (entry, (steps, attribute, isAnywhere)) in entries.enumerated() {
             if steps.isEmpty, let attribute {
                 anyAttribute.append((entry, attribute))
                 continue

@@ -229,22 +229,24 @@ struct Context: Sendable {
     /// `pattern` in the mini-syntax of ``Node/select(_:_:)``, with `|` between alternatives that
     /// each may start with `/` (anchored at the root) or `//` (anywhere, the default).
     init(_ pattern: String, where predicate: (@Sendable (Node) -> Bool)? = nil) {
+        // Read as bytes: every rule set's contexts are read at each process start.
         var alternatives: [Alternative] = []
-        for part in pattern.split(separator: "|") {
-            var text = part.trimmingCharacters(in: " ")
+        let slash = UInt8(ascii: "/")
+        for part in Array(pattern.utf8).split(separator: UInt8(ascii: "|")) {
+            var text = part.drop { $0 == 0x20 }
+            while text.last == 0x20 { text = text.dropLast() }
             var anchored = false
-            if text.hasPrefix("//") {
-                text.removeFirst(2)
-            } else if text.hasPrefix("/") {
-                text.removeFirst()
+            if text.starts(with: [slash, slash]) {
+                text = text.dropFirst(2)
+            } else if text.first == slash {
+                text = text.dropFirst()
                 anchored = true
             }
-            let steps: [(Namespace, String?)] = text.split(separator: "/").map { step in
-                if step == "*" { return (.other, nil) }
-                let pieces = step.split(separator: ":", maxSplits: 1)
-                let prefix = Array(pieces[0].utf8)
-                let namespace = prefix.withUnsafeBytes { Namespace(prefix: $0) } ?? .other
-                return (namespace, String(pieces[1]))
+            let steps: [(Namespace, String?)] = text.split(separator: slash).map { step in
+                if step.elementsEqual([UInt8(ascii: "*")]) { return (.other, nil) }
+                guard let colon = step.firstIndex(of: UInt8(ascii: ":")) else { return (.other, String(decoding: step, as: UTF8.self)) }
+                let namespace = Array(step[..<colon]).withUnsafeBytes { Namespace(prefix: $0) } ?? .other
+                return (namespace, String(decoding: step[(colon + 1)...], as: UTF8.self))
             }
             alternatives.append(Alternative(steps: steps, anchored: anchored, predicate: predicate))
         }
@@ -259,15 +261,6 @@ struct Context: Sendable {
         self.lastNames = nil
     }
 
-}
-
-private extension Substring {
-    func trimmingCharacters(in character: Character) -> String {
-        var text = self
-        while text.first == character { text.removeFirst() }
-        while text.last == character { text.removeLast() }
-        return String(text)
-    }
 }
 
 /// Builds the rules of one pattern: `rule(context) { assert(...) }` as in the Schematron.

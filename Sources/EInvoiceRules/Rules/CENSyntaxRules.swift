@@ -93,9 +93,7 @@ enum CENSyntaxRules {
         var assertions: [Assertion] = []
         // UBL-CR: elements EN 16931 does not use.
         for (index, entry) in UBLCRCatalogue.entries.enumerated() {
-            assertions.append(warning("UBL-CR-\(entry.number)", "A UBL invoice should not include the \(readable(entry.path)).") { root in
-                !root.breaksUBLCR(index)
-            })
+            assertions.append(warning("UBL-CR-\(entry.number)", ublCRMessages[index]) { root in !root.breaksUBLCR(index) })
         }
         assertions += [
             warning("UBL-CR-002", "A UBL invoice should not include the UBLVersionID or it should be 2.1.") {
@@ -213,13 +211,17 @@ enum CENSyntaxRules {
         return assertions
     }
 
-    /// `cac:Delivery/cbc:ID` → "Delivery ID", for messages.
+    /// `cac:Delivery/cbc:ID` → "Delivery ID", for messages (a line step names the invoice line).
     static func readable(_ path: String) -> String {
-        path.replacingOccurrences(of: "cac:InvoiceLine|cac:CreditNoteLine", with: "InvoiceLine")
-            .split(whereSeparator: { $0 == "/" || $0 == "@" }).map { step in
-                step.split(separator: ":").last.map(String.init) ?? String(step)
-            }.joined(separator: " ")
+        Array(path.utf8).split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "@") }).map { step in
+            let text = String(decoding: step, as: UTF8.self)
+            if text == "cac:InvoiceLine|cac:CreditNoteLine" { return "InvoiceLine" }
+            return String(decoding: step.split(separator: UInt8(ascii: ":")).last ?? step, as: UTF8.self)
+        }.joined(separator: " ")
     }
+
+    /// The UBL-CR catalogue's messages, the same for every CEN release: made once.
+    static let ublCRMessages: [String] = UBLCRCatalogue.entries.map { "A UBL invoice should not include the \(readable($0.path))." }
 }
 
 extension Node {

@@ -3,7 +3,7 @@
 // saxonche`) and the official XSLT artifacts are present (EFACTUUR_OFFICIAL_XSLT=path to
 // si-ubl-2.0.xsl), the official route is timed on the same file for the ratio.
 //
-//   swift run -c release --package-path bench RulesBenchmarks [--corpus DIR] [--seconds S] [--profile FILE [--with-parsing]]
+//   swift run -c release --package-path bench RulesBenchmarks [--corpus DIR] [--seconds S] [--profile FILE [--with-parsing]] [--cold FILE]
 import BenchSupport
 import EInvoice
 import EInvoiceRules
@@ -13,6 +13,18 @@ import HardenedXML
 try measurePeakMemoryIfChild { bytes in _ = try Validator(ruleSet: .siUBL).validate(bytes) }
 
 let seconds = Double(option("--seconds") ?? "2") ?? 2
+
+// `--cold FILE`: the first validation in this process (rule sets built on first use), then the second.
+if let file = option("--cold") {
+    let bytes = [UInt8](FileManager.default.contents(atPath: file)!)
+    let start = DispatchTime.now().uptimeNanoseconds
+    _ = try Validator().validate(bytes)
+    let first = DispatchTime.now().uptimeNanoseconds
+    _ = try Validator().validate(bytes)
+    let second = DispatchTime.now().uptimeNanoseconds
+    print("first validation \(format(Double(first - start) / 1e6, 2)) ms, second \(format(Double(second - first) / 1e6, 3)) ms: \(file)")
+    exit(0)
+}
 
 // `--profile FILE [--with-parsing]`: validate one file over and over, for `perf record`.
 if let file = option("--profile") {
