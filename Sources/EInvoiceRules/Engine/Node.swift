@@ -56,6 +56,8 @@ struct TreeLayout {
     let ordinals: UnsafeMutablePointer<Int32>
     let lines: UnsafeMutablePointer<Int32>
     let nameKeys: UnsafeMutablePointer<Int32>
+    /// Per element: its own text is empty or white space only.
+    let blankTexts: UnsafeMutablePointer<Bool>
     /// Children of element i are `childList[childStart[i] ..< childStart[i + 1]]`.
     let childStart: UnsafeMutablePointer<Int32>
     let childList: UnsafeMutablePointer<Int32>
@@ -73,6 +75,7 @@ struct TreeLayout {
         ordinals = .allocate(capacity: count)
         lines = .allocate(capacity: count)
         nameKeys = .allocate(capacity: count)
+        blankTexts = .allocate(capacity: count)
         childStart = .allocate(capacity: count + 1)
         childList = .allocate(capacity: max(count - 1, 1))
         nameBytes = .allocate(capacity: 1)
@@ -100,6 +103,7 @@ struct TreeLayout {
             buffer.deallocate()
         }
         namespaces.deallocate()
+        blankTexts.deallocate()
         nameBytes.deallocate()
     }
 
@@ -142,7 +146,7 @@ final class DocumentTree {
     private let byNameStart: [Int32]
     private let byName: [Int32]
     /// The unqualified attribute names of the document, each with the elements that carry it.
-    var byAttribute: [(name: String, elements: [Int32])]?
+    var byAttribute: [String: [Int32]]?
     /// Per UBL-CR catalogue entry, 1 when the document breaks it; filled on first use.
     var ublCRViolations: UnsafeMutablePointer<Bool>?
     var memos: [UnsafeRawPointer: Bool] = [:]
@@ -301,6 +305,7 @@ final class DocumentTree {
             layout.positions[id] = position
             layout.lines[id] = Int32(clamping: element.pointee.line)
             layout.nameKeys[id] = keyOfName[Int(nameID)]
+            layout.blankTexts[id] = element.pointee.text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
             texts.append(element.pointee.text)
             attributes.append(element.pointee.attributes)
             if parent >= 0 { childCounts[Int(parent)] += 1 }
@@ -448,7 +453,7 @@ struct Node {
 
     /// A leaf with nothing but white space: `not(*) and not(normalize-space())`, without building strings.
     var isEmptyLeaf: Bool {
-        children.isEmpty && tree.texts[Int(id)].utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        children.isEmpty && layout.pointee.blankTexts[Int(id)]
     }
 
     /// The local name ends with `suffix` (compared as bytes).
@@ -506,9 +511,9 @@ struct Node {
                     }
                 }
             }
-            tree.byAttribute = index
+            tree.byAttribute = Dictionary(uniqueKeysWithValues: index.lazy.map { ($0.name, $0.elements) })
         }
-        return tree.byAttribute!.first { $0.name == name }?.elements ?? []
+        return tree.byAttribute?[name] ?? []
     }
 
     /// Whether the document breaks UBL-CR catalogue entry `entry`; the whole catalogue is

@@ -88,6 +88,9 @@ struct PathStep: @unchecked Sendable {
     private var count = 0
     private var namespace = Namespace.other
     private var name = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The first alternative's ``RuleIndex`` key, -1 when no rule context or catalogue path names
+    /// it: elements carry their name's key, so most steps match by comparing integers.
+    private var key: Int32 = -1
     /// The further alternatives, in a buffer the ``CompiledPath`` frees (no reference counting
     /// while matching).
     private var others = UnsafeMutableBufferPointer<(namespace: Namespace, name: UnsafeRawBufferPointer)>(start: nil, count: 0)
@@ -132,6 +135,7 @@ struct PathStep: @unchecked Sendable {
             }
             if count == 0 {
                 (self.namespace, self.name) = (namespace, name)
+                key = RuleIndex.keys[String(decoding: name, as: UTF8.self)].map(Int32.init) ?? -1
             } else {
                 others.append((namespace, name))
             }
@@ -142,7 +146,10 @@ struct PathStep: @unchecked Sendable {
     func matches(_ node: Node) -> Bool {
         if any { return true }
         let namespace = node.namespace
-        if count > 0 && self.namespace == namespace && node.layout.pointee.name(of: node.id, equals: name) { return true }
+        if count > 0 && self.namespace == namespace {
+            let layout = node.layout.pointee
+            if key >= 0 ? layout.nameKeys[Int(node.id)] == key : layout.name(of: node.id, equals: name) { return true }
+        }
         if count > 1 {
             for other in others where other.namespace == namespace {
                 if node.layout.pointee.name(of: node.id, equals: other.name) { return true }
