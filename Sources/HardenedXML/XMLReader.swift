@@ -32,7 +32,7 @@ public struct XMLReader: Sendable {
             throw XMLReadError(
                 .tooLarge, "document is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)")
         }
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+        if bytes.allSatisfy(\.isXMLWhitespace) {
             throw XMLReadError(.malformed, "document is empty")
         }
         let result = bytes.withContiguousStorageIfAvailable { parse($0) } ?? Array(bytes).withUnsafeBufferPointer { parse($0) }
@@ -213,7 +213,7 @@ private struct TreeState {
     /// before a child element is dropped: it is layout, not content.
     mutating func flushText(keepingWhitespace: Bool) {
         guard let start = textStart.last, start < textBytes.count else { return }
-        let isWhitespace = textBytes[start...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }
+        let isWhitespace = textBytes[start...].allSatisfy(\.isXMLWhitespace)
         if keepingWhitespace || !isWhitespace {
             let text = textBytes[start...].withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
             if open[open.count - 1].text.isEmpty {

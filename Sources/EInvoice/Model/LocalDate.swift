@@ -1,3 +1,5 @@
+import HardenedXML
+
 /// A calendar date as `xs:date` writes it: `2026-02-28`, optionally with a time zone (`Z`,
 /// `+01:00`), which is kept so that a document is written back as it was read.
 public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -76,10 +78,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
 extension Array where Element == UInt8 {
     var trimmedXMLWhitespace: ArraySlice<UInt8> {
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var slice = self[...]
-        while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
-        while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+        while let first = slice.first, first.isXMLWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isXMLWhitespace { slice = slice.dropLast() }
         return slice
     }
 }

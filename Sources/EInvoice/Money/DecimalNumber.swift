@@ -1,3 +1,5 @@
+import HardenedXML
+
 /// An exact decimal number: `significand × 10^-scale`, as `xs:decimal` is in XML Schema.
 ///
 /// Amounts, quantities, prices and rates are never binary floating point. The scale a number was
@@ -35,10 +37,10 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// thousands separators, no decimal comma.
     public init?(parsing text: some StringProtocol) {
         var utf8 = Substring(text).utf8[...]
-        while let first = utf8.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D {
+        while let first = utf8.first, first.isXMLWhitespace {
             utf8 = utf8.dropFirst()
         }
-        while let last = utf8.last, last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D {
+        while let last = utf8.last, last.isXMLWhitespace {
             utf8 = utf8.dropLast()
         }
         var negative = false

@@ -132,7 +132,7 @@ private struct Node {
     /// The text, or nil when the element is empty or only white space.
     var text: String? {
         let text = element.text
-        if text.isEmpty || text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
+        if text.utf8.allSatisfy(\.isXMLWhitespace) {
             return nil
         }
         return text

@@ -1,3 +1,5 @@
+import HardenedXML
+
 // Code lists of the EN 16931 validation artifacts (CEN 1.3.14.1, as embedded in Peppol BIS
 // Billing 3.0.19): UNTDID 1001/1153/2005/4451/4461/5189/5305/7143/7161, ISO 4217, ISO 3166-1,
 // ISO 6523 ICD, CEF EAS and VATEX, UN/ECE Recommendation 20/21, MIME types.
@@ -277,6 +279,6 @@ enum CodeLists {
 
     /// The codes of a list written as text, split at white space (as bytes: read at every process start).
     private static func codes(_ text: String) -> Set<String> {
-        Set(Array(text.utf8).split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }).map { String(decoding: $0, as: UTF8.self) })
+        Set(Array(text.utf8).split(whereSeparator: \.isXMLWhitespace).map { String(decoding: $0, as: UTF8.self) })
     }
 }

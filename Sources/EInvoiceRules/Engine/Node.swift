@@ -305,7 +305,7 @@ final class DocumentTree {
             layout.positions[id] = position
             layout.lines[id] = Int32(clamping: element.pointee.line)
             layout.nameKeys[id] = keyOfName[Int(nameID)]
-            layout.blankTexts[id] = element.pointee.text.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+            layout.blankTexts[id] = element.pointee.text.utf8.allSatisfy(\.isXMLWhitespace)
             texts.append(element.pointee.text)
             attributes.append(element.pointee.attributes)
             if parent >= 0 { childCounts[Int(parent)] += 1 }
