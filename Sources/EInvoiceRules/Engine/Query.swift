@@ -17,18 +17,14 @@ extension Node {
         // A one-character literal is held as a scalar, without an address to be known by.
         guard path.hasPointerRepresentation else { return select(path: path.description, visit) }
         return CompiledPath.table.with(path) { compiled in
-            guard compiled.anywhere != nil else { return select(compiled, from: self, visit) }
-            // What the first step of a `//` path selects is looked up once per document.
-            let key = UnsafeRawPointer(path.utf8Start)
-            let selected: [Int32]
-            if let known = tree.anywhere[key] {
-                selected = known
-            } else {
-                selected = elements(matching: compiled)
+            select(compiled, visit) {
+                // What the first step of a `//` literal selects is looked up once per document.
+                let key = UnsafeRawPointer(path.utf8Start)
+                if let known = tree.anywhere[key] { return known }
+                let selected = elements(matching: compiled)
                 tree.anywhere[key] = selected
+                return selected
             }
-            for start in selected where !select(compiled, from: node(start), visit) { return false }
-            return true
         }
     }
 
@@ -38,15 +34,18 @@ extension Node {
         var path = path
         return path.withUTF8 { buffer in
             let compiled = CompiledPath(UnsafeRawBufferPointer(buffer))
-            guard compiled.anywhere != nil else { return select(compiled, from: self, visit) }
-            for start in elements(matching: compiled) where !select(compiled, from: node(start), visit) { return false }
-            return true
+            return select(compiled, visit) { elements(matching: compiled) }
         }
     }
 
-    /// The path's steps below `start`.
-    private func select(_ path: CompiledPath, from start: Node, _ visit: (Node) -> Bool) -> Bool {
-        path.steps.withUnsafeBufferPointer { Node.matchDown(start, $0, visit) }
+    /// The path's steps below this node, or for a `//` path below each element `anywhereStarts`
+    /// gives (those its first step selects).
+    private func select(_ path: CompiledPath, _ visit: (Node) -> Bool, anywhereStarts: () -> [Int32]) -> Bool {
+        path.steps.withUnsafeBufferPointer { steps in
+            guard path.anywhere != nil else { return Node.matchDown(self, steps, visit) }
+            for start in anywhereStarts() where !Node.matchDown(node(start), steps, visit) { return false }
+            return true
+        }
     }
 
     /// Applies the first of `steps` to the children of `node` (its parent for `..`), then the rest
@@ -220,27 +219,30 @@ final class CompiledPath: Sendable {
         /// Calls `body` with the literal's compiled path (`literal` has a pointer representation).
         func with<Result>(_ literal: StaticString, _ body: (CompiledPath) -> Result) -> Result {
             let address = UInt(bitPattern: literal.utf8Start)
-            var slot = Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 51)
-            while true {
-                let key = keys[slot].load(ordering: .acquiring)
-                if key == address { return values[slot]!._withUnsafeGuaranteedRef(body) }
-                if key == 0 { break }
-                slot = (slot + 1) & (Self.capacity - 1)
-            }
+            let (slot, known) = probe(address)
+            if let known { return known._withUnsafeGuaranteedRef(body) }
             let compiled = literal.withUTF8Buffer { CompiledPath(UnsafeRawBufferPointer($0)) }
             writer.withLock { entries in
-                // Another thread may have added it meanwhile, or the table may be full.
-                while true {
-                    let key = keys[slot].load(ordering: .acquiring)
-                    if key == address || entries >= Self.capacity / 2 { return }
-                    if key == 0 { break }
-                    slot = (slot + 1) & (Self.capacity - 1)
-                }
+                // Another thread may have added it meanwhile (then its slot is taken), or the
+                // table may be full.
+                let (slot, known) = probe(address, from: slot)
+                guard known == nil, entries < Self.capacity / 2 else { return }
                 entries += 1
                 values[slot] = Unmanaged.passRetained(compiled)
                 keys[slot].store(address, ordering: .releasing)
             }
             return body(compiled)
+        }
+
+        /// The slot holding `address`, with its compiled path, or the first free slot on its way.
+        private func probe(_ address: UInt, from start: Int? = nil) -> (slot: Int, known: Unmanaged<CompiledPath>?) {
+            var slot = start ?? Int(truncatingIfNeeded: (address &* 0x9E37_79B9_7F4A_7C15) >> 51)
+            while true {
+                let key = keys[slot].load(ordering: .acquiring)
+                if key == address { return (slot, values[slot]!) }
+                if key == 0 { return (slot, nil) }
+                slot = (slot + 1) & (Self.capacity - 1)
+            }
         }
     }
 
