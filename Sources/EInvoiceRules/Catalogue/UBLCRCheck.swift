@@ -43,13 +43,7 @@ struct UBLCRCheck: Sendable {
         }
         var steps: [[(namespace: Namespace, name: String)]] = []
         for step in bytes[(anywhere ? 2 : 0)..<end].split(separator: slash) {
-            steps.append(step.split(separator: UInt8(ascii: "|")).map { alternative in
-                guard let colon = alternative.firstIndex(of: UInt8(ascii: ":")) else {
-                    return (.other, String(decoding: alternative, as: UTF8.self))
-                }
-                let namespace = Array(alternative[..<colon]).withUnsafeBytes { Namespace(prefix: $0) } ?? .other
-                return (namespace, String(decoding: alternative[(colon + 1)...], as: UTF8.self))
-            })
+            steps.append(step.split(separator: UInt8(ascii: "|")).map(Namespace.qualifiedName))
         }
         return (steps, attribute, anywhere)
     }

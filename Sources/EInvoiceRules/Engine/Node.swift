@@ -34,6 +34,14 @@ enum Namespace: UInt8, Sendable {
         }
     }
 
+    /// `prefix:name` as the rule sets write it: the namespace the prefix binds (`.other` for none
+    /// or one the rules do not bind) and the local name.
+    static func qualifiedName(_ bytes: some Collection<UInt8>) -> (namespace: Namespace, name: String) {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return (.other, String(decoding: bytes, as: UTF8.self)) }
+        let namespace = Array(bytes[..<colon]).withUnsafeBytes { Namespace(prefix: $0) } ?? .other
+        return (namespace, String(decoding: bytes[bytes.index(after: colon)...], as: UTF8.self))
+    }
+
     var prefix: String {
         switch self {
         case .cbc: "cbc:"

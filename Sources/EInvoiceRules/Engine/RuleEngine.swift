@@ -244,9 +244,8 @@ struct Context: Sendable {
             }
             let steps: [(Namespace, String?)] = text.split(separator: slash).map { step in
                 if step.elementsEqual([UInt8(ascii: "*")]) { return (.other, nil) }
-                guard let colon = step.firstIndex(of: UInt8(ascii: ":")) else { return (.other, String(decoding: step, as: UTF8.self)) }
-                let namespace = Array(step[..<colon]).withUnsafeBytes { Namespace(prefix: $0) } ?? .other
-                return (namespace, String(decoding: step[(colon + 1)...], as: UTF8.self))
+                let (namespace, name) = Namespace.qualifiedName(step)
+                return (namespace, name)
             }
             alternatives.append(Alternative(steps: steps, anchored: anchored, predicate: predicate))
         }
