@@ -144,9 +144,7 @@ enum PeppolNationalRules {
             && party.exists("cac:PartyTaxScheme") { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") && $0.string("cbc:CompanyID").hasPrefix("SE") }
     }
 
-    static func swedishVAT(_ party: Node) -> String {
-        party.all("cac:PartyTaxScheme").first { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") }?.string("cbc:CompanyID") ?? ""
-    }
+    static func swedishVAT(_ party: Node) -> String { PeppolRules.vatCompanyID(party.all("cac:PartyTaxScheme")) ?? "" }
 
     static let sweden: Pattern = {
         var p = PatternBuilder("peppol-se")
@@ -364,11 +362,8 @@ enum PeppolNationalRules {
 
     /// `$accountingSupplierCountry`: the supplier's VAT prefix, else its postal country (no tax representative).
     private static func accountingSupplierCountry(_ document: Node) -> String {
-        if let scheme = document.all("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme").first(where: { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") }) {
-            let prefix = String(scheme.string("cbc:CompanyID").prefix(2))
-            if !prefix.isEmpty { return prefix.normalizedSpace.uppercased() }
-        }
-        return PeppolRules.postalCountry(document, "cac:AccountingSupplierParty") ?? "XX"
+        PeppolRules.vatPrefix(document, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme")
+            ?? PeppolRules.postalCountry(document, "cac:AccountingSupplierParty") ?? "XX"
     }
 
     // MARK: Iceland

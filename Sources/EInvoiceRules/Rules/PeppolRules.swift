@@ -222,10 +222,16 @@ enum PeppolRules {
         return postalCountry(document, "cac:AccountingCustomerParty") ?? "XX"
     }
 
-    private static func vatPrefix(_ document: Node, _ path: StaticString) -> String? {
-        guard let scheme = document.all(path).first(where: { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") }) else { return nil }
-        let prefix = String(scheme.string("cbc:CompanyID").prefix(2))
-        return prefix.isEmpty ? nil : prefix.normalizedSpace.uppercased()
+    /// The upper-cased country prefix of the VAT number among the party tax schemes at `path`.
+    static func vatPrefix(_ document: Node, _ path: StaticString) -> String? {
+        guard let prefix = vatCompanyID(document.all(path))?.prefix(2), !prefix.isEmpty else { return nil }
+        return String(prefix).normalizedSpace.uppercased()
+    }
+
+    /// `cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT']/cbc:CompanyID` of the first such scheme
+    /// ("" when it has none), nil when no scheme is VAT.
+    static func vatCompanyID(_ schemes: [Node]) -> String? {
+        schemes.first { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") }?.string("cbc:CompanyID")
     }
 
     static func postalCountry(_ document: Node, _ party: String) -> String? {
