@@ -30,17 +30,10 @@ enum PeppolNationalRules {
 
     // MARK: Denmark
 
-    /// The supplier's (or customer's) postal country code as written: Denmark's rules compare it unnormalized.
-    private static func postalCode(_ document: Node, customer: Bool) -> String {
-        customer
-            ? document.root.string("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
-            : document.root.string("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
-    }
-
     static let denmark: Pattern = {
         var p = PatternBuilder("peppol-dk")
-        let dkSupplier: @Sendable (Node) -> Bool = { postalCode($0, customer: false) == "DK" }
-        let dkBoth: @Sendable (Node) -> Bool = { dkSupplier($0) && postalCode($0, customer: true) == "DK" }
+        let dkSupplier: @Sendable (Node) -> Bool = { PeppolRules.postalCountryCode($0) == "DK" }
+        let dkBoth: @Sendable (Node) -> Bool = { dkSupplier($0) && PeppolRules.postalCountryCode($0, customer: true) == "DK" }
         p.rule("/ubl:Invoice|/cn:CreditNote", where: dkSupplier, [
             fatal("DK-R-002", "Danish suppliers MUST provide legal entity (CVR-number).") {
                 !$0.string("cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID").normalizedSpace.isEmpty
@@ -50,7 +43,7 @@ enum PeppolNationalRules {
                 return (id.attribute("schemeID") ?? "").normalizedSpace == "0184"
             },
             fatal("DK-R-016", "For Danish Suppliers, a Credit note cannot have a negative total (PayableAmount).") { document in
-                guard document.namespace == .cn, postalCode(document, customer: true) == "DK" else { return true }
+                guard document.namespace == .cn, PeppolRules.postalCountryCode(document, customer: true) == "DK" else { return true }
                 return !(XPathNumber.double(document.string("cac:LegalMonetaryTotal/cbc:PayableAmount")).map { $0 < 0 } ?? false)
             },
         ])
@@ -363,14 +356,14 @@ enum PeppolNationalRules {
     /// `$accountingSupplierCountry`: the supplier's VAT prefix, else its postal country (no tax representative).
     private static func accountingSupplierCountry(_ document: Node) -> String {
         PeppolRules.vatPrefix(document, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme")
-            ?? PeppolRules.postalCountry(document, "cac:AccountingSupplierParty") ?? "XX"
+            ?? PeppolRules.postalCountry(document) ?? "XX"
     }
 
     // MARK: Iceland
 
     static let iceland: Pattern = {
         var p = PatternBuilder("peppol-is")
-        let isSupplier: @Sendable (Node) -> Bool = { postalCode($0, customer: false) == "IS" }
+        let isSupplier: @Sendable (Node) -> Bool = { PeppolRules.postalCountryCode($0) == "IS" }
         p.rule("/ubl:Invoice|/cn:CreditNote", where: isSupplier, [
             warning("IS-R-001", "[IS-R-001]-If seller is icelandic then invoice type should be 380 or 381.") { document in
                 let type = document.namespace == .cn ? document.string("cbc:CreditNoteTypeCode") : document.string("cbc:InvoiceTypeCode")
@@ -397,7 +390,7 @@ enum PeppolNationalRules {
                 return document.all("cbc:DueDate").contains { $0.stringValue <= id }
             },
         ])
-        p.rule("/ubl:Invoice/cac:AccountingCustomerParty|/cn:CreditNote/cac:AccountingCustomerParty", where: { isSupplier($0) && postalCode($0, customer: true) == "IS" }, [
+        p.rule("/ubl:Invoice/cac:AccountingCustomerParty|/cn:CreditNote/cac:AccountingCustomerParty", where: { isSupplier($0) && PeppolRules.postalCountryCode($0, customer: true) == "IS" }, [
             fatal("IS-R-004", "[IS-R-004]-If seller and buyer are icelandic then the invoice shall contain the buyers icelandic legal identifier.") {
                 $0.any("cac:Party/cac:PartyLegalEntity/cbc:CompanyID", attribute: "schemeID", equals: "0196")
             },
@@ -425,7 +418,7 @@ enum PeppolNationalRules {
 
     static let netherlands: Pattern = {
         var p = PatternBuilder("peppol-nl")
-        let nl: @Sendable (Node) -> Bool = { PeppolRules.postalCountry($0.root, "cac:AccountingSupplierParty") == "NL" }
+        let nl: @Sendable (Node) -> Bool = { PeppolRules.postalCountry($0) == "NL" }
         p.rule("/cn:CreditNote", where: nl, [
             fatal("NL-R-001", "For suppliers in the Netherlands, if the document is a creditnote, the document MUST contain an invoice reference (cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID).") {
                 $0.exists("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID")
@@ -446,7 +439,7 @@ enum PeppolNationalRules {
                 NLCIUSRules.hasStreetCityPostcode($0)
             },
         ])
-        p.rule("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID", where: { nl($0) && PeppolRules.postalCountry($0.root, "cac:AccountingCustomerParty") == "NL" }, [
+        p.rule("cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID", where: { nl($0) && PeppolRules.postalCountry($0, customer: true) == "NL" }, [
             fatal("NL-R-005", "For suppliers in the Netherlands, if the customer is in the Netherlands, the customer's legal entity identifier MUST be either a KVK or OIN number (schemeID 0106 or 0190).") {
                 ["0106", "0190"].contains($0.attribute("schemeID") ?? "") && !$0.normalized.isEmpty
             },
@@ -463,7 +456,7 @@ enum PeppolNationalRules {
                 return !owed || total.root.exists("cac:PaymentMeans")
             },
         ])
-        p.rule("cac:PaymentMeans", where: { nl($0) && PeppolRules.postalCountry($0.root, "cac:AccountingCustomerParty") == "NL" }, [
+        p.rule("cac:PaymentMeans", where: { nl($0) && PeppolRules.postalCountry($0, customer: true) == "NL" }, [
             fatal("NL-R-008", "For suppliers in the Netherlands, the payment means code (cac:PaymentMeans/cbc:PaymentMeansCode) MUST be one of 30, 48, 49, 57, 58 or 59.") {
                 $0.exists("cbc:PaymentMeansCode") { ["30", "48", "49", "57", "58", "59"].contains($0.normalized) }
             },

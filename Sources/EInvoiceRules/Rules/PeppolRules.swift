@@ -214,12 +214,12 @@ enum PeppolRules {
     static func supplierCountry(_ document: Node) -> String {
         if let vat = vatPrefix(document, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme") { return vat }
         if let vat = vatPrefix(document, "cac:TaxRepresentativeParty/cac:PartyTaxScheme") { return vat }
-        return postalCountry(document, "cac:AccountingSupplierParty") ?? "XX"
+        return postalCountry(document) ?? "XX"
     }
 
     static func customerCountry(_ document: Node) -> String {
         if let vat = vatPrefix(document, "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme") { return vat }
-        return postalCountry(document, "cac:AccountingCustomerParty") ?? "XX"
+        return postalCountry(document, customer: true) ?? "XX"
     }
 
     /// The upper-cased country prefix of the VAT number among the party tax schemes at `path`.
@@ -234,11 +234,18 @@ enum PeppolRules {
         schemes.first { $0.any("cac:TaxScheme/cbc:ID", equals: "VAT") }?.string("cbc:CompanyID")
     }
 
-    static func postalCountry(_ document: Node, _ party: String) -> String? {
-        let path = party == "cac:AccountingSupplierParty"
-            ? document.first("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
-            : document.first("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
-        return path.map { $0.stringValue.normalizedSpace.uppercased() }
+    /// The supplier's (with `customer`, the customer's) postal country code as written; nil when absent.
+    static func postalCountryCode(_ node: Node, customer: Bool = false) -> String? {
+        let root = node.root
+        let code = customer
+            ? root.first("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
+            : root.first("cac:AccountingSupplierParty/cac:Party/cac:PostalAddress/cac:Country/cbc:IdentificationCode")
+        return code?.stringValue
+    }
+
+    /// The same, normalized and upper-cased, as `$supplierCountry` and the Dutch rules read it.
+    static func postalCountry(_ node: Node, customer: Bool = false) -> String? {
+        postalCountryCode(node, customer: customer).map { $0.normalizedSpace.uppercased() }
     }
 
     /// `u:slack`: `value` within ± `slack` of `expected`.
