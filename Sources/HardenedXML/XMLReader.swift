@@ -72,7 +72,7 @@ public struct XMLReader: Sendable {
     private static func makeHandler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
-        // The frequent events reach the builder without retaining it (it outlives the parse).
+        // Events reach the builder without retaining it (it outlives the parse).
         handler.startElementNs = { userData, localName, _, uri, _, _, attributeCount, _, attributes in
             TreeBuilder.with(userData) { $0.start(localName, uri, Int(attributeCount), attributes) }
         }
@@ -86,20 +86,17 @@ public struct XMLReader: Sendable {
             TreeBuilder.with(userData) { $0.characters(characters, Int(length)) }
         }
         handler.internalSubset = { userData, _, _, _ in
-            TreeBuilder.from(userData).fail(
-                XMLReadError(.dtdForbidden, "a document type declaration (<!DOCTYPE>) is not allowed"))
+            TreeBuilder.with(userData) { $0.fail(XMLReadError(.dtdForbidden, "a document type declaration (<!DOCTYPE>) is not allowed")) }
         }
         handler.externalSubset = { userData, _, _, _ in
-            TreeBuilder.from(userData).fail(
-                XMLReadError(.dtdForbidden, "an external DTD subset is not allowed"))
+            TreeBuilder.with(userData) { $0.fail(XMLReadError(.dtdForbidden, "an external DTD subset is not allowed")) }
         }
         handler.entityDecl = { userData, _, _, _, _, _ in
-            TreeBuilder.from(userData).fail(
-                XMLReadError(.dtdForbidden, "entity declarations are not allowed"))
+            TreeBuilder.with(userData) { $0.fail(XMLReadError(.dtdForbidden, "entity declarations are not allowed")) }
         }
         handler.serror = { userData, error in
             guard let userData, let error else { return }
-            TreeBuilder.from(userData).libraryError(error.pointee)
+            TreeBuilder.with(userData) { $0.libraryError(error.pointee) }
         }
         return handler
     }
@@ -117,10 +114,6 @@ private final class TreeBuilder {
 
     var root: XMLElement? { state.root }
     var error: XMLReadError? { state.error }
-
-    static func from(_ userData: UnsafeMutableRawPointer?) -> TreeBuilder {
-        Unmanaged<TreeBuilder>.fromOpaque(userData!).takeUnretainedValue()
-    }
 
     static func with(_ userData: UnsafeMutableRawPointer?, _ body: (TreeBuilder) -> Void) {
         Unmanaged<TreeBuilder>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
