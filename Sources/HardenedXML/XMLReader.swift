@@ -248,12 +248,8 @@ private struct InternTable {
         mutating get {
             guard let name else { return "" }
             let key = UnsafeRawPointer(name)
-            let mask = keys.count - 1
-            var slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while let occupant = keys[slot] {
-                if occupant == key { return strings[slot] }
-                slot = (slot + 1) & mask
-            }
+            let slot = slot(for: key)
+            if keys[slot] != nil { return strings[slot] }
             let string = String(cString: name)
             keys[slot] = key
             strings[slot] = string
@@ -263,14 +259,20 @@ private struct InternTable {
         }
     }
 
+    /// The slot holding `key`, or the free one where it goes.
+    private func slot(for key: UnsafeRawPointer) -> Int {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        while let occupant = keys[slot], occupant != key { slot = (slot + 1) & mask }
+        return slot
+    }
+
     private mutating func grow() {
         let old = zip(keys, strings).compactMap { key, string in key.map { ($0, string) } }
         keys = [UnsafeRawPointer?](repeating: nil, count: keys.count * 2)
         strings = [String](repeating: "", count: keys.count)
-        let mask = keys.count - 1
         for (key, string) in old {
-            var slot = Int(truncatingIfNeeded: (UInt(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while keys[slot] != nil { slot = (slot + 1) & mask }
+            let slot = slot(for: key)
             keys[slot] = key
             strings[slot] = string
         }
