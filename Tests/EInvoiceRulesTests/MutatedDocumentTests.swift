@@ -63,6 +63,82 @@ struct MutatedDocumentTests {
         return root
     }
 
+    /// Numbers at the edges: zero in every spelling, the finest and largest values, far beyond what
+    /// a decimal holds, exponents, signs and counts that overflow 64 bits.
+    static let edgeNumbers = [
+        "0", "0.00", "-0", "+0", "-0.00", "0.000000000000000001", "0.000000000000000000000000000001",
+        "-0.000000000000000001", "1.00", "-1.00", "9999999999999999999", "-9999999999999999999",
+        "99999999999999999999999999999999999999", "999999999999999999.999999999999999999",
+        "-999999999999999999.999999999999999999", "123456789012345678.123456789012345678",
+        "0.123456789012345678901234567890", "1e308", "-1e308", "1E-400", "4.9e-324", "2.2250738585072014e-308",
+        "9223372036854775807", "-9223372036854775808", "18446744073709551616", "170141183460469231731687303715884105728",
+        "1.", ".5", "00000000000000000000000000000000001", "+1", "- 1", "1e19", "0x10",
+    ]
+
+    /// Whether an element holds a number in UBL: amounts, quantities, rates, percentages.
+    static func isNumeric(_ name: String) -> Bool {
+        ["Amount", "Quantity", "Percent", "MultiplierFactorNumeric", "Rate"].contains { name.hasSuffix($0) }
+    }
+
+    static func numericPaths(_ element: XMLElement) -> [[Int]] {
+        paths(element).filter { path in
+            let node = path.reduce(element) { $0.children[$1] }
+            return node.children.isEmpty && isNumeric(node.name)
+        }
+    }
+
+    /// Each document with its numbers replaced by edge values, some all at once (every line 0
+    /// against a VAT subtotal of 1.00 and the like), some one at a time.
+    @Test func edgeNumbersGiveAReportAndTheSameOneTwice() throws {
+        var random = Seeded(state: 20_261_203)
+        var validated = 0
+        for document in Corpus.cases {
+            let root = try XMLReader().read([UInt8](Data(contentsOf: document.url)))
+            let numeric = Self.numericPaths(root)
+            guard !numeric.isEmpty else { continue }
+            var variants: [XMLElement] = []
+            // Every number the same edge value.
+            let everywhere = Self.edgeNumbers.randomElement(using: &random)!
+            var uniform = root
+            for path in numeric {
+                Self.mutate(&uniform, at: path[...]) { siblings, index in siblings[index].text = everywhere }
+            }
+            variants.append(uniform)
+            // A few numbers each a different edge value.
+            for _ in 0..<3 {
+                var mixed = root
+                for _ in 0..<Int.random(in: 1...6, using: &random) {
+                    let path = numeric.randomElement(using: &random)!
+                    let value = Self.edgeNumbers.randomElement(using: &random)!
+                    Self.mutate(&mixed, at: path[...]) { siblings, index in siblings[index].text = value }
+                }
+                variants.append(mixed)
+            }
+            for variant in variants {
+                for ruleSet in [Validator.RuleSet.auto, .en16931, .peppol] {
+                    let first = Validator(ruleSet: ruleSet).validate(variant)
+                    let again = Validator(ruleSet: ruleSet).validate(variant)
+                    #expect(first.findings.map(\.ruleID) == again.findings.map(\.ruleID), "\(document.path)")
+                    validated += 1
+                }
+            }
+        }
+        // Every edge value everywhere, on one document of each kind.
+        for document in Corpus.cases.prefix(12) {
+            let root = try XMLReader().read([UInt8](Data(contentsOf: document.url)))
+            for value in Self.edgeNumbers {
+                var uniform = root
+                for path in Self.numericPaths(root) {
+                    Self.mutate(&uniform, at: path[...]) { siblings, index in siblings[index].text = value }
+                }
+                _ = Validator().validate(uniform)
+                validated += 1
+            }
+        }
+        print("validated \(validated) documents with edge numbers")
+        #expect(validated >= 2_000)
+    }
+
     @Test func damagedDocumentsGiveAReportAndTheSameOneTwice() throws {
         var random = Seeded(state: 20_261_125)
         var validated = 0

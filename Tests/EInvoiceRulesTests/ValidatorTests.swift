@@ -132,6 +132,36 @@ struct ValidatorTests {
         #expect(!(try validate(document(taxable: "100.00", line: "99.01"), .en16931)).fatalRuleIDs.contains("BR-S-08"))
     }
 
+    /// The invoice that stopped the server (issue 10): the line amount 0 and the taxable amount
+    /// 1.00, so BR-S-08 compares the double 0 (1.00 − 1) with the decimal 0 — `Double(0).exponent`
+    /// is Int.min. And amounts with 19 digits beside ones with 18 decimals.
+    @Test func amountsThatOnceTrappedGiveAVerdict() throws {
+        func document(taxable: String, line: String, tax: String = "0") -> String {
+            example(lines: 1) { text in
+                text.replacingOccurrences(
+                    of: #"<cbc:TaxableAmount currencyID="EUR">[^<]*<"#, with: "<cbc:TaxableAmount currencyID=\"EUR\">\(taxable)<",
+                    options: .regularExpression)
+                .replacingOccurrences(
+                    of: #"<cbc:LineExtensionAmount currencyID="EUR">[^<]*<"#, with: "<cbc:LineExtensionAmount currencyID=\"EUR\">\(line)<",
+                    options: .regularExpression)
+                .replacingOccurrences(
+                    of: #"<cbc:TaxAmount currencyID="EUR">[^<]*<"#, with: "<cbc:TaxAmount currencyID=\"EUR\">\(tax)<",
+                    options: .regularExpression)
+            }
+        }
+        for ruleSet in [Validator.RuleSet.auto, .en16931, .peppol] {
+            let zero = try validate(document(taxable: "1.00", line: "0"), ruleSet)
+            #expect(!zero.isValid)
+            #expect(zero.fatalRuleIDs.contains("BR-CO-10") || zero.fatalRuleIDs.contains("BR-S-08"))
+            let subnormal = try validate(document(taxable: "1.00", line: "0.000000000000000001"), ruleSet)
+            #expect(!subnormal.isValid)
+            let huge = try validate(
+                document(taxable: "9999999999999999999", line: "0.000000000000000001", tax: "999999999999999999.999999999999999999"),
+                ruleSet)
+            #expect(!huge.isValid)
+        }
+    }
+
     @Test func structureProblemsAreXSDFindings() throws {
         let wrongRoot = try validate(#"<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>"#)
         #expect(wrongRoot.fatalRuleIDs == ["XSD"])

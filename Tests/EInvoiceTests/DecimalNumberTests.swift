@@ -63,6 +63,60 @@ struct DecimalNumberTests {
     }
 }
 
+/// Every value may come from a document: no combination of numbers traps.
+struct DecimalNumberOverflowTests {
+    static let big = DecimalNumber(parsing: "9999999999999999999")!  // 19 digits, the largest parsed
+    static let fine = DecimalNumber(parsing: "0.000000000000000001")!  // 18 decimals, the finest parsed
+
+    @Test func nineteenDigitsMeetEighteenDecimals() {
+        // 10^19 × 10^18 fits, but sums of such lines do not at scale 18: fraction digits give way.
+        var total = DecimalNumber.zero
+        for _ in 0..<1_000 { total += Self.big }
+        total += Self.fine
+        #expect(total > Self.big)
+        #expect(total.description.hasPrefix("9999999999999999999000"))
+        #expect(total - Self.fine > Self.big)
+        #expect(!(total == Self.big))
+    }
+
+    @Test func productsOfSumsSaturateInsteadOfTrapping() {
+        var total = DecimalNumber.zero
+        for _ in 0..<100 { total += Self.big }
+        let square = total * total * total
+        #expect(square.description == "170141183460469231731687303715884105727")
+        #expect((-square).isNegative)
+        #expect((square + square) == square)
+        #expect((-square - square) == -square)
+        #expect((-square).magnitude == square)
+        #expect(square * -1 == -square)
+    }
+
+    @Test func comparisonsAreExactAcrossScales() {
+        let huge = DecimalNumber(significand: Int128.max, scale: 0)
+        let precise = DecimalNumber(significand: Int128.max, scale: 36)
+        #expect(precise < huge)
+        #expect(-huge < -precise)
+        #expect(!(huge == precise))
+        #expect(DecimalNumber(significand: 10, scale: 36) == DecimalNumber(significand: 1, scale: 35))
+    }
+
+    @Test func divisionThatDoesNotFitIsNil() {
+        let huge = DecimalNumber(significand: Int128.max, scale: 0)
+        #expect(huge.divided(by: Self.fine, scale: 20) == nil)
+        #expect(Self.fine.divided(by: huge, scale: 2)?.isZero == true)
+        #expect(Self.big.divided(by: 3, scale: 40) == nil)
+        #expect(huge.divided(by: -1, scale: 0) == -huge)
+    }
+
+    @Test func roundingFarBeyondTheDigitsIsZero() {
+        let precise = DecimalNumber(significand: Int128.max, scale: 36)
+        #expect(precise.rounded(scale: 0).description == "170")
+        #expect(DecimalNumber(significand: -Int128.max, scale: 36).rounded(scale: 2).description == "-170.14")
+        #expect(DecimalNumber(significand: Int128.max, scale: 0).rounded(scale: 36) == DecimalNumber(significand: Int128.max))
+        #expect(Self.big.rounded(scale: -3) == Self.big)
+    }
+}
+
 struct LocalDateTests {
     @Test(arguments: ["2024-02-29", "2000-02-29", "2026-12-31", "2026-01-01Z", "2026-03-01+01:00", "2026-03-01-05:30"])
     func acceptsRealDays(_ text: String) throws {

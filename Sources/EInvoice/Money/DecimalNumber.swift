@@ -119,6 +119,7 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// The same number with `scale` fraction digits, rounded as XPath `round()` does: halves go
     /// toward positive infinity (`2.345 → 2.35`, `-2.345 → -2.34`). EN 16931 rounds with it.
     public func rounded(scale newScale: Int) -> DecimalNumber {
+        let newScale = max(0, newScale)
         if newScale >= scale { return rescaled(to: newScale) ?? self }
         return DecimalNumber(
             significand: DecimalNumber.roundHalfUp(significand, droppingDigits: scale - newScale), scale: newScale)
@@ -127,9 +128,10 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     /// The same number written with exactly `scale` digits (only widens), nil on overflow.
     func rescaled(to newScale: Int) -> DecimalNumber? {
         if newScale == scale { return self }
-        guard newScale > scale, newScale <= DecimalNumber.maxScale else { return nil }
-        let (value, overflow) = significand.multipliedReportingOverflow(by: DecimalNumber.powerOfTen(newScale - scale))
-        return overflow ? nil : DecimalNumber(significand: value, scale: newScale)
+        guard newScale > scale, newScale <= DecimalNumber.maxScale,
+            let value = DecimalNumber.multipliedByPowerOfTen(significand, newScale - scale)
+        else { return nil }
+        return DecimalNumber(significand: value, scale: newScale)
     }
 
     /// The number without trailing fraction zeros (`12.500 → 12.5`, `3.00 → 3`).
@@ -147,37 +149,65 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
     public var fractionDigits: Int { scale }
 
     // MARK: Arithmetic
+    //
+    // Every value here may come from a document, so no operation may trap. Numbers as parsed
+    // (at most 19 significant and 18 fraction digits) add, subtract, multiply and compare exactly.
+    // Results that would not fit in `Int128` (sums of millions of huge lines, products of such sums)
+    // give up fraction digits first, as a decimal floating-point number would, and only beyond
+    // ±1.7 × 10^38 saturate. Comparisons are always exact.
 
     public static func + (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber {
-        let (a, b, scale) = aligned(lhs, rhs)
-        return DecimalNumber(significand: a + b, scale: scale)
+        var (a, b, scale) = aligned(lhs, rhs)
+        while true {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            if !overflow && sum != .min { return DecimalNumber(significand: sum, scale: scale) }
+            if scale == 0 { return saturated(negative: a < 0) }
+            // One fraction digit less on both sides, then try again.
+            a = roundHalfUp(a, droppingDigits: 1)
+            b = roundHalfUp(b, droppingDigits: 1)
+            scale -= 1
+        }
     }
 
     public static func - (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber {
-        let (a, b, scale) = aligned(lhs, rhs)
-        return DecimalNumber(significand: a - b, scale: scale)
+        lhs + -rhs
     }
 
     public static prefix func - (value: DecimalNumber) -> DecimalNumber {
+        // No operation here makes Int128.min (results stop at ±Int128.max), so this cannot trap.
         DecimalNumber(significand: -value.significand, scale: value.scale)
     }
 
     public static func * (lhs: DecimalNumber, rhs: DecimalNumber) -> DecimalNumber {
-        let left = lhs.normalized
-        let right = rhs.normalized
-        let significand = left.significand * right.significand
-        let scale = left.scale + right.scale
-        if scale <= maxScale { return DecimalNumber(significand: significand, scale: scale) }
-        return DecimalNumber(significand: roundHalfUp(significand, droppingDigits: scale - maxScale), scale: maxScale)
+        var left = lhs.normalized
+        var right = rhs.normalized
+        while true {
+            let (product, overflow) = left.significand.multipliedReportingOverflow(by: right.significand)
+            if !overflow && product != .min {
+                let scale = left.scale + right.scale
+                if scale <= maxScale { return DecimalNumber(significand: product, scale: scale) }
+                return DecimalNumber(significand: roundHalfUp(product, droppingDigits: scale - maxScale), scale: maxScale)
+            }
+            // Too many digits for Int128: drop a fraction digit of the operand that has more.
+            if left.scale == 0 && right.scale == 0 {
+                return saturated(negative: (left.significand < 0) != (right.significand < 0))
+            }
+            if left.scale >= right.scale {
+                left = left.rounded(scale: left.scale - 1)
+            } else {
+                right = right.rounded(scale: right.scale - 1)
+            }
+        }
     }
 
     public static func += (lhs: inout DecimalNumber, rhs: DecimalNumber) { lhs = lhs + rhs }
     public static func -= (lhs: inout DecimalNumber, rhs: DecimalNumber) { lhs = lhs - rhs }
 
     /// `self / divisor` rounded to `scale` digits the XPath way (halves toward positive infinity).
-    /// Nil when dividing by zero.
+    /// Nil when dividing by zero, when `scale` is negative or above 36, and when the quotient has
+    /// more digits than `Int128` holds.
     public func divided(by divisor: DecimalNumber, scale resultScale: Int) -> DecimalNumber? {
-        guard divisor.significand != 0 else { return nil }
+        guard divisor.significand != 0, resultScale >= 0, resultScale <= DecimalNumber.maxScale else { return nil }
         // self / divisor × 10^resultScale = N / D exactly; the result is floor(N/D + 1/2).
         let a = normalized
         let b = divisor.normalized
@@ -185,26 +215,28 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
         var numerator = a.significand
         var denominator = b.significand
         if shift >= 0 {
-            numerator *= DecimalNumber.powerOfTen(shift)
+            guard let scaled = DecimalNumber.multipliedByPowerOfTen(numerator, shift) else { return nil }
+            numerator = scaled
         } else {
-            denominator *= DecimalNumber.powerOfTen(-shift)
+            // A denominator too large for Int128 makes the quotient round to zero.
+            guard let scaled = DecimalNumber.multipliedByPowerOfTen(denominator, -shift) else {
+                return DecimalNumber(significand: 0, scale: resultScale)
+            }
+            denominator = scaled
         }
         if denominator < 0 {
             numerator = -numerator
             denominator = -denominator
         }
-        let quotient = DecimalNumber.floorDivide(2 * numerator + denominator, 2 * denominator)
-        return DecimalNumber(significand: quotient, scale: resultScale)
+        return DecimalNumber(significand: DecimalNumber.roundedQuotient(numerator, denominator), scale: resultScale)
     }
 
     public static func < (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool {
-        let (a, b, _) = aligned(lhs, rhs)
-        return a < b
+        compare(lhs, rhs) < 0
     }
 
     public static func == (lhs: DecimalNumber, rhs: DecimalNumber) -> Bool {
-        let (a, b, _) = aligned(lhs, rhs)
-        return a == b
+        compare(lhs, rhs) == 0
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -215,35 +247,80 @@ public struct DecimalNumber: Sendable, Hashable, Comparable, CustomStringConvert
 
     public var isZero: Bool { significand == 0 }
     public var isNegative: Bool { significand < 0 }
-    public var magnitude: DecimalNumber { DecimalNumber(significand: Int128(significand.magnitude), scale: scale) }
+    public var magnitude: DecimalNumber { significand < 0 ? -self : self }
 
     // MARK: Helpers
 
-    private static func aligned(_ lhs: DecimalNumber, _ rhs: DecimalNumber) -> (Int128, Int128, Int) {
-        if lhs.scale == rhs.scale { return (lhs.significand, rhs.significand, lhs.scale) }
-        if lhs.scale < rhs.scale {
-            return (lhs.significand * powerOfTen(rhs.scale - lhs.scale), rhs.significand, rhs.scale)
-        }
-        return (lhs.significand, rhs.significand * powerOfTen(lhs.scale - rhs.scale), lhs.scale)
+    /// The largest magnitude a result saturates at, whole and without fraction.
+    private static func saturated(negative: Bool) -> DecimalNumber {
+        DecimalNumber(significand: negative ? -Int128.max : Int128.max, scale: 0)
     }
 
+    /// -1, 0 or 1, exactly, whatever the scales.
+    private static func compare(_ lhs: DecimalNumber, _ rhs: DecimalNumber) -> Int {
+        let (a, b) = (lhs.significand, rhs.significand)
+        if (a < 0) != (b < 0) || a == 0 || b == 0 { return a < b ? -1 : (a > b ? 1 : 0) }
+        if lhs.scale == rhs.scale { return a < b ? -1 : (a > b ? 1 : 0) }
+        // Same sign. Widen the one with fewer fraction digits; if that overflows, it is the larger
+        // in magnitude (the other's significand fits in Int128).
+        if lhs.scale < rhs.scale {
+            guard let widened = multipliedByPowerOfTen(a, rhs.scale - lhs.scale) else { return a < 0 ? -1 : 1 }
+            return widened < b ? -1 : (widened > b ? 1 : 0)
+        }
+        guard let widened = multipliedByPowerOfTen(b, lhs.scale - rhs.scale) else { return b < 0 ? 1 : -1 }
+        return a < widened ? -1 : (a > widened ? 1 : 0)
+    }
+
+    /// Both significands at one scale: the larger of the two scales when the other widens to it
+    /// without overflow, else the largest scale that works, the more precise side rounded to it.
+    private static func aligned(_ lhs: DecimalNumber, _ rhs: DecimalNumber) -> (Int128, Int128, Int) {
+        if lhs.scale == rhs.scale { return (lhs.significand, rhs.significand, lhs.scale) }
+        let (coarse, fine, swapped) = lhs.scale < rhs.scale ? (lhs, rhs, false) : (rhs, lhs, true)
+        var scale = fine.scale
+        while scale > coarse.scale {
+            if let widened = multipliedByPowerOfTen(coarse.significand, scale - coarse.scale) {
+                let rounded = roundHalfUp(fine.significand, droppingDigits: fine.scale - scale)
+                return swapped ? (rounded, widened, scale) : (widened, rounded, scale)
+            }
+            scale -= 1
+        }
+        let rounded = roundHalfUp(fine.significand, droppingDigits: fine.scale - coarse.scale)
+        return swapped ? (rounded, coarse.significand, scale) : (coarse.significand, rounded, scale)
+    }
+
+    /// 10^exponent for 0 ≤ exponent ≤ 38 (the powers Int128 holds).
     static func powerOfTen(_ exponent: Int) -> Int128 {
+        precondition(exponent >= 0 && exponent <= 38, "10^\(exponent) does not fit in Int128")
         var result: Int128 = 1
         for _ in 0..<exponent { result *= 10 }
         return result
     }
 
-    /// `value / 10^digits`, halves toward positive infinity: floor(x + 1/2).
-    static func roundHalfUp(_ value: Int128, droppingDigits digits: Int) -> Int128 {
-        let divisor = powerOfTen(digits)
-        return floorDivide(value * 2 + divisor, divisor * 2)
+    /// `value × 10^exponent`, nil when it does not fit.
+    static func multipliedByPowerOfTen(_ value: Int128, _ exponent: Int) -> Int128? {
+        if value == 0 || exponent == 0 { return value }
+        guard exponent <= 38 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: powerOfTen(exponent))
+        return overflow || product == .min ? nil : product
     }
 
-    /// Division rounding toward negative infinity (Swift's `/` truncates toward zero).
-    static func floorDivide(_ numerator: Int128, _ denominator: Int128) -> Int128 {
+    /// `value / 10^digits`, halves toward positive infinity: floor(x + 1/2).
+    static func roundHalfUp(_ value: Int128, droppingDigits digits: Int) -> Int128 {
+        if digits == 0 { return value }
+        // |value| < 1.8 × 10^38, so beyond 38 digits the quotient is below one half: zero.
+        guard digits <= 38 else { return 0 }
+        return roundedQuotient(value, powerOfTen(digits))
+    }
+
+    /// floor(numerator / denominator + 1/2) for a positive denominator, without overflow: the
+    /// truncated quotient and its remainder (which has the numerator's sign) decide.
+    static func roundedQuotient(_ numerator: Int128, _ denominator: Int128) -> Int128 {
         let quotient = numerator / denominator
         let remainder = numerator % denominator
-        return (remainder != 0 && (remainder < 0) != (denominator < 0)) ? quotient - 1 : quotient
+        if remainder >= 0 {
+            return remainder >= denominator - remainder ? quotient + 1 : quotient  // fraction ≥ 1/2
+        }
+        return -remainder > denominator + remainder ? quotient - 1 : quotient  // fraction < -1/2
     }
 }
 

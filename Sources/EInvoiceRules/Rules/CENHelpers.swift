@@ -105,34 +105,38 @@ enum ExactCompare {
         // after conversion is a difference before it.
         if converted < double { return 1 }
         if converted > double { return -1 }
-        // Same nearest double: compare exactly. double = m × 2^e, decimal = s / 10^k;
-        // compare m × 5^k × 2^(e+k) with s.
-        let significand = Int128(double.significandBitPattern | (double.isNormal ? (1 << 52) : 0))
-        let magnitude = double < 0 ? -significand : significand
-        let exponent = Int(double.exponent) - 52
+        // Same nearest double, so the same sign; zero is only near zero.
+        if double == 0 || decimal.isZero {
+            return double == 0 && decimal.isZero ? 0 : (decimal.isNegative || double > 0 ? 1 : -1)
+        }
+        let sign = double < 0 ? -1 : 1
+        // Compare magnitudes exactly: |double| = m × 2^e, |decimal| = s / 10^k, so compare
+        // m × 5^k × 2^(e+k) with s. The double's exponent comes from its bits, so subnormals
+        // (e = -1074) need no special case.
+        let m = Int128(double.significandBitPattern | (double.isNormal ? (1 << 52) : 0))
+        let e = double.isNormal ? Int(double.exponentBitPattern) - 1075 : -1074
         let normalized = decimal.normalized
         let k = normalized.scale
-        var left = magnitude
-        var right = normalized.significand
+        var left = m
+        var right = normalized.magnitude.significand
         for _ in 0..<k {
             let (product, overflow) = left.multipliedReportingOverflow(by: 5)
-            if overflow { return converted < double ? 1 : (converted > double ? -1 : 0) }
+            // Beyond Int128 the difference is far below the double's precision: call them equal.
+            if overflow { return 0 }
             left = product
         }
-        let shift = exponent + k
-        if shift >= 0 {
-            for _ in 0..<shift {
+        let shift = e + k
+        for _ in 0..<abs(shift) {
+            if shift > 0 {
                 let (product, overflow) = left.multipliedReportingOverflow(by: 2)
-                if overflow { return 0 }
+                if overflow { return sign }  // |double| is larger than any Int128 `right`
                 left = product
-            }
-        } else {
-            for _ in 0..<(-shift) {
+            } else {
                 let (product, overflow) = right.multipliedReportingOverflow(by: 2)
-                if overflow { return 0 }
+                if overflow { return -sign }
                 right = product
             }
         }
-        return left < right ? -1 : (left > right ? 1 : 0)
+        return left < right ? -sign : (left > right ? sign : 0)
     }
 }
