@@ -12,6 +12,10 @@ public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let tooLarge = Code(rawValue: "xml.too-large")
         /// Nested deeper than ``XMLReader/Limits/maxDepth``.
         public static let tooDeep = Code(rawValue: "xml.too-deep")
+        /// An element with more attributes than ``XMLReader/Limits/maxAttributes``.
+        public static let tooManyAttributes = Code(rawValue: "xml.too-many-attributes")
+        /// More namespace declarations in scope than ``XMLReader/Limits/maxNamespaceDeclarations``.
+        public static let tooManyNamespaces = Code(rawValue: "xml.too-many-namespaces")
         /// Contains a document type declaration, DTD or entity declaration.
         public static let dtdForbidden = Code(rawValue: "xml.dtd-forbidden")
         /// Refers to an entity other than the five predefined ones.

@@ -13,10 +13,19 @@ public struct XMLReader: Sendable {
         public var maxBytes: Int
         /// The deepest element nesting accepted (the root is depth 1).
         public var maxDepth: Int
+        /// The most attributes (namespace declarations included) one element may have.
+        public var maxAttributes: Int
+        /// The most namespace declarations in scope at any element.
+        public var maxNamespaceDeclarations: Int
 
-        public init(maxBytes: Int = 100 * 1024 * 1024, maxDepth: Int = 64) {
+        public init(
+            maxBytes: Int = 100 * 1024 * 1024, maxDepth: Int = 64, maxAttributes: Int = 64,
+            maxNamespaceDeclarations: Int = 256
+        ) {
             self.maxBytes = maxBytes
             self.maxDepth = maxDepth
+            self.maxAttributes = maxAttributes
+            self.maxNamespaceDeclarations = maxNamespaceDeclarations
         }
     }
 
@@ -40,6 +49,7 @@ public struct XMLReader: Sendable {
     }
 
     private func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<XMLElement, XMLReadError> {
+        if let refusal = MarkupBudget.check(buffer, limits: limits) { return .failure(refusal) }
         XMLReader.initializeLibrary
         let builder = TreeBuilder(maxDepth: limits.maxDepth)
         var handler = XMLReader.makeHandler()

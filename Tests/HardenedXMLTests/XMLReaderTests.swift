@@ -115,4 +115,40 @@ struct XMLReaderTests {
             #expect(seen.count == 32)
         }
     }
+
+    /// libxml2 compares each attribute of a tag with every earlier one, so a tag with 200,000
+    /// attributes cost half a minute of CPU; the reader refuses it before libxml2 sees it.
+    @Test func refusesTagsWithTooManyAttributes() throws {
+        let attributes = (0..<200_000).map { " a\($0)=\"\"" }.joined()
+        let error = #expect(throws: XMLReadError.self) { try read("<?xml version=\"1.0\"?>\n<a\(attributes)/>") }
+        #expect(error?.code == .tooManyAttributes)
+        #expect(error?.line == 2)
+        let declarations = (0..<200_000).map { " xmlns:p\($0)=\"urn:\($0)\"" }.joined()
+        #expect(throws: XMLReadError.self) { try read("<a\(declarations)/>") }
+        // Up to the limit is fine, with `=` and `>` inside values and quotes of both kinds.
+        let allowed = (0..<64).map { $0 % 2 == 0 ? " a\($0)=\"x=>'\"" : " a\($0)='y=>\"'" }.joined()
+        let root = try read("<a\(allowed)></a>")
+        #expect(root.attributes.count == 64)
+        #expect(root.attribute("a0") == "x=>'")
+    }
+
+    @Test func refusesTooManyNamespaceDeclarationsInScope() throws {
+        // 100 levels would be too deep anyway; 8 levels of 40 declarations are 320 in scope.
+        let level = (0..<40).map { " xmlns:p\($0)=\"urn:\($0)\"" }.joined()
+        let nested = String(repeating: "<a\(level)>", count: 8) + String(repeating: "</a>", count: 8)
+        let error = #expect(throws: XMLReadError.self) { try read(nested) }
+        #expect(error?.code == .tooManyNamespaces)
+        // Declarations end with their element: siblings may each declare as many.
+        let siblings = "<r>" + String(repeating: "<a\(level)/><b\(level)></b>", count: 1_000) + "</r>"
+        #expect(try read(siblings).children.count == 2_000)
+        // A default namespace on every element is one declaration per level.
+        let defaults = String(repeating: "<a xmlns=\"urn:x\">", count: 60) + String(repeating: "</a>", count: 60)
+        #expect(try read(defaults).namespace == "urn:x")
+    }
+
+    @Test func markupInCommentsCDATAAndInstructionsIsNotCounted() throws {
+        let many = String(repeating: " x=\"1\"", count: 100)
+        let root = try read("<a><!--<b\(many)>--><![CDATA[<b\(many)>]]><?pi <b\(many)>?>text</a>")
+        #expect(root.text == "<b\(many)>text")
+    }
 }
