@@ -83,7 +83,7 @@ private struct Layout {
                 lineHeader()
             }
             let name = line.item.name ?? line.item.description ?? line.id
-            text(clipped(name, to: 250, size: 9), x: Layout.margin, size: 9)
+            text(name, x: Layout.margin, size: 9, width: 250)
             if let quantity = line.quantity { right(quantity.value.description, at: 365, size: 9) }
             if let price = line.price { right(money(price.priceAmount.value), at: 435, size: 9) }
             right(rate(line.item.taxCategory), at: 480, size: 9)
@@ -185,11 +185,21 @@ private struct Layout {
         advance(12)
     }
 
-    private func clipped(_ text: String, to width: Double, size: Double) -> String {
-        guard Metrics.width(of: text, size: size) > width else { return text }
-        var shortened = text
-        while !shortened.isEmpty && Metrics.width(of: shortened + "...", size: size) > width { shortened.removeLast() }
-        return shortened + "..."
+    /// `text` cut to `width` with "..." after it: one pass over the characters, however long the
+    /// text a sender wrote (measuring every shorter prefix again was quadratic).
+    private func clipped(_ text: String, to width: Double, size: Double, font: Font = .regular) -> String {
+        let bold = font == .bold
+        let available = width - Metrics.width(of: "...", size: size, bold: bold)
+        var used = 0.0
+        var fits = text.unicodeScalars.startIndex
+        for index in text.unicodeScalars.indices {
+            used += Metrics.width(of: text.unicodeScalars[index], size: size, bold: bold)
+            if used > width {
+                return String(text.unicodeScalars[..<fits]) + "..."
+            }
+            if used <= available { fits = text.unicodeScalars.index(after: index) }
+        }
+        return text
     }
 
     private mutating func advance(_ points: Double) { y -= points }
@@ -204,12 +214,19 @@ private struct Layout {
         current += "0.5 w \(Layout.margin) \(format(y)) m \(Layout.width - Layout.margin) \(format(y)) l S\n"
     }
 
-    private mutating func text(_ string: String, x: Double, size: Double, font: Font = .regular, absoluteY: Double? = nil) {
-        current += textOperator(string, x: x, y: absoluteY ?? y, size: size, font: font)
+    /// Text from `x`, clipped to `width` or else to the right margin: a sender's text never runs
+    /// off the page, and drawing it costs no more than its length.
+    private mutating func text(
+        _ string: String, x: Double, size: Double, font: Font = .regular, absoluteY: Double? = nil, width: Double? = nil
+    ) {
+        let shown = clipped(string, to: width ?? (Layout.width - Layout.margin - x), size: size, font: font)
+        current += textOperator(shown, x: x, y: absoluteY ?? y, size: size, font: font)
     }
 
+    /// Text ending at `x`, clipped to the left margin.
     private mutating func right(_ string: String, at x: Double, size: Double, font: Font = .regular) {
-        text(string, x: x - Metrics.width(of: string, size: size, bold: font == .bold), size: size, font: font)
+        let shown = clipped(string, to: x - Layout.margin, size: size, font: font)
+        text(shown, x: x - Metrics.width(of: shown, size: size, bold: font == .bold), size: size, font: font)
     }
 
     private func textOperator(_ string: String, x: Double, y: Double, size: Double, font: Font) -> String {
@@ -220,9 +237,7 @@ private struct Layout {
 /// An amount as people read it on an invoice: at least two decimals (`187.50`, `1273.00`).
 private func money(_ value: DecimalNumber) -> String {
     guard value.scale < 2 else { return value.description }
-    var factor: Int128 = 1
-    for _ in value.scale..<2 { factor *= 10 }
-    return DecimalNumber(significand: value.significand * factor, scale: 2).description
+    return (value.rescaled(to: 2) ?? value).description
 }
 
 private func format(_ value: Double) -> String {
@@ -236,20 +251,22 @@ private func format(_ value: Double) -> String {
 enum PDFText {
     /// The WinAnsi byte of each character; characters the fonts cannot show become `?`.
     static func winAnsi(_ string: String) -> [UInt8] {
-        string.unicodeScalars.map { scalar in
-            switch scalar.value {
-            case 0x20...0x7E, 0xA0...0xFF: UInt8(scalar.value)
-            case 0x20AC: 0x80  // €
-            case 0x2018: 0x91
-            case 0x2019: 0x92
-            case 0x201C: 0x93
-            case 0x201D: 0x94
-            case 0x2013: 0x96
-            case 0x2014: 0x97
-            case 0x2022: 0x95
-            case 0x09, 0x0A, 0x0D: 0x20
-            default: UInt8(ascii: "?")
-            }
+        string.unicodeScalars.map(winAnsi)
+    }
+
+    static func winAnsi(_ scalar: Unicode.Scalar) -> UInt8 {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0xFF: UInt8(scalar.value)
+        case 0x20AC: 0x80  // €
+        case 0x2018: 0x91
+        case 0x2019: 0x92
+        case 0x201C: 0x93
+        case 0x201D: 0x94
+        case 0x2013: 0x96
+        case 0x2014: 0x97
+        case 0x2022: 0x95
+        case 0x09, 0x0A, 0x0D: 0x20
+        default: UInt8(ascii: "?")
         }
     }
 
@@ -275,25 +292,31 @@ enum PDFText {
 /// use, for right-aligned columns; other characters count as a digit.
 enum Metrics {
     static func width(of string: String, size: Double, bold: Bool = false) -> Double {
-        var units = 0
-        for character in PDFText.winAnsi(string) {
-            switch character {
-            case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "/"), UInt8(ascii: "i"),
-                UInt8(ascii: "j"), UInt8(ascii: "l"), UInt8(ascii: "I"), UInt8(ascii: "t"), UInt8(ascii: "f"):
-                units += bold && [UInt8(ascii: "t"), UInt8(ascii: "f")].contains(character) ? 333 : 278
-            case UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "r"):
-                units += bold && character == UInt8(ascii: "r") ? 389 : 333
-            case UInt8(ascii: "%"): units += 889
-            case UInt8(ascii: "m"), UInt8(ascii: "M"): units += 833
-            case UInt8(ascii: "w"), UInt8(ascii: "W"): units += bold ? 778 : 722
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): units += 667
-            case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "s"), UInt8(ascii: "v"), UInt8(ascii: "x"),
-                UInt8(ascii: "y"), UInt8(ascii: "z"):
-                units += bold ? 556 : 500
-            default: units += bold ? 611 : 556
-            }
+        string.unicodeScalars.reduce(0) { $0 + width(of: $1, size: size, bold: bold) }
+    }
+
+    static func width(of scalar: Unicode.Scalar, size: Double, bold: Bool = false) -> Double {
+        Double(units(PDFText.winAnsi(scalar), bold: bold)) * size / 1000
+    }
+
+    /// Advance width in thousandths of the font size.
+    private static func units(_ character: UInt8, bold: Bool) -> Int {
+        switch character {
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): bold ? 333 : 278
+        case UInt8(ascii: " "), UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "/"), UInt8(ascii: "i"),
+            UInt8(ascii: "j"), UInt8(ascii: "l"), UInt8(ascii: "I"):
+            278
+        case UInt8(ascii: "r"): bold ? 389 : 333
+        case UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"): 333
+        case UInt8(ascii: "%"): 889
+        case UInt8(ascii: "m"), UInt8(ascii: "M"): 833
+        case UInt8(ascii: "w"), UInt8(ascii: "W"): bold ? 778 : 722
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): 667
+        case UInt8(ascii: "c"), UInt8(ascii: "k"), UInt8(ascii: "s"), UInt8(ascii: "v"), UInt8(ascii: "x"),
+            UInt8(ascii: "y"), UInt8(ascii: "z"):
+            bold ? 556 : 500
+        default: bold ? 611 : 556
         }
-        return Double(units) * size / 1000
     }
 }
 
