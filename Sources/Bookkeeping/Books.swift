@@ -218,6 +218,15 @@ public struct Books: Sendable {
         public var statusesSet = 0
         /// Outbox copies written to the sales folder.
         public var salesCopies = 0
+        /// Documents that could not be booked in this run, with the reason; they are not marked on
+        /// the platform, so the next run tries them again. One never stops the others.
+        public var notBooked: [NotBooked] = []
+    }
+
+    public struct NotBooked: Sendable, Codable {
+        public var externalID: String
+        public var code: String
+        public var reason: String
     }
 
     /// Fetches inbox documents created since the from-date (or the last one received), each once,
@@ -257,7 +266,14 @@ public struct Books: Sendable {
                     if try store.hasPurchaseInvoice(externalID: listed.externalID, administration: administration.id) {
                         result.alreadyReceived += 1
                     } else {
-                        var invoice = try await fetch(listed, client: client, folder: folder, administration: administration)
+                        var invoice: PurchaseInvoice
+                        do {
+                            invoice = try await fetch(listed, client: client, folder: folder, administration: administration)
+                        } catch let error as BookkeepingError {
+                            result.notBooked.append(NotBooked(externalID: listed.externalID, code: error.code, reason: error.message))
+                            progress(handled)
+                            continue
+                        }
                         try await client.setInboxStatus(externalID: invoice.externalID, code: "30")
                         try store.markStatusSet(externalID: invoice.externalID, administration: administration.id)
                         invoice.platformStatusSet = true
@@ -333,7 +349,7 @@ public struct Books: Sendable {
         var written = 0
         for try await page in client.allDocuments(in: .outbox, search: search, pageSize: 100) {
             for listed in page {
-                let path = (folder as NSString).appendingPathComponent("\(safeFileName(listed.externalID)).xml")
+                let path = (folder as NSString).appendingPathComponent(FileName.safe("\(listed.externalID).xml"))
                 guard !FileManager.default.fileExists(atPath: path) else { continue }
                 let (_, payload, _) = try await client.document(in: .outbox, externalID: listed.externalID)
                 _ = try write(
@@ -372,22 +388,16 @@ public struct Books: Sendable {
     ) throws -> String {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var path = (folder as NSString).appendingPathComponent(safeFileName(name))
+            var path = (folder as NSString).appendingPathComponent(FileName.safe(name))
             if !replacing, let existing = FileManager.default.contents(atPath: path) {
                 // The same file from an interrupted earlier run is kept, not written twice.
                 if existing == Data(bytes) { return path }
-                let url = URL(fileURLWithPath: path)
-                path = (folder as NSString).appendingPathComponent(
-                    safeFileName("\(url.deletingPathExtension().lastPathComponent) (\(distinguisher)).\(url.pathExtension)"))
+                path = (folder as NSString).appendingPathComponent(FileName.safe(name, distinguisher: distinguisher))
             }
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
             return path
         } catch {
             throw BookkeepingError("books.folder-unwritable", "cannot write \(name) into \(folder): \(error.localizedDescription)")
         }
-    }
-
-    private func safeFileName(_ name: String) -> String {
-        String(name.map { "/\\:*?\"<>|\n\r\t".contains($0) ? "_" : $0 }).trimmed
     }
 }

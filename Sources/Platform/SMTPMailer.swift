@@ -1,3 +1,4 @@
+import EInvoice
 import Foundation
 import NIOCore
 import NIOPosix
@@ -74,18 +75,22 @@ public struct SMTPMailer: DocumentMailer {
     /// The MIME message, lines dot-stuffed for DATA.
     static func message(_ document: StoredDocument, from: String, to: String, senderName: String) -> String {
         let boundary = "efactuur-\(document.externalID)"
-        let fileName = document.subject.split(separator: " ").last.map(String.init) ?? document.externalID
-        let safeFileName = String(fileName.unicodeScalars.map { $0.value < 0x20 || $0 == "\"" || $0 == "\\" ? "_" : Character($0) })
+        // The invoice number is the sender's: one harmless ASCII name, whatever it holds.
+        let number = document.subject.split(separator: " ").last.map(String.init) ?? document.externalID
+        let safeFileName = String(
+            String.UnicodeScalarView(FileName.safe(number + ".xml").unicodeScalars.map { $0.isASCII ? $0 : "_" }))
         let attachment = Data(document.payload.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let date = DateFormatter.rfc5322.string(from: document.createdOn)
         // Header values come from the document and the organisation: no line breaks get through.
         func header(_ value: String) -> String {
             String(String.UnicodeScalarView(value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         }
+        let subject = String(header(document.subject).prefix(200))
+        let sender = String(header(senderName).prefix(200))
         let lines = [
             "From: efactuur <\(from)>",
             "To: <\(to)>",
-            "Subject: \(header(document.subject)) van \(header(senderName))",
+            "Subject: " + MIMEHeader.encoded("\(subject) van \(sender)", after: "Subject: ".count),
             "Date: \(date)",
             "Message-ID: <\(document.externalID).\(document.revision)@efactuur>",
             "MIME-Version: 1.0",
@@ -94,16 +99,49 @@ public struct SMTPMailer: DocumentMailer {
             "--\(boundary)",
             "Content-Type: text/plain; charset=utf-8",
             "",
-            "\(header(senderName)) stuurt u \(header(document.subject).lowercased()) als e-factuur (SI-UBL 2.0).",
+            "\(sender) stuurt u \(subject.lowercased()) als e-factuur (SI-UBL 2.0).",
             "Delivery ID: \(document.externalID)",
             "",
             "--\(boundary)",
-            "Content-Type: application/xml; name=\"\(safeFileName).xml\"",
-            "Content-Disposition: attachment; filename=\"\(safeFileName).xml\"",
+            "Content-Type: application/xml; name=\"\(safeFileName)\"",
+            "Content-Disposition: attachment; filename=\"\(safeFileName)\"",
             "Content-Transfer-Encoding: base64",
             "",
         ] + attachment.components(separatedBy: "\r\n") + ["--\(boundary)--"]
         return lines.map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n")
+    }
+}
+
+/// Header values as RFC 5322 and RFC 2047 want them: plain when short printable ASCII, otherwise
+/// UTF-8 encoded words of at most 75 characters, one per folded line.
+enum MIMEHeader {
+    static func encoded(_ value: String, after prefixLength: Int) -> String {
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) && prefixLength + value.utf8.count <= 78
+            && !value.contains("=?")
+        {
+            return value
+        }
+        // Each line holds at most 76 characters: the header's name (or the folding space), then
+        // `=?UTF-8?B?` and `?=` around base64 of whole characters, 3 bytes per 4 characters.
+        func capacity(_ used: Int) -> Int { max(3, (76 - used - 12) / 4 * 3) }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        var limit = capacity(prefixLength)
+        for character in value {
+            let bytes = Array(character.utf8)
+            if !chunk.isEmpty && chunk.count + bytes.count > limit {
+                words.append(word(chunk))
+                chunk = []
+                limit = capacity(1)
+            }
+            chunk += bytes.prefix(limit)
+        }
+        if !chunk.isEmpty { words.append(word(chunk)) }
+        return words.joined(separator: "\r\n ")
+    }
+
+    private static func word(_ bytes: [UInt8]) -> String {
+        "=?UTF-8?B?" + Data(bytes).base64EncodedString() + "?="
     }
 }
 

@@ -14,9 +14,9 @@ struct DocumentPDF {
         for supporting in invoice.supportingDocuments {
             guard let attachment = supporting.attachment, attachment.mimeCode == "application/pdf" else { continue }
             return DocumentPDF(
-                fileName: attachment.filename ?? "\(supporting.id.value).pdf", contents: Data(attachment.content))
+                fileName: FileName.safe(attachment.filename ?? "\(supporting.id.value).pdf"), contents: Data(attachment.content))
         }
         let rendered = InvoicePDF.render(invoice, footer: "Delivery ID \(document.externalID) · efactuur")
-        return DocumentPDF(fileName: "\(invoice.id).pdf", contents: Data(rendered))
+        return DocumentPDF(fileName: FileName.safe("\(invoice.id).pdf"), contents: Data(rendered))
     }
 }

@@ -280,6 +280,7 @@ struct Receive: AsyncParsableCommand {
                 var alreadyReceived: Int
                 var statusesSet: Int
                 var salesCopies: Int
+                var notBooked: [Books.NotBooked]
             }
             var text = ["Received \(result.received.count) new purchase invoice(s)"
                 + (result.alreadyReceived > 0 ? ", \(result.alreadyReceived) already in the books" : "") + "."]
@@ -287,10 +288,13 @@ struct Receive: AsyncParsableCommand {
                 text.append(PurchaseCommand.line(invoice))
             }
             if result.received.count > 20 { text.append("  … and \(result.received.count - 20) more (books purchase list)") }
+            for failure in result.notBooked {
+                text.append("  not booked: \(failure.externalID): \(failure.reason) [\(failure.code)] (tried again next run)")
+            }
             if includeSales { text.append("Copied \(result.salesCopies) outbox document(s) into the sales folder.") }
             try options.emit(
                 Output(received: result.received, alreadyReceived: result.alreadyReceived, statusesSet: result.statusesSet,
-                       salesCopies: result.salesCopies),
+                       salesCopies: result.salesCopies, notBooked: result.notBooked),
                 text: text.joined(separator: "\n"))
         }
     }

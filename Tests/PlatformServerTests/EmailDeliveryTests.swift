@@ -129,6 +129,38 @@ struct EmailDeliveryTests {
         }
     }
 
+    /// A sender's invoice number becomes the subject and the attachment's name: a long one with
+    /// accents is RFC 2047 encoded on folded lines, and the file name is bounded ASCII without `../`.
+    @Test("Long and non-ASCII invoice numbers: encoded, folded subjects and harmless attachment names")
+    func longSubjects() async throws {
+        let (smtp, fixture) = try await mailingPlatform()
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            let number = "../F-é€" + String(repeating: "ü", count: 300)
+            let invoice = PlatformFixture.invoiceToOutsideBuyer(number: "F-LONG").replacingOccurrences(
+                of: "<cbc:ID>F-LONG</cbc:ID>", with: "<cbc:ID>\(number)</cbc:ID>")
+            let sent = try await soap.send(
+                invoice, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
+                email: "crediteuren@elders.example", token: token)
+            #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
+            let messages = try smtp.messages()
+            try #require(messages.count == 1)
+            let lines = messages[0].components(separatedBy: "\n").map { $0.trimmingCharacters(in: .newlines) }
+            #expect(lines.allSatisfy { $0.utf8.count <= 998 })
+            let start = try #require(lines.firstIndex { $0.hasPrefix("Subject: ") })
+            let folded = [lines[start]] + lines[(start + 1)...].prefix { $0.hasPrefix(" ") }
+            #expect(folded.count > 1 && folded.allSatisfy { $0.utf8.count <= 78 })
+            let decoded = folded.map { line in
+                let word = line.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "Subject: ", with: "")
+                #expect(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="))
+                return String(decoding: Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) ?? Data(), as: UTF8.self)
+            }.joined()
+            #expect(decoded.hasPrefix("Factuur ../F-é€üü"))
+            let disposition = try #require(lines.first { $0.hasPrefix("Content-Disposition: attachment; filename=") })
+            #expect(!disposition.contains("/") && disposition.utf8.count < 220 && disposition.allSatisfy(\.isASCII))
+        }
+    }
+
     @Test("Without a relay, a receiver outside the platform is unreachable even with an address")
     func noRelay() async throws {
         let fixture = try await PlatformFixture.make()
