@@ -7,8 +7,13 @@ import GRDB
 /// found by, so a new setting or field is an edit to the model alone.
 public struct BooksStore: Sendable {
     private let database: DatabasePool
+    /// What opening the books tightened: a file others could read (see `PrivateFiles`).
+    public let permissionWarnings: [String]
 
+    /// Opens (and creates or migrates) the books at `path`, readable by their owner alone; a
+    /// missing folder is created `0700`, an existing one is left as it is (it may be the user's own).
     public init(path: String) throws {
+        permissionWarnings = try PrivateFiles.prepareDatabase(at: path, ownsFolder: false)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -50,6 +55,20 @@ public struct BooksStore: Sendable {
                     CREATE INDEX purchase_invoice_status ON purchase_invoice (administration_id, status_set);
                     """)
         }
+        // The connection Secret lives in a column of its own, never in the settings JSON that
+        // `settings show --json`, exports and logs are made from.
+        migrator.registerMigration("v2-secret-apart") { db in
+            try db.execute(sql: "ALTER TABLE administration ADD COLUMN connection_secret TEXT")
+            for row in try Row.fetchAll(db, sql: "SELECT id, settings FROM administration") {
+                let text: String = row["settings"]
+                guard var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { continue }
+                let secret = object.removeValue(forKey: "secret") as? String
+                let rewritten = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+                try db.execute(
+                    sql: "UPDATE administration SET settings = ?, connection_secret = ? WHERE id = ?",
+                    arguments: [rewritten, secret, row["id"]])
+            }
+        }
         return migrator
     }
 
@@ -71,25 +90,33 @@ public struct BooksStore: Sendable {
 
     public func administration(named name: String) throws -> Administration {
         try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, name, settings FROM administration WHERE name = ?", arguments: [name])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, name, settings, connection_secret FROM administration WHERE name = ?", arguments: [name])
             else { throw BookkeepingError.noAdministration(name) }
-            return Administration(id: row["id"], name: row["name"], settings: try value(Settings.self, row["settings"]))
+            return try Self.administration(row)
         }
     }
 
     public func administrations() throws -> [Administration] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, settings FROM administration ORDER BY name").map { row in
-                Administration(id: row["id"], name: row["name"], settings: try value(Settings.self, row["settings"]))
-            }
+            try Row.fetchAll(db, sql: "SELECT id, name, settings, connection_secret FROM administration ORDER BY name")
+                .map(Self.administration)
         }
     }
 
     public func saveSettings(_ settings: Settings, administration: Int64) throws {
         try database.write { db in
             try db.execute(
-                sql: "UPDATE administration SET settings = ? WHERE id = ?", arguments: [try json(settings), administration])
+                sql: "UPDATE administration SET settings = ?, connection_secret = ? WHERE id = ?",
+                arguments: [try json(settings), settings.secret, administration])
         }
+    }
+
+    private static func administration(_ row: Row) throws -> Administration {
+        var settings = try value(Settings.self, row["settings"])
+        settings.secret = row["connection_secret"]
+        return Administration(id: row["id"], name: row["name"], settings: settings)
     }
 
     /// The creation time of the newest inbox document already received.

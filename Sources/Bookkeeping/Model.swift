@@ -10,7 +10,7 @@ public struct Administration: Sendable, Codable, Equatable {
 
 /// The platform connection screen of an administration (Beheer > Administratie > Instellingen >
 /// eFactuur > eVerbinding).
-public struct Settings: Sendable, Codable, Equatable {
+public struct Settings: Sendable, Codable, Equatable, CustomStringConvertible {
     /// Gebruik API versie 3.
     public var useAPIv3 = true
     /// SimplerInvoicing version; efactuur writes 2.0.
@@ -33,9 +33,22 @@ public struct Settings: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// Every setting but the Secret, which the store keeps apart: no JSON made of the settings
+    /// (`settings show --json`, an export, a log line) can carry it.
+    private enum CodingKeys: String, CodingKey {
+        case useAPIv3, siVersion, email, appKey, purchaseFolder, salesFolder, fromDate, companyID, sender
+        case useDossierAsKvK, platformURL
+    }
+
     /// The secret as it may be shown: its first four characters and its length.
     public var maskedSecret: String? {
         secret.map { String($0.prefix(4)) + String(repeating: "•", count: max(0, min($0.count, 32) - 4)) }
+    }
+
+    /// For logs and messages: the Secret masked.
+    public var description: String {
+        "Settings(email: \(email ?? "-"), appKey: \(appKey ?? "-"), secret: \(maskedSecret ?? "-"), "
+            + "companyID: \(companyID ?? "-"), platformURL: \(platformURL ?? "-"))"
     }
 }
 

@@ -1,3 +1,4 @@
+import EInvoice
 import Foundation
 import GRDB
 
@@ -12,9 +13,13 @@ public final class SQLitePlatformStore: PlatformStore {
     public enum Synchronous: String, Sendable { case normal = "NORMAL", full = "FULL" }
 
     private let pool: DatabasePool
+    /// What opening the store tightened: files or a folder others could read (see `PrivateFiles`).
+    public let permissionWarnings: [String]
 
-    /// Opens (and creates or migrates) the database at `path`.
-    public init(path: String, synchronous: Synchronous = .normal) throws {
+    /// Opens (and creates or migrates) the database at `path`, readable by its owner alone.
+    /// `ownsFolder`: the folder holds only this store, so it is kept `0700` too.
+    public init(path: String, synchronous: Synchronous = .normal, ownsFolder: Bool = false) throws {
+        permissionWarnings = try PrivateFiles.prepareDatabase(at: path, ownsFolder: ownsFolder)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in

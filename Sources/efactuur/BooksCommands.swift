@@ -14,9 +14,9 @@ struct BooksOptions: ParsableArguments {
     var json = false
 
     func open() throws -> Books {
-        let directory = (books as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        return Books(store: try BooksStore(path: books))
+        let store = try BooksStore(path: books)
+        for warning in store.permissionWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        return Books(store: store)
     }
 
     /// Prints `value` as JSON, or `text` for a person.
@@ -206,15 +206,13 @@ struct SettingsCommand: AsyncParsableCommand {
     }
 
     static func show(_ settings: Settings, of name: String, options: BooksOptions) throws {
-        var masked = settings
-        masked.secret = settings.maskedSecret
         let fields: [(String, String)] = [
             ("Administration", name),
             ("Gebruik API versie 3", settings.useAPIv3 ? "on" : "off"),
             ("SimplerInvoicing version", settings.siVersion),
             ("E-mail address", settings.email ?? "—"),
             ("App Key", settings.appKey ?? "—"),
-            ("Secret", masked.secret ?? "—"),
+            ("Secret", settings.maskedSecret ?? "—"),
             ("Bedrijfs-ID", settings.companyID ?? "—"),
             ("Purchase-invoice folder", settings.purchaseFolder ?? "—"),
             ("Sales-invoice folder", settings.salesFolder ?? "—"),
@@ -227,8 +225,9 @@ struct SettingsCommand: AsyncParsableCommand {
             ("Platform URL", settings.platformURL ?? "—"),
         ]
         let width = fields.map(\.0.count).max() ?? 0
+        // The settings' JSON never holds the Secret (see `Settings.CodingKeys`).
         try options.emit(
-            masked, text: fields.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+            settings, text: fields.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
                 .joined(separator: "\n"))
     }
 }

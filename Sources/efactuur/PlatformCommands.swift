@@ -21,8 +21,10 @@ struct PlatformOptions: ParsableArguments {
         if let postgres {
             store = try await PostgresPlatformStore(url: postgres)
         } else {
-            try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-            store = try SQLitePlatformStore(path: (dataDir as NSString).appendingPathComponent("platform.sqlite"))
+            let sqlite = try SQLitePlatformStore(
+                path: (dataDir as NSString).appendingPathComponent("platform.sqlite"), ownsFolder: true)
+            for warning in sqlite.permissionWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            store = sqlite
         }
         return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer))
     }

@@ -210,4 +210,61 @@ struct BookkeepingTests {
             #expect(try books.store.purchaseInvoices(administration: administration.id).map(\.number) == ["F-A", "F-B"])
         }
     }
+    /// A sender once blocked `books receive` for good with a 300-character invoice number (a file
+    /// name over 255 bytes). Names made from sender values are bounded and harmless, and the next
+    /// documents are fetched in the same run.
+    @Test("Invoice numbers a sender chose cannot block receiving or escape the folder")
+    func hostileInvoiceNumbers() async throws {
+        let platform = try await LivePlatform()
+        let path = path
+        try await platform.run { url in
+            let books = Books(store: try BooksStore(path: path))
+            var administration = try books.store.createAdministration(name: "Ministerie")
+            try Books.apply(quickConnect: platform.customer.description, to: &administration.settings)
+            administration.settings.platformURL = url.absoluteString
+            let folder = (path as NSString).deletingLastPathComponent + "/inkoop-\(UUID().uuidString)"
+            administration.settings.purchaseFolder = folder
+            try books.store.saveSettings(administration.settings, administration: administration.id)
+            let supplier = LivePlatform.client(url, platform.supplier)
+            // "F/2" and "F\\2" both become "F_2": the second file gets its Delivery ID added.
+            let numbers = [String(repeating: "9", count: 300), "../../etc/passwd", "..", "F\t-\n1", "F/2", "F\\2"]
+            for number in numbers { _ = try await supplier.send(try LivePlatform.invoice(number)) }
+            let result = try await books.receive(administration: administration)
+            #expect(result.received.count == numbers.count)
+            #expect(result.notBooked.isEmpty)
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+            #expect(files.count == numbers.count)
+            #expect(Set(files).count == files.count)
+            for file in files {
+                #expect(file.utf8.count <= FileName.maxBytes)
+                #expect(!file.hasPrefix(".") && !file.contains("/"))
+                #expect(!file.unicodeScalars.contains { $0.value < 0x20 })
+            }
+            #expect(result.received.allSatisfy { ($0.ublPath as NSString).deletingLastPathComponent == folder })
+        }
+    }
+
+    /// The books file holds the connection Secret: only its owner can read it, and the Secret is
+    /// kept apart from the settings that `settings show --json` and exports are made of.
+    @Test("The books file is private and the Secret never in the settings' JSON")
+    func privateBooks() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-private-\(UUID().uuidString)").path
+        let path = folder + "/sub/books.sqlite"
+        let books = Books(store: try BooksStore(path: path))
+        _ = try connected(books)
+        #expect(PrivateFiles.mode(of: path) == 0o600)
+        #expect(PrivateFiles.mode(of: folder + "/sub") == 0o700)
+        let settings = try books.store.administration(named: "De Vries").settings
+        #expect(settings.secret == "0123456789abcdef")
+        let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+        #expect(!json.contains("0123456789abcdef") && !json.contains("secret"))
+        #expect(!settings.description.contains("0123456789abcdef"))
+        // A file made readable by others is tightened when the books are opened, with a warning.
+        #expect(chmod(path, 0o644) == 0)
+        let reopened = try BooksStore(path: path)
+        #expect(reopened.permissionWarnings.count == 1)
+        #expect(PrivateFiles.mode(of: path) == 0o600)
+        #expect(try reopened.administration(named: "De Vries").settings.secret == "0123456789abcdef")
+    }
 }
+

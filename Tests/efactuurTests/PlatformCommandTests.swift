@@ -41,6 +41,15 @@ struct PlatformCommandTests {
         let database = try Data(contentsOf: URL(fileURLWithPath: dir + "/platform.sqlite"))
         #expect(database.range(of: Data(secret.utf8)) == nil)
 
+        // Only the operator can read the platform's data: the folder 0700, the database 0600.
+        #expect(PrivateFiles.mode(of: dir) == 0o700)
+        #expect(PrivateFiles.mode(of: dir + "/platform.sqlite") == 0o600)
+        #expect(chmod(dir, 0o755) == 0 && chmod(dir + "/platform.sqlite", 0o644) == 0)
+        let tightened = try cli.run(["platform", "account", "create", "--data-dir", dir, "--name", "B", "--email", "b@b.nl"])
+        #expect(tightened.status == 0)
+        #expect(tightened.stderr.contains("warning: \(dir) was readable by others"))
+        #expect(PrivateFiles.mode(of: dir) == 0o700 && PrivateFiles.mode(of: dir + "/platform.sqlite") == 0o600)
+
         // Refusals: a stable code and exit 1; a usage error exits 2.
         let duplicate = try cli.run([
             "platform", "org", "create", "--data-dir", dir, "--account", accountID, "--name", "Other", "--kvk", "12345678",
