@@ -202,7 +202,10 @@ private struct TreeState {
                 // Five pointers per attribute: local name, prefix, URI, value start, value end.
                 let base = index * 5
                 guard let start = attributes[base + 3], let end = attributes[base + 4] else { continue }
-                let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+                var value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+                // Without entity substitution libxml2 hands every `&` of an attribute value over as
+                // `&#38;` (and nothing else as that), so this gives back exactly what was written.
+                if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingAmpersandReferences() }
                 element.attributes.append(
                     XMLAttribute(name: interned[attributes[base]], namespace: interned[attributes[base + 2]], value: value))
             }
@@ -286,5 +289,26 @@ private struct InternTable {
             keys[slot] = key
             strings[slot] = string
         }
+    }
+}
+
+extension String {
+    /// Every `&#38;` as `&`.
+    fileprivate func replacingAmpersandReferences() -> String {
+        let reference = Array("&#38;".utf8)
+        let bytes = Array(utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "&") && bytes[index...].starts(with: reference) {
+                result.append(UInt8(ascii: "&"))
+                index += reference.count
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }

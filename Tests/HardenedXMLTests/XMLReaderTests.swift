@@ -151,4 +151,13 @@ struct XMLReaderTests {
         let root = try read("<a><!--<b\(many)>--><![CDATA[<b\(many)>]]><?pi <b\(many)>?>text</a>")
         #expect(root.text == "<b\(many)>text")
     }
+
+    /// libxml2 reports an attribute's `&` as `&#38;` when entities are not substituted; found by
+    /// the fuzzer as `currencyID="EUR&amp;"` that read back as `EUR&#38;`.
+    @Test func ampersandsInAttributeValues() throws {
+        let root = try read(#"<a x="R&amp;D" y="&#38;&amp;#38;" z="&lt;&#60;"/>"#)
+        #expect(root.attribute("x") == "R&D")
+        #expect(root.attribute("y") == "&&#38;")
+        #expect(root.attribute("z") == "<<")
+    }
 }
