@@ -208,7 +208,9 @@ public struct PlatformService: Sendable {
         let draft = DocumentDraft(
             senderPartyID: via, receiverPartyID: receiver?.partyID, receiverReference: toReference.trimmed,
             receiverEmail: toEmail?.trimmed, subject: "\(template.name) \(invoice.id)", templateID: template.id,
-            route: route, identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)",
+            // The same invoice to the same receiver is a revision; to another receiver it is a new
+            // document, so nothing a receiver has received is taken from them.
+            route: route, identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? "mailto:" + (toEmail?.trimmed ?? ""))",
             initialStatus: StatusChange(
                 status: .afgeleverd, userID: session.user.id, userEmail: session.user.email,
                 accountID: session.account.id, accountName: session.account.name, changedOn: now),

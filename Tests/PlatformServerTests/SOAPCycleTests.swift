@@ -84,6 +84,40 @@ struct SOAPCycleTests {
         }
     }
 
+    /// A re-send once moved the document: the first receiver lost it from its inbox along with its
+    /// status 30. What a receiver has received stays theirs; another receiver gets a new document.
+    @Test("Re-sending to another receiver is a new document; the first receiver keeps theirs", arguments: Storage.allCases)
+    func resendToAnotherReceiver(_ storage: Storage) async throws {
+        let fixture = try await PlatformFixture.make(storage: storage)
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            let customer = try await soap.login(fixture.customer)
+            let first = try #require(
+                try await soap.send(
+                    PlatformFixture.invoice(number: "F-AGAIN"), via: fixture.supplier.partyID, to: fixture.customer.partyID,
+                    token: token
+                ).text("ExternalId"))
+            let processed = try await soap.call(
+                "SetInboxDocumentStatus", "<ExternalId>\(first)</ExternalId><StatusCode>30</StatusCode>", token: customer)
+            #expect(processed.fault == nil)
+            let second = try #require(
+                try await soap.send(
+                    PlatformFixture.invoice(number: "F-AGAIN"), via: fixture.supplier.partyID, to: fixture.outsider.partyID,
+                    token: token
+                ).text("ExternalId"))
+            #expect(second != first)
+            let kept = try #require(try await fixture.service.store.document(externalID: first))
+            #expect(kept.receiverPartyID == fixture.customer.partyID)
+            #expect(kept.status.status.code == "30")
+            #expect(kept.revision == 1)
+            let inbox = try await soap.call(
+                "GetInboxDocumentStatus", "<ExternalId>\(first)</ExternalId>", token: customer)
+            #expect(inbox.fault == nil)
+            let moved = try #require(try await fixture.service.store.document(externalID: second))
+            #expect(moved.receiverPartyID == fixture.outsider.partyID)
+        }
+    }
+
     @Test("The receiver is found by Bedrijfs-ID, registry id, ISO 6523 id, or the document's EndpointID", arguments: Storage.allCases)
     func routing(_ storage: Storage) async throws {
         let fixture = try await PlatformFixture.make(storage: storage)
