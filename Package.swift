@@ -118,7 +118,7 @@ let package = Package(
             name: "efactuurTests",
             dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML", "PlatformTestSupport"]
         ),
-        .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML"]),
+        .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML", "EInvoiceTestSupport"]),
         // Shared by the tests that run the real platform in-process on a loopback port.
         .target(
             name: "PlatformTestSupport",

@@ -1,4 +1,5 @@
 import EConnectWire
+import EInvoiceTestSupport
 import Foundation
 import HardenedXML
 import Testing
@@ -128,5 +129,18 @@ struct WireFormatTests {
         #expect(written.contains("<cac:AccountingSupplierParty>"))
         #expect(written.components(separatedBy: "xmlns:cbc=").count == 2)
         #expect(try XMLReader().read(Array(written.utf8)) == element)
+    }
+}
+
+/// What the SOAP request fuzz target found, replayed: a request or a fault, and a request writes
+/// back as an envelope.
+struct FuzzRegressionTests {
+    @Test func soapRequestInputs() {
+        let inputs = FuzzRegressions.inputs("soap-request")
+        #expect(!inputs.isEmpty)
+        for (_, bytes) in inputs {
+            guard let request = try? SOAPRequest.parse(bytes, soapAction: nil) else { continue }
+            #expect(!Envelope.request(request.body, securityToken: request.securityToken, version: request.version).isEmpty)
+        }
     }
 }

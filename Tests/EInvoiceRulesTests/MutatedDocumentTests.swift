@@ -158,4 +158,17 @@ struct MutatedDocumentTests {
         print("validated \(validated) damaged documents")
         #expect(validated >= 1_000)
     }
+
+    /// What the validator fuzz target found (and the invoice that once stopped the server), replayed
+    /// under every rule set.
+    @Test func fuzzRegressionInputs() {
+        let inputs = FuzzRegressions.inputs("validator")
+        #expect(!inputs.isEmpty)
+        for (name, bytes) in inputs {
+            for ruleSet in [Validator.RuleSet.auto, .peppol, .siUBLGAccount] {
+                let report = try? Validator(ruleSet: ruleSet).validate(bytes)
+                #expect(report.map { $0.findings.allSatisfy { !$0.ruleID.isEmpty } } ?? true, "\(name)")
+            }
+        }
+    }
 }
