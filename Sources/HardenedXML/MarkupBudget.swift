@@ -10,6 +10,10 @@ import Darwin
 /// namespace declarations in scope. With at most ``XMLReader/Limits/maxAttributes`` per element
 /// and ``XMLReader/Limits/maxNamespaceDeclarations`` in scope, a parse of n bytes costs O(n).
 ///
+/// It also bounds the tree's memory: every element and attribute becomes a value of some tens of
+/// bytes, so a document may have at most one node per ``XMLReader/Limits/minimumBytesPerNode``
+/// bytes (beyond the first 4,096). `<a/><a/>…` would otherwise cost some 30 times its size.
+///
 /// The pass only counts; everything else about well-formedness is libxml2's to judge. A
 /// `<!DOCTYPE` ends the pass: libxml2 refuses it before reading further.
 enum MarkupBudget {
@@ -20,6 +24,8 @@ enum MarkupBudget {
         /// Namespace declarations of each open element, innermost last.
         var scopes: [Int] = []
         var inScope = 0
+        let maxNodes = 4_096 + end / max(1, limits.minimumBytesPerNode)
+        var nodes = 0
 
         func find(_ byte: UInt8, from start: Int) -> Int {
             guard start < end, let found = memchr(base + start, Int32(byte), end - start) else { return end }
@@ -67,6 +73,7 @@ enum MarkupBudget {
             default:
                 // A start tag: count `=` outside quoted values, and which names are `xmlns…`.
                 let tagStart = position
+                nodes += 1
                 var attributes = 0
                 var declarations = 0
                 var tokenStart = position
@@ -97,6 +104,13 @@ enum MarkupBudget {
                     index += 1
                 }
                 position = index
+                nodes += attributes
+                if nodes > maxNodes {
+                    return refusal(
+                        .tooManyNodes,
+                        "the document has more elements and attributes than one per \(limits.minimumBytesPerNode) bytes",
+                        at: tagStart)
+                }
                 if closed { continue }
                 inScope += declarations
                 if inScope > limits.maxNamespaceDeclarations {

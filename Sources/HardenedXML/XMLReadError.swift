@@ -16,6 +16,8 @@ public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let tooManyAttributes = Code(rawValue: "xml.too-many-attributes")
         /// More namespace declarations in scope than ``XMLReader/Limits/maxNamespaceDeclarations``.
         public static let tooManyNamespaces = Code(rawValue: "xml.too-many-namespaces")
+        /// More elements and attributes than one per ``XMLReader/Limits/minimumBytesPerNode`` bytes.
+        public static let tooManyNodes = Code(rawValue: "xml.too-many-nodes")
         /// Contains a document type declaration, DTD or entity declaration.
         public static let dtdForbidden = Code(rawValue: "xml.dtd-forbidden")
         /// Refers to an entity other than the five predefined ones.

@@ -17,15 +17,19 @@ public struct XMLReader: Sendable {
         public var maxAttributes: Int
         /// The most namespace declarations in scope at any element.
         public var maxNamespaceDeclarations: Int
+        /// Elements and attributes may be no denser than one per this many bytes (after the first
+        /// 4,096), which bounds the tree's memory by a small multiple of the document's size.
+        public var minimumBytesPerNode: Int
 
         public init(
             maxBytes: Int = 100 * 1024 * 1024, maxDepth: Int = 64, maxAttributes: Int = 64,
-            maxNamespaceDeclarations: Int = 256
+            maxNamespaceDeclarations: Int = 256, minimumBytesPerNode: Int = 8
         ) {
             self.maxBytes = maxBytes
             self.maxDepth = maxDepth
             self.maxAttributes = maxAttributes
             self.maxNamespaceDeclarations = maxNamespaceDeclarations
+            self.minimumBytesPerNode = minimumBytesPerNode
         }
     }
 

@@ -160,4 +160,15 @@ struct XMLReaderTests {
         #expect(root.attribute("y") == "&&#38;")
         #expect(root.attribute("z") == "<<")
     }
+
+    /// Every element becomes a value of some tens of bytes: `<a/>` repeated would cost about 30
+    /// times the document's size, so nodes may be no denser than one per 8 bytes (after 4,096).
+    @Test func refusesDocumentsDenserThanOneNodePerEightBytes() throws {
+        let dense = "<r>" + String(repeating: "<a/>", count: 100_000) + "</r>"
+        let error = #expect(throws: XMLReadError.self) { try read(dense) }
+        #expect(error?.code == .tooManyNodes)
+        #expect(try read("<r>" + String(repeating: "<a/>", count: 4_000) + "</r>").children.count == 4_000)
+        let ordinary = "<r>" + String(repeating: "<cbc:ID xmlns:cbc=\"urn:c\">1</cbc:ID>", count: 100_000) + "</r>"
+        #expect(try read(ordinary).children.count == 100_000)
+    }
 }
