@@ -59,6 +59,15 @@ extension SOAPFault {
             code: "ERRACC3000001",
             message: "API access needs at least the Basic subscription; this account has '\(level)'")
     }
+    public static func tooManyFailedLogins(retryAfter seconds: Int) -> SOAPFault {
+        SOAPFault(code: "ERRIAU4290001", message: "Too many failed logins; wait \(seconds) seconds before trying again")
+    }
+    public static let serverBusy = SOAPFault(
+        code: "ERRSRV5030001", message: "The server is busy; nothing was changed, try again in a moment",
+        isClientFault: false)
+    public static func tooLarge(_ limit: Int) -> SOAPFault {
+        SOAPFault(code: "ERRIER8000006", message: "Invalid XML: the request is larger than \(limit) bytes")
+    }
     public static func missingField(_ path: String) -> SOAPFault {
         SOAPFault(code: "ERRREQ4000001", message: "The request lacks the mandatory element \(path)")
     }

@@ -2,6 +2,8 @@
 /// them to their own error codes.
 public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidCredentials
+    /// Too many failed logins for the key or from the address; try again after `retryAfter` seconds.
+    case tooManyFailedLogins(retryAfter: Int)
     case tokenExpired
     case subscriptionTooLow(Subscription)
     case noRightToSendVia(String)
@@ -21,6 +23,7 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String {
         switch self {
         case .invalidCredentials: "platform.invalid-credentials"
+        case .tooManyFailedLogins: "platform.too-many-failed-logins"
         case .tokenExpired: "platform.token-expired"
         case .subscriptionTooLow: "platform.subscription-too-low"
         case .noRightToSendVia: "platform.no-right-to-send-via"
@@ -42,6 +45,7 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String {
         switch self {
         case .invalidCredentials: "the connection key or security token is not valid"
+        case .tooManyFailedLogins(let seconds): "too many failed logins; wait \(seconds) seconds before trying again"
         case .tokenExpired: "the security token has expired; log in again"
         case .subscriptionTooLow(let level): "API access needs at least the Basic subscription; this account has '\(level.rawValue)'"
         case .noRightToSendVia(let party): "these connection keys may not send via '\(party)'"

@@ -3,6 +3,8 @@ import EInvoice
 import EInvoiceRules
 import Foundation
 import HardenedXML
+import Logging
+import NIOPosix
 
 /// The access point: accounts and their organisations, connection keys and tokens, and documents
 /// validated, routed and stored. Front ends (SOAP, REST, the command line) call this and nothing
@@ -14,21 +16,32 @@ public struct PlatformService: Sendable {
         /// Delivers documents to receivers outside the platform; without one, only platform
         /// organisations can be reached.
         public var mailer: (any DocumentMailer)?
+        /// How many failed logins are answered before the caller must wait.
+        public var loginLimits: LoginThrottle.Limits
+        /// Failed logins and refusals are logged here (never a secret or a token).
+        public var logger: Logger
 
-        public init(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) {
+        public init(
+            tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil,
+            loginLimits: LoginThrottle.Limits = .init(), logger: Logger = Logger(label: "efactuur.platform")
+        ) {
             self.tokenLifetime = tokenLifetime
             self.mailer = mailer
+            self.loginLimits = loginLimits
+            self.logger = logger
         }
     }
 
     public let store: any PlatformStore
     public let configuration: Configuration
     private let clock: @Sendable () -> Date
+    private let loginThrottle: LoginThrottle
 
     public init(store: any PlatformStore, configuration: Configuration = Configuration(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
+        loginThrottle = LoginThrottle(limits: configuration.loginLimits)
     }
 
     // MARK: Administration
@@ -107,16 +120,35 @@ public struct PlatformService: Sendable {
 
     // MARK: Authentication
 
-    /// Checks the key and secret and issues a random security token.
-    public func login(appKey: String, secret: String) async throws -> String {
+    /// Checks the key and secret and issues a random security token. `clientAddress` is where the
+    /// login came from: failures are counted per key and per address, and past the limit a login
+    /// is refused with the time to wait, without being checked.
+    public func login(appKey: String, secret: String, clientAddress: String = "local") async throws -> String {
+        let now = clock()
+        if let wait = loginThrottle.wait(appKey: appKey, address: clientAddress, now: now) {
+            configuration.logger.warning(
+                "login refused: too many failures", metadata: ["appKey": "\(appKey.prefix(64))", "address": "\(clientAddress)"])
+            throw PlatformError.tooManyFailedLogins(retryAfter: wait)
+        }
         guard let holder = try await store.keyHolder(appKey: appKey),
             Secrets.constantTimeEqual(holder.secretHash, Secrets.hash(secret))
-        else { throw PlatformError.invalidCredentials }
+        else {
+            loginThrottle.failed(appKey: appKey, address: clientAddress, now: now)
+            configuration.logger.notice(
+                "login failed", metadata: ["appKey": "\(appKey.prefix(64))", "address": "\(clientAddress)", "code": "ERRIAU6000007"])
+            throw PlatformError.invalidCredentials
+        }
         _ = try session(for: holder)
         let token = Secrets.token()
         try await store.insertSecurityToken(
             hash: Secrets.hash(token), appKey: appKey, expiresOn: clock().addingTimeInterval(configuration.tokenLifetime))
         return token
+    }
+
+    /// Deletes the security tokens that have expired; `serve` does this on a schedule.
+    @discardableResult
+    public func purgeExpiredTokens() async throws -> Int {
+        try await store.deleteExpiredSecurityTokens(now: clock())
     }
 
     /// What a token stands for; fails when it is unknown, expired or its key was revoked.
@@ -174,15 +206,18 @@ public struct PlatformService: Sendable {
         guard payload.namespace == UBLNamespace.invoice || payload.namespace == UBLNamespace.creditNote else {
             throw PlatformError.invalidPayload("the root element is {\(payload.namespace)}\(payload.name)")
         }
-        let report = Validator().validate(payload)
-        guard report.isValid else {
-            throw PlatformError.validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
-        }
-        let invoice: Invoice
-        do {
-            invoice = try UBLReader().read(payload)
-        } catch {
-            throw PlatformError.invalidPayload(error.message)
+        // Validation is the CPU-heavy part: it runs on the thread pool, not on the threads that
+        // serve every other request, so a large invoice never holds up a login or /health.
+        let invoice = try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> Invoice in
+            let report = Validator().validate(payload)
+            guard report.isValid else {
+                throw .validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
+            }
+            do throws(UBLReadError) {
+                return try UBLReader().read(payload)
+            } catch {
+                throw .invalidPayload(error.message)
+            }
         }
         // The receiver: the reference the sender gave, else the buyer's EndpointID.
         var receiver = try await findOrganisation(reference: toReference)

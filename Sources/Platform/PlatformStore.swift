@@ -25,6 +25,8 @@ public protocol PlatformStore: Sendable {
     func insertSecurityToken(hash: [UInt8], appKey: String, expiresOn: Date) async throws
     /// The key a token was issued with and when it expires.
     func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)?
+    /// Deletes the tokens that expired before `now`; returns how many.
+    func deleteExpiredSecurityTokens(now: Date) async throws -> Int
 
     /// Stores a new document, or a new revision of the one with the same sender and identity
     /// (invoice number, issue date, supplier), which keeps its ExternalId.

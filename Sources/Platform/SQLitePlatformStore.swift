@@ -280,6 +280,13 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
+    public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM security_token WHERE expires_on <= ?", arguments: [now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
     // MARK: Documents
 
     public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument {

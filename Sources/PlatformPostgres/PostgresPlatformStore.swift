@@ -284,6 +284,12 @@ public final class PostgresPlatformStore: PlatformStore {
             """, logger: logger)
     }
 
+    public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
+        try await client.query(
+            "DELETE FROM security_token WHERE expires_on <= \(now.timeIntervalSince1970) RETURNING app_key", logger: logger
+        ).collect().count
+    }
+
     public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
         guard
             let row = try await client.query(
