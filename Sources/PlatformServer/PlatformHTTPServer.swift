@@ -1,32 +1,48 @@
 import EConnectWire
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Platform
+import ServiceLifecycle
 
 /// The platform's HTTP front end: the native SOAP API v3 and v3.1 (each with its WSDL at
 /// `?wsdl`) and `/health`.
 public enum PlatformHTTPServer {
     /// `port` 0 takes a free port; `onListening` is told which once the server accepts connections.
+    /// The application also runs the platform's background work (expired tokens purged).
     public static func makeApplication(
-        service: PlatformService, host: String = "127.0.0.1", port: Int = 8080,
-        maxRequestBytes: Int = 20 * 1024 * 1024, logger: Logger = Logger(label: "efactuur.platform"),
+        service: PlatformService, host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
+        logger: Logger = Logger(label: "efactuur.platform"),
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
-            router: makeRouter(service: service, maxRequestBytes: maxRequestBytes),
-            configuration: .init(address: .hostname(host, port: port), serverName: "efactuur"),
+        let connections = ConnectionCount()
+        var app = Application(
+            router: makeRouter(service: service, limits: limits),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: connections)],
+                    idleTimeout: limits.idleTimeout.timeAmount)),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "efactuur",
+                // Past the cap the guard answers 503; past this the server stops accepting, so the
+                // process never runs out of file descriptors.
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections + 64)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
+        app.addServices(BackgroundWork(service: service, logger: logger))
+        return app
     }
 
-    public static func makeRouter(service: PlatformService, maxRequestBytes: Int = 20 * 1024 * 1024)
-        -> Router<BasicRequestContext>
+    public static func makeRouter(service: PlatformService, limits: ServerLimits = ServerLimits())
+        -> Router<PlatformRequestContext>
     {
-        let router = Router()
-        let soap = SOAPEndpoint(service: service, maxRequestBytes: maxRequestBytes)
+        let router = Router(context: PlatformRequestContext.self)
+        let soap = SOAPEndpoint(
+            service: service, maxRequestBytes: limits.maxRequestBytes, bodyBudget: BodyBudget(limit: limits.bodyBudget))
         for version in APIVersion.allCases {
             router.post(RouterPath(version.path)) { request, context in
-                await soap.handle(request, context: context, endpointVersion: version)
+                try await soap.handle(request, context: context, endpointVersion: version)
             }
             router.get(RouterPath(version.path)) { request, _ -> Response in
                 guard request.uri.queryParameters.has("wsdl") || request.uri.query?.lowercased() == "wsdl" else {
@@ -38,5 +54,27 @@ public enum PlatformHTTPServer {
         }
         router.get("/health") { _, _ in "ok" }
         return router
+    }
+}
+
+/// The platform's work on a schedule, for as long as the server runs: expired security tokens
+/// are deleted every ten minutes (and once at start).
+struct BackgroundWork: Service {
+    let service: PlatformService
+    let logger: Logger
+    var interval: Duration = .seconds(600)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let purged = try await service.purgeExpiredTokens()
+                    if purged > 0 { logger.info("purged expired security tokens", metadata: ["count": "\(purged)"]) }
+                } catch {
+                    logger.error("purging expired security tokens failed: \(error)")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
     }
 }

@@ -4,6 +4,9 @@ import HardenedXML
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Platform
 
 /// The native SOAP API v3 / v3.1: reads the envelope, calls the platform, writes the answer or
@@ -12,37 +15,76 @@ struct SOAPEndpoint: Sendable {
     let service: PlatformService
     /// The largest request accepted (an invoice with attachments fits comfortably).
     let maxRequestBytes: Int
+    /// Request bodies in memory at once, over all connections.
+    let bodyBudget: BodyBudget
 
-    func handle(_ request: Request, context: some RequestContext, endpointVersion: APIVersion) async -> Response {
-        var request = request
+    func handle(_ request: Request, context: PlatformRequestContext, endpointVersion: APIVersion) async throws -> Response {
         let soapAction = request.headers[HTTPField.Name("SOAPAction")!]
         var version = endpointVersion
         do {
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: maxRequestBytes)
-            } catch {
-                throw SOAPFault.invalidXML("the request is larger than \(maxRequestBytes) bytes")
+            let body = try await collectBody(request, context: context)
+            defer { bodyBudget.release(body.readableBytes) }
+            let maxRequestBytes = maxRequestBytes
+            // Parsing is CPU work proportional to the request: it runs on the thread pool, so the
+            // threads that serve other connections stay free.
+            let soap = try await NIOThreadPool.singleton.runIfActive { () throws(SOAPFault) -> SOAPRequest in
+                try SOAPRequest.parse(
+                    body.readableBytesView, soapAction: soapAction,
+                    limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
             }
-            let soap = try SOAPRequest.parse(
-                body.readableBytesView, soapAction: soapAction,
-                limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
             version = soap.version
-            let answer = try await answer(soap)
+            let answer = try await answer(soap, clientAddress: context.clientAddress)
             return Self.xmlResponse(.ok, Envelope.response(answer, operation: soap.operation, version: version))
+        } catch let refusal as BodyRefusal {
+            // The rest of the body is not read: the connection closes after this answer.
+            var response = Self.xmlResponse(refusal.status, Envelope.fault(refusal.fault, version: version))
+            response.headers[.connection] = "close"
+            if refusal.status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
+            return response
         } catch let fault as SOAPFault {
             return Self.xmlResponse(.internalServerError, Envelope.fault(fault, version: version))
         } catch let error as PlatformError {
             return Self.xmlResponse(.internalServerError, Envelope.fault(Self.fault(for: error), version: version))
+        } catch let error as HTTPParserError {
+            throw error  // Hummingbird answers 400 and closes the connection
         } catch {
             context.logger.error("SOAP request failed: \(error)")
             return Self.xmlResponse(.internalServerError, Envelope.fault(.internalError, version: version))
         }
     }
 
-    private func answer(_ soap: SOAPRequest) async throws -> ResponseMessage {
+    private struct BodyRefusal: Error {
+        var status: HTTPResponse.Status
+        var fault: SOAPFault
+    }
+
+    /// The whole body, counted against the server's body budget (the caller releases it): a body
+    /// over the size limit is refused with 413, one that does not fit the budget with 503.
+    private func collectBody(_ request: Request, context: PlatformRequestContext) async throws -> ByteBuffer {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxRequestBytes {
+            throw BodyRefusal(status: .contentTooLarge, fault: .tooLarge(maxRequestBytes))
+        }
+        var body = ByteBuffer()
+        do {
+            for try await chunk in request.body {
+                guard body.readableBytes + chunk.readableBytes <= maxRequestBytes else {
+                    throw BodyRefusal(status: .contentTooLarge, fault: .tooLarge(maxRequestBytes))
+                }
+                guard bodyBudget.reserve(chunk.readableBytes) else {
+                    throw BodyRefusal(status: .serviceUnavailable, fault: .serverBusy)
+                }
+                body.writeImmutableBuffer(chunk)
+            }
+        } catch {
+            bodyBudget.release(body.readableBytes)
+            throw error
+        }
+        return body
+    }
+
+    private func answer(_ soap: SOAPRequest, clientAddress: String) async throws -> ResponseMessage {
         if case .login(let key, let secret) = soap.body {
-            return .login(securityToken: try await service.login(appKey: key, secret: secret))
+            return .login(securityToken: try await service.login(appKey: key, secret: secret, clientAddress: clientAddress))
         }
         let session = try await service.session(token: soap.securityToken)
         switch soap.body {
@@ -189,6 +231,7 @@ struct SOAPEndpoint: Sendable {
     static func fault(for error: PlatformError) -> SOAPFault {
         switch error {
         case .invalidCredentials: .invalidKey
+        case .tooManyFailedLogins(let seconds): .tooManyFailedLogins(retryAfter: seconds)
         case .tokenExpired: .tokenExpired
         case .subscriptionTooLow(let level): .subscriptionTooLow(level.rawValue)
         case .noRightToSendVia(let party): .noRightToSendVia(party)

@@ -71,11 +71,31 @@ struct Serve: AsyncParsableCommand {
     var smtpHost: String?
     @Option(help: "Port of the SMTP relay.") var smtpPort = 25
     @Option(help: "Sender address of delivery e-mails.") var mailFrom = "noreply@efactuur.local"
+    @Option(help: "Seconds a connection may take to send a request head, or stay idle between requests.")
+    var idleTimeout = 20
+    @Option(help: "Bytes a second a request body must arrive at, after the first 5 seconds.")
+    var minUploadRate = 16 * 1024
+    @Option(help: "Open connections served at once; beyond it a connection is answered 503.")
+    var maxConnections = 512
+    @Option(help: "The largest request accepted, in bytes.") var maxRequestBytes = 20 * 1024 * 1024
+    @Option(help: "Request bodies held in memory at once over all connections, in bytes.")
+    var bodyBudget = 128 * 1024 * 1024
+
+    func validate() throws {
+        guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("--port must be between 1 and 65535") }
+        guard idleTimeout > 0, minUploadRate >= 0, maxConnections > 0, maxRequestBytes > 0, bodyBudget >= maxRequestBytes else {
+            throw ValidationError("the limits must be positive, and --body-budget at least --max-request-bytes")
+        }
+    }
 
     func run() async throws {
         let mailer = smtpHost.map { SMTPMailer(host: $0, port: smtpPort, from: mailFrom) }
         let service = try await options.service(tokenLifetime: tokenLifetime, mailer: mailer)
-        let app = PlatformHTTPServer.makeApplication(service: service, host: host, port: port)
+        let limits = ServerLimits(
+            idleTimeout: .seconds(idleTimeout), minimumUploadRate: minUploadRate,
+            maxConnections: ServerLimits.connectionsWithinDescriptorLimit(maxConnections), maxRequestBytes: maxRequestBytes,
+            bodyBudget: bodyBudget)
+        let app = PlatformHTTPServer.makeApplication(service: service, host: host, port: port, limits: limits)
         FileHandle.standardError.write(
             Data("efactuur platform on http://\(host):\(port)/soap/v3.1 (data: \(options.postgres == nil ? options.dataDir : "PostgreSQL"))\n".utf8))
         try await app.runService()
