@@ -139,6 +139,14 @@ public struct DocumentStatus: Sendable, Codable, Equatable, Hashable {
     public static let verwerkt = DocumentStatus(code: "30", name: "Verwerkt")
     public static let goedgekeurd = DocumentStatus(code: "40", name: "Goedgekeurd")
     public static let afgewezen = DocumentStatus(code: "50", name: "Afgewezen")
+
+    // Set by the platform itself on a document for a receiver outside it, never by a receiver.
+    /// Accepted and waiting for (another) delivery attempt.
+    public static let inWachtrij = DocumentStatus(code: "5", name: "In wachtrij")
+    /// Given up: the reason in the receiver's and sender's words, without the relay's details.
+    public static func nietAfgeleverd(_ reason: String) -> DocumentStatus {
+        DocumentStatus(code: "90", name: "Niet afgeleverd: \(reason)")
+    }
 }
 
 /// A document template; the platform has one, Factuur, for SI-UBL and Peppol BIS invoices and credit notes.

@@ -11,7 +11,6 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidPayload(String)
     case validationFailed(fatalRuleIDs: [String])
     case receiverUnreachable(String)
-    case emailDeliveryFailed(String)
     case documentNotFound(String)
     case partyNotFound(String)
     case invalidStatus(String)
@@ -31,7 +30,6 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPayload: "platform.invalid-payload"
         case .validationFailed: "platform.validation-failed"
         case .receiverUnreachable: "platform.receiver-unreachable"
-        case .emailDeliveryFailed: "platform.email-delivery-failed"
         case .documentNotFound: "platform.document-not-found"
         case .partyNotFound: "platform.party-not-found"
         case .invalidStatus: "platform.invalid-status"
@@ -53,7 +51,6 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPayload(let why): "the payload is not an invoice or credit note: \(why)"
         case .validationFailed(let ids): "the document fails validation: \(ids.joined(separator: ", "))"
         case .receiverUnreachable(let reference): "no organisation '\(reference)' on the platform and no e-mail address given"
-        case .emailDeliveryFailed(let why): "the e-mail could not be delivered: \(why)"
         case .documentNotFound(let id): "no document '\(id)' is visible to these connection keys"
         case .partyNotFound(let reference): "no party '\(reference)' is known on the platform"
         case .invalidStatus(let code): "'\(code)' is not a status of this document's template"

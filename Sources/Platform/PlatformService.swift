@@ -240,6 +240,7 @@ public struct PlatformService: Sendable {
         let now = clock()
         let supplier = invoice.seller.endpointID?.description ?? invoice.seller.identifiers.first?.description
             ?? invoice.seller.displayName ?? ""
+        let outside = route == .toEmail
         let draft = DocumentDraft(
             senderPartyID: via, receiverPartyID: receiver?.partyID, receiverReference: toReference.trimmed,
             receiverEmail: toEmail?.trimmed, subject: "\(template.name) \(invoice.id)", templateID: template.id,
@@ -247,18 +248,65 @@ public struct PlatformService: Sendable {
             // document, so nothing a receiver has received is taken from them.
             route: route, identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? "mailto:" + (toEmail?.trimmed ?? ""))",
             initialStatus: StatusChange(
-                status: .afgeleverd, userID: session.user.id, userEmail: session.user.email,
+                status: outside ? .inWachtrij : .afgeleverd, userID: session.user.id, userEmail: session.user.email,
                 accountID: session.account.id, accountName: session.account.name, changedOn: now),
-            payload: payload.serializedXML())
-        let stored = try await store.storeDocument(draft, now: now)
-        if route == .toEmail, let mailer = configuration.mailer, let email = stored.receiverEmail {
-            do {
-                try await mailer.deliver(stored, to: email, senderName: session.organisation.name)
-            } catch {
-                throw PlatformError.emailDeliveryFailed("\(error)")
-            }
+            payload: payload.serializedXML(),
+            deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil)
+        var stored = try await store.storeDocument(draft, now: now)
+        if outside {
+            // Queued durably above; the first attempt is made now, later ones by the delivery worker.
+            let delivery = QueuedDelivery(externalID: stored.externalID, revision: stored.revision, attempts: 0)
+            if let change = try await attemptDelivery(delivery, of: stored) { stored.status = change }
         }
         return stored
+    }
+
+    // MARK: Deliveries outside the platform
+
+    /// Delivers what is due in the outside-delivery queue (first attempts that failed, retries),
+    /// a batch at a time; returns how many attempts were made. `serve` calls this every few seconds.
+    @discardableResult
+    public func deliverDueDocuments(limit: Int = 20) async throws -> Int {
+        let now = clock()
+        let due = try await store.claimDueDeliveries(
+            now: now, claimUntil: now.addingTimeInterval(OutsideDelivery.claim), limit: limit)
+        for delivery in due {
+            guard let document = try await store.document(externalID: delivery.externalID) else { continue }
+            _ = try await attemptDelivery(delivery, of: document)
+        }
+        return due.count
+    }
+
+    /// One attempt, its outcome recorded with the document's status; returns the new status when
+    /// it changed. The relay's reply, host and port go to the log; the status says only what a
+    /// sender needs to know.
+    private func attemptDelivery(_ delivery: QueuedDelivery, of document: StoredDocument) async throws -> StatusChange? {
+        guard let mailer = configuration.mailer, let address = document.receiverEmail else { return nil }
+        let outcome: DeliveryOutcome
+        do {
+            try await mailer.deliver(document, to: address, senderName: document.senderName)
+            outcome = .delivered(OutsideDelivery.change(.afgeleverd, at: clock()))
+        } catch {
+            let attempts = delivery.attempts + 1
+            let failure = error as? OutsideDeliveryFailure
+            let reason = failure?.publicReason ?? "de e-mail kon niet worden afgeleverd"
+            configuration.logger.warning(
+                "e-mail delivery failed",
+                metadata: [
+                    "externalId": "\(document.externalID)", "attempt": "\(attempts)", "permanent": "\(failure?.isPermanent ?? false)",
+                    "error": "\(error)",
+                ])
+            if failure?.isPermanent == true || attempts >= OutsideDelivery.maxAttempts {
+                outcome = .failed(OutsideDelivery.change(.nietAfgeleverd(reason), at: clock()), reason: reason)
+            } else {
+                outcome = .retry(nextAttempt: clock().addingTimeInterval(OutsideDelivery.delay(afterAttempt: attempts)), reason: reason)
+            }
+        }
+        try await store.recordDelivery(delivery, outcome: outcome)
+        switch outcome {
+        case .delivered(let change), .failed(let change, _): return change
+        case .retry: return nil
+        }
     }
 
     /// One page of the inbox or outbox of `partyID` (the keys' own organisation when nil), in
@@ -322,6 +370,29 @@ enum EmailAddress {
 /// Delivers a document by e-mail to a receiver outside the platform.
 public protocol DocumentMailer: Sendable {
     func deliver(_ document: StoredDocument, to address: String, senderName: String) async throws
+}
+
+/// An error of a delivery that says whether trying again can help, and what the sender may read
+/// of it (the relay's own words, host and port stay in the log).
+public protocol OutsideDeliveryFailure: Error {
+    var isPermanent: Bool { get }
+    var publicReason: String { get }
+}
+
+/// The rules of the outside-delivery queue.
+enum OutsideDelivery {
+    /// How long an instance holds a delivery it is attempting.
+    static let claim: TimeInterval = 300
+    /// Attempts before giving up (about four hours with the delays below).
+    static let maxAttempts = 9
+    /// 1, 2, 4, … minutes after each failed attempt, at most an hour.
+    static func delay(afterAttempt attempt: Int) -> TimeInterval {
+        min(3_600, 60 * pow(2, Double(max(0, attempt - 1))))
+    }
+
+    static func change(_ status: DocumentStatus, at date: Date) -> StatusChange {
+        StatusChange(status: status, userID: nil, userEmail: nil, accountID: nil, accountName: "efactuur", changedOn: date)
+    }
 }
 
 /// Random keys and tokens, and the hashes that are all the store keeps of secrets and tokens.

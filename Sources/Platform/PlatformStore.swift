@@ -28,6 +28,13 @@ public protocol PlatformStore: Sendable {
     /// Deletes the tokens that expired before `now`; returns how many.
     func deleteExpiredSecurityTokens(now: Date) async throws -> Int
 
+    /// Claims up to `limit` queued deliveries to outside receivers that are due at `now`, until
+    /// `claimUntil`: no other worker gets them before that or before an outcome is recorded.
+    func claimDueDeliveries(now: Date, claimUntil: Date, limit: Int) async throws -> [QueuedDelivery]
+    /// Records the outcome of a delivery attempt, and the document's new status with it, in one
+    /// transaction. An outcome for a revision that has since been replaced is ignored.
+    func recordDelivery(_ delivery: QueuedDelivery, outcome: DeliveryOutcome) async throws
+
     /// Stores a new document, or a new revision of the one with the same sender and identity
     /// (invoice number, issue date, supplier), which keeps its ExternalId.
     func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument
@@ -118,12 +125,16 @@ public struct DocumentDraft: Sendable {
     public var identity: String
     public var initialStatus: StatusChange
     public var payload: String
+    /// For a receiver outside the platform: the document is queued for delivery, claimed by the
+    /// sending instance until this time (it makes the first attempt itself).
+    public var deliveryClaimedUntil: Date?
 
     public init(
         senderPartyID: String, receiverPartyID: String?, receiverReference: String, receiverEmail: String?,
         subject: String, templateID: String, route: DeliveryRoute, identity: String, initialStatus: StatusChange,
-        payload: String
+        payload: String, deliveryClaimedUntil: Date? = nil
     ) {
+        self.deliveryClaimedUntil = deliveryClaimedUntil
         self.senderPartyID = senderPartyID
         self.receiverPartyID = receiverPartyID
         self.receiverReference = receiverReference
@@ -135,4 +146,28 @@ public struct DocumentDraft: Sendable {
         self.initialStatus = initialStatus
         self.payload = payload
     }
+}
+
+/// A document waiting for (another) delivery attempt to a receiver outside the platform.
+public struct QueuedDelivery: Sendable, Equatable {
+    public var externalID: String
+    public var revision: Int
+    /// Attempts made so far.
+    public var attempts: Int
+
+    public init(externalID: String, revision: Int, attempts: Int) {
+        self.externalID = externalID
+        self.revision = revision
+        self.attempts = attempts
+    }
+}
+
+/// What became of a delivery attempt.
+public enum DeliveryOutcome: Sendable, Equatable {
+    /// Delivered; the document gets this status.
+    case delivered(StatusChange)
+    /// Not delivered yet; tried again at `nextAttempt`.
+    case retry(nextAttempt: Date, reason: String)
+    /// Given up; the document gets this status.
+    case failed(StatusChange, reason: String)
 }

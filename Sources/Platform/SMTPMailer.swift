@@ -23,10 +23,23 @@ public struct SMTPMailer: DocumentMailer {
         self.timeout = timeout
     }
 
-    public struct SMTPError: Error, CustomStringConvertible {
+    public struct SMTPError: OutsideDeliveryFailure, CustomStringConvertible {
         public var step: String
         public var reply: String
         public var description: String { "SMTP \(step) refused: \(reply)" }
+
+        /// A 5xx reply to the recipient or the message will not change on a retry.
+        public var isPermanent: Bool {
+            ["MAIL FROM", "RCPT TO", "DATA", "message"].contains(step) && reply.hasPrefix("5")
+        }
+
+        public var publicReason: String {
+            switch (isPermanent, step) {
+            case (true, "RCPT TO"): "het e-mailadres van de ontvanger werd geweigerd"
+            case (true, _): "de mailserver weigerde het bericht"
+            default: "de mailserver was niet bereikbaar of gaf een tijdelijke fout"
+            }
+        }
     }
 
     public func deliver(_ document: StoredDocument, to address: String, senderName: String) async throws {
@@ -34,14 +47,21 @@ public struct SMTPMailer: DocumentMailer {
             throw SMTPError(step: "RCPT TO", reply: "'\(address)' is not an address this mailer sends to")
         }
         let message = Self.message(document, from: from, to: address, senderName: senderName)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.converse(recipient: address, message: message) }
-            group.addTask {
-                try await Task.sleep(for: self.timeout)
-                throw SMTPError(step: "connection", reply: "no answer within \(self.timeout)")
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.converse(recipient: address, message: message) }
+                group.addTask {
+                    try await Task.sleep(for: self.timeout)
+                    throw SMTPError(step: "connection", reply: "no answer within \(self.timeout)")
+                }
+                try await group.next()
+                group.cancelAll()
             }
-            try await group.next()
-            group.cancelAll()
+        } catch let error as SMTPError {
+            throw error
+        } catch {
+            // Connection refused, reset, unknown host: for the log, with where it was going.
+            throw SMTPError(step: "connection", reply: "\(host):\(port): \(error)")
         }
     }
 

@@ -89,6 +89,17 @@ public final class SQLitePlatformStore: PlatformStore {
                     CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
                     """)
         }
+        migrator.registerMigration("v3: outside delivery queue") { db in
+            // One row per document for a receiver outside the platform: queued until delivered or
+            // given up; `next_attempt_on` is when it is due (or until when a worker holds it).
+            try db.execute(
+                sql: """
+                    CREATE TABLE outside_delivery (
+                        external_id TEXT PRIMARY KEY REFERENCES document(external_id), revision INTEGER NOT NULL,
+                        state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_on REAL NOT NULL, reason TEXT);
+                    CREATE INDEX outside_delivery_due ON outside_delivery(state, next_attempt_on);
+                    """)
+        }
         return migrator
     }
 
@@ -320,6 +331,7 @@ public final class SQLitePlatformStore: PlatformStore {
                         status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, revision,
                         draft.payload, externalID,
                     ])
+                try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: revision)
                 return try SQLitePlatformStore.document(db, externalID: externalID)!
             }
             // The next sequence number names the document, so it is written once, id included.
@@ -339,6 +351,7 @@ public final class SQLitePlatformStore: PlatformStore {
                     status.status.name, status.userID, status.userEmail, status.accountID, status.accountName, time,
                     draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payload,
                 ])
+            try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: 1)
             return try SQLitePlatformStore.document(db, externalID: externalID)!
         }
     }
@@ -393,6 +406,73 @@ public final class SQLitePlatformStore: PlatformStore {
                     externalID,
                 ])
             return try SQLitePlatformStore.document(db, externalID: externalID)
+        }
+    }
+
+    // MARK: Outside deliveries
+
+    /// Queues (again, for a revision) a document for a receiver outside the platform.
+    static func enqueueDelivery(_ db: Database, _ draft: DocumentDraft, externalID: String, revision: Int) throws {
+        guard let claimedUntil = draft.deliveryClaimedUntil else {
+            try db.execute(sql: "DELETE FROM outside_delivery WHERE external_id = ?", arguments: [externalID])
+            return
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO outside_delivery (external_id, revision, state, attempts, next_attempt_on)
+                VALUES (?, ?, 'queued', 0, ?)
+                ON CONFLICT (external_id) DO UPDATE SET revision = excluded.revision, state = 'queued', attempts = 0,
+                    next_attempt_on = excluded.next_attempt_on, reason = NULL
+                """,
+            arguments: [externalID, revision, claimedUntil.timeIntervalSince1970])
+    }
+
+    public func claimDueDeliveries(now: Date, claimUntil: Date, limit: Int) async throws -> [QueuedDelivery] {
+        try await pool.write { db in
+            let due = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT external_id, revision, attempts FROM outside_delivery
+                    WHERE state = 'queued' AND next_attempt_on <= ? ORDER BY next_attempt_on LIMIT ?
+                    """,
+                arguments: [now.timeIntervalSince1970, limit]
+            ).map { QueuedDelivery(externalID: $0["external_id"], revision: $0["revision"], attempts: $0["attempts"]) }
+            for delivery in due {
+                try db.execute(
+                    sql: "UPDATE outside_delivery SET next_attempt_on = ? WHERE external_id = ?",
+                    arguments: [claimUntil.timeIntervalSince1970, delivery.externalID])
+            }
+            return due
+        }
+    }
+
+    public func recordDelivery(_ delivery: QueuedDelivery, outcome: DeliveryOutcome) async throws {
+        try await pool.write { db in
+            let (state, next, reason, change): (String, Date?, String?, StatusChange?) =
+                switch outcome {
+                case .delivered(let change): ("delivered", nil, nil, change)
+                case .retry(let next, let reason): ("queued", next, reason, nil)
+                case .failed(let change, let reason): ("failed", nil, reason, change)
+                }
+            try db.execute(
+                sql: """
+                    UPDATE outside_delivery SET state = ?, attempts = attempts + 1,
+                        next_attempt_on = COALESCE(?, next_attempt_on), reason = ?
+                    WHERE external_id = ? AND revision = ?
+                    """,
+                arguments: [state, next?.timeIntervalSince1970, reason, delivery.externalID, delivery.revision])
+            guard db.changesCount > 0, let change else { return }
+            try db.execute(
+                sql: """
+                    UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
+                        status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
+                    WHERE external_id = ?
+                    """,
+                arguments: [
+                    change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
+                    change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
+                    delivery.externalID,
+                ])
         }
     }
 

@@ -96,7 +96,14 @@ public final class PostgresPlatformStore: PlatformStore {
         CREATE TABLE document_revision (
             external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
             created_on DOUBLE PRECISION NOT NULL, PRIMARY KEY (external_id, revision));
+        """,
+        // Deliveries to receivers outside the platform: queued until delivered or given up.
         """
+        CREATE TABLE outside_delivery (
+            external_id TEXT PRIMARY KEY REFERENCES document(external_id), revision INTEGER NOT NULL,
+            state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_on DOUBLE PRECISION NOT NULL, reason TEXT);
+        CREATE INDEX outside_delivery_due ON outside_delivery(state, next_attempt_on);
+        """,
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -284,6 +291,72 @@ public final class PostgresPlatformStore: PlatformStore {
             """, logger: logger)
     }
 
+    // MARK: Outside deliveries
+
+    /// Queues (again, for a revision) a document for a receiver outside the platform.
+    private func enqueueDelivery(
+        _ connection: PostgresConnection, _ draft: DocumentDraft, externalID: String, revision: Int
+    ) async throws {
+        guard let claimedUntil = draft.deliveryClaimedUntil?.timeIntervalSince1970 else {
+            try await connection.query("DELETE FROM outside_delivery WHERE external_id = \(externalID)", logger: logger)
+            return
+        }
+        try await connection.query(
+            """
+            INSERT INTO outside_delivery (external_id, revision, state, attempts, next_attempt_on)
+            VALUES (\(externalID), \(revision), 'queued', 0, \(claimedUntil))
+            ON CONFLICT (external_id) DO UPDATE SET revision = excluded.revision, state = 'queued', attempts = 0,
+                next_attempt_on = excluded.next_attempt_on, reason = NULL
+            """, logger: logger)
+    }
+
+    public func claimDueDeliveries(now: Date, claimUntil: Date, limit: Int) async throws -> [QueuedDelivery] {
+        // SKIP LOCKED: instances claiming at the same moment each get other documents.
+        let rows = try await client.query(
+            """
+            UPDATE outside_delivery SET next_attempt_on = \(claimUntil.timeIntervalSince1970)
+            WHERE external_id IN (
+                SELECT external_id FROM outside_delivery
+                WHERE state = 'queued' AND next_attempt_on <= \(now.timeIntervalSince1970)
+                ORDER BY next_attempt_on LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING external_id, revision, attempts
+            """, logger: logger
+        ).collect()
+        return try rows.map { row in
+            let (externalID, revision, attempts) = try row.decode((String, Int, Int).self)
+            return QueuedDelivery(externalID: externalID, revision: revision, attempts: attempts)
+        }
+    }
+
+    public func recordDelivery(_ delivery: QueuedDelivery, outcome: DeliveryOutcome) async throws {
+        let (state, next, reason, change): (String, Double?, String?, StatusChange?) =
+            switch outcome {
+            case .delivered(let change): ("delivered", nil, nil, change)
+            case .retry(let next, let reason): ("queued", next.timeIntervalSince1970, reason, nil)
+            case .failed(let change, let reason): ("failed", nil, reason, change)
+            }
+        try await client.withTransaction(logger: logger) { connection in
+            let updated = try await connection.query(
+                """
+                UPDATE outside_delivery SET state = \(state), attempts = attempts + 1,
+                    next_attempt_on = COALESCE(\(next), next_attempt_on), reason = \(reason)
+                WHERE external_id = \(delivery.externalID) AND revision = \(delivery.revision)
+                RETURNING external_id
+                """, logger: logger
+            ).collect()
+            guard !updated.isEmpty, let change else { return }
+            let time = change.changedOn.timeIntervalSince1970
+            try await connection.query(
+                """
+                UPDATE document SET status_code = \(change.status.code), status_name = \(change.status.name),
+                    status_user_id = \(change.userID), status_user_email = \(change.userEmail),
+                    status_account_id = \(change.accountID), status_account_name = \(change.accountName),
+                    status_changed_on = \(time), modified_on = \(time)
+                WHERE external_id = \(delivery.externalID)
+                """, logger: logger)
+        }
+    }
+
     public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
         try await client.query(
             "DELETE FROM security_token WHERE expires_on <= \(now.timeIntervalSince1970) RETURNING app_key", logger: logger
@@ -340,6 +413,7 @@ public final class PostgresPlatformStore: PlatformStore {
                         payload = \(draft.payload)
                     WHERE external_id = \(externalID)
                     """, logger: logger)
+                try await enqueueDelivery(connection, draft, externalID: externalID, revision: revision + 1)
                 return externalID
             }
             // Numbers are taken and committed one transaction at a time, so they commit in order.
@@ -358,6 +432,7 @@ public final class PostgresPlatformStore: PlatformStore {
                     \(status.status.name), \(status.userID), \(status.userEmail), \(status.accountID), \(status.accountName),
                     \(time), \(draft.route.rawValue), \("EM\(100000 + sequence)"), \(draft.identity), 1, \(draft.payload))
                 """, logger: logger)
+            try await enqueueDelivery(connection, draft, externalID: externalID, revision: 1)
             return externalID
         }
         guard let stored = try await document(externalID: externalID) else { throw PlatformStoreError.vanished(externalID) }

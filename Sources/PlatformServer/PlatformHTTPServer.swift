@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// `?wsdl`) and `/health`.
 public enum PlatformHTTPServer {
     /// `port` 0 takes a free port; `onListening` is told which once the server accepts connections.
-    /// The application also runs the platform's background work (expired tokens purged).
+    /// The application also runs the platform's background work (deliveries retried, expired
+    /// tokens purged).
     public static func makeApplication(
         service: PlatformService, host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
         logger: Logger = Logger(label: "efactuur.platform"),
@@ -57,23 +58,34 @@ public enum PlatformHTTPServer {
     }
 }
 
-/// The platform's work on a schedule, for as long as the server runs: expired security tokens
-/// are deleted every ten minutes (and once at start).
+/// The platform's work on a schedule, for as long as the server runs: deliveries to receivers
+/// outside the platform that are due (retries) every few seconds, expired security tokens every
+/// ten minutes.
 struct BackgroundWork: Service {
     let service: PlatformService
     let logger: Logger
-    var interval: Duration = .seconds(600)
+    var tick: Duration = .seconds(5)
+    var purgeEvery = 120  // ticks
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            var ticks = 0
             while !Task.isCancelled {
                 do {
-                    let purged = try await service.purgeExpiredTokens()
-                    if purged > 0 { logger.info("purged expired security tokens", metadata: ["count": "\(purged)"]) }
+                    while try await service.deliverDueDocuments() > 0 {}
                 } catch {
-                    logger.error("purging expired security tokens failed: \(error)")
+                    logger.error("delivering queued documents failed: \(error)")
                 }
-                try? await Task.sleep(for: interval)
+                if ticks % purgeEvery == 0 {
+                    do {
+                        let purged = try await service.purgeExpiredTokens()
+                        if purged > 0 { logger.info("purged expired security tokens", metadata: ["count": "\(purged)"]) }
+                    } catch {
+                        logger.error("purging expired security tokens failed: \(error)")
+                    }
+                }
+                ticks += 1
+                try? await Task.sleep(for: tick)
             }
         }
     }

@@ -239,8 +239,6 @@ struct SOAPEndpoint: Sendable {
         case .invalidPayload(let why): .invalidField("SendDocument/Payload", why)
         case .validationFailed(let ids): .validationFailed(ids)
         case .receiverUnreachable(let reference): .receiverUnreachable(reference)
-        case .emailDeliveryFailed(let why):
-            SOAPFault(code: "ERRSND5000002", message: "The e-mail could not be delivered: \(why)", isClientFault: false)
         case .documentNotFound(let id): .documentNotFound(id)
         case .partyNotFound(let reference): .partyNotFound(reference)
         case .invalidStatus(let code): .invalidStatus(code)

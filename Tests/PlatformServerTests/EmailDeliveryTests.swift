@@ -2,6 +2,7 @@ import EConnectWire
 import EInvoice
 import Foundation
 import HardenedXML
+import Logging
 import Platform
 import PlatformTestSupport
 import Testing
@@ -12,13 +13,17 @@ final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; P
     let maildir: URL
     private let process = Process()
 
-    init() throws {
-        port = TestPorts.take()
+    /// `refusing`: every recipient is answered 550 (`Tests/Interop/refusing_smtp.py`).
+    init(port: Int = TestPorts.take(), refusing: Bool = false) throws {
+        self.port = port
         maildir = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-mail-\(UUID().uuidString)")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path,
-        ]
+        let handler = refusing ? ["refusing_smtp.Refuse"] : ["aiosmtpd.handlers.Mailbox", maildir.path]
+        process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c"] + handler
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONPATH"] = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop").path
+        process.environment = environment
         process.standardError = FileHandle.nullDevice
         try process.run()
     }
@@ -158,6 +163,86 @@ struct EmailDeliveryTests {
             #expect(decoded.hasPrefix("Factuur ../F-é€üü"))
             let disposition = try #require(lines.first { $0.hasPrefix("Content-Disposition: attachment; filename=") })
             #expect(!disposition.contains("/") && disposition.utf8.count < 220 && disposition.allSatisfy(\.isASCII))
+        }
+    }
+
+    /// A failed delivery was once stored as delivered while the client got ERRSND5000002. Now the
+    /// document is queued durably: the status says what happened, retries follow with back-off.
+    @Test("Relay down: the document is queued (status 5), retried with back-off, and delivered once the relay is back")
+    func queuedAndRetried() async throws {
+        let port = TestPorts.take()
+        let log = CapturedLog()
+        let fixture = try await PlatformFixture.make(
+            mailer: SMTPMailer(host: "127.0.0.1", port: port, from: "noreply@efactuur.test"),
+            logger: Logger(label: "test", factory: log.handler))
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            let sent = try await soap.send(
+                PlatformFixture.invoiceToOutsideBuyer(number: "F-QUEUE"), via: fixture.supplier.partyID,
+                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "crediteuren@elders.example", token: token)
+            #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
+            let externalID = try #require(sent.text("ExternalId"))
+            let queued = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: token)
+            #expect(queued.text("Details", "Status", "Code") == "5")
+            #expect(queued.text("Details", "Status", "Name") == "In wachtrij")
+            // Nothing is due before the back-off has passed.
+            #expect(try await fixture.service.deliverDueDocuments() == 0)
+            // The relay's details are in the log, not in the status.
+            #expect(log.lines.withLock { $0.contains { $0.contains("e-mail delivery failed") && $0.contains("127.0.0.1:\(port)") } })
+
+            let smtp = try SMTPServerProcess(port: port)
+            try await smtp.waitUntilReady()
+            fixture.clock.advance(61)
+            #expect(try await fixture.service.deliverDueDocuments() == 1)
+            let delivered = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: token)
+            #expect(delivered.text("Details", "Status", "Code") == "10")
+            #expect(try smtp.messages().count == 1)
+            fixture.clock.advance(7_200)
+            #expect(try await fixture.service.deliverDueDocuments() == 0)
+            #expect(try smtp.messages().count == 1)
+        }
+    }
+
+    @Test("A relay that refuses the recipient: given up at once, status 90 with the reason and without the relay's words")
+    func refusedRecipient() async throws {
+        let smtp = try SMTPServerProcess(refusing: true)
+        try await smtp.waitUntilReady()
+        let fixture = try await PlatformFixture.make(
+            mailer: SMTPMailer(host: "127.0.0.1", port: smtp.port, from: "noreply@efactuur.test"))
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            let sent = try await soap.send(
+                PlatformFixture.invoiceToOutsideBuyer(number: "F-REFUSED"), via: fixture.supplier.partyID,
+                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "niemand@elders.example", token: token)
+            let externalID = try #require(sent.text("ExternalId"))
+            let status = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: token)
+            #expect(status.text("Details", "Status", "Code") == "90")
+            #expect(status.text("Details", "Status", "Name") == "Niet afgeleverd: het e-mailadres van de ontvanger werd geweigerd")
+            #expect(!String(decoding: status.bytes, as: UTF8.self).contains("relay-internal"))
+            fixture.clock.advance(7_200)
+            #expect(try await fixture.service.deliverDueDocuments() == 0)
+        }
+    }
+
+    @Test("A relay that stays down: retried with growing delays, then given up with status 90")
+    func givenUp() async throws {
+        let fixture = try await PlatformFixture.make(
+            mailer: SMTPMailer(host: "127.0.0.1", port: TestPorts.take(), from: "noreply@efactuur.test"))
+        try await fixture.withServer { soap in
+            let token = try await soap.login(fixture.supplier)
+            let sent = try await soap.send(
+                PlatformFixture.invoiceToOutsideBuyer(number: "F-DOWN"), via: fixture.supplier.partyID,
+                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "crediteuren@elders.example", token: token)
+            let externalID = try #require(sent.text("ExternalId"))
+            var attempts = 1
+            for _ in 0..<20 {
+                fixture.clock.advance(3_601)
+                attempts += try await fixture.service.deliverDueDocuments()
+            }
+            #expect(attempts == 9)
+            let later = try await soap.login(fixture.supplier)  // the first token expired meanwhile
+            let status = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: later)
+            #expect(status.text("Details", "Status", "Code") == "90")
         }
     }
 

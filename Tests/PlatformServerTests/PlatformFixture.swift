@@ -5,6 +5,7 @@ import HTTPTypes
 import HardenedXML
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Platform
 import PlatformPostgres
@@ -39,7 +40,8 @@ struct PlatformFixture {
 
     /// On a fresh SQLite file, or a fresh database on the tests' PostgreSQL server.
     static func make(
-        tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil, storage: Storage = .sqlite
+        tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil, storage: Storage = .sqlite,
+        logger: Logger = Logger(label: "efactuur.platform")
     ) async throws -> PlatformFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -50,7 +52,8 @@ struct PlatformFixture {
             }
         let clock = TestClock()
         let service = PlatformService(
-            store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer), clock: { clock.read() })
+            store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer, logger: logger),
+            clock: { clock.read() })
         func party(_ account: String, _ name: String, kvk: String? = nil, oin: String? = nil) async throws -> Party {
             let email = "admin@\(account.lowercased()).example"
             let created = try await service.createAccount(name: account, email: email)
