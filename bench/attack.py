@@ -42,21 +42,34 @@ def login_body(key, secret):
     return envelope(f"<v3:Login><v3:ConsumerKey>{key}</v3:ConsumerKey><v3:ConsumerSecret>{secret}</v3:ConsumerSecret></v3:Login>")
 
 
+# The worst shapes (refused by the reader's linear pass) and the densest shapes it still accepts
+# (parsed in full): each costs time and memory in proportion to its size.
 SHAPES = {
     "attributes": lambda n: envelope("<v3:Login" + "".join(f' a{i}=""' for i in range(n)) + "/>"),
     "namespaces": lambda n: envelope("<v3:Login" + "".join(f' xmlns:p{i}="u:{i}"' for i in range(n)) + "/>"),
     "empty elements": lambda n: envelope("<v3:Login>" + "<a/>" * n + "</v3:Login>"),
     "nesting": lambda n: envelope("<a>" * n + "</a>" * n),
+    "elements (ok)": lambda n: envelope("<v3:Login>" + "<v3:X>1</v3:X>" * n + "</v3:Login>"),
+    "attributes (ok)": lambda n: envelope(
+        "<v3:Login>" + ("<v3:X" + "".join(f' attr{i:02}="v"' for i in range(60)) + "/>") * n + "</v3:Login>"),
+    "text (ok)": lambda n: envelope("<v3:Login><v3:ConsumerKey>" + "x" * n + "</v3:ConsumerKey></v3:Login>"),
 }
-SIZES = {"attributes": 200_000, "namespaces": 200_000, "empty elements": 2_475_000, "nesting": 100_000}
+SIZES = {
+    "attributes": 200_000, "namespaces": 200_000, "empty elements": 2_475_000, "nesting": 100_000,
+    "elements (ok)": 700_000, "attributes (ok)": 12_000, "text (ok)": 9_900_000,
+}
 
 
 def post(port, body, source="127.0.0.2", path="/soap/v3", timeout=60):
     """One request on its own connection; returns (status, seconds)."""
+    return request(port, "POST", path, body, source, timeout)
+
+
+def request(port, method, path, body=None, source="127.0.0.1", timeout=60):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     started = time.monotonic()
     try:
-        connection.request("POST", path, body=body, headers={"Content-Type": "text/xml; charset=utf-8"})
+        connection.request(method, path, body=body, headers={"Content-Type": "text/xml; charset=utf-8"})
         response = connection.getresponse()
         response.read()
         return response.status, time.monotonic() - started
@@ -125,24 +138,33 @@ def run(options, port, pid, keys):
     if token and os.path.exists(typical):
         pdf_request = long_word_pdf_request(port, token, open(typical, "rb").read())
 
-    print("one request alone, server CPU for size n and 2n (linear: about twice):")
+    print("one request alone, at size n and 2n (linear: about twice): answer, time, server CPU, peak RSS growth")
     for name, make in SHAPES.items():
         costs = []
         for n in (SIZES[name] // 2, SIZES[name]):
             body = make(n)
-            before = cpu_seconds(pid)
+            before, rss_before, peak = cpu_seconds(pid), rss_mib(pid), [0.0]
+            done = threading.Event()
+
+            def watch():
+                while not done.is_set():
+                    peak[0] = max(peak[0], rss_mib(pid))
+                    time.sleep(0.005)
+            watcher = threading.Thread(target=watch)
+            watcher.start()
             status, seconds = post(port, body)
-            costs.append((len(body), status, seconds, cpu_seconds(pid) - before))
-        (b1, s1, t1, c1), (b2, s2, t2, c2) = costs
-        print(f"  {name:15} {b1/1e6:5.1f} MB → {s1} in {t1*1000:6.1f} ms (CPU {c1*1000:5.0f} ms);"
-              f" {b2/1e6:5.1f} MB → {s2} in {t2*1000:6.1f} ms (CPU {c2*1000:5.0f} ms)")
+            done.set()
+            watcher.join()
+            costs.append(f"{len(body)/1e6:4.1f} MB → {status} in {seconds*1000:5.0f} ms, CPU {(cpu_seconds(pid)-before)*1000:4.0f} ms,"
+                         f" +{max(0, peak[0]-rss_before):4.0f} MiB")
+        print(f"  {name:16} {costs[0]};  {costs[1]}")
     if pdf_request:
         before = cpu_seconds(pid)
         status, seconds = post(port, pdf_request, source="127.0.0.1")
         print(f"  {'long-word PDF':15} GetDocumentPdf → {status} in {seconds*1000:6.1f} ms (CPU {(cpu_seconds(pid)-before)*1000:5.0f} ms)")
 
     stop = time.monotonic() + options.seconds
-    attack_bodies = [SHAPES[name](SIZES[name]) for name in SHAPES]
+    attack_bodies = [SHAPES[name](SIZES[name]) for name in ("attributes", "namespaces", "empty elements", "nesting")]
     wrong_login = login_body(keys["appKey"], "wrong")
     peak = [rss_mib(pid)]
 
@@ -196,7 +218,7 @@ def run(options, port, pid, keys):
     cpu_before = cpu_seconds(pid)
     while time.monotonic() < stop:
         started = time.monotonic()
-        status, seconds = get_health(port)
+        status, seconds = request(port, "GET", "/health", timeout=10)
         health.append(seconds) if status == 200 else None
         failures += status != 200
         status, seconds = post(port, login, source="127.0.0.1")
@@ -219,20 +241,6 @@ def run(options, port, pid, keys):
     print(f"  /health: {summary(health)}")
     print(f"  Login:   {summary(logins)}")
     print(f"  probes not answered 200: {failures}; server peak RSS {peak[0]:.0f} MiB")
-
-
-def get_health(port):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    started = time.monotonic()
-    try:
-        connection.request("GET", "/health")
-        response = connection.getresponse()
-        response.read()
-        return response.status, time.monotonic() - started
-    except (OSError, http.client.HTTPException):
-        return None, time.monotonic() - started
-    finally:
-        connection.close()
 
 
 def stalled(port):

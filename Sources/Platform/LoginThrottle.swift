@@ -41,7 +41,8 @@ public final class LoginThrottle: Sendable {
 
     /// Seconds to wait before `appKey` may be tried from `address`, nil when it may be tried now.
     func wait(appKey: String, address: String, now: Date) -> Int? {
-        state.withLock { state in
+        let appKey = Self.bounded(appKey)
+        return state.withLock { state in
             let keyFailures = recent(state.failures["key|" + appKey], now)
             let pairFailures = recent(state.failures["pair|" + appKey + "|" + address], now)
             let checks: [([Date], Int)] = [
@@ -61,6 +62,7 @@ public final class LoginThrottle: Sendable {
 
     /// Records a failed login.
     func failed(appKey: String, address: String, now: Date) {
+        let appKey = Self.bounded(appKey)
         state.withLock { state in
             for key in ["key|" + appKey, "pair|" + appKey + "|" + address, "address|" + address] {
                 var failures = recent(state.failures[key], now)
@@ -78,6 +80,12 @@ public final class LoginThrottle: Sendable {
                 }
             }
         }
+    }
+
+    /// A key as the caller sent it may be megabytes long; App Keys are 32 characters, so the first
+    /// 64 bytes tell them apart and keep what is stored per failure small.
+    private static func bounded(_ appKey: String) -> String {
+        String(decoding: appKey.utf8.prefix(64), as: UTF8.self)
     }
 
     private func recent(_ failures: [Date]?, _ now: Date) -> [Date] {

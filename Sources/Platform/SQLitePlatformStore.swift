@@ -394,19 +394,23 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument? {
         try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
-                        status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
-                    WHERE external_id = ?
-                    """,
-                arguments: [
-                    change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
-                    change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
-                    externalID,
-                ])
+            try SQLitePlatformStore.updateStatus(db, externalID: externalID, change: change)
             return try SQLitePlatformStore.document(db, externalID: externalID)
         }
+    }
+
+    private static func updateStatus(_ db: Database, externalID: String, change: StatusChange) throws {
+        try db.execute(
+            sql: """
+                UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
+                    status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
+                WHERE external_id = ?
+                """,
+            arguments: [
+                change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
+                change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
+                externalID,
+            ])
     }
 
     // MARK: Outside deliveries
@@ -462,17 +466,7 @@ public final class SQLitePlatformStore: PlatformStore {
                     """,
                 arguments: [state, next?.timeIntervalSince1970, reason, delivery.externalID, delivery.revision])
             guard db.changesCount > 0, let change else { return }
-            try db.execute(
-                sql: """
-                    UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
-                        status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
-                    WHERE external_id = ?
-                    """,
-                arguments: [
-                    change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
-                    change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
-                    delivery.externalID,
-                ])
+            try SQLitePlatformStore.updateStatus(db, externalID: delivery.externalID, change: change)
         }
     }
 

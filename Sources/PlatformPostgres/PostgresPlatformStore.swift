@@ -345,15 +345,7 @@ public final class PostgresPlatformStore: PlatformStore {
                 """, logger: logger
             ).collect()
             guard !updated.isEmpty, let change else { return }
-            let time = change.changedOn.timeIntervalSince1970
-            try await connection.query(
-                """
-                UPDATE document SET status_code = \(change.status.code), status_name = \(change.status.name),
-                    status_user_id = \(change.userID), status_user_email = \(change.userEmail),
-                    status_account_id = \(change.accountID), status_account_name = \(change.accountName),
-                    status_changed_on = \(time), modified_on = \(time)
-                WHERE external_id = \(delivery.externalID)
-                """, logger: logger)
+            try await self.updateStatus(connection, externalID: delivery.externalID, change: change)
         }
     }
 
@@ -469,8 +461,15 @@ public final class PostgresPlatformStore: PlatformStore {
     }
 
     public func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument? {
+        try await client.withConnection { connection in
+            try await self.updateStatus(connection, externalID: externalID, change: change)
+        }
+        return try await document(externalID: externalID)
+    }
+
+    private func updateStatus(_ connection: PostgresConnection, externalID: String, change: StatusChange) async throws {
         let time = change.changedOn.timeIntervalSince1970
-        try await client.query(
+        try await connection.query(
             """
             UPDATE document SET status_code = \(change.status.code), status_name = \(change.status.name),
                 status_user_id = \(change.userID), status_user_email = \(change.userEmail),
@@ -478,7 +477,6 @@ public final class PostgresPlatformStore: PlatformStore {
                 status_changed_on = \(time), modified_on = \(time)
             WHERE external_id = \(externalID)
             """, logger: logger)
-        return try await document(externalID: externalID)
     }
 
     /// SQLSTATE 23505, directly or from inside a transaction.

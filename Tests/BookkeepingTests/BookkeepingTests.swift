@@ -181,16 +181,24 @@ struct BookkeepingTests {
         #expect(try books.store.invoice(invoice.number, administration: administration.id) == invoice)
     }
 
+    /// The platform's customer as an administration of `books`, connected by its Quick Connect text,
+    /// with a purchase folder of its own beside `folder`.
+    static func customer(of platform: LivePlatform, at url: URL, in books: Books, folder: String) throws -> Administration {
+        var administration = try books.store.createAdministration(name: "Ministerie")
+        try Books.apply(quickConnect: platform.customer.description, to: &administration.settings)
+        administration.settings.platformURL = url.absoluteString
+        administration.settings.purchaseFolder = (folder as NSString).deletingLastPathComponent + "/inkoop-\(UUID().uuidString)"
+        try books.store.saveSettings(administration.settings, administration: administration.id)
+        return administration
+    }
+
     @Test("Receiving against the real platform: from the from-date on, each document once, even one stored out of time order")
     func receiveWindow() async throws {
         let platform = try await LivePlatform()
         let path = path
         try await platform.run { url in
             let books = Books(store: try BooksStore(path: path))
-            var administration = try books.store.createAdministration(name: "Ministerie")
-            try Books.apply(quickConnect: platform.customer.description, to: &administration.settings)
-            administration.settings.platformURL = url.absoluteString
-            administration.settings.purchaseFolder = (path as NSString).deletingLastPathComponent + "/inkoop-\(UUID().uuidString)"
+            var administration = try Self.customer(of: platform, at: url, in: books, folder: path)
             // The platform's clock stands at 2026-11-18 11:06 UTC; nothing from before the from-date is fetched.
             administration.settings.fromDate = LocalDate("2026-11-19")
             try books.store.saveSettings(administration.settings, administration: administration.id)
@@ -219,12 +227,8 @@ struct BookkeepingTests {
         let path = path
         try await platform.run { url in
             let books = Books(store: try BooksStore(path: path))
-            var administration = try books.store.createAdministration(name: "Ministerie")
-            try Books.apply(quickConnect: platform.customer.description, to: &administration.settings)
-            administration.settings.platformURL = url.absoluteString
-            let folder = (path as NSString).deletingLastPathComponent + "/inkoop-\(UUID().uuidString)"
-            administration.settings.purchaseFolder = folder
-            try books.store.saveSettings(administration.settings, administration: administration.id)
+            let administration = try Self.customer(of: platform, at: url, in: books, folder: path)
+            let folder = try #require(administration.settings.purchaseFolder)
             let supplier = LivePlatform.client(url, platform.supplier)
             // "F/2" and "F\\2" both become "F_2": the second file gets its Delivery ID added.
             let numbers = [String(repeating: "9", count: 300), "../../etc/passwd", "..", "F\t-\n1", "F/2", "F\\2"]
