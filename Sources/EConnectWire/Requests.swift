@@ -41,7 +41,7 @@ public struct SOAPRequest: Sendable {
         guard let operation = Operation(rawValue: call.name) else { throw .unknownOperation(call.name) }
         let token = envelope.child("Header", in: soapEnvelopeNamespace)?
             .child("Authentication", in: version.namespace)?
-            .child("SecurityToken", in: version.namespace)?.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .child("SecurityToken", in: version.namespace)?.text.trimmingXMLWhitespace
         let reader = BodyReader(element: call, namespace: version.namespace, path: call.name)
         return SOAPRequest(
             version: version, operation: operation, securityToken: token, body: try RequestMessage(operation, reader))
@@ -247,7 +247,7 @@ struct BodyReader {
     /// The trimmed text of a child; nil when absent, empty or `xsi:nil`.
     func optional(_ name: String) -> String? {
         guard let child = element.child(name, in: namespace) else { return nil }
-        let text = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = child.text.trimmingXMLWhitespace
         return text.isEmpty ? nil : text
     }
 

@@ -110,7 +110,7 @@ private struct AnswerReader {
     }
 
     func optional(_ name: String) -> String? {
-        guard let text = child(name)?.element.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
+        guard let text = child(name)?.element.text.trimmingXMLWhitespace, !text.isEmpty
         else { return nil }
         return text
     }

@@ -419,7 +419,7 @@ enum Secrets {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var trimmed: String { trimmingXMLWhitespace }
 }
 
 extension Array where Element: Hashable {
