@@ -196,8 +196,9 @@ public actor EConnectClient {
         }
     }
 
-    /// One request, repeated with back-off while the platform cannot be reached or answers 5xx
-    /// without a SOAP fault. A fault is never repeated: it is the platform's answer.
+    /// One request, repeated with back-off while the platform cannot be reached, answers 5xx
+    /// without a SOAP fault, or answers 503 (busy: nothing was done). Any other fault is never
+    /// repeated: it is the platform's answer.
     private func exchange(_ message: RequestMessage, token: String?) async throws(EConnectError) -> ResponseMessage {
         let operation = message.operation
         let envelope = Envelope.request(message, securityToken: token, version: configuration.version)
@@ -218,7 +219,8 @@ public actor EConnectClient {
                 do {
                     return try ResponseMessage.read(bytes.readableBytesView, operation: operation)
                 } catch .fault(let fault) {
-                    throw EConnectError.fault(fault)
+                    guard response.status == .serviceUnavailable else { throw EConnectError.fault(fault) }
+                    failure = .fault(fault)
                 } catch .malformed(let why) {
                     guard response.status.code >= 500 else {
                         throw EConnectError.unreadableAnswer(status: Int(response.status.code), why)

@@ -117,7 +117,7 @@ struct EConnectClientTests {
         #expect(ContinuousClock.now - start >= .milliseconds(300), "waited 100 + 200 ms between the three attempts")
     }
 
-    @Test("5xx without a fault is retried; every request goes with Content-Length, never chunked")
+    @Test("5xx without a fault and the busy fault (503) are retried; every request goes with Content-Length, never chunked")
     func retriesOverloadedServer() async throws {
         let seen = Mutex<[HTTPFields]>([])
         let router = Router()
@@ -126,7 +126,12 @@ struct EConnectClientTests {
                 $0.append(request.headers)
                 return $0.count
             }
-            guard attempt > 2 else { return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "busy"))) }
+            // First a bare 503, then the platform's own "busy" fault (503 too): both are retried.
+            if attempt == 1 { return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "busy"))) }
+            if attempt == 2 {
+                let busy = Envelope.fault(.serverBusy, version: .v3_1)
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: busy)))
+            }
             let body = Envelope.response(.login(securityToken: "T"), operation: .login, version: .v3_1)
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
