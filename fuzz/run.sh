@@ -23,8 +23,14 @@ export SWIFT_BACKTRACE=enable=no
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
     2>&1 | tee "$work/log.txt" | grep -E "^#[0-9]+.*(pulse|DONE|NEW)|ERROR|SUMMARY|stat::" | tail -n 40 || true
+# A finding is kept when it fails again on its own (a timeout can also come from the machine
+# being busy or the run being paused): it then goes to the regression inputs the tests replay.
 for finding in "$work"/artifacts/*; do
     [ -e "$finding" ] || continue
+    if "$binary" -timeout=10 -rss_limit_mb=2048 "$finding" >/dev/null 2>&1; then
+        echo "not kept: $(basename "$finding") passes when run again"
+        continue
+    fi
     cp "$finding" "Tests/FuzzRegressions/$target/"
     echo "kept $(basename "$finding") as Tests/FuzzRegressions/$target/"
 done
