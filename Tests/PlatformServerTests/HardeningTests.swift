@@ -40,16 +40,21 @@ final class RawConnection: @unchecked Sendable {  // one test task uses it at a 
         return true
     }
 
-    /// What the server sends until it closes the connection or `timeout` passes; `closed` says which.
-    /// The wait blocks a thread of its own: the server under test runs in this process, and a
-    /// blocked thread of the concurrency pool would hold up its handlers.
-    func receive(timeout: Duration) async -> (text: String, closed: Bool) {
+    /// What the server sends until it closes the connection, `enough` says the text is complete,
+    /// or `timeout` passes; `closed` says whether it closed. The wait blocks a thread of its own:
+    /// the server under test runs in this process, and a blocked thread of the concurrency pool
+    /// would hold up its handlers.
+    func receive(timeout: Duration, until enough: @escaping @Sendable (String) -> Bool = { _ in false }) async
+        -> (text: String, closed: Bool)
+    {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: self.blockingReceive(timeout: timeout)) }
+            DispatchQueue.global().async {
+                continuation.resume(returning: self.blockingReceive(timeout: timeout, until: enough))
+            }
         }
     }
 
-    private func blockingReceive(timeout: Duration) -> (text: String, closed: Bool) {
+    private func blockingReceive(timeout: Duration, until enough: (String) -> Bool) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -61,6 +66,7 @@ final class RawConnection: @unchecked Sendable {  // one test task uses it at a 
             let count = recv(socket, &buffer, buffer.count, 0)
             if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[..<count]
+            if enough(String(decoding: received, as: UTF8.self)) { return (String(decoding: received, as: UTF8.self), false) }
         }
         return (String(decoding: received, as: UTF8.self), false)
     }
@@ -91,13 +97,13 @@ struct HardeningTests {
             trickling.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\n")
             let started = ContinuousClock.now
             var stillOpen = true
-            while stillOpen && ContinuousClock.now - started < .seconds(6) {
+            while stillOpen && ContinuousClock.now - started < .seconds(10) {
                 stillOpen = trickling.send("X")
                 try await Task.sleep(for: .milliseconds(200))
             }
             if stillOpen { #expect(await trickling.receive(timeout: .milliseconds(500)).closed) }
-            #expect(ContinuousClock.now - started < .seconds(6))
-            #expect(await silent.receive(timeout: .seconds(3)).closed)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(await silent.receive(timeout: .seconds(10)).closed)
         }
     }
 
@@ -107,8 +113,8 @@ struct HardeningTests {
             let connection = try RawConnection(port: port)
             connection.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n<soap:Envelope")
             let started = ContinuousClock.now
-            #expect(await connection.receive(timeout: .seconds(6)).closed)
-            #expect(ContinuousClock.now - started < .seconds(6))
+            #expect(await connection.receive(timeout: .seconds(10)).closed)
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
@@ -122,11 +128,11 @@ struct HardeningTests {
             for _ in 0..<maxConnections {
                 let connection = try RawConnection(port: port)
                 connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-                #expect(await connection.receive(timeout: .seconds(2)).text.contains("ok"))
+                #expect(await connection.receive(timeout: .seconds(10), until: { $0.contains("\r\n\r\nok") }).text.contains("ok"))
                 held.append(connection)
             }
             let refused = try RawConnection(port: port)
-            let answer = await refused.receive(timeout: .seconds(3))
+            let answer = await refused.receive(timeout: .seconds(10))
             #expect(answer.text.hasPrefix("HTTP/1.1 503"), "\(answer.text)")
             #expect(answer.text.lowercased().contains("connection: close"))
             #expect(answer.closed)
@@ -134,18 +140,22 @@ struct HardeningTests {
             try await Task.sleep(for: .milliseconds(300))
             let later = try RawConnection(port: port)
             later.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(await later.receive(timeout: .seconds(2)).text.contains("ok"))
+            #expect(await later.receive(timeout: .seconds(10), until: { $0.contains("\r\n\r\nok") }).text.contains("ok"))
         }
     }
 
     @Test("An oversized body is refused with 413 and the connection closed; a bad chunk size is a 400")
     func oversizedAndMalformedBodies() async throws {
         var limits = Self.quick
-        limits.idleTimeout = .seconds(10)  // the body stalls after its first bytes: not an idle timeout here
+        // The bodies stall after their first bytes on purpose: neither the idle timeout nor the
+        // upload rate is what this test is about.
+        limits.idleTimeout = .seconds(30)
+        limits.minimumUploadRate = 1
+        limits.uploadGrace = .seconds(30)
         try await withServer(limits) { port, _ in
             let declared = try RawConnection(port: port)
             declared.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n<a>")
-            let declaredAnswer = await declared.receive(timeout: .seconds(3))
+            let declaredAnswer = await declared.receive(timeout: .seconds(10))
             #expect(declaredAnswer.text.hasPrefix("HTTP/1.1 413"), "\(declaredAnswer.text)")
             #expect(declaredAnswer.text.contains("ERRIER8000006"))
             #expect(declaredAnswer.closed)
@@ -154,13 +164,13 @@ struct HardeningTests {
             chunked.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
             let chunk = String(repeating: "x", count: 16 * 1024)
             for _ in 0..<5 { chunked.send(String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n") }
-            let chunkedAnswer = await chunked.receive(timeout: .seconds(3))
+            let chunkedAnswer = await chunked.receive(timeout: .seconds(10))
             #expect(chunkedAnswer.text.hasPrefix("HTTP/1.1 413"), "\(chunkedAnswer.text)")
             #expect(chunkedAnswer.closed)
 
             let malformed = try RawConnection(port: port)
             malformed.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n")
-            let malformedAnswer = await malformed.receive(timeout: .seconds(3))
+            let malformedAnswer = await malformed.receive(timeout: .seconds(10))
             #expect(malformedAnswer.text.hasPrefix("HTTP/1.1 400"), "\(malformedAnswer.text)")
         }
     }
@@ -180,15 +190,15 @@ struct HardeningTests {
             try await Task.sleep(for: .milliseconds(300))
             let second = try RawConnection(port: port)
             second.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\nContent-Length: \(part.utf8.count)\r\n\r\n" + part)
-            let answer = await second.receive(timeout: .seconds(3))
+            let answer = await second.receive(timeout: .seconds(10))
             #expect(answer.text.hasPrefix("HTTP/1.1 503"), "\(answer.text)")
             #expect(answer.text.contains("ERRSRV5030001"))
             // The first finishes (a fault: it is not XML) and gives its share back.
             first.send("0123456789")
-            #expect(await first.receive(timeout: .seconds(3)).text.contains("ERRIER8000006"))
+            #expect(await first.receive(timeout: .seconds(10), until: { $0.contains("</soap:Envelope>") }).text.contains("ERRIER8000006"))
             let third = try RawConnection(port: port)
             third.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\nContent-Length: \(part.utf8.count)\r\n\r\n" + part)
-            #expect(await third.receive(timeout: .seconds(3)).text.contains("ERRIER8000006"))
+            #expect(await third.receive(timeout: .seconds(10), until: { $0.contains("</soap:Envelope>") }).text.contains("ERRIER8000006"))
         }
     }
 }
