@@ -74,15 +74,23 @@ struct EmailDeliveryTests {
         return (smtp, fixture)
     }
 
+    /// Sends `invoice` (an invoice to a buyer outside the platform) from the supplier, by e-mail to `email`.
+    static func sendOutside(
+        _ soap: SOAPTestClient, _ fixture: PlatformFixture, _ invoice: String, email: String, token: String
+    ) async throws -> SOAPTestClient.Answer {
+        try await soap.send(
+            invoice, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: email, token: token)
+    }
+
     @Test("A receiver outside the platform gets the invoice by e-mail, UBL attached; DeliveryMethod ToEmail")
     func delivered() async throws {
         let (smtp, fixture) = try await mailingPlatform()
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             let elsewhere = PlatformFixture.invoiceToOutsideBuyer(number: "F-MAIL")
-            let sent = try await soap.send(
-                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
-                email: "crediteuren@elders.example", token: token)
+            let sent = try await Self.sendOutside(
+                soap, fixture, elsewhere, email: "crediteuren@elders.example", token: token
+            )
             #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
             let externalID = try #require(sent.text("ExternalId"))
             let outbox = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: token)
@@ -112,17 +120,16 @@ struct EmailDeliveryTests {
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             // An address with a line break and a second command is refused before anything is stored.
-            let smuggled = try await soap.send(
-                PlatformFixture.invoiceToOutsideBuyer(number: "F-INJ-1"), via: fixture.supplier.partyID,
-                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "a@elders.example&#13;&#10;RCPT TO:&lt;b@evil.example&gt;",
-                token: token)
+            let smuggled = try await Self.sendOutside(
+                soap, fixture, PlatformFixture.invoiceToOutsideBuyer(number: "F-INJ-1"), email: "a@elders.example&#13;&#10;RCPT TO:&lt;b@evil.example&gt;", token: token
+            )
             #expect(smuggled.fault?.code == "ERRREQ4000002")
             // An invoice number with a line break stays inside the Subject header.
             let invoice = PlatformFixture.invoiceToOutsideBuyer(number: "F-INJ-2").replacingOccurrences(
                 of: "<cbc:ID>F-INJ-2</cbc:ID>", with: "<cbc:ID>F-INJ-2&#13;&#10;Bcc: b@evil.example</cbc:ID>")
-            let sent = try await soap.send(
-                invoice, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
-                email: "crediteuren@elders.example", token: token)
+            let sent = try await Self.sendOutside(
+                soap, fixture, invoice, email: "crediteuren@elders.example", token: token
+            )
             #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
             let messages = try smtp.messages()
             try #require(messages.count == 1)
@@ -144,9 +151,9 @@ struct EmailDeliveryTests {
             let number = "../F-é€" + String(repeating: "ü", count: 300)
             let invoice = PlatformFixture.invoiceToOutsideBuyer(number: "F-LONG").replacingOccurrences(
                 of: "<cbc:ID>F-LONG</cbc:ID>", with: "<cbc:ID>\(number)</cbc:ID>")
-            let sent = try await soap.send(
-                invoice, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
-                email: "crediteuren@elders.example", token: token)
+            let sent = try await Self.sendOutside(
+                soap, fixture, invoice, email: "crediteuren@elders.example", token: token
+            )
             #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
             let messages = try smtp.messages()
             try #require(messages.count == 1)
@@ -177,9 +184,9 @@ struct EmailDeliveryTests {
             logger: Logger(label: "test", factory: log.handler))
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
-            let sent = try await soap.send(
-                PlatformFixture.invoiceToOutsideBuyer(number: "F-QUEUE"), via: fixture.supplier.partyID,
-                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "crediteuren@elders.example", token: token)
+            let sent = try await Self.sendOutside(
+                soap, fixture, PlatformFixture.invoiceToOutsideBuyer(number: "F-QUEUE"), email: "crediteuren@elders.example", token: token
+            )
             #expect(sent.fault == nil, "\(sent.fault?.faultString ?? "")")
             let externalID = try #require(sent.text("ExternalId"))
             let queued = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: token)
@@ -211,9 +218,9 @@ struct EmailDeliveryTests {
             mailer: SMTPMailer(host: "127.0.0.1", port: smtp.port, from: "noreply@efactuur.test"))
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
-            let sent = try await soap.send(
-                PlatformFixture.invoiceToOutsideBuyer(number: "F-REFUSED"), via: fixture.supplier.partyID,
-                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "niemand@elders.example", token: token)
+            let sent = try await Self.sendOutside(
+                soap, fixture, PlatformFixture.invoiceToOutsideBuyer(number: "F-REFUSED"), email: "niemand@elders.example", token: token
+            )
             let externalID = try #require(sent.text("ExternalId"))
             let status = try await soap.call("GetOutboxDocument", "<ExternalId>\(externalID)</ExternalId>", token: token)
             #expect(status.text("Details", "Status", "Code") == "90")
@@ -230,9 +237,9 @@ struct EmailDeliveryTests {
             mailer: SMTPMailer(host: "127.0.0.1", port: TestPorts.take(), from: "noreply@efactuur.test"))
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
-            let sent = try await soap.send(
-                PlatformFixture.invoiceToOutsideBuyer(number: "F-DOWN"), via: fixture.supplier.partyID,
-                to: "NL:OINO:\(PlatformFixture.outsideOIN)", email: "crediteuren@elders.example", token: token)
+            let sent = try await Self.sendOutside(
+                soap, fixture, PlatformFixture.invoiceToOutsideBuyer(number: "F-DOWN"), email: "crediteuren@elders.example", token: token
+            )
             let externalID = try #require(sent.text("ExternalId"))
             var attempts = 1
             for _ in 0..<20 {
@@ -252,9 +259,9 @@ struct EmailDeliveryTests {
         try await fixture.withServer { soap in
             let token = try await soap.login(fixture.supplier)
             let elsewhere = PlatformFixture.invoiceToOutsideBuyer(number: "F-NOMAIL")
-            let sent = try await soap.send(
-                elsewhere, via: fixture.supplier.partyID, to: "NL:OINO:\(PlatformFixture.outsideOIN)",
-                email: "crediteuren@elders.example", token: token)
+            let sent = try await Self.sendOutside(
+                soap, fixture, elsewhere, email: "crediteuren@elders.example", token: token
+            )
             #expect(sent.fault?.code == "ERRSND4000001")
         }
     }
