@@ -12,6 +12,6 @@ extension String {
         guard let first = bytes.firstIndex(where: { !$0.isXMLWhitespace }) else { return "" }
         let last = bytes.lastIndex(where: { !$0.isXMLWhitespace })!
         if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return self }
-        return String(self[first...last])
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }

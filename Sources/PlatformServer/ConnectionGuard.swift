@@ -77,8 +77,6 @@ final class ConnectionCount: Sendable {
     }
 
     func release() { open.subtract(1, ordering: .relaxed) }
-
-    var current: Int { open.load(ordering: .relaxed) }
 }
 
 /// Bytes of request bodies held in memory, over all connections.
@@ -208,11 +206,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-/// A request context that knows its connection: its address (for the login throttle) and the
-/// channel, whose input is closed after a refused body so the rest of it is not read.
+/// A request context that knows the client's address, for the login throttle.
 public struct PlatformRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let channel: any Channel
+    private let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

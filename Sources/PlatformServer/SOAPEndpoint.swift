@@ -22,7 +22,7 @@ struct SOAPEndpoint: Sendable {
         let soapAction = request.headers[HTTPField.Name("SOAPAction")!]
         var version = endpointVersion
         do {
-            let body = try await collectBody(request, context: context)
+            let body = try await collectBody(request)
             defer { bodyBudget.release(body.readableBytes) }
             let maxRequestBytes = maxRequestBytes
             // Parsing is CPU work proportional to the request: it runs on the thread pool, so the
@@ -60,7 +60,7 @@ struct SOAPEndpoint: Sendable {
 
     /// The whole body, counted against the server's body budget (the caller releases it): a body
     /// over the size limit is refused with 413, one that does not fit the budget with 503.
-    private func collectBody(_ request: Request, context: PlatformRequestContext) async throws -> ByteBuffer {
+    private func collectBody(_ request: Request) async throws -> ByteBuffer {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxRequestBytes {
             throw BodyRefusal(status: .contentTooLarge, fault: .tooLarge(maxRequestBytes))
         }

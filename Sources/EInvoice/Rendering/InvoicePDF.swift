@@ -223,10 +223,11 @@ private struct Layout {
         current += textOperator(shown, x: x, y: absoluteY ?? y, size: size, font: font)
     }
 
-    /// Text ending at `x`, clipped to the left margin.
+    /// Text ending at `x`, clipped to the left margin (measured once: what is shown fits already).
     private mutating func right(_ string: String, at x: Double, size: Double, font: Font = .regular) {
         let shown = clipped(string, to: x - Layout.margin, size: size, font: font)
-        text(shown, x: x - Metrics.width(of: shown, size: size, bold: font == .bold), size: size, font: font)
+        let start = x - Metrics.width(of: shown, size: size, bold: font == .bold)
+        current += textOperator(shown, x: start, y: y, size: size, font: font)
     }
 
     private func textOperator(_ string: String, x: Double, y: Double, size: Double, font: Font) -> String {
