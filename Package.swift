@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "EConnectClient",
             dependencies: [
-                "EConnectWire",
+                "EConnectWire", "HardenedXML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -99,6 +99,7 @@ let package = Package(
             dependencies: [
                 "EInvoice", "EInvoiceRules", "EConnectClient", "EConnectWire", "HardenedXML",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -147,7 +148,8 @@ let package = Package(
             name: "PlatformServerTests",
             dependencies: [
                 "PlatformServer", "Platform", "PlatformPostgres", "EConnectWire", "EConnectClient", "EInvoice",
-                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML",
+                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -1,3 +1,4 @@
+import Crypto
 import EConnectClient
 import EConnectWire
 import EInvoice
@@ -87,10 +88,12 @@ public struct Books: Sendable {
         /// The address the platform mails it to when the receiver has no inbox.
         public var email: String?
         public var document: Invoice
+        /// The SI-UBL 2.0 document exactly as it is sent and archived (its root element, no XML
+        /// declaration: it travels inside the SOAP envelope).
         public var ubl: [UInt8]
         public var report: ValidationReport
-        /// `ubl` as read back, the tree that was validated and is sent.
-        let payload: XMLElement
+        /// SHA-256 of `ubl`.
+        public var sha256: String
     }
 
     /// Checks the invoice and the settings, writes the SI-UBL 2.0 document and validates it
@@ -126,12 +129,11 @@ public struct Books: Sendable {
         }
         let debtor = try store.debtor(invoice.debtorNumber, administration: administration.id)
         let document = try self.document(invoice, debtor: debtor, administration: administration)
-        let ubl = UBLWriter().write(document)
-        let payload = try XMLReader().read(ubl)
+        let ubl = Array(try SendDocumentRequest.payload(UBLWriter().write(document)).utf8)
         return SendPreview(
             invoice: invoice, debtor: debtor, identifier: debtor.identifier(useDossierAsKvK: settings.useDossierAsKvK),
-            email: debtor.email, document: document, ubl: ubl, report: Validator(ruleSet: .siUBL).validate(payload),
-            payload: payload)
+            email: debtor.email, document: document, ubl: ubl, report: try Validator(ruleSet: .siUBL).validate(ubl),
+            sha256: Self.sha256(ubl))
     }
 
     /// Sends a prepared invoice after the user typed VERZENDEN. The Delivery ID is stored and the
@@ -150,7 +152,7 @@ public struct Books: Sendable {
         let settings = administration.settings
         let request = SendDocumentRequest(
             via: settings.companyID!, toReference: preview.identifier.participantID, toEmail: preview.email,
-            subject: "Factuur \(number)", payload: preview.payload,
+            subject: "Factuur \(number)", payload: String(decoding: preview.ubl, as: UTF8.self),
             templateID: TemplateID.factuur)
         let client = try client(settings)
         let deliveryID: String
@@ -170,6 +172,7 @@ public struct Books: Sendable {
             invoice.sentOn = clock()
             invoice.lastError = nil
             invoice.ublPath = ublPath
+            invoice.sha256 = preview.sha256
         }
     }
 
@@ -299,8 +302,8 @@ public struct Books: Sendable {
         _ listed: WireDocument, client: EConnectClient, folder: String, administration: Administration
     ) async throws -> PurchaseInvoice {
         let (document, payload, _) = try await client.document(in: .inbox, externalID: listed.externalID)
+        // Kept exactly as the platform delivered it: the supplier's bytes, whose SHA-256 matches theirs.
         let bytes = Array(payload.utf8)
-        let xml = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8) + bytes
         var supplier = document.sender.name
         var number = document.externalID
         var issueDate = ""
@@ -329,7 +332,7 @@ public struct Books: Sendable {
             verdict = "unreadable: \(error)"
         }
         let base = [issueDate, supplier, number].filter { !$0.isEmpty }.joined(separator: " ")
-        let ublPath = try write(xml, to: folder, name: base + ".xml", replacing: false, distinguisher: document.externalID)
+        let ublPath = try write(bytes, to: folder, name: base + ".xml", replacing: false, distinguisher: document.externalID)
         var pdfPath: String?
         if let pdf {
             pdfPath = try write(pdf.content, to: folder, name: base + ".pdf", replacing: false, distinguisher: document.externalID)
@@ -337,7 +340,8 @@ public struct Books: Sendable {
         let invoice = PurchaseInvoice(
             externalID: document.externalID, supplierName: supplier, number: number, issueDate: issueDate,
             currency: currency, taxExclusiveAmount: taxExclusive, taxAmount: tax, payableAmount: payable,
-            verdict: verdict, ublPath: ublPath, pdfPath: pdfPath, receivedOn: clock(), platformStatusSet: false)
+            verdict: verdict, ublPath: ublPath, sha256: Self.sha256(bytes), pdfPath: pdfPath, receivedOn: clock(),
+            platformStatusSet: false)
         try store.addPurchaseInvoice(invoice, createdOn: document.createdOn, administration: administration.id)
         return invoice
     }
@@ -352,9 +356,7 @@ public struct Books: Sendable {
                 let path = (folder as NSString).appendingPathComponent(FileName.safe("\(listed.externalID).xml"))
                 guard !FileManager.default.fileExists(atPath: path) else { continue }
                 let (_, payload, _) = try await client.document(in: .outbox, externalID: listed.externalID)
-                _ = try write(
-                    Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8) + Array(payload.utf8), to: folder,
-                    name: "\(listed.externalID).xml", replacing: true)
+                _ = try write(Array(payload.utf8), to: folder, name: "\(listed.externalID).xml", replacing: true)
                 written += 1
             }
         }
@@ -362,6 +364,11 @@ public struct Books: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The SHA-256 of a document's exact bytes, lower-case hex, as the platform computes it.
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
 
     func client(_ settings: Settings) throws -> EConnectClient {
         guard let text = settings.platformURL, let url = URL(string: text), let appKey = settings.appKey,

@@ -136,8 +136,10 @@ public struct SalesInvoice: Sendable, Codable, Equatable {
     public var sentOn: Date?
     /// Why the last send did not succeed.
     public var lastError: String?
-    /// Where the sent UBL was written.
+    /// Where the sent UBL was written: the exact bytes that went out.
     public var ublPath: String?
+    /// SHA-256 of the bytes sent (lower-case hex): the platform and the receiver hold the same.
+    public var sha256: String?
 
     /// A draft; an empty `number` takes the next free one when stored.
     public init(
@@ -166,7 +168,10 @@ public struct PurchaseInvoice: Sendable, Codable, Equatable {
     public var payableAmount: String
     /// `valid`, or `invalid: BR-…, …` with the fatal rule ids.
     public var verdict: String
+    /// The exact bytes the platform delivered.
     public var ublPath: String
+    /// SHA-256 of those bytes (lower-case hex): the same as the sender's.
+    public var sha256: String?
     public var pdfPath: String?
     public var receivedOn: Date
     /// Whether the platform was told 30 Verwerkt (retried on the next receive when it could not be).

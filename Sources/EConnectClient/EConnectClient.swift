@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import EConnectWire
 import Foundation
+import HardenedXML
 import NIOCore
 
 /// A client of the native SOAP API v3 / v3.1, as an accounting package uses it: it logs in with
@@ -22,12 +23,13 @@ public actor EConnectClient {
         public var retry: RetryPolicy
         /// How long one HTTP exchange may take.
         public var timeout: Duration
-        /// The largest answer read (a document with its PDF can be large).
+        /// The largest answer read: by default one carrying a document of the largest size a
+        /// platform accepts (100 MiB) and its envelope.
         public var maxAnswerBytes: Int
 
         public init(
             url: URL, version: APIVersion = .v3_1, appKey: String, secret: String, retry: RetryPolicy = RetryPolicy(),
-            timeout: Duration = .seconds(60), maxAnswerBytes: Int = 64 * 1024 * 1024
+            timeout: Duration = .seconds(60), maxAnswerBytes: Int = 101 * 1024 * 1024
         ) {
             self.url = url
             self.version = version
@@ -217,7 +219,9 @@ public actor EConnectClient {
                 let response = try await http.execute(request, timeout: .init(configuration.timeout))
                 let bytes = try await response.body.collect(upTo: configuration.maxAnswerBytes)
                 do {
-                    return try ResponseMessage.read(bytes.readableBytesView, operation: operation)
+                    return try ResponseMessage.read(
+                        bytes.readableBytesView, operation: operation,
+                        limits: XMLReader.Limits(maxBytes: configuration.maxAnswerBytes, maxDepth: 96))
                 } catch .fault(let fault) {
                     guard response.status == .serviceUnavailable else { throw EConnectError.fault(fault) }
                     failure = .fault(fault)

@@ -56,7 +56,7 @@ extension RequestMessage {
             xml.close("To")
             xml.leaf("Subject", request.subject)
             xml.open("Payload")
-            xml.raw(request.payload.serializedXML())
+            xml.raw(request.payload)
             xml.close("Payload")
             xml.leaf("TemplateId", request.templateID)
         case .listDocuments(let mailbox, let request):

@@ -20,7 +20,8 @@ public struct SOAPRequest: Sendable {
     ) throws(SOAPFault) -> SOAPRequest {
         let envelope: XMLElement
         do {
-            envelope = try XMLReader(limits: limits).read(bytes)
+            // The document in a SendDocument is taken as bytes below, not as a tree.
+            envelope = try XMLReader(limits: limits, opaqueElements: payloadElements).read(bytes)
         } catch {
             throw .invalidXML(error.message)
         }
@@ -43,9 +44,25 @@ public struct SOAPRequest: Sendable {
             .child("Authentication", in: version.namespace)?
             .child("SecurityToken", in: version.namespace)?.text.trimmingXMLWhitespace
         let reader = BodyReader(element: call, namespace: version.namespace, path: call.name)
+        var payload: String?
+        if operation == .sendDocument {
+            let path = [
+                XMLName(soapEnvelopeNamespace, "Envelope"), XMLName(soapEnvelopeNamespace, "Body"),
+                XMLName(version.namespace, call.name), XMLName(version.namespace, "Payload"),
+            ]
+            do {
+                payload = try XMLExcerpt.firstChildElement(under: path, in: bytes).map { String(decoding: $0, as: UTF8.self) }
+            } catch {
+                throw .invalidXML(error.message)
+            }
+        }
         return SOAPRequest(
-            version: version, operation: operation, securityToken: token, body: try RequestMessage(operation, reader))
+            version: version, operation: operation, securityToken: token,
+            body: try RequestMessage(operation, reader, payload: payload))
     }
+
+    /// Where a document travels inside an envelope (`SendDocument/Payload`, `Details/Payload`).
+    static let payloadElements = APIVersion.allCases.map { XMLName($0.namespace, "Payload") }
 
     private static func unquoted(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -126,12 +143,13 @@ public struct SendDocumentRequest: Sendable {
     public var toReference: String
     public var toEmail: String?
     public var subject: String?
-    /// The embedded document, as parsed.
-    public var payload: XMLElement
+    /// The embedded document exactly as written: UTF-8, no XML declaration (see
+    /// ``DocumentText``). The platform stores and delivers these bytes.
+    public var payload: String
     public var templateID: String
 
     public init(
-        via: String, toReference: String, toEmail: String? = nil, subject: String? = nil, payload: XMLElement,
+        via: String, toReference: String, toEmail: String? = nil, subject: String? = nil, payload: String,
         templateID: String
     ) {
         self.via = via
@@ -140,6 +158,18 @@ public struct SendDocumentRequest: Sendable {
         self.subject = subject
         self.payload = payload
         self.templateID = templateID
+    }
+}
+
+extension SendDocumentRequest {
+    /// A document file as a payload: its root element exactly as written, without the byte order
+    /// mark, XML declaration or anything else around it (none of that can go inside `Payload`).
+    public static func payload(_ document: some Collection<UInt8>) throws(XMLReadError) -> String {
+        _ = try XMLReader().read(document)  // the excerpt trusts well-formed input
+        guard let root = try XMLExcerpt.rootElement(in: document) else {
+            throw XMLReadError(.malformed, "document has no root element")
+        }
+        return String(decoding: root, as: UTF8.self)
     }
 }
 
@@ -176,7 +206,7 @@ public enum RequestMessage: Sendable {
     case setInboxDocumentStatus(externalID: String, statusCode: String)
     case getDocumentPdf(externalID: String)
 
-    init(_ operation: Operation, _ body: BodyReader) throws(SOAPFault) {
+    init(_ operation: Operation, _ body: BodyReader, payload: String?) throws(SOAPFault) {
         switch operation {
         case .login:
             self = .login(consumerKey: try body.required("ConsumerKey"), consumerSecret: try body.required("ConsumerSecret"))
@@ -197,8 +227,8 @@ public enum RequestMessage: Sendable {
         case .sendDocument:
             let via = try body.requiredChild("Via").required("ReferenceId")
             let to = try body.requiredChild("To")
-            let payload = try body.requiredChild("Payload")
-            guard let document = payload.element.children.first else { throw .missingField("SendDocument/Payload/*") }
+            _ = try body.requiredChild("Payload")
+            guard let document = payload else { throw .missingField("SendDocument/Payload/*") }
             self = .sendDocument(
                 SendDocumentRequest(
                     via: via, toReference: try to.required("ReferenceId"), toEmail: to.optional("EmailAddress"),

@@ -18,7 +18,7 @@ extension ResponseMessage {
     ) throws(ResponseReadError) -> ResponseMessage {
         let envelope: XMLElement
         do {
-            envelope = try XMLReader(limits: limits).read(bytes)
+            envelope = try XMLReader(limits: limits, opaqueElements: SOAPRequest.payloadElements).read(bytes)
         } catch {
             throw .malformed("the answer is not XML: \(error.message)")
         }
@@ -35,8 +35,22 @@ extension ResponseMessage {
             throw .malformed("expected \(operation.responseElement), got {\(answer.namespace)}\(answer.name)")
         }
         let reader = AnswerReader(element: answer, path: answer.name)
+        var payload: String?
+        if [.getInboxDocument, .getOutboxDocument, .getDocument].contains(operation) {
+            // The document exactly as the platform keeps it, not a re-serialization of a tree.
+            let path = [
+                XMLName(soapEnvelopeNamespace, "Envelope"), XMLName(soapEnvelopeNamespace, "Body"),
+                XMLName(answer.namespace, answer.name), XMLName(answer.namespace, "Details"),
+                XMLName(answer.namespace, "Payload"),
+            ]
+            do {
+                payload = try XMLExcerpt.firstChildElement(under: path, in: bytes).map { String(decoding: $0, as: UTF8.self) }
+            } catch {
+                throw .malformed("the answer's document cannot be taken as it is: \(error.message)")
+            }
+        }
         do {
-            return try ResponseMessage(operation, reader)
+            return try ResponseMessage(operation, reader, payload: payload)
         } catch let error as AnswerReader.Missing {
             throw .malformed("the answer lacks \(error.path)")
         } catch {
@@ -44,7 +58,7 @@ extension ResponseMessage {
         }
     }
 
-    private init(_ operation: Operation, _ answer: AnswerReader) throws {
+    private init(_ operation: Operation, _ answer: AnswerReader, payload: String?) throws {
         switch operation {
         case .login:
             self = .login(securityToken: try answer.required("SecurityToken"))
@@ -68,13 +82,11 @@ extension ResponseMessage {
             self = .documents(documents, nextPage: answer.child("PagingResponse")?.optional("NextPage"))
         case .getInboxDocument, .getOutboxDocument, .getDocument:
             let details = try answer.requiredChild("Details")
-            guard let payload = details.child("Payload")?.element.children.first else {
-                throw AnswerReader.Missing(path: details.path + "/Payload/*")
-            }
+            guard let payload else { throw AnswerReader.Missing(path: details.path + "/Payload/*") }
             let statuses = answer.list("Statuses", "Status").map {
                 WireStatus(name: $0.optional("Name") ?? "", code: $0.optional("Code") ?? "")
             }
-            self = .document(try details.document(), payload: payload.serializedXML(), statuses: statuses)
+            self = .document(try details.document(), payload: payload, statuses: statuses)
         case .getInboxDocumentStatus, .getOutboxDocumentStatus:
             let details = try answer.requiredChild("Details")
             self = .documentStatus(try details.status(), try details.statusInfo(fallback: nil))

@@ -22,6 +22,8 @@ public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let dtdForbidden = Code(rawValue: "xml.dtd-forbidden")
         /// Refers to an entity other than the five predefined ones.
         public static let entityForbidden = Code(rawValue: "xml.entity-forbidden")
+        /// Encoded in something other than UTF-8, where the document's bytes must be kept as text.
+        public static let notUTF8 = Code(rawValue: "xml.not-utf8")
     }
 
     public var code: Code

@@ -34,9 +34,14 @@ public struct XMLReader: Sendable {
     }
 
     public var limits: Limits
+    /// Elements whose content is checked for well-formedness but not kept in the tree: a document
+    /// carried inside another (a SOAP `Payload`), which is taken as bytes (``XMLExcerpt``)
+    /// instead of costing a tree the size of the envelope.
+    public var opaqueElements: [XMLName]
 
-    public init(limits: Limits = Limits()) {
+    public init(limits: Limits = Limits(), opaqueElements: [XMLName] = []) {
         self.limits = limits
+        self.opaqueElements = opaqueElements
     }
 
     /// Parses a whole document and returns its root element.
@@ -55,7 +60,7 @@ public struct XMLReader: Sendable {
     private func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<XMLElement, XMLReadError> {
         if let refusal = MarkupBudget.check(buffer, limits: limits) { return .failure(refusal) }
         XMLReader.initializeLibrary
-        let builder = TreeBuilder(maxDepth: limits.maxDepth)
+        let builder = TreeBuilder(maxDepth: limits.maxDepth, opaqueElements: opaqueElements)
         var handler = XMLReader.makeHandler()
         let userData = Unmanaged.passUnretained(builder).toOpaque()
         guard let context = xmlCreatePushParserCtxt(&handler, userData, nil, 0, nil) else {
@@ -63,7 +68,9 @@ public struct XMLReader: Sendable {
         }
         defer { xmlFreeParserCtxt(context) }
         builder.context = context
-        _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue))
+        // HUGE lifts libxml2's own 10 MB cap on one text node (an embedded PDF is one); the
+        // limits above, checked before libxml2 sees the bytes, bound what a document may cost.
+        _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue))
         let status = buffer.withMemoryRebound(to: CChar.self) { chars in
             xmlParseChunk(context, chars.baseAddress, Int32(chars.count), 1)
         }
@@ -122,8 +129,8 @@ private final class TreeBuilder {
     var state: TreeState
     var context: xmlParserCtxtPtr?
 
-    init(maxDepth: Int) {
-        state = TreeState(maxDepth: maxDepth)
+    init(maxDepth: Int, opaqueElements: [XMLName]) {
+        state = TreeState(maxDepth: maxDepth, opaqueElements: opaqueElements)
     }
 
     var root: XMLElement? { state.root }
@@ -183,9 +190,13 @@ private struct TreeState {
     /// libxml2 interns names and namespace URIs in its dictionary for the whole parse, so one
     /// Swift `String` per distinct pointer is enough.
     var interned = InternTable()
+    let opaqueElements: [XMLName]
+    /// Inside an opaque element: 1 for the element itself, +1 per open element within it.
+    var opaqueDepth = 0
 
-    init(maxDepth: Int) {
+    init(maxDepth: Int, opaqueElements: [XMLName]) {
         self.maxDepth = maxDepth
+        self.opaqueElements = opaqueElements
     }
 
     /// Opens an element; false when the parse must stop.
@@ -194,12 +205,21 @@ private struct TreeState {
         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: Int
     ) -> Bool {
         guard error == nil else { return true }
-        if open.count >= maxDepth {
+        if open.count + max(opaqueDepth - 1, 0) >= maxDepth {
             error = XMLReadError(.tooDeep, "elements are nested deeper than the limit of \(maxDepth)")
             return false
         }
+        if opaqueDepth > 0 {
+            opaqueDepth += 1
+            return true
+        }
         flushText(keepingWhitespace: false)
         var element = XMLElement(name: interned[localName], namespace: interned[uri], line: line)
+        if !opaqueElements.isEmpty,
+            opaqueElements.contains(where: { $0.localName == element.name && $0.namespace == element.namespace })
+        {
+            opaqueDepth = 1
+        }
         if attributeCount > 0, let attributes {
             element.attributes.reserveCapacity(attributeCount)
             for index in 0..<attributeCount {
@@ -237,6 +257,11 @@ private struct TreeState {
 
     mutating func end() {
         guard error == nil, !open.isEmpty else { return }
+        if opaqueDepth > 1 {
+            opaqueDepth -= 1
+            return
+        }
+        opaqueDepth = 0
         // A leaf keeps white-space-only text; an element with children does not.
         flushText(keepingWhitespace: open[open.count - 1].children.isEmpty)
         textStart.removeLast()
@@ -249,7 +274,7 @@ private struct TreeState {
     }
 
     mutating func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
-        guard error == nil, !open.isEmpty, let characters, length > 0 else { return }
+        guard error == nil, !open.isEmpty, opaqueDepth == 0, let characters, length > 0 else { return }
         textBytes.append(contentsOf: UnsafeBufferPointer(start: characters, count: length))
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// An account's subscription; the API needs at least ``basic``.
@@ -218,15 +219,18 @@ public struct StoredDocument: Sendable, Equatable {
     public var route: DeliveryRoute
     public var messageID: String
     public var revision: Int
-    /// The UBL document without prolog.
+    /// The UBL document exactly as the sender wrote it (no XML declaration).
     public var payload: String
+    /// SHA-256 of `payload`'s bytes, lower-case hex: what sender and receiver compare.
+    public var payloadSHA256: String
 
     public init(
         sequence: Int64, externalID: String, senderPartyID: BedrijfsID, senderName: String,
         receiverPartyID: BedrijfsID?, receiverName: String?, receiverReference: String, receiverEmail: String?,
         subject: String, templateID: String, createdOn: Date, modifiedOn: Date, status: StatusChange,
-        route: DeliveryRoute, messageID: String, revision: Int, payload: String
+        route: DeliveryRoute, messageID: String, revision: Int, payload: String, payloadSHA256: String
     ) {
+        self.payloadSHA256 = payloadSHA256
         self.sequence = sequence
         self.externalID = externalID
         self.senderPartyID = senderPartyID
@@ -244,6 +248,23 @@ public struct StoredDocument: Sendable, Equatable {
         self.messageID = messageID
         self.revision = revision
         self.payload = payload
+    }
+}
+
+/// What `send` answers: enough for the sender, without reading the stored document back.
+public struct SentDocument: Sendable, Equatable {
+    /// The Delivery ID.
+    public var externalID: String
+    public var revision: Int
+    public var route: DeliveryRoute
+    public var status: StatusChange
+    public var payloadSHA256: String
+}
+
+/// The SHA-256 that identifies a document's exact bytes, end to end.
+public enum DocumentDigest {
+    public static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
 

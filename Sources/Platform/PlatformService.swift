@@ -193,32 +193,41 @@ public struct PlatformService: Sendable {
 
     /// Validates the document with the rule set its CustomizationID names, finds the receiver and
     /// stores the document durably (a re-send of the same invoice becomes a revision) before
-    /// returning its ExternalId.
+    /// returning its ExternalId. `payload` is kept and delivered exactly as it is, with its SHA-256.
     public func send(
         _ session: Session, via: String, toReference: String, toEmail: String?, templateID: String,
-        payload: XMLElement
-    ) async throws -> StoredDocument {
+        payload: String
+    ) async throws -> SentDocument {
         // Via must be an organisation these keys act for, and a verified one.
         guard session.partyIDs.contains(via), session.organisation.isVerified else {
             throw PlatformError.noRightToSendVia(via)
         }
         guard let template = Template.named(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
-        guard payload.namespace == UBLNamespace.invoice || payload.namespace == UBLNamespace.creditNote else {
-            throw PlatformError.invalidPayload("the root element is {\(payload.namespace)}\(payload.name)")
-        }
-        // Validation is the CPU-heavy part: it runs on the thread pool, not on the threads that
-        // serve every other request, so a large invoice never holds up a login or /health.
-        let invoice = try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> Invoice in
-            let report = Validator().validate(payload)
+        // Reading and validating is the CPU-heavy part: it runs on the thread pool, not on the
+        // threads that serve every other request, so a large invoice never holds up a login or /health.
+        // (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure here.)
+        struct Read { var invoice: Invoice, sha256: String }
+        let read = try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> Read in
+            let root: XMLElement
+            do throws(XMLReadError) {
+                root = try XMLReader().read(payload.utf8)
+            } catch {
+                throw .invalidPayload(error.message)
+            }
+            guard root.namespace == UBLNamespace.invoice || root.namespace == UBLNamespace.creditNote else {
+                throw .invalidPayload("the root element is {\(root.namespace)}\(root.name)")
+            }
+            let report = Validator().validate(root)
             guard report.isValid else {
                 throw .validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
             }
             do throws(UBLReadError) {
-                return try UBLReader().read(payload)
+                return Read(invoice: try UBLReader().read(root), sha256: DocumentDigest.sha256(payload))
             } catch {
                 throw .invalidPayload(error.message)
             }
         }
+        let (invoice, sha256) = (read.invoice, read.sha256)
         // The receiver: the reference the sender gave, else the buyer's EndpointID.
         var receiver = try await findOrganisation(reference: toReference)
         if receiver == nil, let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
@@ -241,24 +250,25 @@ public struct PlatformService: Sendable {
         let supplier = invoice.seller.endpointID?.description ?? invoice.seller.identifiers.first?.description
             ?? invoice.seller.displayName ?? ""
         let outside = route == .toEmail
+        let status = StatusChange(
+            status: outside ? .inWachtrij : .afgeleverd, userID: session.user.id, userEmail: session.user.email,
+            accountID: session.account.id, accountName: session.account.name, changedOn: now)
         let draft = DocumentDraft(
             senderPartyID: via, receiverPartyID: receiver?.partyID, receiverReference: toReference.trimmed,
             receiverEmail: toEmail?.trimmed, subject: "\(template.name) \(invoice.id)", templateID: template.id,
             // The same invoice to the same receiver is a revision; to another receiver it is a new
             // document, so nothing a receiver has received is taken from them.
             route: route, identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? "mailto:" + (toEmail?.trimmed ?? ""))",
-            initialStatus: StatusChange(
-                status: outside ? .inWachtrij : .afgeleverd, userID: session.user.id, userEmail: session.user.email,
-                accountID: session.account.id, accountName: session.account.name, changedOn: now),
-            payload: payload.serializedXML(),
+            initialStatus: status, payload: payload, payloadSHA256: sha256,
             deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil)
-        var stored = try await store.storeDocument(draft, now: now)
-        if outside {
+        let stored = try await store.storeDocument(draft, now: now)
+        var sent = SentDocument(externalID: stored.externalID, revision: stored.revision, route: route, status: status, payloadSHA256: sha256)
+        if outside, let document = try await store.document(externalID: stored.externalID) {
             // Queued durably above; the first attempt is made now, later ones by the delivery worker.
             let delivery = QueuedDelivery(externalID: stored.externalID, revision: stored.revision, attempts: 0)
-            if let change = try await attemptDelivery(delivery, of: stored) { stored.status = change }
+            if let change = try await attemptDelivery(delivery, of: document) { sent.status = change }
         }
-        return stored
+        return sent
     }
 
     // MARK: Deliveries outside the platform

@@ -37,7 +37,7 @@ public protocol PlatformStore: Sendable {
 
     /// Stores a new document, or a new revision of the one with the same sender and identity
     /// (invoice number, issue date, supplier), which keeps its ExternalId.
-    func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument
+    func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int)
     func document(externalID: String) async throws -> StoredDocument?
     func documents(_ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int)
         async throws -> [StoredDocument]
@@ -124,7 +124,10 @@ public struct DocumentDraft: Sendable {
     /// Invoice number, issue date and supplier: a second send with the same identity is a revision.
     public var identity: String
     public var initialStatus: StatusChange
+    /// The document exactly as the sender wrote it (UTF-8, no XML declaration).
     public var payload: String
+    /// SHA-256 of `payload`'s bytes, lower-case hex.
+    public var payloadSHA256: String
     /// For a receiver outside the platform: the document is queued for delivery, claimed by the
     /// sending instance until this time (it makes the first attempt itself).
     public var deliveryClaimedUntil: Date?
@@ -132,8 +135,9 @@ public struct DocumentDraft: Sendable {
     public init(
         senderPartyID: String, receiverPartyID: String?, receiverReference: String, receiverEmail: String?,
         subject: String, templateID: String, route: DeliveryRoute, identity: String, initialStatus: StatusChange,
-        payload: String, deliveryClaimedUntil: Date? = nil
+        payload: String, payloadSHA256: String, deliveryClaimedUntil: Date? = nil
     ) {
+        self.payloadSHA256 = payloadSHA256
         self.deliveryClaimedUntil = deliveryClaimedUntil
         self.senderPartyID = senderPartyID
         self.receiverPartyID = receiverPartyID

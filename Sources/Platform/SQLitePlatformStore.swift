@@ -100,6 +100,23 @@ public final class SQLitePlatformStore: PlatformStore {
                     CREATE INDEX outside_delivery_due ON outside_delivery(state, next_attempt_on);
                     """)
         }
+        migrator.registerMigration("v4: payload digests") { db in
+            // The SHA-256 of every payload, so sender and receiver can prove they hold the same bytes.
+            try db.execute(
+                sql: """
+                    ALTER TABLE document ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE document_revision ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+                    """)
+            for table in ["document", "document_revision"] {
+                let rows = try Row.fetchCursor(db, sql: "SELECT rowid, payload FROM \(table)")
+                while let row = try rows.next() {
+                    let payload: String = row["payload"]
+                    try db.execute(
+                        sql: "UPDATE \(table) SET payload_sha256 = ? WHERE rowid = ?",
+                        arguments: [DocumentDigest.sha256(payload), row["rowid"] as Int64])
+                }
+            }
+        }
         return migrator
     }
 
@@ -300,7 +317,7 @@ public final class SQLitePlatformStore: PlatformStore {
 
     // MARK: Documents
 
-    public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument {
+    public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
         try await pool.write { db in
             let time = now.timeIntervalSince1970
             let status = draft.initialStatus
@@ -313,8 +330,8 @@ public final class SQLitePlatformStore: PlatformStore {
                 // Keep the version being replaced; the current one lives in `document`.
                 try db.execute(
                     sql: """
-                        INSERT INTO document_revision (external_id, revision, payload, created_on)
-                        SELECT external_id, revision, payload, modified_on FROM document WHERE external_id = ?
+                        INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
+                        SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = ?
                         """,
                     arguments: [externalID])
                 try db.execute(
@@ -322,17 +339,17 @@ public final class SQLitePlatformStore: PlatformStore {
                         UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
                             template_id = ?, modified_on = ?, status_code = ?, status_name = ?, status_user_id = ?,
                             status_user_email = ?, status_account_id = ?, status_account_name = ?, status_changed_on = ?,
-                            route = ?, revision = ?, payload = ?
+                            route = ?, revision = ?, payload = ?, payload_sha256 = ?
                         WHERE external_id = ?
                         """,
                     arguments: [
                         draft.receiverPartyID, draft.receiverReference, draft.receiverEmail, draft.subject,
                         draft.templateID, time, status.status.code, status.status.name, status.userID,
                         status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, revision,
-                        draft.payload, externalID,
+                        draft.payload, draft.payloadSHA256, externalID,
                     ])
                 try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: revision)
-                return try SQLitePlatformStore.document(db, externalID: externalID)!
+                return (externalID, revision)
             }
             // The next sequence number names the document, so it is written once, id included.
             let sequence = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'document'") ?? 0) + 1
@@ -342,17 +359,17 @@ public final class SQLitePlatformStore: PlatformStore {
                     INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
                         subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
                         status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
-                        identity, revision, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                        identity, revision, payload, payload_sha256)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                     """,
                 arguments: [
                     sequence, externalID, draft.senderPartyID, draft.receiverPartyID, draft.receiverReference,
                     draft.receiverEmail, draft.subject, draft.templateID, time, time, status.status.code,
                     status.status.name, status.userID, status.userEmail, status.accountID, status.accountName, time,
-                    draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payload,
+                    draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payload, draft.payloadSHA256,
                 ])
             try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: 1)
-            return try SQLitePlatformStore.document(db, externalID: externalID)!
+            return (externalID, 1)
         }
     }
 
@@ -495,7 +512,7 @@ public final class SQLitePlatformStore: PlatformStore {
                 accountID: row["status_account_id"], accountName: row["status_account_name"],
                 changedOn: Date(timeIntervalSince1970: row["status_changed_on"])),
             route: DeliveryRoute(rawValue: row["route"]) ?? .toInbox, messageID: row["message_id"],
-            revision: row["revision"], payload: row["payload"])
+            revision: row["revision"], payload: row["payload"], payloadSHA256: row["payload_sha256"])
     }
 
     static func account(_ row: Row) -> Account {

@@ -104,6 +104,13 @@ public final class PostgresPlatformStore: PlatformStore {
             state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_on DOUBLE PRECISION NOT NULL, reason TEXT);
         CREATE INDEX outside_delivery_due ON outside_delivery(state, next_attempt_on);
         """,
+        // The SHA-256 of every payload, so sender and receiver can prove they hold the same bytes.
+        """
+        ALTER TABLE document ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+        ALTER TABLE document_revision ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+        UPDATE document SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex');
+        UPDATE document_revision SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex')
+        """,
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -367,7 +374,7 @@ public final class PostgresPlatformStore: PlatformStore {
 
     // MARK: Documents
 
-    public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument {
+    public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
         do {
             return try await store(draft, now: now)
         } catch where Self.isUniqueViolation(error) {
@@ -377,10 +384,10 @@ public final class PostgresPlatformStore: PlatformStore {
         }
     }
 
-    private func store(_ draft: DocumentDraft, now: Date) async throws -> StoredDocument {
+    private func store(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
         let time = now.timeIntervalSince1970
         let status = draft.initialStatus
-        let externalID: String = try await client.withTransaction(logger: logger) { connection in
+        return try await client.withTransaction(logger: logger) { connection in
             if let existing = try await connection.query(
                 """
                 SELECT external_id, revision FROM document
@@ -391,8 +398,8 @@ public final class PostgresPlatformStore: PlatformStore {
                 // Keep the version being replaced; the current one lives in `document`.
                 try await connection.query(
                     """
-                    INSERT INTO document_revision (external_id, revision, payload, created_on)
-                    SELECT external_id, revision, payload, modified_on FROM document WHERE external_id = \(externalID)
+                    INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
+                    SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = \(externalID)
                     """, logger: logger)
                 try await connection.query(
                     """
@@ -402,11 +409,11 @@ public final class PostgresPlatformStore: PlatformStore {
                         status_user_id = \(status.userID), status_user_email = \(status.userEmail),
                         status_account_id = \(status.accountID), status_account_name = \(status.accountName),
                         status_changed_on = \(time), route = \(draft.route.rawValue), revision = \(revision + 1),
-                        payload = \(draft.payload)
+                        payload = \(draft.payload), payload_sha256 = \(draft.payloadSHA256)
                     WHERE external_id = \(externalID)
                     """, logger: logger)
                 try await enqueueDelivery(connection, draft, externalID: externalID, revision: revision + 1)
-                return externalID
+                return (externalID, revision + 1)
             }
             // Numbers are taken and committed one transaction at a time, so they commit in order.
             try await connection.query("SELECT pg_advisory_xact_lock(7212002)", logger: logger)
@@ -418,17 +425,15 @@ public final class PostgresPlatformStore: PlatformStore {
                 INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
                     subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
                     status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
-                    identity, revision, payload)
+                    identity, revision, payload, payload_sha256)
                 VALUES (\(sequence), \(externalID), \(draft.senderPartyID), \(draft.receiverPartyID), \(draft.receiverReference),
                     \(draft.receiverEmail), \(draft.subject), \(draft.templateID), \(time), \(time), \(status.status.code),
                     \(status.status.name), \(status.userID), \(status.userEmail), \(status.accountID), \(status.accountName),
-                    \(time), \(draft.route.rawValue), \("EM\(100000 + sequence)"), \(draft.identity), 1, \(draft.payload))
+                    \(time), \(draft.route.rawValue), \("EM\(100000 + sequence)"), \(draft.identity), 1, \(draft.payload), \(draft.payloadSHA256))
                 """, logger: logger)
             try await enqueueDelivery(connection, draft, externalID: externalID, revision: 1)
-            return externalID
+            return (externalID, 1)
         }
-        guard let stored = try await document(externalID: externalID) else { throw PlatformStoreError.vanished(externalID) }
-        return stored
     }
 
     public func document(externalID: String) async throws -> StoredDocument? {
@@ -540,7 +545,8 @@ public final class PostgresPlatformStore: PlatformStore {
                 accountID: try optional("status_account_id"), accountName: try optional("status_account_name"),
                 changedOn: try date("status_changed_on")),
             route: DeliveryRoute(rawValue: try text("route")) ?? .toInbox, messageID: try text("message_id"),
-            revision: try cells["revision"].decode(Int.self), payload: try text("payload"))
+            revision: try cells["revision"].decode(Int.self), payload: try text("payload"),
+            payloadSHA256: try text("payload_sha256"))
     }
 
     private static func account(_ row: PostgresRow) throws -> Account {
@@ -577,12 +583,10 @@ public final class PostgresPlatformStore: PlatformStore {
 
 public enum PlatformStoreError: Error, CustomStringConvertible {
     case invalidURL(String)
-    case vanished(String)
 
     public var description: String {
         switch self {
         case .invalidURL(let url): "'\(url)' is not a postgres://user[:password]@host[:port]/database URL"
-        case .vanished(let id): "document \(id) was stored but could not be read back"
         }
     }
 }

@@ -1,3 +1,4 @@
+import HardenedXML
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,8 @@ public struct ServerLimits: Sendable {
     public var uploadGrace: Duration
     /// Open connections beyond this are answered `503` with `Connection: close` at once.
     public var maxConnections: Int
-    /// The largest request accepted (an invoice with attachments fits comfortably).
+    /// The largest request accepted: by default a document of the largest size accepted
+    /// (`XMLReader.Limits().maxBytes`, 100 MiB, attachments included) and its envelope.
     public var maxRequestBytes: Int
     /// Request bodies held in memory at once, over all connections; a body that would exceed it is
     /// refused with `503` instead of waiting.
@@ -28,7 +30,8 @@ public struct ServerLimits: Sendable {
 
     public init(
         idleTimeout: Duration = .seconds(20), minimumUploadRate: Int = 16 * 1024, uploadGrace: Duration = .seconds(5),
-        maxConnections: Int = 512, maxRequestBytes: Int = 20 * 1024 * 1024, bodyBudget: Int = 128 * 1024 * 1024
+        maxConnections: Int = 512, maxRequestBytes: Int = XMLReader.Limits().maxBytes + envelopeAllowance,
+        bodyBudget: Int = 256 * 1024 * 1024
     ) {
         self.idleTimeout = idleTimeout
         self.minimumUploadRate = minimumUploadRate
@@ -40,6 +43,9 @@ public struct ServerLimits: Sendable {
 }
 
 extension ServerLimits {
+    /// What a SOAP envelope may add around the largest document.
+    public static let envelopeAllowance = 1024 * 1024
+
     /// `wanted`, or fewer when the process may not open that many files: the descriptor limit is
     /// raised to its hard maximum first, and a reserve is kept for the database, logs and mail.
     public static func connectionsWithinDescriptorLimit(_ wanted: Int) -> Int {

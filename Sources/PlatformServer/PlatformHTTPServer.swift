@@ -73,6 +73,8 @@ struct BackgroundWork: Service {
             while !Task.isCancelled {
                 do {
                     while try await service.deliverDueDocuments() > 0 {}
+                } catch is CancellationError {
+                    return  // shutting down: what was not attempted stays queued
                 } catch {
                     logger.error("delivering queued documents failed: \(error)")
                 }

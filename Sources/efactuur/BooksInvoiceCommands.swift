@@ -155,8 +155,9 @@ struct InvoiceCommand: AsyncParsableCommand {
                 let sent = try await books.send(preview, confirmation: confirmation, administration: current)
                 try options.emit(
                     ["invoice": sent.number, "deliveryId": sent.deliveryID ?? "", "state": sent.state.rawValue,
-                     "ubl": sent.ublPath ?? ""],
-                    text: "Sent. Delivery ID: \(sent.deliveryID ?? "")" + (sent.ublPath.map { "\nUBL written to \($0)" } ?? ""))
+                     "ubl": sent.ublPath ?? "", "sha256": sent.sha256 ?? ""],
+                    text: "Sent. Delivery ID: \(sent.deliveryID ?? "")" + (sent.ublPath.map { "\nUBL written to \($0)" } ?? "")
+                        + (sent.sha256.map { "\nSHA-256 \($0)" } ?? ""))
             }
         }
 
@@ -245,6 +246,7 @@ struct InvoiceView: Encodable {
         lines.append("  Delivery ID  \(invoice.deliveryID ?? "— (not sent)")")
         if let sentOn = invoice.sentOn { lines.append("  Sent on      \(InvoiceCommand.Send.format(sentOn))") }
         if let path = invoice.ublPath { lines.append("  UBL          \(path)") }
+        if let sha256 = invoice.sha256 { lines.append("  SHA-256      \(sha256)") }
         if let error = invoice.lastError { lines.append("  Last error   \(error)") }
         return lines.joined(separator: "\n")
     }
@@ -320,6 +322,7 @@ struct PurchaseCommand: AsyncParsableCommand {
     static func line(_ invoice: PurchaseInvoice) -> String {
         "  \(invoice.issueDate)  \(invoice.supplierName)  \(invoice.number)  \(invoice.payableAmount) \(invoice.currency)"
             + "  \(invoice.verdict)  Delivery ID \(invoice.externalID)\n    \(invoice.ublPath)"
+            + (invoice.sha256.map { "\n    SHA-256 \($0)" } ?? "")
             + (invoice.pdfPath.map { "\n    \($0)" } ?? "")
     }
 }

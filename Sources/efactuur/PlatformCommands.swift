@@ -77,9 +77,10 @@ struct Serve: AsyncParsableCommand {
     var minUploadRate = 16 * 1024
     @Option(help: "Open connections served at once; beyond it a connection is answered 503.")
     var maxConnections = 512
-    @Option(help: "The largest request accepted, in bytes.") var maxRequestBytes = 20 * 1024 * 1024
+    @Option(help: "The largest request accepted, in bytes (a 100 MiB document and its envelope).")
+    var maxRequestBytes = ServerLimits().maxRequestBytes
     @Option(help: "Request bodies held in memory at once over all connections, in bytes.")
-    var bodyBudget = 128 * 1024 * 1024
+    var bodyBudget = ServerLimits().bodyBudget
 
     func validate() throws {
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("--port must be between 1 and 65535") }
@@ -104,8 +105,52 @@ struct Serve: AsyncParsableCommand {
 
 struct PlatformCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "platform", abstract: "Manage the platform: accounts, organisations, connection keys.",
-        subcommands: [AccountCommand.self, OrganisationCommand.self, KeysCommand.self])
+        commandName: "platform", abstract: "Manage the platform: accounts, organisations, connection keys, documents.",
+        subcommands: [AccountCommand.self, OrganisationCommand.self, KeysCommand.self, DocumentCommand.self])
+
+    struct DocumentCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "document", abstract: "Documents the platform holds.", subcommands: [Show.self])
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "show",
+                abstract: "Show a document: sender, receiver, route, status and the SHA-256 of its exact bytes.")
+            @OptionGroup var options: PlatformOptions
+            @Argument(help: "The document's ExternalId (its Delivery ID, XCNIN…).") var externalID: String
+            @Option(help: "Also write the document's exact bytes to this file ('-' for standard output).")
+            var payload: String?
+
+            func run() async throws {
+                try await options.run {
+                    guard let document = try await options.service().store.document(externalID: externalID) else {
+                        throw PlatformError.documentNotFound(externalID)
+                    }
+                    if let payload {
+                        let bytes = Data(document.payload.utf8)
+                        if payload == "-" {
+                            FileHandle.standardOutput.write(bytes)
+                            return
+                        }
+                        do {
+                            try bytes.write(to: URL(fileURLWithPath: payload), options: .atomic)
+                        } catch {
+                            throw PlatformError.invalidInput(field: "--payload", reason: "cannot write \(payload)")
+                        }
+                    }
+                    try options.emit([
+                        "externalId": document.externalID, "subject": document.subject,
+                        "sender": "\(document.senderPartyID) \(document.senderName)",
+                        "receiver": document.receiverPartyID.map { "\($0) \(document.receiverName ?? "")" }
+                            ?? document.receiverEmail ?? document.receiverReference,
+                        "route": document.route.rawValue, "status": "\(document.status.status.code) \(document.status.status.name)",
+                        "revision": String(document.revision), "bytes": String(document.payload.utf8.count),
+                        "sha256": document.payloadSHA256,
+                    ])
+                }
+            }
+        }
+    }
 
     struct AccountCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

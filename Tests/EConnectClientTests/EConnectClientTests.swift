@@ -81,10 +81,11 @@ struct EConnectClientTests {
         try await platform.run { url in
             var request = try LivePlatform.invoice("F-BAD")
             // No buyer reference and no order reference: BR-NL-2.
-            let text = request.payload.serializedXML()
+            request.payload = request.payload
                 .replacingOccurrences(of: "<cbc:BuyerReference>4500012345</cbc:BuyerReference>", with: "")
-                .replacingOccurrences(of: "<cac:OrderReference><cbc:ID>4500012345</cbc:ID></cac:OrderReference>", with: "")
-            request.payload = try XMLReader().read(Array(text.utf8))
+                .replacingOccurrences(
+                    of: "<cac:OrderReference>\\s*<cbc:ID>4500012345</cbc:ID>\\s*</cac:OrderReference>", with: "",
+                    options: .regularExpression)
             do {
                 _ = try await LivePlatform.client(url, platform.supplier).send(request)
                 Issue.record("an invalid document was accepted")

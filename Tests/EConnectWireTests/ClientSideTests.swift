@@ -30,7 +30,7 @@ struct ClientSideTests {
             .sendDocument(
                 SendDocumentRequest(
                     via: "XCNL10001", toReference: "0106:87654321", toEmail: "f@klant.example", subject: "Factuur 1",
-                    payload: try XMLReader().read(Array(ubl.utf8)), templateID: TemplateID.factuur)),
+                    payload: try SendDocumentRequest.payload(Array(ubl.utf8)), templateID: TemplateID.factuur)),
             .listDocuments(.inbox, ListDocumentsRequest(paging: Paging(limit: 100, startPage: "t"), search: search)),
             .listDocuments(.outbox, ListDocumentsRequest()),
             .listDocuments(.drafts, ListDocumentsRequest(groupID: "G")),
@@ -54,17 +54,10 @@ struct ClientSideTests {
                 let parsed = try SOAPRequest.parse(Array(xml.utf8), soapAction: version.soapAction(message.operation))
                 #expect(parsed.operation == message.operation)
                 #expect(parsed.securityToken == "tok")
-                #expect(String(describing: normalized(parsed.body)) == String(describing: normalized(message)), "\(message.operation)")
+                // The payload too: it arrives as the same bytes.
+                #expect(String(describing: parsed.body) == String(describing: message), "\(message.operation)")
             }
         }
-    }
-
-    /// The payload compared as its serialization (element line numbers differ).
-    func normalized(_ message: RequestMessage) -> String {
-        guard case .sendDocument(var request) = message else { return String(describing: message) }
-        let payload = request.payload.serializedXML()
-        request.payload = XMLElement(name: "x", namespace: "")
-        return "\(request) \(payload)"
     }
 
     static let document = WireDocument(

@@ -55,7 +55,7 @@ struct PostgresInstancesTests {
                         group.addTask {
                             var ids: [String] = []
                             for number in stride(from: worker, to: count, by: 4) {
-                                let payload = try XMLReader().read(
+                                let payload = try SendDocumentRequest.payload(
                                     UBLWriter().write(ExampleInvoices.siUBL(number: "F-PG-\(number)", lineCount: 1)))
                                 let id = try await senders[number % 2].send(
                                     SendDocumentRequest(
@@ -83,7 +83,7 @@ struct PostgresInstancesTests {
                 #expect(seen == seen.sorted { Int($0.dropFirst(5))! < Int($1.dropFirst(5))! }, "in arrival order")
 
                 // The same invoice sent through both at once is one document with a revision.
-                let payload = try XMLReader().read(UBLWriter().write(ExampleInvoices.siUBL(number: "F-PG-SAME", lineCount: 1)))
+                let payload = try SendDocumentRequest.payload(UBLWriter().write(ExampleInvoices.siUBL(number: "F-PG-SAME", lineCount: 1)))
                 let request = SendDocumentRequest(
                     via: supplier.partyID, toReference: "0190:00000001003214321000", payload: payload, templateID: TemplateID.factuur)
                 async let a = senders[0].send(request)

@@ -35,10 +35,12 @@ public struct LivePlatform: Sendable {
     public let supplier: QuickConnect
     public let customer: QuickConnect
 
-    public init() async throws {
+    /// On `store` (a fresh SQLite file when nil), delivering outside the platform through `mailer`.
+    public init(store: (any PlatformStore)? = nil, mailer: (any DocumentMailer)? = nil) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-client-\(UUID().uuidString).sqlite").path
         let clock = clock
-        let service = PlatformService(store: try SQLitePlatformStore(path: path), clock: { clock.read() })
+        let service = PlatformService(
+            store: try store ?? SQLitePlatformStore(path: path), configuration: .init(mailer: mailer), clock: { clock.read() })
         self.service = service
         supplier = try await Self.keys(service, "lev", kvk: "12345678")
         customer = try await Self.keys(service, "min", oin: "00000001003214321000")
@@ -64,7 +66,7 @@ public struct LivePlatform: Sendable {
     }
 
     public static func invoice(_ number: String) throws -> SendDocumentRequest {
-        let payload = try XMLReader().read(UBLWriter().write(ExampleInvoices.siUBL(number: number, lineCount: 2)))
+        let payload = try SendDocumentRequest.payload(UBLWriter().write(ExampleInvoices.siUBL(number: number, lineCount: 2)))
         return SendDocumentRequest(
             via: "XCNL10001", toReference: "0190:00000001003214321000", payload: payload, templateID: TemplateID.factuur)
     }

@@ -276,7 +276,7 @@ struct BooksCommandTests {
             for worker in 0..<8 {
                 group.addTask {
                     for number in stride(from: worker, to: count, by: 8) {
-                        let payload = try XMLReader().read(UBLWriter().write(ExampleInvoices.siUBL(number: "F-\(number)", lineCount: 2)))
+                        let payload = try SendDocumentRequest.payload(UBLWriter().write(ExampleInvoices.siUBL(number: "F-\(number)", lineCount: 2)))
                         _ = try await client.send(
                             SendDocumentRequest(
                                 via: setup.supplier.companyID!, toReference: "0190:00000001003214321000", payload: payload,
@@ -323,7 +323,7 @@ struct BooksCommandTests {
         let externalID = try await client.send(
             SendDocumentRequest(
                 via: setup.supplier.companyID!, toReference: "0190:00000001003214321000",
-                payload: try XMLReader().read(UBLWriter().write(invoice)), templateID: TemplateID.factuur))
+                payload: try SendDocumentRequest.payload(UBLWriter().write(invoice)), templateID: TemplateID.factuur))
 
         try connect(setup, "Ministerie", setup.government)
         let received = try json(setup, ["receive", "--admin", "Ministerie"])
