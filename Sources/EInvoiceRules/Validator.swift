@@ -37,16 +37,34 @@ public struct Validator: Sendable {
     /// Validates a document's bytes. Throws only when the bytes are not XML the hardened reader
     /// accepts; everything about the document itself is a finding.
     public func validate(_ bytes: some Collection<UInt8>) throws(XMLReadError) -> ValidationReport {
-        validate(try xmlReader.read(bytes))
+        validate(try read(bytes))
+    }
+
+    /// A document read for validation, in the validator's own compact form.
+    public struct ReadDocument: @unchecked Sendable {  // immutable once read
+        fileprivate let tree: DocumentTree
+    }
+
+    /// Reads a document's bytes into the form the validator works on. Validating in two steps
+    /// lets a caller let go of the bytes first: a 100 MiB document need not be held twice.
+    public func read(_ bytes: some Collection<UInt8>) throws(XMLReadError) -> ReadDocument {
+        ReadDocument(tree: try DocumentTree(reading: bytes, with: xmlReader))
+    }
+
+    public func validate(_ document: ReadDocument) -> ValidationReport {
+        validate(document.tree, source: nil)
     }
 
     /// Validates an already parsed document.
     public func validate(_ root: XMLElement) -> ValidationReport {
-        let tree = DocumentTree(root)
+        validate(DocumentTree(root), source: root)
+    }
+
+    private func validate(_ tree: DocumentTree, source root: XMLElement?) -> ValidationReport {
         defer { withExtendedLifetime(tree) {} }
         let document = tree.root
         let chosen = ruleSet == .auto ? Validator.ruleSet(for: document) : ruleSet
-        var findings = StructureChecks.findings(document)
+        var findings = SchemaChecks.findings(document, source: root)
         // Pattern by pattern over the elements in document order; the failures are then put in
         // document order (pattern order within an element), as the official reports list them.
         var failures: [(element: Int32, sequence: Int, pattern: Int, assertion: Int)] = []

@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads XML from bytes that nobody vouches for.
 ///
@@ -39,6 +44,12 @@ public struct XMLReader: Sendable {
     /// instead of costing a tree the size of the envelope.
     public var opaqueElements: [XMLName]
 
+    /// Set only when the bytes are a read-only private mapping of a file that the caller made
+    /// (`mmap` with `PROT_READ`, `MAP_PRIVATE`): the pages already handed to libxml2 are then
+    /// given back to the kernel as the parse goes on, so a large file is not resident whole while
+    /// its tree grows. The bytes stay readable (pages return from the file when touched).
+    public var dropsParsedPages = false
+
     public init(limits: Limits = Limits(), opaqueElements: [XMLName] = []) {
         self.limits = limits
         self.opaqueElements = opaqueElements
@@ -46,6 +57,16 @@ public struct XMLReader: Sendable {
 
     /// Parses a whole document and returns its root element.
     public func read(_ bytes: some Collection<UInt8>) throws(XMLReadError) -> XMLElement {
+        let tree = ElementTreeBuilder()
+        try read(bytes, into: tree)
+        guard let root = tree.root else { throw XMLReadError(.malformed, "document has no root element") }
+        return root
+    }
+
+    /// Parses a whole document, handing its elements to `sink` in document order instead of
+    /// building ``XMLElement`` values: for callers that keep the document in a form of their own
+    /// (the validator's flat tree), so a large document is not held twice.
+    public func read(_ bytes: some Collection<UInt8>, into sink: some XMLElementSink) throws(XMLReadError) {
         if bytes.count > limits.maxBytes {
             throw XMLReadError(
                 .tooLarge, "document is \(bytes.count) bytes, more than the limit of \(limits.maxBytes)")
@@ -53,14 +74,15 @@ public struct XMLReader: Sendable {
         if bytes.allSatisfy(\.isXMLWhitespace) {
             throw XMLReadError(.malformed, "document is empty")
         }
-        let result = bytes.withContiguousStorageIfAvailable { parse($0) } ?? Array(bytes).withUnsafeBufferPointer { parse($0) }
-        return try result.get()
+        let result =
+            bytes.withContiguousStorageIfAvailable { parse($0, sink) } ?? Array(bytes).withUnsafeBufferPointer { parse($0, sink) }
+        try result.get()
     }
 
-    private func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<XMLElement, XMLReadError> {
+    private func parse(_ buffer: UnsafeBufferPointer<UInt8>, _ sink: any XMLElementSink) -> Result<Void, XMLReadError> {
         if let refusal = MarkupBudget.check(buffer, limits: limits) { return .failure(refusal) }
         XMLReader.initializeLibrary
-        let builder = TreeBuilder(maxDepth: limits.maxDepth, opaqueElements: opaqueElements)
+        let builder = TreeBuilder(maxDepth: limits.maxDepth, opaqueElements: opaqueElements, sink: sink)
         var handler = XMLReader.makeHandler()
         let userData = Unmanaged.passUnretained(builder).toOpaque()
         guard let context = xmlCreatePushParserCtxt(&handler, userData, nil, 0, nil) else {
@@ -71,18 +93,35 @@ public struct XMLReader: Sendable {
         // HUGE lifts libxml2's own 10 MB cap on one text node (an embedded PDF is one); the
         // limits above, checked before libxml2 sees the bytes, bound what a document may cost.
         _ = xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue))
-        let status = buffer.withMemoryRebound(to: CChar.self) { chars in
-            xmlParseChunk(context, chars.baseAddress, Int32(chars.count), 1)
+        // Fed in slices: the push parser keeps only what it has not parsed yet, so a 100 MiB
+        // document is not copied whole into libxml2's input buffer.
+        let slice = 1 << 20
+        var status: Int32 = 0
+        buffer.withMemoryRebound(to: CChar.self) { chars in
+            var offset = 0
+            repeat {
+                let count = min(slice, chars.count - offset)
+                let last = offset + count == chars.count
+                status = xmlParseChunk(context, chars.baseAddress.map { $0 + offset }, Int32(count), last ? 1 : 0)
+                offset += count
+                if dropsParsedPages, let base = chars.baseAddress {
+                    // libxml2 has copied what it still needs of these bytes into its own buffer.
+                    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+                    let done = offset / page * page
+                    if done > 0 { madvise(UnsafeMutableRawPointer(mutating: base), done, MADV_DONTNEED) }
+                }
+                if status != 0 || builder.error != nil { break }
+            } while offset < chars.count
         }
         return withExtendedLifetime(builder) {
             if let error = builder.error { return .failure(error) }
             if status != 0 || context.pointee.wellFormed == 0 {
                 return .failure(XMLReadError(.malformed, "document is not well-formed XML"))
             }
-            guard let root = builder.root else {
+            guard builder.sawRoot else {
                 return .failure(XMLReadError(.malformed, "document has no root element"))
             }
-            return .success(root)
+            return .success(())
         }
     }
 
@@ -129,11 +168,11 @@ private final class TreeBuilder {
     var state: TreeState
     var context: xmlParserCtxtPtr?
 
-    init(maxDepth: Int, opaqueElements: [XMLName]) {
-        state = TreeState(maxDepth: maxDepth, opaqueElements: opaqueElements)
+    init(maxDepth: Int, opaqueElements: [XMLName], sink: any XMLElementSink) {
+        state = TreeState(maxDepth: maxDepth, opaqueElements: opaqueElements, sink: sink)
     }
 
-    var root: XMLElement? { state.root }
+    var sawRoot: Bool { state.sawRoot }
     var error: XMLReadError? { state.error }
 
     static func with(_ userData: UnsafeMutableRawPointer?, _ body: (TreeBuilder) -> Void) {
@@ -177,15 +216,18 @@ private final class TreeBuilder {
     }
 }
 
-/// The tree under construction: the open elements, their pending text, and the finished root.
+/// What a parse has open: the elements not yet ended, their pending text; finished elements go
+/// to the sink.
 private struct TreeState {
     let maxDepth: Int
-    var open: [XMLElement] = []
+    let sink: any XMLElementSink
+    /// Per open element: its text so far, and whether a child element has started.
+    var open: [(text: String, hasChildren: Bool)] = []
     /// Character data of the open elements, as raw bytes; `textStart[i]` is where element `i`'s
     /// pending text begins. White space between child elements never becomes a `String`.
     var textBytes: [UInt8] = []
     var textStart: [Int] = []
-    var root: XMLElement?
+    var sawRoot = false
     var error: XMLReadError?
     /// libxml2 interns names and namespace URIs in its dictionary for the whole parse, so one
     /// Swift `String` per distinct pointer is enough.
@@ -194,9 +236,10 @@ private struct TreeState {
     /// Inside an opaque element: 1 for the element itself, +1 per open element within it.
     var opaqueDepth = 0
 
-    init(maxDepth: Int, opaqueElements: [XMLName]) {
+    init(maxDepth: Int, opaqueElements: [XMLName], sink: any XMLElementSink) {
         self.maxDepth = maxDepth
         self.opaqueElements = opaqueElements
+        self.sink = sink
     }
 
     /// Opens an element; false when the parse must stop.
@@ -214,14 +257,15 @@ private struct TreeState {
             return true
         }
         flushText(keepingWhitespace: false)
-        var element = XMLElement(name: interned[localName], namespace: interned[uri], line: line)
-        if !opaqueElements.isEmpty,
-            opaqueElements.contains(where: { $0.localName == element.name && $0.namespace == element.namespace })
-        {
+        if !open.isEmpty { open[open.count - 1].hasChildren = true }
+        let name = interned[localName]
+        let namespace = interned[uri]
+        if !opaqueElements.isEmpty, opaqueElements.contains(where: { $0.localName == name && $0.namespace == namespace }) {
             opaqueDepth = 1
         }
+        var list: [XMLAttribute] = []
         if attributeCount > 0, let attributes {
-            element.attributes.reserveCapacity(attributeCount)
+            list.reserveCapacity(attributeCount)
             for index in 0..<attributeCount {
                 // Five pointers per attribute: local name, prefix, URI, value start, value end.
                 let base = index * 5
@@ -230,16 +274,17 @@ private struct TreeState {
                 // Without entity substitution libxml2 hands every `&` of an attribute value over as
                 // `&#38;` (and nothing else as that), so this gives back exactly what was written.
                 if value.utf8.contains(UInt8(ascii: "&")) { value = value.replacingAmpersandReferences() }
-                element.attributes.append(
-                    XMLAttribute(name: interned[attributes[base]], namespace: interned[attributes[base + 2]], value: value))
+                list.append(XMLAttribute(name: interned[attributes[base]], namespace: interned[attributes[base + 2]], value: value))
             }
         }
-        open.append(element)
+        sawRoot = true
+        sink.start(name: name, namespace: namespace, attributes: list, line: line)
+        open.append(("", false))
         textStart.append(textBytes.count)
         return true
     }
 
-    /// Moves the pending bytes of the innermost open element into its `text`. Pure white space
+    /// Moves the pending bytes of the innermost open element into its text. Pure white space
     /// before a child element is dropped: it is layout, not content.
     mutating func flushText(keepingWhitespace: Bool) {
         guard let start = textStart.last, start < textBytes.count else { return }
@@ -263,19 +308,42 @@ private struct TreeState {
         }
         opaqueDepth = 0
         // A leaf keeps white-space-only text; an element with children does not.
-        flushText(keepingWhitespace: open[open.count - 1].children.isEmpty)
+        flushText(keepingWhitespace: !open[open.count - 1].hasChildren)
         textStart.removeLast()
-        let element = open.removeLast()
-        if open.isEmpty {
-            root = element
-        } else {
-            open[open.count - 1].children.append(element)
-        }
+        sink.end(text: open.removeLast().text)
     }
 
     mutating func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
         guard error == nil, !open.isEmpty, opaqueDepth == 0, let characters, length > 0 else { return }
         textBytes.append(contentsOf: UnsafeBufferPointer(start: characters, count: length))
+    }
+}
+
+/// Receives a document's elements in document order from ``XMLReader/read(_:into:)``.
+public protocol XMLElementSink: AnyObject {
+    /// An element starts (its children follow, then its `end`).
+    func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int)
+    /// The innermost started element ends, with its character data as ``XMLElement/text`` holds it.
+    func end(text: String)
+}
+
+/// Builds the ``XMLElement`` tree.
+private final class ElementTreeBuilder: XMLElementSink {
+    var open: [XMLElement] = []
+    var root: XMLElement?
+
+    func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
+        open.append(XMLElement(name: name, namespace: namespace, attributes: attributes, line: line))
+    }
+
+    func end(text: String) {
+        var element = open.removeLast()
+        element.text = text
+        if open.isEmpty {
+            root = element
+        } else {
+            open[open.count - 1].children.append(element)
+        }
     }
 }
 

@@ -146,6 +146,8 @@ final class DocumentTree {
     let names: [String]
     let texts: [String]
     let attributes: [[XMLAttribute]]
+    /// The namespace URI of each element outside the namespaces ``Namespace`` names.
+    let otherNamespaces: [Int32: String]
     /// The per-element buffers (see ``TreeLayout``); the tree owns them.
     let layout: UnsafeMutablePointer<TreeLayout>
 
@@ -166,28 +168,132 @@ final class DocumentTree {
     /// Per element, `normalize-space(cbc:ID)` once a rule asked for it as a tax category's code.
     let categoryIDs: UnsafeMutablePointer<String?>
 
-    init(_ root: XMLElement) {
+    /// The tree of an already parsed document.
+    convenience init(_ root: XMLElement) {
+        let collector = Collector()
         // Elements are read in place, through pointers into their parents' children buffers:
         // copying an XMLElement would retain and release each of its strings and arrays.
-        func countElements(_ element: UnsafePointer<XMLElement>) -> Int {
+        func feed(_ element: UnsafePointer<XMLElement>) {
+            collector.start(
+                name: element.pointee.name, namespace: element.pointee.namespace,
+                attributes: element.pointee.attributes, line: element.pointee.line)
             element.pointee.children.withUnsafeBufferPointer { children in
-                var total = 1
-                for index in children.indices { total += countElements(children.baseAddress! + index) }
-                return total
+                for index in children.indices { feed(children.baseAddress! + index) }
             }
+            collector.end(text: element.pointee.text)
         }
-        let total = withUnsafePointer(to: root) { countElements($0) }
-        var builder = Builder(capacity: total)
-        withUnsafePointer(to: root) { builder.add($0, parent: -1, position: 0) }
-        var layout = builder.layout
-        let names = builder.names
+        withUnsafePointer(to: root) { feed($0) }
+        self.init(collector)
+    }
+
+    /// The tree of a document's bytes, read straight into the flat form (no ``XMLElement`` tree
+    /// is built, so a large document is held once).
+    convenience init(reading bytes: some Collection<UInt8>, with reader: XMLReader) throws(XMLReadError) {
+        let collector = Collector()
+        try reader.read(bytes, into: collector)
+        self.init(collector)
+    }
+
+    /// Receives the elements; the state lives in one struct, so each event costs one exclusive
+    /// access to it rather than one per array touched.
+    final class Collector: XMLElementSink {
+        var collected = Collected()
+
+        func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
+            collected.start(name: name, namespace: namespace, attributes: attributes, line: line)
+        }
+
+        func end(text: String) { collected.end(text: text) }
+    }
+
+    /// The elements of a document as they arrive, numbered in document order.
+    struct Collected {
+        var names: [String] = []
+        var nameTable: [String: Int32] = [:]
+        var keyOfName: [Int32] = []
+        var seenNames = SameStringCache()
+        var seenNamespaces = SameStringCache()
+        var nameIDs: [Int32] = []
+        var namespaces: [Namespace] = []
+        var parents: [Int32] = []
+        var positions: [Int32] = []
+        var lines: [Int32] = []
+        var blankTexts: [Bool] = []
+        var texts: [String] = []
+        var attributes: [[XMLAttribute]] = []
+        var childCounts: [Int32] = []
+        /// The namespace URI of each element outside the namespaces ``Namespace`` names.
+        var otherNamespaces: [Int32: String] = [:]
+        private var open: [Int32] = []
+
+        mutating func start(name: String, namespace namespaceURI: String, attributes: [XMLAttribute], line: Int) {
+            let id = Int32(nameIDs.count)
+            let nameID: Int32
+            if let known = seenNames[name] {
+                nameID = known
+            } else if let known = nameTable[name] {
+                nameID = known
+                seenNames[name] = known
+            } else {
+                nameID = Int32(names.count)
+                nameTable[name] = nameID
+                seenNames[name] = nameID
+                names.append(name)
+                keyOfName.append(Int32(RuleIndex.keys[name] ?? -1))
+            }
+            nameIDs.append(nameID)
+            let namespace: Namespace
+            if let known = seenNamespaces[namespaceURI] {
+                namespace = Namespace(rawValue: UInt8(known))!
+            } else {
+                namespace = Namespace(uri: namespaceURI)
+                seenNamespaces[namespaceURI] = Int32(namespace.rawValue)
+            }
+            namespaces.append(namespace)
+            if namespace == .other { otherNamespaces[id] = namespaceURI }
+            let parent = open.last ?? -1
+            parents.append(parent)
+            positions.append(parent >= 0 ? childCounts[Int(parent)] : 0)
+            if parent >= 0 { childCounts[Int(parent)] += 1 }
+            childCounts.append(0)
+            lines.append(Int32(clamping: line))
+            blankTexts.append(true)
+            texts.append("")
+            self.attributes.append(attributes)
+            open.append(id)
+        }
+
+        mutating func end(text: String) {
+            let id = Int(open.removeLast())
+            texts[id] = text
+            blankTexts[id] = text.utf8.allSatisfy(\.isXMLWhitespace)
+        }
+    }
+
+    private convenience init(_ collector: Collector) {
+        self.init(collector.collected)
+    }
+
+    private init(_ collected: Collected) {
+        let total = collected.nameIDs.count
+        var layout = TreeLayout(capacity: max(total, 1))
+        for id in 0..<total {
+            layout.nameIDs[id] = collected.nameIDs[id]
+            layout.namespaces[id] = collected.namespaces[id]
+            layout.parents[id] = collected.parents[id]
+            layout.positions[id] = collected.positions[id]
+            layout.lines[id] = collected.lines[id]
+            layout.nameKeys[id] = collected.keyOfName[Int(collected.nameIDs[id])]
+            layout.blankTexts[id] = collected.blankTexts[id]
+        }
+        let names = collected.names
 
         // Children lists: elements were numbered in document order, so bucketing them by parent
         // keeps each element's children in order.
         var start: Int32 = 0
         for index in 0..<total {
             layout.childStart[index] = start
-            start += builder.childCounts[index]
+            start += collected.childCounts[index]
         }
         layout.childStart[total] = start
         var fill = [Int32](repeating: 0, count: total)
@@ -235,10 +341,11 @@ final class DocumentTree {
         layout.store(names: names)
 
         self.count = total
-        self.nameTable = builder.nameTable
+        self.nameTable = collected.nameTable
         self.names = names
-        self.texts = builder.texts
-        self.attributes = builder.attributes
+        self.texts = collected.texts
+        self.attributes = collected.attributes
+        self.otherNamespaces = collected.otherNamespaces
         self.byNameStart = byNameStart
         self.byName = byName
         answers = .allocate(capacity: total)
@@ -256,71 +363,6 @@ final class DocumentTree {
         categoryIDs.deallocate()
         layout.pointee.deallocate()
         layout.deallocate()
-    }
-
-    /// Numbers the elements in document order and fills the per-element buffers.
-    private struct Builder {
-        /// Its per-element buffers (name ids, namespaces, parents, positions, lines, name keys) are filled here.
-        let layout: TreeLayout
-        var names: [String] = []
-        var texts: [String] = []
-        var attributes: [[XMLAttribute]] = []
-        var nameTable: [String: Int32] = [:]
-        var keyOfName: [Int32] = []
-        var seenNames = SameStringCache()
-        var seenNamespaces = SameStringCache()
-        var childCounts: [Int32]
-        var next = 0
-
-        init(capacity: Int) {
-            layout = TreeLayout(capacity: capacity)
-            texts.reserveCapacity(capacity)
-            attributes.reserveCapacity(capacity)
-            childCounts = [Int32](repeating: 0, count: capacity)
-            // UBL documents use up to a few hundred distinct names: no rehashing while reading them.
-            nameTable.reserveCapacity(min(capacity, 256))
-            names.reserveCapacity(min(capacity, 256))
-            keyOfName.reserveCapacity(min(capacity, 256))
-        }
-
-        mutating func add(_ element: UnsafePointer<XMLElement>, parent: Int32, position: Int32) {
-            let id = next
-            next += 1
-            let name = element.pointee.name
-            let nameID: Int32
-            if let known = seenNames[name] {
-                nameID = known
-            } else if let known = nameTable[name] {
-                nameID = known
-                seenNames[name] = known
-            } else {
-                nameID = Int32(names.count)
-                nameTable[name] = nameID
-                seenNames[name] = nameID
-                names.append(name)
-                keyOfName.append(Int32(RuleIndex.keys[name] ?? -1))
-            }
-            layout.nameIDs[id] = nameID
-            let namespaceURI = element.pointee.namespace
-            if let known = seenNamespaces[namespaceURI] {
-                layout.namespaces[id] = Namespace(rawValue: UInt8(known))!
-            } else {
-                let namespace = Namespace(uri: namespaceURI)
-                seenNamespaces[namespaceURI] = Int32(namespace.rawValue)
-                layout.namespaces[id] = namespace
-            }
-            layout.parents[id] = parent
-            layout.positions[id] = position
-            layout.lines[id] = Int32(clamping: element.pointee.line)
-            layout.nameKeys[id] = keyOfName[Int(nameID)]
-            layout.blankTexts[id] = element.pointee.text.utf8.allSatisfy(\.isXMLWhitespace)
-            texts.append(element.pointee.text)
-            attributes.append(element.pointee.attributes)
-            if parent >= 0 { childCounts[Int(parent)] += 1 }
-            element.pointee.children.withUnsafeBufferPointer { children in
-                for index in children.indices { add(children.baseAddress! + index, parent: Int32(id), position: Int32(index)) }
-            }
-        }
     }
 
     var root: Node { Node(tree: self, id: 0) }

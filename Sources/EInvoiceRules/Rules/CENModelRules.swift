@@ -147,7 +147,8 @@ enum CENModelRules {
             account.parent?.exists("cbc:PaymentMeansCode") { $0.stringValue == "30" || $0.stringValue == "58" } == true
         }, [
             fatal("BR-50", "A Payment account identifier (BT-84) shall be present if Credit transfer (BG-17) information is provided in the Invoice.") {
-                $0.nonEmpty("cbc:ID")
+                // normalize-space(cbc:ID) != '': an id of white space only is missing.
+                !$0.string("cbc:ID").normalizedSpace.isEmpty
             },
         ])
         p.rule("cac:PaymentMeans", [
