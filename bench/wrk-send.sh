@@ -19,7 +19,8 @@ $efactuur platform org create --data-dir "$work" --account "$customer" --name Mi
 keys=$($efactuur platform keys create --data-dir "$work" --org XCNL10001 --email a@lev.example --json)
 
 port=$((20000 + RANDOM % 40000))
-$efactuur serve --data-dir "$work" --port "$port" >/dev/null 2>&1 &
+# PERF=file.data records the server with perf while it works.
+${PERF:+perf record -g -o "$PERF" --} $efactuur serve --data-dir "$work" --port "$port" >/dev/null 2>&1 &
 server=$!
 sleep 1
 login="<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><Login xmlns=\"http://api.everbinding.nl/v3_1/\"><ConsumerKey>$(echo "$keys" | field appKey)</ConsumerKey><ConsumerSecret>$(echo "$keys" | field secret)</ConsumerSecret></Login></s:Body></s:Envelope>"
@@ -50,4 +51,4 @@ response = function(status) if status ~= 200 then io.write("status " .. status .
 ''' % (body, ns))
 PY
 wrk -t2 -c16 -d"${seconds}s" --latency -s "$work/send.lua" "http://127.0.0.1:$port"
-echo "server RSS: $(grep VmRSS /proc/$server/status)"
+if [ -z "${PERF:-}" ]; then echo "server RSS: $(grep VmRSS /proc/$server/status)"; else kill -INT $server; wait $server || true; fi

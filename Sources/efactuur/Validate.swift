@@ -38,38 +38,51 @@ extension Efactuur {
             let files = try expand(inputs)
             let validator = Validator(ruleSet: ruleset)
             let showProgress = !json && files.count > 20 && isatty(STDERR_FILENO) == 1
+            let json = json
             var anyInvalid = false
             var anyUnreadable = false
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            // Validate in parallel, print in the order given.
-            let batch = max(ProcessInfo.processInfo.activeProcessorCount * 4, 8)
+            // Documents are validated in parallel, a window of them in flight; each worker also
+            // writes its document's output, and the lines are printed in the order given.
+            let window = max(ProcessInfo.processInfo.activeProcessorCount * 4, 8)
             var done = 0
-            for start in stride(from: 0, to: files.count, by: batch) {
-                let slice = Array(files[start..<min(start + batch, files.count)])
-                let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
-                    for (offset, file) in slice.enumerated() {
-                        group.addTask { (offset, Self.validate(file, with: validator)) }
+            var pending: [Int: (outcome: Outcome, output: String)] = [:]
+            var nextToPrint = 0
+            try await withThrowingTaskGroup(of: (Int, Outcome, String).self) { group in
+                var nextToStart = 0
+                func startNext() {
+                    guard nextToStart < files.count else { return }
+                    let index = nextToStart
+                    nextToStart += 1
+                    group.addTask {
+                        let outcome = Self.validate(files[index], with: validator)
+                        return (index, outcome, json ? try Self.jsonLine(outcome) : Self.text(outcome))
                     }
-                    var results = [Outcome?](repeating: nil, count: slice.count)
-                    for await (offset, outcome) in group { results[offset] = outcome }
-                    return results.compactMap { $0 }
                 }
-                for outcome in outcomes {
-                    if outcome.error != nil { anyUnreadable = true } else if !outcome.valid { anyInvalid = true }
-                    if json {
-                        print(String(decoding: try encoder.encode(outcome), as: UTF8.self))
-                    } else {
+                for _ in 0..<window { startNext() }
+                while let (index, outcome, output) = try await group.next() {
+                    pending[index] = (outcome, output)
+                    startNext()
+                    while let ready = pending.removeValue(forKey: nextToPrint) {
+                        nextToPrint += 1
+                        if ready.outcome.error != nil { anyUnreadable = true } else if !ready.outcome.valid { anyInvalid = true }
                         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                        print(Self.text(outcome))
+                        print(ready.output)
+                        done += 1
+                        if showProgress && (done % 50 == 0 || done == files.count) {
+                            FileHandle.standardError.write(Data("\rvalidated \(done)/\(files.count)".utf8))
+                        }
                     }
                 }
-                done += slice.count
-                if showProgress { FileHandle.standardError.write(Data("\rvalidated \(done)/\(files.count)".utf8)) }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
             if anyUnreadable { throw ExitCode(2) }
             if anyInvalid { throw ExitCode(1) }
+        }
+
+        static func jsonLine(_ outcome: Outcome) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(outcome), as: UTF8.self)
         }
 
         /// Files named, folders expanded to their .xml files (sorted), `-` kept as is.
@@ -90,21 +103,24 @@ extension Efactuur {
         }
 
         static func validate(_ file: String, with validator: Validator) -> Outcome {
-            let data: Data?
-            if file == "-" {
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                data = FileManager.default.contents(atPath: file)
-            }
-            guard let data else {
-                return Outcome(file: file, valid: false, error: "cannot read '\(file)': no such file, or not readable", findings: [])
-            }
+            let document: Validator.ReadDocument
             do {
-                let report = try validator.validate([UInt8](data))
-                return Outcome(file: file, ruleSet: report.ruleSet, valid: report.isValid, findings: report.findings)
+                if file == "-" {
+                    document = try validator.read(FileHandle.standardInput.readDataToEndOfFile())
+                } else if let mapped = MappedFile(path: file) {
+                    // Mapped, not copied onto the heap; parsed pages are given back as the tree
+                    // grows, and the mapping is gone before the rules run.
+                    var reader = validator
+                    reader.xmlReader.dropsParsedPages = true
+                    document = try reader.read(mapped.bytes)
+                } else {
+                    return Outcome(file: file, valid: false, error: "cannot read '\(file)': no such file, or not readable", findings: [])
+                }
             } catch {
                 return Outcome(file: file, valid: false, error: "\(error)", findings: [])
             }
+            let report = validator.validate(document)
+            return Outcome(file: file, ruleSet: report.ruleSet, valid: report.isValid, findings: report.findings)
         }
 
         static func text(_ outcome: Outcome) -> String {
@@ -121,5 +137,29 @@ extension Efactuur {
             }
             return lines.joined(separator: "\n")
         }
+    }
+}
+
+/// A file mapped read-only (`MAP_PRIVATE`), unmapped when released.
+final class MappedFile {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init?(path: String) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(status.st_size)
+        guard size > 0 else {
+            bytes = UnsafeBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else { return nil }
+        bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+    }
+
+    deinit {
+        if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
 }

@@ -149,6 +149,18 @@ struct BooksCommandTests {
             let validated = try cli.run(["validate", "--ruleset", "si-ubl", path])
             #expect(validated.status == 0, "\(path): \(validated.stdout)")
         }
+        // One SHA-256 end to end: the sales archive holds the bytes sent, the purchase folder the
+        // bytes received, and both sides show the same digest.
+        let salesFile = try Data(contentsOf: URL(fileURLWithPath: "\(setup.dir)/DeVries/verkoop/\(invoiceNumber).xml"))
+        let purchaseFile = try Data(contentsOf: URL(fileURLWithPath: "\(setup.dir)/Klant/inkoop/\(purchaseFiles[0])"))
+        #expect(salesFile == purchaseFile)
+        let digest = try #require(sent["sha256"] as? String)
+        #expect(digest.count == 64)
+        #expect(purchases.first?["sha256"] as? String == digest)
+        #expect(try books(setup, ["invoice", "show", "--admin", "DeVries", invoiceNumber]).stdout.contains("SHA-256      \(digest)"))
+        let onPlatform = try platformCommands.json(["platform", "document", "show", "--data-dir", setup.dir, deliveryID])
+        #expect(onPlatform["sha256"] == digest)
+        #expect(onPlatform["bytes"] == String(salesFile.count))
         let status = try json(setup, ["invoice", "status", "--admin", "DeVries", invoiceNumber])
         #expect(status["code"] as? String == "30")
         #expect(status["name"] as? String == "Verwerkt")
