@@ -219,7 +219,8 @@ public struct StoredDocument: Sendable, Equatable {
     public var route: DeliveryRoute
     public var messageID: String
     public var revision: Int
-    /// The UBL document exactly as the sender wrote it (no XML declaration).
+    /// The UBL document exactly as the sender wrote it (no XML declaration); empty in the
+    /// documents of a list, which leave payloads out.
     public var payload: String
     /// SHA-256 of `payload`'s bytes, lower-case hex: what sender and receiver compare.
     public var payloadSHA256: String

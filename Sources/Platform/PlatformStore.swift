@@ -39,6 +39,7 @@ public protocol PlatformStore: Sendable {
     /// (invoice number, issue date, supplier), which keeps its ExternalId.
     func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int)
     func document(externalID: String) async throws -> StoredDocument?
+    /// A page of a mailbox, without the payloads (`payload` is empty; `document(externalID:)` has it).
     func documents(_ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int)
         async throws -> [StoredDocument]
     func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument?

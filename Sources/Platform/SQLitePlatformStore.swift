@@ -403,7 +403,7 @@ public final class SQLitePlatformStore: PlatformStore {
             _ = arguments.append(contentsOf: [limit])
             return try Row.fetchAll(
                 db,
-                sql: "\(SQLitePlatformStore.documentSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY d.seq LIMIT ?",
+                sql: "\(SQLitePlatformStore.listingSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY d.seq LIMIT ?",
                 arguments: arguments
             ).map(SQLitePlatformStore.document)
         }
@@ -491,6 +491,16 @@ public final class SQLitePlatformStore: PlatformStore {
 
     static let documentSelect = """
         SELECT d.*, s.name AS sender_name, r.name AS receiver_name FROM document d
+        JOIN organisation s ON s.party_id = d.sender_party
+        LEFT JOIN organisation r ON r.party_id = d.receiver_party
+        """
+
+    /// A list leaves the payloads out: a page of 1,000 documents of up to 100 MiB each is never read.
+    static let listingSelect = """
+        SELECT d.seq, d.external_id, d.sender_party, d.receiver_party, d.receiver_reference, d.receiver_email,
+            d.subject, d.template_id, d.created_on, d.modified_on, d.status_code, d.status_name, d.status_user_id,
+            d.status_user_email, d.status_account_id, d.status_account_name, d.status_changed_on, d.route,
+            d.message_id, d.revision, '' AS payload, d.payload_sha256, s.name AS sender_name, r.name AS receiver_name FROM document d
         JOIN organisation s ON s.party_id = d.sender_party
         LEFT JOIN organisation r ON r.party_id = d.receiver_party
         """
