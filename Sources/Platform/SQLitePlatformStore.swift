@@ -124,7 +124,7 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func insertAccount(name: String, email: String, subscription: Subscription, now: Date) async throws -> Account {
         try await pool.write { db in
-            let number = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account")! + 1
+            let number = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM account"))! + 1
             let account = Account(
                 id: "ACC\(100000 + number)", name: name, email: email, subscription: subscription, createdOn: now)
             try db.execute(
@@ -136,25 +136,24 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func account(id: String) async throws -> Account? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [id]).map(SQLitePlatformStore.account)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [id]).map(SQLitePlatformStore.account)
         }
     }
 
     public func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation {
         try await pool.write { db in
             let number =
-                try Int.fetchOne(
-                    db, sql: "SELECT MAX(number) FROM organisation WHERE country = ?", arguments: [draft.country])
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(number) FROM organisation WHERE country = ?"), arguments: [draft.country])
                 .map { $0 + 1 } ?? 10001
             let organisation = Organisation(
                 partyID: "XC\(draft.country)\(number)", accountID: draft.accountID, name: draft.name,
                 country: draft.country, kvk: draft.kvk, oin: draft.oin, vat: draft.vat, kbo: draft.kbo,
                 isVerified: draft.isVerified, createdOn: now)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """).execute(
                 arguments: [
                     organisation.partyID, draft.accountID, draft.name, draft.country, number, draft.kvk, draft.oin,
                     draft.vat, draft.kbo, draft.isVerified, now.timeIntervalSince1970,
@@ -165,15 +164,14 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func organisation(partyID: String) async throws -> Organisation? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [partyID])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [partyID])
                 .map(SQLitePlatformStore.organisation)
         }
     }
 
     public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? ORDER BY number LIMIT 1",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? ORDER BY number LIMIT 1"),
                 arguments: [value]
             ).map(SQLitePlatformStore.organisation)
         }
@@ -229,7 +227,7 @@ public final class SQLitePlatformStore: PlatformStore {
             if let row = try Row.fetchOne(db, sql: lookup, arguments: [accountID, email]) {
                 return SQLitePlatformStore.user(row)
             }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE account_id = ?", arguments: [accountID])!
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM user WHERE account_id = ?"), arguments: [accountID])!
             guard count == 0 else { return nil }
             let user = User(
                 id: "USR" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
@@ -245,11 +243,11 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func insertConnectionKey(_ key: ConnectionKey, secretHash: [UInt8]) async throws {
         try await pool.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO connection_key (app_key, secret_hash, party_id, user_id, email, created_on)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
+                    """).execute(
                 arguments: [
                     key.appKey, Data(secretHash), key.partyID, key.userID, key.email, key.createdOn.timeIntervalSince1970,
                 ])
@@ -258,20 +256,18 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func keyHolder(appKey: String) async throws -> KeyHolder? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM connection_key WHERE app_key = ?", arguments: [appKey])
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection_key WHERE app_key = ?"), arguments: [appKey])
             else { return nil }
             let key = ConnectionKey(
                 appKey: row["app_key"], partyID: row["party_id"], userID: row["user_id"], email: row["email"],
                 createdOn: Date(timeIntervalSince1970: row["created_on"]),
                 revokedOn: (row["revoked_on"] as Double?).map(Date.init(timeIntervalSince1970:)))
             guard
-                let organisation = try Row.fetchOne(
-                    db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [key.partyID]
+                let organisation = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [key.partyID]
                 ).map(SQLitePlatformStore.organisation),
-                let account = try Row.fetchOne(
-                    db, sql: "SELECT * FROM account WHERE id = ?", arguments: [organisation.accountID]
+                let account = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [organisation.accountID]
                 ).map(SQLitePlatformStore.account),
-                let user = try Row.fetchOne(db, sql: "SELECT * FROM user WHERE id = ?", arguments: [key.userID])
+                let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [key.userID])
                     .map(SQLitePlatformStore.user)
             else { return nil }
             return KeyHolder(
@@ -287,7 +283,7 @@ public final class SQLitePlatformStore: PlatformStore {
                 arguments: [now.timeIntervalSince1970, appKey])
             let changed = db.changesCount > 0
             // Every token issued with the key goes with it.
-            try db.execute(sql: "DELETE FROM security_token WHERE app_key = ?", arguments: [appKey])
+            try db.cachedStatement(sql: "DELETE FROM security_token WHERE app_key = ?").execute(arguments: [appKey])
             return changed
         }
     }
@@ -302,15 +298,14 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?", arguments: [Data(hash)]
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)]
             ).map { ($0["app_key"], Date(timeIntervalSince1970: $0["expires_on"])) }
         }
     }
 
     public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "DELETE FROM security_token WHERE expires_on <= ?", arguments: [now.timeIntervalSince1970])
+            try db.cachedStatement(sql: "DELETE FROM security_token WHERE expires_on <= ?").execute(arguments: [now.timeIntervalSince1970])
             return db.changesCount
         }
     }
@@ -321,27 +316,26 @@ public final class SQLitePlatformStore: PlatformStore {
         try await pool.write { db in
             let time = now.timeIntervalSince1970
             let status = draft.initialStatus
-            if let existing = try Row.fetchOne(
-                db, sql: "SELECT external_id, revision FROM document WHERE sender_party = ? AND identity = ?",
+            if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT external_id, revision FROM document WHERE sender_party = ? AND identity = ?"),
                 arguments: [draft.senderPartyID, draft.identity])
             {
                 let externalID: String = existing["external_id"]
                 let revision: Int = existing["revision"] + 1
                 // Keep the version being replaced; the current one lives in `document`.
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(
+                sql: """
                         INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
                         SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = ?
-                        """,
+                        """).execute(
                     arguments: [externalID])
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(
+                sql: """
                         UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
                             template_id = ?, modified_on = ?, status_code = ?, status_name = ?, status_user_id = ?,
                             status_user_email = ?, status_account_id = ?, status_account_name = ?, status_changed_on = ?,
                             route = ?, revision = ?, payload = ?, payload_sha256 = ?
                         WHERE external_id = ?
-                        """,
+                        """).execute(
                     arguments: [
                         draft.receiverPartyID, draft.receiverReference, draft.receiverEmail, draft.subject,
                         draft.templateID, time, status.status.code, status.status.name, status.userID,
@@ -352,16 +346,16 @@ public final class SQLitePlatformStore: PlatformStore {
                 return (externalID, revision)
             }
             // The next sequence number names the document, so it is written once, id included.
-            let sequence = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'document'") ?? 0) + 1
+            let sequence = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'document'")) ?? 0) + 1
             let externalID = "XCNIN\(100000 + sequence)"
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
                         subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
                         status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
                         identity, revision, payload, payload_sha256)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-                    """,
+                    """).execute(
                 arguments: [
                     sequence, externalID, draft.senderPartyID, draft.receiverPartyID, draft.receiverReference,
                     draft.receiverEmail, draft.subject, draft.templateID, time, time, status.status.code,
@@ -417,12 +411,12 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     private static func updateStatus(_ db: Database, externalID: String, change: StatusChange) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(
+                sql: """
                 UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
                     status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
                 WHERE external_id = ?
-                """,
+                """).execute(
             arguments: [
                 change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
                 change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
@@ -435,16 +429,16 @@ public final class SQLitePlatformStore: PlatformStore {
     /// Queues (again, for a revision) a document for a receiver outside the platform.
     static func enqueueDelivery(_ db: Database, _ draft: DocumentDraft, externalID: String, revision: Int) throws {
         guard let claimedUntil = draft.deliveryClaimedUntil else {
-            try db.execute(sql: "DELETE FROM outside_delivery WHERE external_id = ?", arguments: [externalID])
+            try db.cachedStatement(sql: "DELETE FROM outside_delivery WHERE external_id = ?").execute(arguments: [externalID])
             return
         }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(
+                sql: """
                 INSERT INTO outside_delivery (external_id, revision, state, attempts, next_attempt_on)
                 VALUES (?, ?, 'queued', 0, ?)
                 ON CONFLICT (external_id) DO UPDATE SET revision = excluded.revision, state = 'queued', attempts = 0,
                     next_attempt_on = excluded.next_attempt_on, reason = NULL
-                """,
+                """).execute(
             arguments: [externalID, revision, claimedUntil.timeIntervalSince1970])
     }
 
@@ -475,12 +469,12 @@ public final class SQLitePlatformStore: PlatformStore {
                 case .retry(let next, let reason): ("queued", next, reason, nil)
                 case .failed(let change, let reason): ("failed", nil, reason, change)
                 }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE outside_delivery SET state = ?, attempts = attempts + 1,
                         next_attempt_on = COALESCE(?, next_attempt_on), reason = ?
                     WHERE external_id = ? AND revision = ?
-                    """,
+                    """).execute(
                 arguments: [state, next?.timeIntervalSince1970, reason, delivery.externalID, delivery.revision])
             guard db.changesCount > 0, let change else { return }
             try SQLitePlatformStore.updateStatus(db, externalID: delivery.externalID, change: change)
@@ -506,7 +500,7 @@ public final class SQLitePlatformStore: PlatformStore {
         """
 
     static func document(_ db: Database, externalID: String) throws -> StoredDocument? {
-        try Row.fetchOne(db, sql: "\(documentSelect) WHERE d.external_id = ?", arguments: [externalID]).map(document)
+        try Row.fetchOne(db.cachedStatement(sql: "\(documentSelect) WHERE d.external_id = ?"), arguments: [externalID]).map(document)
     }
 
     static func document(_ row: Row) -> StoredDocument {
