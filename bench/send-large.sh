@@ -6,18 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 file=$1
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-
-swift build -c release --product efactuur >/dev/null
-efactuur=.build/release/efactuur
-field() { python3 -c "import json,sys;print(json.load(sys.stdin)['$1'])"; }
-supplier=$($efactuur platform account create --data-dir "$work" --name Lev --email a@lev.example --json | field account)
-customer=$($efactuur platform account create --data-dir "$work" --name Min --email a@min.example --json | field account)
-$efactuur platform org create --data-dir "$work" --account "$supplier" --name Lev --kvk 12345678 >/dev/null
-$efactuur platform org create --data-dir "$work" --account "$customer" --name Min --oin 00000001003214321000 >/dev/null
-supplierKeys=$($efactuur platform keys create --data-dir "$work" --org XCNL10001 --email a@lev.example --json)
-customerKeys=$($efactuur platform keys create --data-dir "$work" --org XCNL10002 --email a@min.example --json)
+source bench/platform.sh
 
 echo "file: $(stat -c %s "$file") bytes"
 /usr/bin/time -f "validate: %e s, peak %M KB" $efactuur validate "$file" >/dev/null
@@ -41,7 +30,7 @@ sed -e '1{/^<?xml/d}' "$file" > "$work/payload.xml"
   cat "$work/payload.xml"
   printf '</Payload><TemplateId>GLDT9223370666504283001RA000000006DTP2000001</TemplateId></SendDocument></s:Body></s:Envelope>'
 } > "$work/request.xml"
-sent=$(curl -s -w '\n%{time_total}' -X POST -H "SOAPAction: ${ns}SendDocument" --data-binary @"$work/request.xml" "http://127.0.0.1:$port/soap/v3.1")
+sent=$(curl -s ${NO_EXPECT:+-H "Expect:"} -w '\n%{time_total}' -X POST -H "SOAPAction: ${ns}SendDocument" --data-binary @"$work/request.xml" "http://127.0.0.1:$port/soap/v3.1")
 echo "send: $(echo "$sent" | tail -1) s, answer: $(echo "$sent" | head -1 | sed -E 's/.*<(ExternalId|faultstring)>([^<]*)<.*/\1 \2/')"
 externalId=$(echo "$sent" | head -1 | sed -E 's/.*<ExternalId>([^<]*)<.*/\1/')
 token=$(login "$customerKeys")

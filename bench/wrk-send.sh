@@ -6,17 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-
-swift build -c release --product efactuur >/dev/null
-efactuur=.build/release/efactuur
-field() { python3 -c "import json,sys;print(json.load(sys.stdin)['$1'])"; }
-supplier=$($efactuur platform account create --data-dir "$work" --name Lev --email a@lev.example --json | field account)
-customer=$($efactuur platform account create --data-dir "$work" --name Min --email a@min.example --json | field account)
-$efactuur platform org create --data-dir "$work" --account "$supplier" --name Lev --kvk 12345678 >/dev/null
-$efactuur platform org create --data-dir "$work" --account "$customer" --name Min --oin 00000001003214321000 >/dev/null
-keys=$($efactuur platform keys create --data-dir "$work" --org XCNL10001 --email a@lev.example --json)
+source bench/platform.sh
+keys=$supplierKeys
 
 port=$((20000 + RANDOM % 40000))
 # PERF=file.data records the server with perf while it works.

@@ -52,19 +52,19 @@ public struct Validator: Sendable {
     }
 
     public func validate(_ document: ReadDocument) -> ValidationReport {
-        validate(document.tree, source: nil)
+        validate(document.tree)
     }
 
     /// Validates an already parsed document.
     public func validate(_ root: XMLElement) -> ValidationReport {
-        validate(DocumentTree(root), source: root)
+        validate(DocumentTree(root))
     }
 
-    private func validate(_ tree: DocumentTree, source root: XMLElement?) -> ValidationReport {
+    private func validate(_ tree: DocumentTree) -> ValidationReport {
         defer { withExtendedLifetime(tree) {} }
         let document = tree.root
         let chosen = ruleSet == .auto ? Validator.ruleSet(for: document) : ruleSet
-        var findings = SchemaChecks.findings(document, source: root)
+        var findings = SchemaChecks.findings(document)
         // Pattern by pattern over the elements in document order; the failures are then put in
         // document order (pattern order within an element), as the official reports list them.
         var failures: [(element: Int32, sequence: Int, pattern: Int, assertion: Int)] = []

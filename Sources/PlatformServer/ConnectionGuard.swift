@@ -183,10 +183,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard counted, !lingering else { return }  // a refused connection's request is dropped
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let request):
             uploadStart = .now()
             received = 0
             scheduleCheck(context: context)
+            // A client that asks first (curl for bodies over 1 MiB, .NET's HttpWebRequest for
+            // every POST) would otherwise wait a second or more before sending the body. A body
+            // declared too large is not invited: the endpoint answers 413 straight away.
+            if request.headerFields[.expect]?.lowercased() == "100-continue",
+                (request.headerFields[.contentLength].flatMap { Int($0) } ?? 0) <= limits.maxRequestBytes
+            {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+            }
         case .body(let buffer):
             received += buffer.readableBytes
         case .end:

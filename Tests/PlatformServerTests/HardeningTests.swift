@@ -144,6 +144,29 @@ struct HardeningTests {
         }
     }
 
+    @Test("A client that sends Expect: 100-continue is invited at once; one that declares too large a body is refused instead")
+    func expectContinue() async throws {
+        var limits = Self.quick
+        limits.idleTimeout = .seconds(30)
+        try await withServer(limits) { port, _ in
+            let body = "<a/>"
+            let polite = try RawConnection(port: port)
+            polite.send(
+                "POST /soap/v3 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            let invited = await polite.receive(timeout: .seconds(10), until: { $0.contains("\r\n\r\n") })
+            #expect(invited.text.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(invited.text)")
+            polite.send(body)
+            let answer = await polite.receive(timeout: .seconds(10), until: { $0.contains("</soap:Envelope>") })
+            #expect(answer.text.contains("ERRIER8000006"), "\(answer.text)")  // not a SOAP envelope: a fault, after the body
+
+            let greedy = try RawConnection(port: port)
+            greedy.send("POST /soap/v3 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10000000\r\n\r\n")
+            let refused = await greedy.receive(timeout: .seconds(10))
+            #expect(refused.text.hasPrefix("HTTP/1.1 413"), "\(refused.text)")
+            #expect(!refused.text.contains("100 Continue"))
+        }
+    }
+
     @Test("An oversized body is refused with 413 and the connection closed; a bad chunk size is a 400")
     func oversizedAndMalformedBodies() async throws {
         var limits = Self.quick

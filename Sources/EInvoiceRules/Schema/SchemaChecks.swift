@@ -19,11 +19,9 @@ import HardenedXML
 /// at, as libxml2 does. The signature namespaces (sig, sac, sbc, ds, xades) are not in the table:
 /// their own content is not checked (see `tools/ubl-schema/generate.py`).
 enum SchemaChecks {
-    /// The findings for a document. `source`, the tree the document was read into when there is
-    /// one, is only consulted for the namespace URI of an element in a namespace ``Namespace``
-    /// does not name (under `ext:ExtensionContent`) when ``DocumentTree/otherNamespaces`` lacks it.
-    static func findings(_ root: Node, source: XMLElement? = nil) -> [Finding] {
-        SchemaWalk.with(root, source: source) { $0.run() }
+    /// The findings for a document.
+    static func findings(_ root: Node) -> [Finding] {
+        SchemaWalk.with(root) { $0.run() }
     }
 }
 
@@ -42,7 +40,6 @@ private struct SchemaWalk {
     let childStart: UnsafeMutablePointer<Int32>
     let childList: UnsafeMutablePointer<Int32>
     let schema: CompiledSchema
-    let source: XMLElement?
     let texts: UnsafeBufferPointer<String>
     let attributeLists: UnsafeBufferPointer<[XMLAttribute]>
     /// The table's name index of each of the document's names (by the tree's name id), -1 for none.
@@ -53,7 +50,7 @@ private struct SchemaWalk {
     var findings: [Finding] = []
 
     /// Runs `body` on a walk of the document (the tree's buffers are borrowed for its duration).
-    static func with(_ root: Node, source: XMLElement?, _ body: (inout SchemaWalk) -> Void) -> [Finding] {
+    static func with(_ root: Node, _ body: (inout SchemaWalk) -> Void) -> [Finding] {
         let tree = root.tree
         return tree.texts.withUnsafeBufferPointer { texts in
             tree.attributes.withUnsafeBufferPointer { attributeLists in
@@ -62,7 +59,7 @@ private struct SchemaWalk {
                     var walk = SchemaWalk(
                         root: root, tree: tree, layout: root.layout, namespaces: layout.namespaces, nameIDs: layout.nameIDs,
                         blankTexts: layout.blankTexts, childStart: layout.childStart, childList: layout.childList,
-                        schema: CompiledSchema.shared, source: source, texts: texts, attributeLists: attributeLists, tableNames: tableNames)
+                        schema: CompiledSchema.shared, texts: texts, attributeLists: attributeLists, tableNames: tableNames)
                     body(&walk)
                     return walk.findings
                 }
@@ -275,27 +272,8 @@ private struct SchemaWalk {
         switch namespaces[Int(id)] {
         case .ext: return false
         case .cbc, .cac, .ubl, .cn: return true
-        case .other: return !(namespaceURI(of: id)?.isEmpty ?? false)
+        case .other: return !(tree.otherNamespaces[id]?.isEmpty ?? false)
         }
-    }
-
-    /// The namespace URI of an element outside the namespaces ``Namespace`` names; from the
-    /// tree the document was read into when the flat tree did not keep it.
-    func namespaceURI(of id: Int32) -> String? {
-        if let uri = tree.otherNamespaces[id] { return uri }
-        guard let source else { return nil }
-        var positions: [Int] = []
-        var current = id
-        while current > 0 {
-            positions.append(Int(layout.pointee.positions[Int(current)]))
-            current = layout.pointee.parents[Int(current)]
-        }
-        var element = source
-        for position in positions.reversed() {
-            guard position < element.children.count else { return nil }
-            element = element.children[position]
-        }
-        return element.namespace
     }
 
     /// Lax assessment: an element the UBL schemas declare is checked; of any other only the
