@@ -124,7 +124,7 @@ struct PlatformCommand: AsyncParsableCommand {
             func run() async throws {
                 try await options.run {
                     guard let document = try await options.service().store.document(externalID: externalID) else {
-                        throw PlatformError.documentNotFound(externalID)
+                        throw PlatformError.notFound(kind: "document", id: externalID)
                     }
                     if let payload {
                         let bytes = Data(document.payload.utf8)

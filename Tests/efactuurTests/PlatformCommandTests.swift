@@ -51,6 +51,9 @@ struct PlatformCommandTests {
         #expect(PrivateFiles.mode(of: dir) == 0o700 && PrivateFiles.mode(of: dir + "/platform.sqlite") == 0o600)
 
         // Refusals: a stable code and exit 1; a usage error exits 2.
+        let unknown = try cli.run(["platform", "document", "show", "--data-dir", dir, "XCNIN999999", "--json"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stdout.contains("\"error\":\"platform.not-found\""))
         let duplicate = try cli.run([
             "platform", "org", "create", "--data-dir", dir, "--account", accountID, "--name", "Other", "--kvk", "12345678",
             "--json",
