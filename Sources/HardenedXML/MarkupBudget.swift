@@ -17,7 +17,8 @@ import Darwin
 /// The pass only counts; everything else about well-formedness is libxml2's to judge. A
 /// `<!DOCTYPE` ends the pass: libxml2 refuses it before reading further.
 enum MarkupBudget {
-    static func check(_ bytes: UnsafeBufferPointer<UInt8>, limits: XMLReader.Limits) -> XMLReadError? {
+    /// `elements` is set to the number of start tags seen (all of them when nothing is refused).
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>, limits: XMLReader.Limits, elements: inout Int) -> XMLReadError? {
         guard let base = bytes.baseAddress else { return nil }
         let end = bytes.count
         var position = 0
@@ -74,6 +75,7 @@ enum MarkupBudget {
                 // A start tag: count `=` outside quoted values, and which names are `xmlns…`.
                 let tagStart = position
                 nodes += 1
+                elements += 1
                 var attributes = 0
                 var declarations = 0
                 var tokenStart = position

@@ -80,7 +80,9 @@ public struct XMLReader: Sendable {
     }
 
     private func parse(_ buffer: UnsafeBufferPointer<UInt8>, _ sink: any XMLElementSink) -> Result<Void, XMLReadError> {
-        if let refusal = MarkupBudget.check(buffer, limits: limits) { return .failure(refusal) }
+        var elements = 0
+        if let refusal = MarkupBudget.check(buffer, limits: limits, elements: &elements) { return .failure(refusal) }
+        sink.expect(elements: elements)
         XMLReader.initializeLibrary
         let builder = TreeBuilder(maxDepth: limits.maxDepth, opaqueElements: opaqueElements, sink: sink)
         var handler = XMLReader.makeHandler()
@@ -321,10 +323,17 @@ private struct TreeState {
 
 /// Receives a document's elements in document order from ``XMLReader/read(_:into:)``.
 public protocol XMLElementSink: AnyObject {
+    /// Before the first element: how many there will be (when the document is well-formed), so
+    /// storage can be reserved once instead of growing by doubling.
+    func expect(elements: Int)
     /// An element starts (its children follow, then its `end`).
     func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int)
     /// The innermost started element ends, with its character data as ``XMLElement/text`` holds it.
     func end(text: String)
+}
+
+extension XMLElementSink {
+    public func expect(elements: Int) {}
 }
 
 /// Builds the ``XMLElement`` tree.

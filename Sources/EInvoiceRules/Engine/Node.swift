@@ -204,6 +204,8 @@ final class DocumentTree {
         }
 
         func end(text: String) { collected.end(text: text) }
+
+        func expect(elements: Int) { collected.reserve(elements) }
     }
 
     /// The elements of a document as they arrive, numbered in document order.
@@ -263,6 +265,18 @@ final class DocumentTree {
             open.append(id)
         }
 
+        mutating func reserve(_ count: Int) {
+            nameIDs.reserveCapacity(count)
+            namespaces.reserveCapacity(count)
+            parents.reserveCapacity(count)
+            positions.reserveCapacity(count)
+            childCounts.reserveCapacity(count)
+            lines.reserveCapacity(count)
+            blankTexts.reserveCapacity(count)
+            texts.reserveCapacity(count)
+            attributes.reserveCapacity(count)
+        }
+
         mutating func end(text: String) {
             let id = Int(open.removeLast())
             texts[id] = text
@@ -271,21 +285,30 @@ final class DocumentTree {
     }
 
     private convenience init(_ collector: Collector) {
-        self.init(collector.collected)
+        // Taken out of the collector, so each array is freed as soon as it is copied.
+        let collected = collector.collected
+        collector.collected = Collected()
+        self.init(collected)
     }
 
-    private init(_ collected: Collected) {
+    private init(_ collected: consuming Collected) {
         let total = collected.nameIDs.count
         var layout = TreeLayout(capacity: max(total, 1))
         for id in 0..<total {
             layout.nameIDs[id] = collected.nameIDs[id]
-            layout.namespaces[id] = collected.namespaces[id]
-            layout.parents[id] = collected.parents[id]
-            layout.positions[id] = collected.positions[id]
-            layout.lines[id] = collected.lines[id]
             layout.nameKeys[id] = collected.keyOfName[Int(collected.nameIDs[id])]
-            layout.blankTexts[id] = collected.blankTexts[id]
         }
+        collected.nameIDs = []
+        for id in 0..<total { layout.namespaces[id] = collected.namespaces[id] }
+        collected.namespaces = []
+        for id in 0..<total { layout.parents[id] = collected.parents[id] }
+        collected.parents = []
+        for id in 0..<total { layout.positions[id] = collected.positions[id] }
+        collected.positions = []
+        for id in 0..<total { layout.lines[id] = collected.lines[id] }
+        collected.lines = []
+        for id in 0..<total { layout.blankTexts[id] = collected.blankTexts[id] }
+        collected.blankTexts = []
         let names = collected.names
 
         // Children lists: elements were numbered in document order, so bucketing them by parent
