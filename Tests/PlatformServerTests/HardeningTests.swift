@@ -147,7 +147,11 @@ struct HardeningTests {
     @Test("A client that sends Expect: 100-continue is invited at once; one that declares too large a body is refused instead")
     func expectContinue() async throws {
         var limits = Self.quick
+        // The greedy client never sends its body: neither the idle timeout nor the upload rate is
+        // what this test is about (on a loaded machine the rate check could close it first).
         limits.idleTimeout = .seconds(30)
+        limits.minimumUploadRate = 1
+        limits.uploadGrace = .seconds(30)
         try await withServer(limits) { port, _ in
             let body = "<a/>"
             let polite = try RawConnection(port: port)
