@@ -109,10 +109,14 @@ extension Efactuur {
                     document = try validator.read(FileHandle.standardInput.readDataToEndOfFile())
                 } else if let mapped = MappedFile(path: file) {
                     // Mapped, not copied onto the heap; parsed pages are given back as the tree
-                    // grows, and the mapping is gone before the rules run.
+                    // grows, and the mapping is gone before the rules run. (The mapping must
+                    // outlive the read: ARC may otherwise end it after `bytes` is fetched.)
                     var reader = validator
                     reader.xmlReader.dropsParsedPages = true
-                    document = try reader.read(mapped.bytes)
+                    document = try withExtendedLifetime(mapped) { try reader.read(mapped.bytes) }
+                } else if let data = FileHandle(forReadingAtPath: file)?.readDataToEndOfFile() {
+                    // Not a regular file (a pipe, `<(…)`): read as it comes.
+                    document = try validator.read(data)
                 } else {
                     return Outcome(file: file, valid: false, error: "cannot read '\(file)': no such file, or not readable", findings: [])
                 }

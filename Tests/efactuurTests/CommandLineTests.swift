@@ -178,6 +178,10 @@ struct ValidateCommandTests {
         #expect(bad.stdout.contains("[BR-NL-2]"))
         let unreadable = try cli.run(["validate", "-"], stdin: Array("<a>".utf8))
         #expect(unreadable.status == 2)
+        // A file that cannot be mapped (a pipe, as with `<(…)`) is read as it comes.
+        let piped = try cli.run(["validate", "/dev/stdin"], stdin: UBLWriter().write(ExampleInvoices.siUBL()))
+        #expect(piped.status == 0, "\(piped.stdout) \(piped.stderr)")
+        #expect(piped.stdout.contains("valid (si-ubl"))
         let usage = try cli.run(["validate", "--ruleset", "nonsense", valid])
         #expect(usage.status == 2)
     }
