@@ -51,7 +51,7 @@ public struct SOAPRequest: Sendable {
                 XMLName(version.namespace, call.name), XMLName(version.namespace, "Payload"),
             ]
             do {
-                payload = try XMLExcerpt.firstChildElement(under: path, in: bytes).map { String(decoding: $0, as: UTF8.self) }
+                payload = try embeddedDocument(under: path, in: bytes)
             } catch {
                 throw .invalidXML(error.message)
             }
@@ -63,6 +63,11 @@ public struct SOAPRequest: Sendable {
 
     /// Where a document travels inside an envelope (`SendDocument/Payload`, `Details/Payload`).
     static let payloadElements = APIVersion.allCases.map { XMLName($0.namespace, "Payload") }
+
+    /// The document inside the `Payload` element reached by `path`, exactly as written.
+    static func embeddedDocument(under path: [XMLName], in envelope: some Collection<UInt8>) throws(XMLReadError) -> String? {
+        try XMLExcerpt.firstChildElement(under: path, in: envelope).map { String(decoding: $0, as: UTF8.self) }
+    }
 
     private static func unquoted(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -143,8 +148,8 @@ public struct SendDocumentRequest: Sendable {
     public var toReference: String
     public var toEmail: String?
     public var subject: String?
-    /// The embedded document exactly as written: UTF-8, no XML declaration (see
-    /// ``DocumentText``). The platform stores and delivers these bytes.
+    /// The embedded document exactly as written: UTF-8, no XML declaration (a file's bytes become
+    /// one with ``payload(_:)``). The platform stores and delivers these bytes.
     public var payload: String
     public var templateID: String
 

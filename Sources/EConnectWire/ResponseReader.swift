@@ -44,7 +44,7 @@ extension ResponseMessage {
                 XMLName(answer.namespace, "Payload"),
             ]
             do {
-                payload = try XMLExcerpt.firstChildElement(under: path, in: bytes).map { String(decoding: $0, as: UTF8.self) }
+                payload = try SOAPRequest.embeddedDocument(under: path, in: bytes)
             } catch {
                 throw .malformed("the answer's document cannot be taken as it is: \(error.message)")
             }

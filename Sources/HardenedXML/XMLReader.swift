@@ -98,6 +98,7 @@ public struct XMLReader: Sendable {
         // Fed in slices: the push parser keeps only what it has not parsed yet, so a 100 MiB
         // document is not copied whole into libxml2's input buffer.
         let slice = 1 << 20
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         var status: Int32 = 0
         buffer.withMemoryRebound(to: CChar.self) { chars in
             var offset = 0
@@ -108,7 +109,6 @@ public struct XMLReader: Sendable {
                 offset += count
                 if dropsParsedPages, let base = chars.baseAddress {
                     // libxml2 has copied what it still needs of these bytes into its own buffer.
-                    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
                     let done = offset / page * page
                     if done > 0 { madvise(UnsafeMutableRawPointer(mutating: base), done, MADV_DONTNEED) }
                 }

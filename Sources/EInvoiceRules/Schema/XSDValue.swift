@@ -300,22 +300,17 @@ private struct URIReference {
         }
         guard at(i) == UInt8(ascii: ":") else { return false }
         i += 1
-        // hier-part
-        if at(i) == UInt8(ascii: "/") && at(i + 1) == UInt8(ascii: "/") {
-            i += 2
-            guard authority() else { return false }
-            pathAbEmpty()
-        } else if at(i) == UInt8(ascii: "/") {
-            pathAbsolute()
-        } else if isPathCharacter(i) {
-            segment(forbidding: 0)
-            pathAbEmpty()
-        }
-        return queryFragmentEnd()
+        return hierarchicalPart(firstSegmentForbidding: 0)
     }
 
     mutating func isRelativeReference() -> Bool {
         i = 0
+        return hierarchicalPart(firstSegmentForbidding: UInt8(ascii: ":"))
+    }
+
+    /// hier-part (or relative-part, whose first segment may not hold a `:`), then query and
+    /// fragment to the end.
+    private mutating func hierarchicalPart(firstSegmentForbidding forbidden: UInt8) -> Bool {
         if at(i) == UInt8(ascii: "/") && at(i + 1) == UInt8(ascii: "/") {
             i += 2
             guard authority() else { return false }
@@ -323,7 +318,7 @@ private struct URIReference {
         } else if at(i) == UInt8(ascii: "/") {
             pathAbsolute()
         } else if isPathCharacter(i) {
-            segment(forbidding: UInt8(ascii: ":"))
+            segment(forbidding: forbidden)
             pathAbEmpty()
         }
         return queryFragmentEnd()
