@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "PlatformPostgres", targets: ["PlatformPostgres"]),
         .library(name: "EConnectClient", targets: ["EConnectClient"]),
         .library(name: "Bookkeeping", targets: ["Bookkeeping"]),
+        .library(name: "PeppolAS4", targets: ["PeppolAS4"]),
+        .library(name: "PeppolDiscovery", targets: ["PeppolDiscovery"]),
         .executable(name: "efactuur", targets: ["efactuur"]),
     ],
     dependencies: [
@@ -30,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -102,6 +107,32 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Peppol AS4 as messages: SBDH, ebMS 3 user and signal messages, WS-Security (sign, encrypt,
+        // verify, decrypt), MIME. No I/O.
+        .target(
+            name: "PeppolAS4",
+            dependencies: [
+                "HardenedXML", "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Finding a Peppol participant: SML names, DNS NAPTR, the SMP client and the SMP documents
+        // efactuur publishes.
+        .target(
+            name: "PeppolDiscovery",
+            dependencies: [
+                "PeppolAS4", "HardenedXML", "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "efactuur",
             dependencies: [
@@ -113,6 +144,16 @@ let package = Package(
         // Shared by the test targets: the corpus beside the checkout, the UBL 2.1 schema check.
         .target(name: "EInvoiceTestSupport", dependencies: ["CLibXML2", "HardenedXML"], path: "Tests/EInvoiceTestSupport"),
         .testTarget(name: "HardenedXMLTests", dependencies: ["HardenedXML"]),
+        .testTarget(
+            name: "PeppolAS4Tests",
+            dependencies: [
+                "PeppolAS4", "HardenedXML",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        .testTarget(name: "PeppolDiscoveryTests", dependencies: ["PeppolDiscovery", "PeppolAS4"]),
         .testTarget(
             name: "EInvoiceTests",
             dependencies: [

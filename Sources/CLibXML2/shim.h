@@ -6,3 +6,6 @@
 #include <libxml/SAX2.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlerror.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+#include <libxml/c14n.h>

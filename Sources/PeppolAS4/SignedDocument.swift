@@ -1,0 +1,143 @@
+import CLibXML2
+import Foundation
+import HardenedXML
+
+/// An XML document held as libxml2's tree, for what only the exact nodes can give: the element an
+/// id names and its exclusive canonical form (C14N), which is what XML signatures digest.
+///
+/// The bytes are first read by ``XMLReader`` (DTDs, entities and oversized input refused), so
+/// libxml2 only ever sees a document that is already known to be harmless. Every `Id` attribute
+/// (`wsu:Id` or unqualified) is indexed once and must be unique: a reference that could mean two
+/// elements is how signature-wrapping attacks start.
+final class SignedDocument {
+    private let document: xmlDocPtr
+    /// The document as ``XMLReader`` read it, for reading values.
+    let tree: HardenedXML.XMLElement
+    private var elementsByID: [String: xmlNodePtr] = [:]
+
+    init(parsing bytes: [UInt8], limits: XMLReader.Limits) throws(AS4Error) {
+        do {
+            tree = try XMLReader(limits: limits).read(bytes)
+        } catch {
+            throw AS4Error(.invalidHeader, "the SOAP envelope is not acceptable XML: \(error)")
+        }
+        let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_HUGE.rawValue)
+        let parsed = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    xmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
+                }
+            }
+        }
+        guard let parsed else { throw AS4Error(.invalidHeader, "the SOAP envelope cannot be parsed") }
+        document = parsed
+        guard parsed.pointee.intSubset == nil, xmlDocGetRootElement(parsed) != nil else {
+            throw AS4Error(.invalidHeader, "the SOAP envelope has a document type declaration")
+        }
+        try indexIDs(root)
+    }
+
+    deinit { xmlFreeDoc(document) }
+
+    var root: xmlNodePtr { xmlDocGetRootElement(document)! }
+
+    /// The one element whose `Id` is `id`.
+    func element(withID id: String) -> xmlNodePtr? { elementsByID[id] }
+
+    private func indexIDs(_ top: xmlNodePtr) throws(AS4Error) {
+        var stack = [top]
+        while let node = stack.popLast() {
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                if Self.string(current.pointee.name) == "Id" {
+                    let namespace = current.pointee.ns.map { Self.string($0.pointee.href) } ?? ""
+                    if namespace.isEmpty || namespace == AS4Namespace.wsu {
+                        let value = Self.attributeValue(current)
+                        guard elementsByID.updateValue(node, forKey: value) == nil else {
+                            throw AS4Error(.failedAuthentication, "the id \"\(value)\" is used more than once")
+                        }
+                    }
+                }
+                attribute = current.pointee.next
+            }
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE { stack.append(current) }
+                child = current.pointee.next
+            }
+        }
+    }
+
+    /// The expanded names of `node` and its ancestors, the node first.
+    func path(of node: xmlNodePtr) -> [XMLName] {
+        var names: [XMLName] = []
+        var current: xmlNodePtr? = node
+        while let element = current, element.pointee.type == XML_ELEMENT_NODE {
+            names.append(Self.name(of: element))
+            current = element.pointee.parent
+        }
+        return names
+    }
+
+    /// The child elements of `node`, in order.
+    func children(of node: xmlNodePtr) -> [xmlNodePtr] {
+        var result: [xmlNodePtr] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE { result.append(current) }
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    static func name(of node: xmlNodePtr) -> XMLName {
+        XMLName(node.pointee.ns.map { string($0.pointee.href) } ?? "", string(node.pointee.name))
+    }
+
+    /// The exclusive XML canonicalization (without comments) of the subtree at `apex`, with the
+    /// namespaces of `inclusivePrefixes` treated as in inclusive C14N (`InclusiveNamespaces`).
+    func exclusiveCanonicalForm(of apex: xmlNodePtr, inclusivePrefixes: [String]) throws(AS4Error) -> [UInt8] {
+        guard let output = xmlAllocOutputBuffer(nil) else { throw AS4Error(.other, "out of memory") }
+        defer { xmlOutputBufferClose(output) }
+        let prefixes = inclusivePrefixes.map { strdup($0) }
+        defer { prefixes.forEach { free($0) } }
+        var list: [UnsafeMutablePointer<xmlChar>?] =
+            prefixes.map { $0.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlChar.self) } } + [nil]
+        let written = list.withUnsafeMutableBufferPointer { buffer in
+            xmlC14NExecute(
+                document, inSubtree, UnsafeMutableRawPointer(apex), Int32(XML_C14N_EXCLUSIVE_1_0.rawValue),
+                inclusivePrefixes.isEmpty ? nil : buffer.baseAddress, 0, output)
+        }
+        guard written >= 0, let content = xmlOutputBufferGetContent(output) else {
+            throw AS4Error(.failedAuthentication, "the element cannot be canonicalized")
+        }
+        return Array(UnsafeBufferPointer(start: content, count: Int(xmlOutputBufferGetSize(output))))
+    }
+
+    static func string(_ characters: UnsafePointer<xmlChar>?) -> String {
+        characters.map { String(cString: $0) } ?? ""
+    }
+
+    /// An attribute's value: its text nodes (the document has no entities to expand).
+    private static func attributeValue(_ attribute: xmlAttrPtr) -> String {
+        var value = ""
+        var child = attribute.pointee.children
+        while let text = child {
+            value += string(text.pointee.content)
+            child = text.pointee.next
+        }
+        return value
+    }
+}
+
+/// Which nodes belong to the subtree C14N is asked for: the apex and everything below it.
+/// Namespace nodes arrive with the element that holds them as `parent`.
+private let inSubtree: xmlC14NIsVisibleCallback = { userData, node, parent in
+    guard let apex = userData?.assumingMemoryBound(to: xmlNode.self), let node else { return 0 }
+    var current: xmlNodePtr? = node.pointee.type == XML_NAMESPACE_DECL ? parent : node
+    while let element = current {
+        if element == apex { return 1 }
+        current = element.pointee.parent
+    }
+    return 0
+}
