@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "PeppolAS4Tests",
             dependencies: [
-                "PeppolAS4", "HardenedXML",
+                "PeppolAS4", "HardenedXML", "EInvoiceTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

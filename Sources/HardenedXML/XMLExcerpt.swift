@@ -15,12 +15,13 @@
 public enum XMLExcerpt {
     /// The first child element of the element reached by `path` (expanded names from the root
     /// down), or nil when the path or the child is not there.
+    /// Children named in `skipping` are passed over (the payload after an SBDH's header).
     public static func firstChildElement(
-        under path: [XMLName], in bytes: some Collection<UInt8>
+        under path: [XMLName], skipping: [XMLName] = [], in bytes: some Collection<UInt8>
     ) throws(XMLReadError) -> [UInt8]? {
         let result =
-            bytes.withContiguousStorageIfAvailable { scan($0, path) }
-            ?? Array(bytes).withUnsafeBufferPointer { scan($0, path) }
+            bytes.withContiguousStorageIfAvailable { scan($0, path, skipping) }
+            ?? Array(bytes).withUnsafeBufferPointer { scan($0, path, skipping) }
         return try result.get()
     }
 
@@ -39,7 +40,9 @@ public enum XMLExcerpt {
         var value: [UInt8]
     }
 
-    private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ path: [XMLName]) -> Result<[UInt8]?, XMLReadError> {
+    private static func scan(
+        _ b: UnsafeBufferPointer<UInt8>, _ path: [XMLName], _ skipping: [XMLName]
+    ) -> Result<[UInt8]?, XMLReadError> {
         if let refusal = refuseOtherEncodings(b) { return .failure(refusal) }
         let expected = path.map { (namespace: Array($0.namespace.utf8), name: Array($0.localName.utf8)) }
         var declarations: [Declaration] = []
@@ -158,7 +161,9 @@ public enum XMLExcerpt {
             open.append(declarationBase)
             let (prefix, local) = split(name)
             if excerpt == nil && matched == path.count && depth == path.count {
-                excerpt = (markup, name.upperBound, depth, declarationBase)
+                let namespace = lookup(prefix, from: 0).map { declarations[$0].value } ?? []
+                let skipped = skipping.contains { equal(local, Array($0.localName.utf8)) && namespace == Array($0.namespace.utf8) }
+                if !skipped { excerpt = (markup, name.upperBound, depth, declarationBase) }
             }
             if excerpt != nil {
                 noteUse(prefix, isElement: true)

@@ -79,6 +79,16 @@ final class SignedDocument {
         return names
     }
 
+    /// The first element with this name, in document order.
+    func firstElement(named name: XMLName) -> xmlNodePtr? {
+        var stack = [root]
+        while let node = stack.popLast() {
+            if Self.name(of: node) == name { return node }
+            stack += children(of: node).reversed()
+        }
+        return nil
+    }
+
     /// The child elements of `node`, in order.
     func children(of node: xmlNodePtr) -> [xmlNodePtr] {
         var result: [xmlNodePtr] = []

@@ -1,3 +1,4 @@
+import EInvoiceTestSupport
 import Foundation
 import Testing
 
@@ -6,9 +7,7 @@ import Testing
 /// A real message sent by phase4, the Java reference implementation of Peppol AS4: our receiver's
 /// signature check must accept it, and must refuse it once any signed byte is changed.
 @Suite struct Phase4MessageTests {
-    static let reference = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/reference/peppol-as4")
+    static let reference = Corpus.sharedFolder.appendingPathComponent("reference/peppol-as4")
 
     static func dump() throws -> [UInt8] {
         Array(try Data(contentsOf: reference.appendingPathComponent("phase4-dump-raw.as4out")))

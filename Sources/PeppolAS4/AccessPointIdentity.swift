@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+import X509
+import _CryptoExtras
+
+/// An access point's certificate and RSA key: it signs what it sends and what it answers, and
+/// decrypts what is sent to it. Its Peppol party id is the certificate's common name.
+public struct AccessPointIdentity: Sendable {
+    public let certificate: Certificate
+    public let partyID: String
+    let signingKey: _RSA.Signing.PrivateKey
+    /// Not marked Sendable by swift-crypto; an immutable BoringSSL key is safe to use from
+    /// several threads at once.
+    nonisolated(unsafe) let decryptionKey: _RSA.Encryption.PrivateKey
+
+    /// Reads the certificate (the first in `certificatePEM`) and its PKCS#8 or PKCS#1 private key,
+    /// and checks that they belong together.
+    public init(certificatePEM: String, privateKeyPEM: String) throws(AS4Error) {
+        guard let certificate = try AS4Certificate.pemCertificates(certificatePEM).first else {
+            throw AS4Error(.other, "no certificate in the access point's certificate file")
+        }
+        do {
+            signingKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+            decryptionKey = try _RSA.Encryption.PrivateKey(derRepresentation: signingKey.derRepresentation)
+        } catch {
+            throw AS4Error(.other, "the access point's private key is not an RSA key in PEM")
+        }
+        guard _RSA.Signing.PublicKey(certificate.publicKey)?.derRepresentation == signingKey.publicKey.derRepresentation else {
+            throw AS4Error(.other, "the private key does not belong to the access point's certificate")
+        }
+        self.certificate = certificate
+        self.partyID = try AS4Certificate.commonName(of: certificate)
+    }
+
+    func sign(_ bytes: [UInt8]) throws(AS4Error) -> [UInt8] {
+        do {
+            return Array(try signingKey.signature(for: bytes, padding: .insecurePKCS1v1_5).rawRepresentation)
+        } catch {
+            throw AS4Error(.other, "signing failed: \(error)")
+        }
+    }
+
+    func unwrapKey(_ wrapped: [UInt8]) throws(AS4Error) -> SymmetricKey {
+        do {
+            let key = try decryptionKey.decrypt(wrapped, padding: .PKCS1_OAEP_SHA256)
+            guard key.count == 16 else { throw AS4Error(.failedDecryption, "the content key is not an AES-128 key") }
+            return SymmetricKey(data: key)
+        } catch let error as AS4Error {
+            throw error
+        } catch {
+            throw AS4Error(.failedDecryption, "the content key cannot be decrypted with this access point's key")
+        }
+    }
+
+    /// The certificate as base64 DER, as a BinarySecurityToken carries it.
+    var certificateBase64: String { Data(AS4Certificate.derBytes(certificate)).base64EncodedString() }
+}

@@ -1,0 +1,205 @@
+import Crypto
+import Foundation
+import HardenedXML
+import Testing
+
+@testable import PeppolAS4
+
+/// Our sender and our receiver against each other, and each against implementations we did not
+/// write: python-cryptography decrypting our attachment, and the PyPI `as4` package receiving our
+/// message, sending to our receiver and checking our receipt.
+@Suite struct AS4ExchangeTests {
+    let pki = TestPKI.shared
+
+    func message(
+        from sender: AccessPointIdentity, to receiver: AccessPointIdentity, document: [UInt8]
+    ) throws -> OutboundMessage {
+        let header = UserMessage(
+            fromParty: "", toParty: "", process: PeppolIdentifiers.billingProcess, documentType: PeppolIdentifiers.invoiceDocumentType,
+            originalSender: "0106:12345678", finalRecipient: "0106:87654321")
+        let sbd = try BusinessDocumentHeader(
+            sender: "0106:12345678", receiver: "0106:87654321", documentType: PeppolIdentifiers.invoiceDocumentType,
+            process: PeppolIdentifiers.billingProcess, countryC1: "NL",
+            standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
+        ).wrapping(document)
+        return try AS4Outbound.userMessage(header, businessDocument: sbd, from: sender, to: receiver.certificate)
+    }
+
+    @Test func ourSenderToOurReceiverAndBack() async throws {
+        let sender = try pki.identity("ap1")
+        let receiver = try pki.identity("ap2")
+        let invoice = try SampleInvoice.bytes()
+        let sent = try message(from: sender, to: receiver, document: invoice)
+        #expect(sent.header.fromParty == "POP000001")
+        #expect(sent.header.toParty == "POP000002")
+
+        let inbound = AS4Inbound(identity: receiver, trust: try pki.trust())
+        let received = try await inbound.open(body: sent.body, contentType: sent.contentType)
+        #expect(received.document == (try XMLExcerpt.rootElement(in: invoice)))
+        var header = received.header
+        #expect(abs(header.timestamp.timeIntervalSince(sent.header.timestamp)) < 0.001)
+        header.timestamp = sent.header.timestamp
+        #expect(header == sent.header)
+        #expect(received.businessHeader.receiver == "0106:87654321")
+
+        let receipt = try AS4Signal.receipt(for: received, from: receiver)
+        try await AS4Signal.checkReceipt(body: receipt, contentType: "application/soap+xml", for: sent, trust: try pki.trust())
+
+        // A receipt for another message, or from another access point, proves nothing.
+        let other = try message(from: sender, to: receiver, document: invoice)
+        await #expect(throws: AS4Error.self) {
+            try await AS4Signal.checkReceipt(body: receipt, contentType: "application/soap+xml", for: other, trust: try pki.trust())
+        }
+        let forged = try AS4Signal.receipt(for: received, from: sender)
+        await #expect(throws: AS4Error.self) {
+            try await AS4Signal.checkReceipt(body: forged, contentType: "application/soap+xml", for: sent, trust: try pki.trust())
+        }
+    }
+
+    @Test func pythonCryptographyDecryptsOurAttachment() throws {
+        let invoice = try SampleInvoice.bytes()
+        let sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: invoice)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let input = folder.appendingPathComponent("message.mime")
+        try Data(sent.body).write(to: input)
+        let output = folder.appendingPathComponent("sbd.xml")
+        let result = Python.run([
+            "Tests/Interop/peppol/decrypt_attachment.py", "--receiver-key", pki.path("ap2.key"), "--in", input.path,
+            "--content-type", sent.contentType, "--out", output.path,
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        let sbd = Array(try Data(contentsOf: output))
+        #expect(try BusinessDocumentHeader.unwrap(sbd, limits: .init()).document == (try XMLExcerpt.rootElement(in: invoice)))
+    }
+
+    /// The `as4` package receives our message and answers with its receipt, which our sender checks.
+    @Test func theAS4PackageReceivesOurMessage() async throws {
+        let invoice = try SampleInvoice.bytes()
+        let sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: invoice)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let input = folder.appendingPathComponent("message.mime")
+        try Data(sent.body).write(to: input)
+        let payload = folder.appendingPathComponent("payload.xml")
+        let receipt = folder.appendingPathComponent("receipt.xml")
+        let result = Python.run([
+            "Tests/Interop/peppol/as4_receive.py", "--receiver-cert", pki.path("ap2.pem"), "--receiver-key", pki.path("ap2.key"),
+            "--trust", pki.path("ca.pem") + "," + pki.path("root.pem"), "--in", input.path, "--content-type", sent.contentType,
+            "--payload-out", payload.path, "--receipt-out", receipt.path,
+        ])
+        #expect(result.status == 0, "\(result.error)")
+        // as4 gives the SBD it decrypted: the same bytes as ours.
+        let sbd = Array(try Data(contentsOf: URL(fileURLWithPath: payload.path + ".sbdh")))
+        #expect(try BusinessDocumentHeader.unwrap(sbd, limits: .init()).document == (try XMLExcerpt.rootElement(in: invoice)))
+        let contentType = try String(contentsOfFile: receipt.path + ".content-type", encoding: .utf8).trimmingXMLWhitespace
+        try await AS4Signal.checkReceipt(
+            body: Array(try Data(contentsOf: receipt)), contentType: contentType, for: sent, trust: try pki.trust())
+    }
+
+    /// The `as4` package sends to our receiver; its own receipt check accepts our receipt.
+    @Test func ourReceiverTakesTheAS4PackagesMessage() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let invoicePath = folder.appendingPathComponent("invoice.xml")
+        let invoice = try SampleInvoice.bytes()
+        try Data(invoice).write(to: invoicePath)
+        let output = folder.appendingPathComponent("message.mime")
+        let sent = Python.run([
+            "Tests/Interop/peppol/as4_send.py", "--sender-cert", pki.path("ap1.pem"), "--sender-key", pki.path("ap1.key"),
+            "--receiver-cert", pki.path("ap2.pem"), "--payload", invoicePath.path, "--sender-id", "0106:12345678",
+            "--receiver-id", "0106:87654321", "--out", output.path,
+        ])
+        try #require(sent.status == 0, "\(sent.error)")
+        let contentType = try String(contentsOfFile: output.path + ".content-type", encoding: .utf8).trimmingXMLWhitespace
+        let receiver = try pki.identity("ap2")
+        let received = try await AS4Inbound(identity: receiver, trust: try pki.trust())
+            .open(body: Array(try Data(contentsOf: output)), contentType: contentType)
+        #expect(received.header.fromParty == "POP000001")
+        #expect(received.header.finalRecipient == "0106:87654321")
+        // as4 re-serializes the invoice into its SBD; what it carries must mean the same.
+        #expect(try XMLReader().read(received.document).serializedXML() == (try XMLReader().read(invoice).serializedXML()))
+
+        let receipt = folder.appendingPathComponent("receipt.xml")
+        try Data(try AS4Signal.receipt(for: received, from: receiver)).write(to: receipt)
+        let checked = Python.run(["Tests/Interop/peppol/verify_receipt.py", "--exchange", output.path + ".exchange.json", "--receipt", receipt.path])
+        #expect(checked.status == 0, "\(checked.error)")
+    }
+
+    // MARK: - What a receiver refuses
+
+    @Test(arguments: [
+        ("ap-other", AS4Error.Code.failedAuthentication),  // a certificate from an unknown CA
+        ("ap-expired", AS4Error.Code.failedAuthentication),
+    ])
+    func untrustedSendersAreRefused(sender: String, code: AS4Error.Code) async throws {
+        let sent = try message(from: try pki.identity(sender), to: try pki.identity("ap2"), document: try SampleInvoice.bytes())
+        let error = await #expect(throws: AS4Error.self) {
+            try await AS4Inbound(identity: try pki.identity("ap2"), trust: try pki.trust()).open(body: sent.body, contentType: sent.contentType)
+        }
+        #expect(error?.code == code)
+    }
+
+    @Test func aFromPartyThatIsNotTheSignersCNIsRefused() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let invoicePath = folder.appendingPathComponent("invoice.xml")
+        try Data(try SampleInvoice.bytes()).write(to: invoicePath)
+        let output = folder.appendingPathComponent("message.mime")
+        let sent = Python.run([
+            "Tests/Interop/peppol/as4_send.py", "--sender-cert", pki.path("ap1.pem"), "--sender-key", pki.path("ap1.key"),
+            "--receiver-cert", pki.path("ap2.pem"), "--payload", invoicePath.path, "--sender-id", "0106:12345678",
+            "--receiver-id", "0106:87654321", "--out", output.path, "--from-party", "POP000999",
+        ])
+        try #require(sent.status == 0, "\(sent.error)")
+        let contentType = try String(contentsOfFile: output.path + ".content-type", encoding: .utf8).trimmingXMLWhitespace
+        let error = await #expect(throws: AS4Error.self) {
+            try await AS4Inbound(identity: try pki.identity("ap2"), trust: try pki.trust())
+                .open(body: Array(try Data(contentsOf: output)), contentType: contentType)
+        }
+        #expect(error?.code == .failedAuthentication)
+    }
+
+    @Test func aChangedCiphertextIsRefusedByTheGCMTag() async throws {
+        var sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: try SampleInvoice.bytes())
+        // The last bytes of the body before the closing boundary are the GCM tag.
+        let closing = try #require(MIMEMessage.firstRange(of: Array("\r\n--".utf8), in: sent.body, from: sent.body.count - 120))
+        sent.body[closing.lowerBound - 3] ^= 0x01
+        let error = await #expect(throws: AS4Error.self) {
+            try await AS4Inbound(identity: try pki.identity("ap2"), trust: try pki.trust()).open(body: sent.body, contentType: sent.contentType)
+        }
+        #expect(error?.code == .failedDecryption)
+    }
+
+    @Test func aMessageForAnotherAccessPointCannotBeOpened() async throws {
+        let sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: try SampleInvoice.bytes())
+        // ap1 is not the To party; and could not decrypt the key if it were.
+        await #expect(throws: AS4Error.self) {
+            try await AS4Inbound(identity: try pki.identity("ap1"), trust: try pki.trust()).open(body: sent.body, contentType: sent.contentType)
+        }
+    }
+
+    /// 64 MiB of zeros gzip to 64 KiB: the receiver stops at its limit instead of inflating it all.
+    @Test func aGzipBombStopsAtTheLimit() async throws {
+        var bomb = Array("<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">".utf8)
+        bomb += [UInt8](repeating: 0x20, count: 64 << 20)
+        bomb += Array("</Invoice>".utf8)
+        let sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: bomb)
+        #expect(sent.body.count < 1 << 20)
+        let inbound = AS4Inbound(identity: try pki.identity("ap2"), trust: try pki.trust(), limits: AS4Limits(maxDocumentBytes: 8 << 20))
+        let error = await #expect(throws: AS4Error.self) { try await inbound.open(body: sent.body, contentType: sent.contentType) }
+        #expect(error?.code == .decompressionFailure)
+    }
+
+    @Test func anErrorSignalReachesTheSenderAsTheError() async throws {
+        let sender = try pki.identity("ap1")
+        let receiver = try pki.identity("ap2")
+        let sent = try message(from: sender, to: receiver, document: try SampleInvoice.bytes())
+        let signal = try AS4Signal.error(.notServiced("0106:87654321"), refTo: sent.header.messageID, from: receiver)
+        let error = await #expect(throws: AS4Error.self) {
+            try await AS4Signal.checkReceipt(body: signal, contentType: "application/soap+xml", for: sent, trust: try pki.trust())
+        }
+        #expect(error?.code == .other)
+        #expect(error?.peppolCode == "PEPPOL:NOT_SERVICED")
+    }
+}
