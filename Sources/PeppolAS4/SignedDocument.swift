@@ -107,16 +107,29 @@ final class SignedDocument {
     /// The exclusive XML canonicalization (without comments) of the subtree at `apex`, with the
     /// namespaces of `inclusivePrefixes` treated as in inclusive C14N (`InclusiveNamespaces`).
     func exclusiveCanonicalForm(of apex: xmlNodePtr, inclusivePrefixes: [String]) throws(AS4Error) -> [UInt8] {
+        try canonicalForm(of: apex, excluding: nil, exclusive: true, inclusivePrefixes: inclusivePrefixes)
+    }
+
+    /// The canonical form (without comments) of the subtree at `apex` (the whole document when
+    /// nil) leaving out the subtree at `excluded` (an enveloped signature), in exclusive or
+    /// inclusive C14N 1.0.
+    func canonicalForm(
+        of apex: xmlNodePtr?, excluding excluded: xmlNodePtr?, exclusive: Bool, inclusivePrefixes: [String] = []
+    ) throws(AS4Error) -> [UInt8] {
         guard let output = xmlAllocOutputBuffer(nil) else { throw AS4Error(.other, "out of memory") }
         defer { xmlOutputBufferClose(output) }
         let prefixes = inclusivePrefixes.map { strdup($0) }
         defer { prefixes.forEach { free($0) } }
         var list: [UnsafeMutablePointer<xmlChar>?] =
             prefixes.map { $0.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlChar.self) } } + [nil]
+        var subset = Subset(apex: apex, excluded: excluded)
+        let mode = exclusive ? XML_C14N_EXCLUSIVE_1_0 : XML_C14N_1_0
         let written = list.withUnsafeMutableBufferPointer { buffer in
-            xmlC14NExecute(
-                document, inSubtree, UnsafeMutableRawPointer(apex), Int32(XML_C14N_EXCLUSIVE_1_0.rawValue),
-                inclusivePrefixes.isEmpty ? nil : buffer.baseAddress, 0, output)
+            withUnsafeMutablePointer(to: &subset) { subsetPointer in
+                xmlC14NExecute(
+                    document, inSubset, UnsafeMutableRawPointer(subsetPointer), Int32(mode.rawValue),
+                    inclusivePrefixes.isEmpty ? nil : buffer.baseAddress, 0, output)
+            }
         }
         guard written >= 0, let content = xmlOutputBufferGetContent(output) else {
             throw AS4Error(.failedAuthentication, "the element cannot be canonicalized")
@@ -140,14 +153,21 @@ final class SignedDocument {
     }
 }
 
-/// Which nodes belong to the subtree C14N is asked for: the apex and everything below it.
+/// The nodes C14N is asked for: those under `apex` (all when nil), except those under `excluded`.
+private struct Subset {
+    var apex: xmlNodePtr?
+    var excluded: xmlNodePtr?
+}
+
 /// Namespace nodes arrive with the element that holds them as `parent`.
-private let inSubtree: xmlC14NIsVisibleCallback = { userData, node, parent in
-    guard let apex = userData?.assumingMemoryBound(to: xmlNode.self), let node else { return 0 }
+private let inSubset: xmlC14NIsVisibleCallback = { userData, node, parent in
+    guard let subset = userData?.assumingMemoryBound(to: Subset.self).pointee, let node else { return 0 }
     var current: xmlNodePtr? = node.pointee.type == XML_NAMESPACE_DECL ? parent : node
+    var insideApex = subset.apex == nil
     while let element = current {
-        if element == apex { return 1 }
+        if element == subset.excluded { return 0 }
+        if element == subset.apex { insideApex = true }
         current = element.pointee.parent
     }
-    return 0
+    return insideApex ? 1 : 0
 }

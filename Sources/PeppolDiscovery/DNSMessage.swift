@@ -164,7 +164,7 @@ struct DNSMessage: Sendable {
     var responseCode: UInt16 { flags & 0xF }
 
     static let recordClassIN: UInt16 = 1
-    /// Pointers and labels followed for one name; a name of 255 bytes has at most 127 labels.
+    /// Labels and pointers followed for one name; a name of 255 bytes has at most 127 labels.
     static let maximumLabels = 128
 
     /// Parses `bytes`, every count and length in them hostile: nothing is read past the end,
@@ -308,7 +308,7 @@ struct DNSReader {
             guard cursor < limit else { throw .malformed("a name runs past the end at byte \(cursor)") }
             let length = Int(bytes[cursor])
             followed += 1
-            guard followed <= DNSMessage.maximumLabels + 1 else { throw .malformed("a name of more than \(DNSMessage.maximumLabels) labels") }
+            guard followed <= DNSMessage.maximumLabels + 1 else { throw .malformed("a name of more than \(DNSMessage.maximumLabels) labels and pointers") }
             switch length >> 6 {
             case 0 where length == 0:
                 position = resumeAt ?? cursor + 1
@@ -361,7 +361,7 @@ struct DNSReader {
         default:
             data = .other(try take(length))
         }
-        guard position == recordEnd else { throw .malformed("the \(type) record of \(name) has \(recordEnd - position) bytes after its data") }
+        guard position == recordEnd else { throw .malformed("the \(type) record of \(name) ends \(recordEnd - position) byte(s) after its data") }
         return DNSRecord(name: name, type: type, recordClass: recordClass, ttl: ttl, data: data)
     }
 }

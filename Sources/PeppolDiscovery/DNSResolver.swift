@@ -86,13 +86,13 @@ public struct DNSResolver: Sendable {
     /// times, `timeout` apart, and the first datagram from the server with the query's id is
     /// the answer. Datagrams from elsewhere or with another id are dropped (stale or forged).
     func overUDP(_ query: DNSQuery) async throws(DiscoveryError) -> DNSMessage {
-        let server = try serverAddress()
+        let address = try serverAddress()
         let (timeout, attempts) = (timeout, max(1, attempts))
         do {
             let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 // Room for any datagram: one cut by a small buffer would read as malformed.
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-                .bind(host: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0) { channel in
+                .bind(host: address.protocol == .inet6 ? "::" : "0.0.0.0", port: 0) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: channel)
                     }
@@ -100,7 +100,7 @@ public struct DNSResolver: Sendable {
             return try await channel.executeThenClose { inbound, outbound in
                 try await withThrowingTaskGroup(of: DNSMessage.self) { group in
                     group.addTask {
-                        for try await envelope in inbound where envelope.remoteAddress == server {
+                        for try await envelope in inbound where envelope.remoteAddress == address {
                             let bytes = Array(envelope.data.readableBytesView)
                             guard bytes.count >= 2, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == query.id else { continue }
                             return try query.answer(bytes)
@@ -109,11 +109,11 @@ public struct DNSResolver: Sendable {
                     }
                     group.addTask {
                         for _ in 0..<attempts {
-                            try await outbound.write(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: query.bytes)))
+                            try await outbound.write(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: query.bytes)))
                             try await Task.sleep(for: timeout)
                         }
                         throw DiscoveryError(
-                            .timeout, "no answer from \(server) for \(query.question.name) \(query.question.type) (\(attempts) × \(timeout))")
+                            .timeout, "no answer from \(server) port \(port) for \(query.question.name) \(query.question.type) (\(attempts) × \(timeout))")
                     }
                     defer { group.cancelAll() }
                     guard let answer = try await group.next() else { throw DiscoveryError(.timeout, "no answer") }
@@ -123,21 +123,21 @@ public struct DNSResolver: Sendable {
         } catch let error as DiscoveryError {
             throw error
         } catch {
-            throw DiscoveryError(.unreachable, "DNS over UDP to \(server): \(error)")
+            throw DiscoveryError(.unreachable, "DNS over UDP to \(server) port \(port): \(error)")
         }
     }
 
     /// One TCP exchange (RFC 1035 section 4.2.2: each message behind its 2-byte length), within
     /// `timeout` from connecting to the last byte.
     func overTCP(_ query: DNSQuery) async throws(DiscoveryError) -> DNSMessage {
-        let server = try serverAddress()
+        let address = try serverAddress()
         let timeout = timeout
         do {
             return try await withThrowingTaskGroup(of: DNSMessage.self) { group in
                 group.addTask {
                     let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                         .connectTimeout(TimeAmount(timeout))
-                        .connect(to: server) { channel in
+                        .connect(to: address) { channel in
                             channel.eventLoop.makeCompletedFuture {
                                 try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                             }
@@ -162,7 +162,7 @@ public struct DNSResolver: Sendable {
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)
-                    throw DiscoveryError(.timeout, "no answer over TCP from \(server) for \(query.question.name) \(query.question.type) within \(timeout)")
+                    throw DiscoveryError(.timeout, "no answer over TCP from \(server) port \(port) for \(query.question.name) \(query.question.type) within \(timeout)")
                 }
                 defer { group.cancelAll() }
                 guard let answer = try await group.next() else { throw DiscoveryError(.timeout, "no answer") }
@@ -171,7 +171,7 @@ public struct DNSResolver: Sendable {
         } catch let error as DiscoveryError {
             throw error
         } catch {
-            throw DiscoveryError(.unreachable, "DNS over TCP to \(server): \(error)")
+            throw DiscoveryError(.unreachable, "DNS over TCP to \(server) port \(port): \(error)")
         }
     }
 
@@ -255,7 +255,7 @@ enum UNAPTR {
         }
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !host.isEmpty, !host.hasPrefix(":"), !host.contains("@"), url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
-            throw DiscoveryError(.invalidSMPURL, "the SMP URL '\(url)' has no host, or characters a URL cannot hold")
+            throw DiscoveryError(.invalidSMPURL, "the SMP URL '\(url)' has no host, has user information, or has characters a URL cannot hold")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import EInvoiceTestSupport
 import Foundation
 import HardenedXML
 import Testing
@@ -9,7 +10,9 @@ import Testing
 /// write: python-cryptography decrypting our attachment, and the PyPI `as4` package receiving our
 /// message, sending to our receiver and checking our receipt.
 @Suite struct AS4ExchangeTests {
-    let pki = TestPKI.shared
+    let pki: TestPKI
+
+    init() async { pki = await TestPKI.shared }
 
     func message(
         from sender: AccessPointIdentity, to receiver: AccessPointIdentity, document: [UInt8]
@@ -56,7 +59,7 @@ import Testing
         }
     }
 
-    @Test func pythonCryptographyDecryptsOurAttachment() throws {
+    @Test func pythonCryptographyDecryptsOurAttachment() async throws {
         let invoice = try SampleInvoice.bytes()
         let sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: invoice)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
@@ -64,7 +67,7 @@ import Testing
         let input = folder.appendingPathComponent("message.mime")
         try Data(sent.body).write(to: input)
         let output = folder.appendingPathComponent("sbd.xml")
-        let result = Python.run([
+        let result = await Python.run([
             "Tests/Interop/peppol/decrypt_attachment.py", "--receiver-key", pki.path("ap2.key"), "--in", input.path,
             "--content-type", sent.contentType, "--out", output.path,
         ])
@@ -83,7 +86,7 @@ import Testing
         try Data(sent.body).write(to: input)
         let payload = folder.appendingPathComponent("payload.xml")
         let receipt = folder.appendingPathComponent("receipt.xml")
-        let result = Python.run([
+        let result = await Python.run([
             "Tests/Interop/peppol/as4_receive.py", "--receiver-cert", pki.path("ap2.pem"), "--receiver-key", pki.path("ap2.key"),
             "--trust", pki.path("ca.pem") + "," + pki.path("root.pem"), "--in", input.path, "--content-type", sent.contentType,
             "--payload-out", payload.path, "--receipt-out", receipt.path,
@@ -105,7 +108,7 @@ import Testing
         let invoice = try SampleInvoice.bytes()
         try Data(invoice).write(to: invoicePath)
         let output = folder.appendingPathComponent("message.mime")
-        let sent = Python.run([
+        let sent = await Python.run([
             "Tests/Interop/peppol/as4_send.py", "--sender-cert", pki.path("ap1.pem"), "--sender-key", pki.path("ap1.key"),
             "--receiver-cert", pki.path("ap2.pem"), "--payload", invoicePath.path, "--sender-id", "0106:12345678",
             "--receiver-id", "0106:87654321", "--out", output.path,
@@ -122,7 +125,7 @@ import Testing
 
         let receipt = folder.appendingPathComponent("receipt.xml")
         try Data(try AS4Signal.receipt(for: received, from: receiver)).write(to: receipt)
-        let checked = Python.run(["Tests/Interop/peppol/verify_receipt.py", "--exchange", output.path + ".exchange.json", "--receipt", receipt.path])
+        let checked = await Python.run(["Tests/Interop/peppol/verify_receipt.py", "--exchange", output.path + ".exchange.json", "--receipt", receipt.path])
         #expect(checked.status == 0, "\(checked.error)")
     }
 
@@ -146,7 +149,7 @@ import Testing
         let invoicePath = folder.appendingPathComponent("invoice.xml")
         try Data(try SampleInvoice.bytes()).write(to: invoicePath)
         let output = folder.appendingPathComponent("message.mime")
-        let sent = Python.run([
+        let sent = await Python.run([
             "Tests/Interop/peppol/as4_send.py", "--sender-cert", pki.path("ap1.pem"), "--sender-key", pki.path("ap1.key"),
             "--receiver-cert", pki.path("ap2.pem"), "--payload", invoicePath.path, "--sender-id", "0106:12345678",
             "--receiver-id", "0106:87654321", "--out", output.path, "--from-party", "POP000999",
