@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Bookkeeping", targets: ["Bookkeeping"]),
         .library(name: "PeppolAS4", targets: ["PeppolAS4"]),
         .library(name: "PeppolDiscovery", targets: ["PeppolDiscovery"]),
+        .library(name: "PlatformPeppol", targets: ["PlatformPeppol"]),
         .executable(name: "efactuur", targets: ["efactuur"]),
     ],
     dependencies: [
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "PlatformServer",
             dependencies: [
-                "Platform", "EConnectWire",
+                "Platform", "EConnectWire", "PlatformPeppol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -133,11 +134,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The platform on the Peppol network: lookups, the AS4 sender and receiver, its SMP.
+        .target(
+            name: "PlatformPeppol",
+            dependencies: [
+                "Platform", "PeppolAS4", "PeppolDiscovery", "HardenedXML",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
         .executableTarget(
             name: "efactuur",
             dependencies: [
                 "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformPostgres", "PlatformServer", "EConnectClient",
-                "Bookkeeping",
+                "Bookkeeping", "PlatformPeppol", "PeppolAS4", "PeppolDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -153,7 +165,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
-        .testTarget(name: "PeppolDiscoveryTests", dependencies: ["PeppolDiscovery", "PeppolAS4"]),
+        .testTarget(name: "PeppolDiscoveryTests", dependencies: ["PeppolDiscovery", "PeppolAS4", "EInvoiceTestSupport"]),
         .testTarget(
             name: "EInvoiceTests",
             dependencies: [
@@ -189,7 +201,8 @@ let package = Package(
             name: "PlatformServerTests",
             dependencies: [
                 "PlatformServer", "Platform", "PlatformPostgres", "EConnectWire", "EConnectClient", "EInvoice",
-                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping",
+                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping", "PlatformPeppol", "PeppolAS4",
+                "PeppolDiscovery",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

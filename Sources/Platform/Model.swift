@@ -173,6 +173,9 @@ public struct Template: Sendable, Equatable {
 public enum DeliveryRoute: String, Sendable, Codable {
     case toInbox = "ToInbox"
     case toEmail = "ToEmail"
+    /// To a participant on the Peppol network, through its access point (AS4); also a document
+    /// that arrived from the Peppol network.
+    case toPeppol = "ToPeppol"
 }
 
 /// Who changed a document's status last.
@@ -224,14 +227,18 @@ public struct StoredDocument: Sendable, Equatable {
     public var payload: String
     /// SHA-256 of `payload`'s bytes, lower-case hex: what sender and receiver compare.
     public var payloadSHA256: String
+    /// For a document sent over Peppol: the receiver's participant id (`0106:12345678`).
+    public var peppolReceiver: String?
 
     public init(
         sequence: Int64, externalID: String, senderPartyID: BedrijfsID, senderName: String,
         receiverPartyID: BedrijfsID?, receiverName: String?, receiverReference: String, receiverEmail: String?,
         subject: String, templateID: String, createdOn: Date, modifiedOn: Date, status: StatusChange,
-        route: DeliveryRoute, messageID: String, revision: Int, payload: String, payloadSHA256: String
+        route: DeliveryRoute, messageID: String, revision: Int, payload: String, payloadSHA256: String,
+        peppolReceiver: String? = nil
     ) {
         self.payloadSHA256 = payloadSHA256
+        self.peppolReceiver = peppolReceiver
         self.sequence = sequence
         self.externalID = externalID
         self.senderPartyID = senderPartyID

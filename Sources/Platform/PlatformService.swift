@@ -16,17 +16,21 @@ public struct PlatformService: Sendable {
         /// Delivers documents to receivers outside the platform; without one, only platform
         /// organisations can be reached.
         public var mailer: (any DocumentMailer)?
+        /// The Peppol network: receivers outside the platform are looked up there first, and
+        /// reached through their access points.
+        public var peppol: (any PeppolNetwork)?
         /// How many failed logins are answered before the caller must wait.
         public var loginLimits: LoginThrottle.Limits
         /// Failed logins and refusals are logged here (never a secret or a token).
         public var logger: Logger
 
         public init(
-            tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil,
+            tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil, peppol: (any PeppolNetwork)? = nil,
             loginLimits: LoginThrottle.Limits = .init(), logger: Logger = Logger(label: "efactuur.platform")
         ) {
             self.tokenLifetime = tokenLifetime
             self.mailer = mailer
+            self.peppol = peppol
             self.loginLimits = loginLimits
             self.logger = logger
         }
@@ -34,7 +38,7 @@ public struct PlatformService: Sendable {
 
     public let store: any PlatformStore
     public let configuration: Configuration
-    private let clock: @Sendable () -> Date
+    let clock: @Sendable () -> Date
     private let loginThrottle: LoginThrottle
 
     public init(store: any PlatformStore, configuration: Configuration = Configuration(), clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -203,11 +207,69 @@ public struct PlatformService: Sendable {
             throw PlatformError.noRightToSendVia(via)
         }
         guard let template = Template.named(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
-        // Reading and validating is the CPU-heavy part: it runs on the thread pool, not on the
-        // threads that serve every other request, so a large invoice never holds up a login or /health.
-        // (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure here.)
-        struct Read { var invoice: Invoice, sha256: String }
-        let read = try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> Read in
+        let read = try await Self.readAndValidate(payload)
+        let (invoice, sha256) = (read.invoice, read.sha256)
+        // The receiver: the reference the sender gave, else the buyer's EndpointID.
+        var receiver = try await findOrganisation(reference: toReference)
+        if receiver == nil, let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
+            let identifier = try? PartyIdentifier(scheme: scheme, value: endpoint.value)
+        {
+            receiver = try await findOrganisation(identifier)
+        }
+        let route: DeliveryRoute
+        var peppolReceiver: String?
+        if receiver != nil {
+            route = .toInbox
+        } else if let peppol = configuration.peppol, let participant = Self.peppolParticipant(reference: toReference.trimmed, invoice: invoice),
+            await peppol.reaches(participant, PeppolDocumentType(invoice))
+        {
+            route = .toPeppol
+            peppolReceiver = participant
+        } else if let email = toEmail?.trimmed, !email.isEmpty, configuration.mailer != nil {
+            guard EmailAddress.isPlausible(email) else {
+                throw PlatformError.invalidInput(field: "To/EmailAddress", reason: "'\(email)' is not an e-mail address")
+            }
+            route = .toEmail
+        } else {
+            throw PlatformError.receiverUnreachable(toReference)
+        }
+        let now = clock()
+        let supplier = invoice.seller.endpointID?.description ?? invoice.seller.identifiers.first?.description
+            ?? invoice.seller.displayName ?? ""
+        let outside = route != .toInbox
+        let status = StatusChange(
+            status: outside ? .inWachtrij : .afgeleverd, userID: session.user.id, userEmail: session.user.email,
+            accountID: session.account.id, accountName: session.account.name, changedOn: now)
+        let draft = DocumentDraft(
+            senderPartyID: via, receiverPartyID: receiver?.partyID, receiverReference: toReference.trimmed,
+            receiverEmail: toEmail?.trimmed, subject: "\(template.name) \(invoice.id)", templateID: template.id,
+            // The same invoice to the same receiver is a revision; to another receiver it is a new
+            // document, so nothing a receiver has received is taken from them.
+            route: route,
+            identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? peppolReceiver.map { "peppol:" + $0 } ?? "mailto:" + (toEmail?.trimmed ?? ""))",
+            initialStatus: status, payload: payload, payloadSHA256: sha256,
+            deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil, peppolReceiver: peppolReceiver)
+        let stored = try await store.storeDocument(draft, now: now)
+        var sent = SentDocument(externalID: stored.externalID, revision: stored.revision, route: route, status: status, payloadSHA256: sha256)
+        if outside, let document = try await store.document(externalID: stored.externalID) {
+            // Queued durably above; the first attempt is made now, later ones by the delivery worker.
+            let delivery = QueuedDelivery(externalID: stored.externalID, revision: stored.revision, attempts: 0)
+            if let change = try await attemptDelivery(delivery, of: document) { sent.status = change }
+        }
+        return sent
+    }
+
+    struct ReadDocument {
+        var invoice: Invoice
+        var sha256: String
+    }
+
+    /// Reads and validates a payload with the rule set its CustomizationID names. This is the
+    /// CPU-heavy part: it runs on the thread pool, not on the threads that serve every other
+    /// request, so a large invoice never holds up a login or /health.
+    /// (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure here.)
+    static func readAndValidate(_ payload: String) async throws -> ReadDocument {
+        try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> ReadDocument in
             let root: XMLElement
             do throws(XMLReadError) {
                 root = try XMLReader().read(payload.utf8)
@@ -222,53 +284,11 @@ public struct PlatformService: Sendable {
                 throw .validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
             }
             do throws(UBLReadError) {
-                return Read(invoice: try UBLReader().read(root), sha256: DocumentDigest.sha256(payload))
+                return ReadDocument(invoice: try UBLReader().read(root), sha256: DocumentDigest.sha256(payload))
             } catch {
                 throw .invalidPayload(error.message)
             }
         }
-        let (invoice, sha256) = (read.invoice, read.sha256)
-        // The receiver: the reference the sender gave, else the buyer's EndpointID.
-        var receiver = try await findOrganisation(reference: toReference)
-        if receiver == nil, let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
-            let identifier = try? PartyIdentifier(scheme: scheme, value: endpoint.value)
-        {
-            receiver = try await findOrganisation(identifier)
-        }
-        let route: DeliveryRoute
-        if receiver != nil {
-            route = .toInbox
-        } else if let email = toEmail?.trimmed, !email.isEmpty, configuration.mailer != nil {
-            guard EmailAddress.isPlausible(email) else {
-                throw PlatformError.invalidInput(field: "To/EmailAddress", reason: "'\(email)' is not an e-mail address")
-            }
-            route = .toEmail
-        } else {
-            throw PlatformError.receiverUnreachable(toReference)
-        }
-        let now = clock()
-        let supplier = invoice.seller.endpointID?.description ?? invoice.seller.identifiers.first?.description
-            ?? invoice.seller.displayName ?? ""
-        let outside = route == .toEmail
-        let status = StatusChange(
-            status: outside ? .inWachtrij : .afgeleverd, userID: session.user.id, userEmail: session.user.email,
-            accountID: session.account.id, accountName: session.account.name, changedOn: now)
-        let draft = DocumentDraft(
-            senderPartyID: via, receiverPartyID: receiver?.partyID, receiverReference: toReference.trimmed,
-            receiverEmail: toEmail?.trimmed, subject: "\(template.name) \(invoice.id)", templateID: template.id,
-            // The same invoice to the same receiver is a revision; to another receiver it is a new
-            // document, so nothing a receiver has received is taken from them.
-            route: route, identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? "mailto:" + (toEmail?.trimmed ?? ""))",
-            initialStatus: status, payload: payload, payloadSHA256: sha256,
-            deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil)
-        let stored = try await store.storeDocument(draft, now: now)
-        var sent = SentDocument(externalID: stored.externalID, revision: stored.revision, route: route, status: status, payloadSHA256: sha256)
-        if outside, let document = try await store.document(externalID: stored.externalID) {
-            // Queued durably above; the first attempt is made now, later ones by the delivery worker.
-            let delivery = QueuedDelivery(externalID: stored.externalID, revision: stored.revision, attempts: 0)
-            if let change = try await attemptDelivery(delivery, of: document) { sent.status = change }
-        }
-        return sent
     }
 
     // MARK: Deliveries outside the platform
@@ -291,20 +311,35 @@ public struct PlatformService: Sendable {
     /// it changed. The relay's reply, host and port go to the log; the status says only what a
     /// sender needs to know.
     private func attemptDelivery(_ delivery: QueuedDelivery, of document: StoredDocument) async throws -> StatusChange? {
-        guard let mailer = configuration.mailer, let address = document.receiverEmail else { return nil }
         let outcome: DeliveryOutcome
         do {
-            try await mailer.deliver(document, to: address, senderName: document.senderName)
+            switch document.route {
+            case .toPeppol:
+                guard let peppol = configuration.peppol, let participant = document.peppolReceiver else { return nil }
+                let proof = try await peppol.deliver(document, to: participant)
+                // The receipt is kept before the status says "delivered": the status never claims
+                // more than the proof shows.
+                try await store.recordPeppolMessage(
+                    PeppolMessageRecord(
+                        messageID: proof.messageID, direction: .sent, externalID: document.externalID, revision: document.revision,
+                        participant: participant, receipt: proof.receipt, recordedOn: clock()))
+            case .toEmail:
+                guard let mailer = configuration.mailer, let address = document.receiverEmail else { return nil }
+                try await mailer.deliver(document, to: address, senderName: document.senderName)
+            case .toInbox:
+                return nil
+            }
             outcome = .delivered(OutsideDelivery.change(.afgeleverd, at: clock()))
         } catch {
             let attempts = delivery.attempts + 1
             let failure = error as? OutsideDeliveryFailure
-            let reason = failure?.publicReason ?? "de e-mail kon niet worden afgeleverd"
+            let reason = failure?.publicReason
+                ?? (document.route == .toPeppol ? "het Peppol-accesspoint van de ontvanger nam het document niet aan" : "de e-mail kon niet worden afgeleverd")
             configuration.logger.warning(
-                "e-mail delivery failed",
+                "outside delivery failed",
                 metadata: [
-                    "externalId": "\(document.externalID)", "attempt": "\(attempts)", "permanent": "\(failure?.isPermanent ?? false)",
-                    "error": "\(error)",
+                    "externalId": "\(document.externalID)", "route": "\(document.route.rawValue)", "attempt": "\(attempts)",
+                    "permanent": "\(failure?.isPermanent ?? false)", "error": "\(error)",
                 ])
             if failure?.isPermanent == true || attempts >= OutsideDelivery.maxAttempts {
                 outcome = .failed(OutsideDelivery.change(.nietAfgeleverd(reason), at: clock()), reason: reason)

@@ -43,6 +43,46 @@ public protocol PlatformStore: Sendable {
     func documents(_ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int)
         async throws -> [StoredDocument]
     func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument?
+
+    /// Keeps the proof of a Peppol exchange (the signed receipt), replacing the record of an
+    /// earlier attempt with the same AS4 MessageId.
+    func recordPeppolMessage(_ record: PeppolMessageRecord) async throws
+    func peppolMessage(id: String) async throws -> PeppolMessageRecord?
+    /// Stores a document that arrived over Peppol and the receipt answered for it, in one
+    /// transaction, once per AS4 MessageId: for a MessageId received before nothing is stored and
+    /// the first record is returned, so a resent message gets the same receipt and is delivered once.
+    func storeReceivedDocument(_ draft: DocumentDraft, message: PeppolMessageRecord, now: Date) async throws -> PeppolMessageRecord
+}
+
+/// An AS4 message sent or received, with its proof of delivery.
+public struct PeppolMessageRecord: Sendable, Equatable {
+    public enum Direction: String, Sendable {
+        case sent, received
+    }
+
+    /// The AS4 MessageId.
+    public var messageID: String
+    public var direction: Direction
+    public var externalID: String
+    public var revision: Int
+    /// The other side's participant id (the receiver of what was sent, the sender of what was received).
+    public var participant: String
+    /// The signed receipt: the one received for a message sent, the one answered for a message received.
+    public var receipt: [UInt8]
+    public var recordedOn: Date
+
+    public init(
+        messageID: String, direction: Direction, externalID: String, revision: Int, participant: String, receipt: [UInt8],
+        recordedOn: Date
+    ) {
+        self.messageID = messageID
+        self.direction = direction
+        self.externalID = externalID
+        self.revision = revision
+        self.participant = participant
+        self.receipt = receipt
+        self.recordedOn = recordedOn
+    }
 }
 
 /// A connection key and who holds it: its organisation, that organisation's account, and the user
@@ -132,12 +172,20 @@ public struct DocumentDraft: Sendable {
     /// For a receiver outside the platform: the document is queued for delivery, claimed by the
     /// sending instance until this time (it makes the first attempt itself).
     public var deliveryClaimedUntil: Date?
+    /// For a document sent over Peppol: the receiver's participant id.
+    public var peppolReceiver: String?
+    /// For a document that arrived from outside the platform: the sender's name, as no
+    /// organisation of the platform names it (`senderPartyID` is then its participant id).
+    public var outsideSenderName: String?
 
     public init(
         senderPartyID: String, receiverPartyID: String?, receiverReference: String, receiverEmail: String?,
         subject: String, templateID: String, route: DeliveryRoute, identity: String, initialStatus: StatusChange,
-        payload: String, payloadSHA256: String, deliveryClaimedUntil: Date? = nil
+        payload: String, payloadSHA256: String, deliveryClaimedUntil: Date? = nil, peppolReceiver: String? = nil,
+        outsideSenderName: String? = nil
     ) {
+        self.peppolReceiver = peppolReceiver
+        self.outsideSenderName = outsideSenderName
         self.payloadSHA256 = payloadSHA256
         self.deliveryClaimedUntil = deliveryClaimedUntil
         self.senderPartyID = senderPartyID

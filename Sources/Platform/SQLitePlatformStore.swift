@@ -117,6 +117,20 @@ public final class SQLitePlatformStore: PlatformStore {
                 }
             }
         }
+        migrator.registerMigration("v5: peppol") { db in
+            // Documents from outside the platform name their sender; documents sent over Peppol
+            // name their receiver's participant id; every AS4 exchange keeps its signed receipt.
+            try db.execute(
+                sql: """
+                    ALTER TABLE document ADD COLUMN outside_sender_name TEXT;
+                    ALTER TABLE document ADD COLUMN peppol_receiver TEXT;
+                    CREATE TABLE peppol_message (
+                        message_id TEXT PRIMARY KEY, direction TEXT NOT NULL,
+                        external_id TEXT NOT NULL REFERENCES document(external_id), revision INTEGER NOT NULL,
+                        participant TEXT NOT NULL, receipt BLOB NOT NULL, recorded_on REAL NOT NULL);
+                    CREATE INDEX peppol_message_document ON peppol_message(external_id);
+                    """)
+        }
         return migrator
     }
 
@@ -313,57 +327,102 @@ public final class SQLitePlatformStore: PlatformStore {
     // MARK: Documents
 
     public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
-        try await pool.write { db in
-            let time = now.timeIntervalSince1970
-            let status = draft.initialStatus
-            if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT external_id, revision FROM document WHERE sender_party = ? AND identity = ?"),
-                arguments: [draft.senderPartyID, draft.identity])
-            {
-                let externalID: String = existing["external_id"]
-                let revision: Int = existing["revision"] + 1
-                // Keep the version being replaced; the current one lives in `document`.
-                try db.cachedStatement(
-                sql: """
-                        INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
-                        SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = ?
-                        """).execute(
-                    arguments: [externalID])
-                try db.cachedStatement(
-                sql: """
-                        UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
-                            template_id = ?, modified_on = ?, status_code = ?, status_name = ?, status_user_id = ?,
-                            status_user_email = ?, status_account_id = ?, status_account_name = ?, status_changed_on = ?,
-                            route = ?, revision = ?, payload = ?, payload_sha256 = ?
-                        WHERE external_id = ?
-                        """).execute(
-                    arguments: [
-                        draft.receiverPartyID, draft.receiverReference, draft.receiverEmail, draft.subject,
-                        draft.templateID, time, status.status.code, status.status.name, status.userID,
-                        status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, revision,
-                        draft.payload, draft.payloadSHA256, externalID,
-                    ])
-                try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: revision)
-                return (externalID, revision)
-            }
-            // The next sequence number names the document, so it is written once, id included.
-            let sequence = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'document'")) ?? 0) + 1
-            let externalID = "XCNIN\(100000 + sequence)"
+        try await pool.write { db in try SQLitePlatformStore.storeDocument(db, draft, now: now) }
+    }
+
+    static func storeDocument(_ db: Database, _ draft: DocumentDraft, now: Date) throws -> (externalID: String, revision: Int) {
+        let time = now.timeIntervalSince1970
+        let status = draft.initialStatus
+        if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT external_id, revision FROM document WHERE sender_party = ? AND identity = ?"),
+            arguments: [draft.senderPartyID, draft.identity])
+        {
+            let externalID: String = existing["external_id"]
+            let revision: Int = existing["revision"] + 1
+            // Keep the version being replaced; the current one lives in `document`.
             try db.cachedStatement(
-                sql: """
-                    INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
-                        subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
-                        status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
-                        identity, revision, payload, payload_sha256)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+            sql: """
+                    INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
+                    SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = ?
+                    """).execute(
+                arguments: [externalID])
+            try db.cachedStatement(
+            sql: """
+                    UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
+                        template_id = ?, modified_on = ?, status_code = ?, status_name = ?, status_user_id = ?,
+                        status_user_email = ?, status_account_id = ?, status_account_name = ?, status_changed_on = ?,
+                        route = ?, revision = ?, payload = ?, payload_sha256 = ?, peppol_receiver = ?
+                    WHERE external_id = ?
                     """).execute(
                 arguments: [
-                    sequence, externalID, draft.senderPartyID, draft.receiverPartyID, draft.receiverReference,
-                    draft.receiverEmail, draft.subject, draft.templateID, time, time, status.status.code,
-                    status.status.name, status.userID, status.userEmail, status.accountID, status.accountName, time,
-                    draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payload, draft.payloadSHA256,
+                    draft.receiverPartyID, draft.receiverReference, draft.receiverEmail, draft.subject,
+                    draft.templateID, time, status.status.code, status.status.name, status.userID,
+                    status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, revision,
+                    draft.payload, draft.payloadSHA256, draft.peppolReceiver, externalID,
                 ])
-            try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: 1)
-            return (externalID, 1)
+            try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: revision)
+            return (externalID, revision)
+        }
+        // The next sequence number names the document, so it is written once, id included.
+        let sequence = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'document'")) ?? 0) + 1
+        let externalID = "XCNIN\(100000 + sequence)"
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
+                    subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
+                    status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
+                    identity, revision, payload, payload_sha256, peppol_receiver, outside_sender_name)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                """).execute(
+            arguments: [
+                sequence, externalID, draft.senderPartyID, draft.receiverPartyID, draft.receiverReference,
+                draft.receiverEmail, draft.subject, draft.templateID, time, time, status.status.code,
+                status.status.name, status.userID, status.userEmail, status.accountID, status.accountName, time,
+                draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payload, draft.payloadSHA256,
+                draft.peppolReceiver, draft.outsideSenderName,
+            ])
+        try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: 1)
+        return (externalID, 1)
+    }
+
+    // MARK: Peppol messages
+
+    public func recordPeppolMessage(_ record: PeppolMessageRecord) async throws {
+        try await pool.write { db in try SQLitePlatformStore.insertPeppolMessage(db, record, replacing: true) }
+    }
+
+    public func peppolMessage(id: String) async throws -> PeppolMessageRecord? {
+        try await pool.read { db in try SQLitePlatformStore.peppolMessage(db, id: id) }
+    }
+
+    public func storeReceivedDocument(_ draft: DocumentDraft, message: PeppolMessageRecord, now: Date) async throws -> PeppolMessageRecord {
+        try await pool.write { db in
+            if let earlier = try SQLitePlatformStore.peppolMessage(db, id: message.messageID) { return earlier }
+            var record = message
+            (record.externalID, record.revision) = try SQLitePlatformStore.storeDocument(db, draft, now: now)
+            try SQLitePlatformStore.insertPeppolMessage(db, record, replacing: false)
+            return record
+        }
+    }
+
+    static func insertPeppolMessage(_ db: Database, _ record: PeppolMessageRecord, replacing: Bool) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT \(replacing ? "OR REPLACE " : "")INTO peppol_message
+                    (message_id, direction, external_id, revision, participant, receipt, recorded_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            record.messageID, record.direction.rawValue, record.externalID, record.revision, record.participant,
+            Data(record.receipt), record.recordedOn.timeIntervalSince1970,
+        ])
+    }
+
+    static func peppolMessage(_ db: Database, id: String) throws -> PeppolMessageRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM peppol_message WHERE message_id = ?"), arguments: [id]).map { row in
+            PeppolMessageRecord(
+                messageID: row["message_id"], direction: PeppolMessageRecord.Direction(rawValue: row["direction"]) ?? .sent,
+                externalID: row["external_id"], revision: row["revision"], participant: row["participant"],
+                receipt: Array(row["receipt"] as Data), recordedOn: Date(timeIntervalSince1970: row["recorded_on"]))
         }
     }
 
@@ -483,9 +542,11 @@ public final class SQLitePlatformStore: PlatformStore {
 
     // MARK: Rows
 
+    /// A document from outside the platform has no sending organisation: its name is the one it
+    /// arrived with.
     static let documentSelect = """
-        SELECT d.*, s.name AS sender_name, r.name AS receiver_name FROM document d
-        JOIN organisation s ON s.party_id = d.sender_party
+        SELECT d.*, COALESCE(s.name, d.outside_sender_name, d.sender_party) AS sender_name, r.name AS receiver_name FROM document d
+        LEFT JOIN organisation s ON s.party_id = d.sender_party
         LEFT JOIN organisation r ON r.party_id = d.receiver_party
         """
 
@@ -494,8 +555,9 @@ public final class SQLitePlatformStore: PlatformStore {
         SELECT d.seq, d.external_id, d.sender_party, d.receiver_party, d.receiver_reference, d.receiver_email,
             d.subject, d.template_id, d.created_on, d.modified_on, d.status_code, d.status_name, d.status_user_id,
             d.status_user_email, d.status_account_id, d.status_account_name, d.status_changed_on, d.route,
-            d.message_id, d.revision, '' AS payload, d.payload_sha256, s.name AS sender_name, r.name AS receiver_name FROM document d
-        JOIN organisation s ON s.party_id = d.sender_party
+            d.message_id, d.revision, '' AS payload, d.payload_sha256, d.peppol_receiver,
+            COALESCE(s.name, d.outside_sender_name, d.sender_party) AS sender_name, r.name AS receiver_name FROM document d
+        LEFT JOIN organisation s ON s.party_id = d.sender_party
         LEFT JOIN organisation r ON r.party_id = d.receiver_party
         """
 
@@ -516,7 +578,8 @@ public final class SQLitePlatformStore: PlatformStore {
                 accountID: row["status_account_id"], accountName: row["status_account_name"],
                 changedOn: Date(timeIntervalSince1970: row["status_changed_on"])),
             route: DeliveryRoute(rawValue: row["route"]) ?? .toInbox, messageID: row["message_id"],
-            revision: row["revision"], payload: row["payload"], payloadSHA256: row["payload_sha256"])
+            revision: row["revision"], payload: row["payload"], payloadSHA256: row["payload_sha256"],
+            peppolReceiver: row["peppol_receiver"])
     }
 
     static func account(_ row: Row) -> Account {

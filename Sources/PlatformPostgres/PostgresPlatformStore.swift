@@ -111,6 +111,19 @@ public final class PostgresPlatformStore: PlatformStore {
         UPDATE document SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex');
         UPDATE document_revision SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex')
         """,
+        // Peppol: a document from outside the platform names its sender (its participant id, no
+        // organisation of ours); a document sent over Peppol names its receiver's participant id;
+        // every AS4 exchange keeps its signed receipt.
+        """
+        ALTER TABLE document DROP CONSTRAINT document_sender_party_fkey;
+        ALTER TABLE document ADD COLUMN outside_sender_name TEXT;
+        ALTER TABLE document ADD COLUMN peppol_receiver TEXT;
+        CREATE TABLE peppol_message (
+            message_id TEXT PRIMARY KEY, direction TEXT NOT NULL,
+            external_id TEXT NOT NULL REFERENCES document(external_id), revision INTEGER NOT NULL,
+            participant TEXT NOT NULL, receipt BYTEA NOT NULL, recorded_on DOUBLE PRECISION NOT NULL);
+        CREATE INDEX peppol_message_document ON peppol_message(external_id)
+        """,
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -385,54 +398,119 @@ public final class PostgresPlatformStore: PlatformStore {
     }
 
     private func store(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
+        try await client.withTransaction(logger: logger) { connection in try await self.store(connection, draft, now: now) }
+    }
+
+    private func store(_ connection: PostgresConnection, _ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
         let time = now.timeIntervalSince1970
         let status = draft.initialStatus
-        return try await client.withTransaction(logger: logger) { connection in
-            if let existing = try await connection.query(
-                """
-                SELECT external_id, revision FROM document
-                WHERE sender_party = \(draft.senderPartyID) AND identity = \(draft.identity) FOR UPDATE
-                """, logger: logger
-            ).collect().first {
-                let (externalID, revision) = try existing.decode((String, Int).self)
-                // Keep the version being replaced; the current one lives in `document`.
-                try await connection.query(
-                    """
-                    INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
-                    SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = \(externalID)
-                    """, logger: logger)
-                try await connection.query(
-                    """
-                    UPDATE document SET receiver_party = \(draft.receiverPartyID), receiver_reference = \(draft.receiverReference),
-                        receiver_email = \(draft.receiverEmail), subject = \(draft.subject), template_id = \(draft.templateID),
-                        modified_on = \(time), status_code = \(status.status.code), status_name = \(status.status.name),
-                        status_user_id = \(status.userID), status_user_email = \(status.userEmail),
-                        status_account_id = \(status.accountID), status_account_name = \(status.accountName),
-                        status_changed_on = \(time), route = \(draft.route.rawValue), revision = \(revision + 1),
-                        payload = \(draft.payload), payload_sha256 = \(draft.payloadSHA256)
-                    WHERE external_id = \(externalID)
-                    """, logger: logger)
-                try await enqueueDelivery(connection, draft, externalID: externalID, revision: revision + 1)
-                return (externalID, revision + 1)
-            }
-            // Numbers are taken and committed one transaction at a time, so they commit in order.
-            try await connection.query("SELECT pg_advisory_xact_lock(7212002)", logger: logger)
-            let sequence = try await connection.query("SELECT nextval('document_seq')", logger: logger).collect()[0]
-                .decode(Int64.self)
-            let externalID = "XCNIN\(100000 + sequence)"
+        if let existing = try await connection.query(
+            """
+            SELECT external_id, revision FROM document
+            WHERE sender_party = \(draft.senderPartyID) AND identity = \(draft.identity) FOR UPDATE
+            """, logger: logger
+        ).collect().first {
+            let (externalID, revision) = try existing.decode((String, Int).self)
+            // Keep the version being replaced; the current one lives in `document`.
             try await connection.query(
                 """
-                INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
-                    subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
-                    status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
-                    identity, revision, payload, payload_sha256)
-                VALUES (\(sequence), \(externalID), \(draft.senderPartyID), \(draft.receiverPartyID), \(draft.receiverReference),
-                    \(draft.receiverEmail), \(draft.subject), \(draft.templateID), \(time), \(time), \(status.status.code),
-                    \(status.status.name), \(status.userID), \(status.userEmail), \(status.accountID), \(status.accountName),
-                    \(time), \(draft.route.rawValue), \("EM\(100000 + sequence)"), \(draft.identity), 1, \(draft.payload), \(draft.payloadSHA256))
+                INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
+                SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = \(externalID)
                 """, logger: logger)
-            try await enqueueDelivery(connection, draft, externalID: externalID, revision: 1)
-            return (externalID, 1)
+            try await connection.query(
+                """
+                UPDATE document SET receiver_party = \(draft.receiverPartyID), receiver_reference = \(draft.receiverReference),
+                    receiver_email = \(draft.receiverEmail), subject = \(draft.subject), template_id = \(draft.templateID),
+                    modified_on = \(time), status_code = \(status.status.code), status_name = \(status.status.name),
+                    status_user_id = \(status.userID), status_user_email = \(status.userEmail),
+                    status_account_id = \(status.accountID), status_account_name = \(status.accountName),
+                    status_changed_on = \(time), route = \(draft.route.rawValue), revision = \(revision + 1),
+                    payload = \(draft.payload), payload_sha256 = \(draft.payloadSHA256),
+                    peppol_receiver = \(draft.peppolReceiver)
+                WHERE external_id = \(externalID)
+                """, logger: logger)
+            try await enqueueDelivery(connection, draft, externalID: externalID, revision: revision + 1)
+            return (externalID, revision + 1)
+        }
+        // Numbers are taken and committed one transaction at a time, so they commit in order.
+        try await connection.query("SELECT pg_advisory_xact_lock(7212002)", logger: logger)
+        let sequence = try await connection.query("SELECT nextval('document_seq')", logger: logger).collect()[0]
+            .decode(Int64.self)
+        let externalID = "XCNIN\(100000 + sequence)"
+        try await connection.query(
+            """
+            INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
+                subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
+                status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
+                identity, revision, payload, payload_sha256, peppol_receiver, outside_sender_name)
+            VALUES (\(sequence), \(externalID), \(draft.senderPartyID), \(draft.receiverPartyID), \(draft.receiverReference),
+                \(draft.receiverEmail), \(draft.subject), \(draft.templateID), \(time), \(time), \(status.status.code),
+                \(status.status.name), \(status.userID), \(status.userEmail), \(status.accountID), \(status.accountName),
+                \(time), \(draft.route.rawValue), \("EM\(100000 + sequence)"), \(draft.identity), 1, \(draft.payload), \(draft.payloadSHA256),
+                \(draft.peppolReceiver), \(draft.outsideSenderName))
+            """, logger: logger)
+        try await enqueueDelivery(connection, draft, externalID: externalID, revision: 1)
+        return (externalID, 1)
+    }
+
+    // MARK: Peppol messages
+
+    public func recordPeppolMessage(_ record: PeppolMessageRecord) async throws {
+        try await client.withConnection { connection in try await self.insertPeppolMessage(connection, record, replacing: true) }
+    }
+
+    public func peppolMessage(id: String) async throws -> PeppolMessageRecord? {
+        try await client.withConnection { connection in try await self.peppolMessage(connection, id: id) }
+    }
+
+    public func storeReceivedDocument(_ draft: DocumentDraft, message: PeppolMessageRecord, now: Date) async throws -> PeppolMessageRecord {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                if let earlier = try await self.peppolMessage(connection, id: message.messageID) { return earlier }
+                var record = message
+                (record.externalID, record.revision) = try await self.store(connection, draft, now: now)
+                try await self.insertPeppolMessage(connection, record, replacing: false)
+                return record
+            }
+        } catch where Self.isUniqueViolation(error) {
+            // Another instance stored the same message a moment ago: its record stands.
+            guard let earlier = try await peppolMessage(id: message.messageID) else { throw error }
+            return earlier
+        }
+    }
+
+    private func insertPeppolMessage(_ connection: PostgresConnection, _ record: PeppolMessageRecord, replacing: Bool) async throws {
+        let receipt = ByteBuffer(bytes: record.receipt)
+        if replacing {
+            try await connection.query(
+                """
+                INSERT INTO peppol_message (message_id, direction, external_id, revision, participant, receipt, recorded_on)
+                VALUES (\(record.messageID), \(record.direction.rawValue), \(record.externalID), \(record.revision),
+                    \(record.participant), \(receipt), \(record.recordedOn.timeIntervalSince1970))
+                ON CONFLICT (message_id) DO UPDATE SET external_id = excluded.external_id, revision = excluded.revision,
+                    receipt = excluded.receipt, recorded_on = excluded.recorded_on
+                """, logger: logger)
+        } else {
+            try await connection.query(
+                """
+                INSERT INTO peppol_message (message_id, direction, external_id, revision, participant, receipt, recorded_on)
+                VALUES (\(record.messageID), \(record.direction.rawValue), \(record.externalID), \(record.revision),
+                    \(record.participant), \(receipt), \(record.recordedOn.timeIntervalSince1970))
+                """, logger: logger)
+        }
+    }
+
+    private func peppolMessage(_ connection: PostgresConnection, id: String) async throws -> PeppolMessageRecord? {
+        try await connection.query(
+            "SELECT message_id, direction, external_id, revision, participant, receipt, recorded_on FROM peppol_message WHERE message_id = \(id)",
+            logger: logger
+        ).collect().first.map { row in
+            let (messageID, direction, externalID, revision, participant, receipt, recordedOn) = try row.decode(
+                (String, String, String, Int, String, ByteBuffer, Double).self)
+            return PeppolMessageRecord(
+                messageID: messageID, direction: PeppolMessageRecord.Direction(rawValue: direction) ?? .sent, externalID: externalID,
+                revision: revision, participant: participant, receipt: Array(receipt.readableBytesView),
+                recordedOn: Date(timeIntervalSince1970: recordedOn))
         }
     }
 
@@ -494,9 +572,11 @@ public final class PostgresPlatformStore: PlatformStore {
 
     // MARK: Rows
 
+    /// A document from outside the platform has no sending organisation: its name is the one it
+    /// arrived with.
     private static let documentSelect = """
-        SELECT d.*, s.name AS sender_name, r.name AS receiver_name FROM document d
-        JOIN organisation s ON s.party_id = d.sender_party
+        SELECT d.*, COALESCE(s.name, d.outside_sender_name, d.sender_party) AS sender_name, r.name AS receiver_name FROM document d
+        LEFT JOIN organisation s ON s.party_id = d.sender_party
         LEFT JOIN organisation r ON r.party_id = d.receiver_party
         """
 
@@ -505,8 +585,9 @@ public final class PostgresPlatformStore: PlatformStore {
         SELECT d.seq, d.external_id, d.sender_party, d.receiver_party, d.receiver_reference, d.receiver_email,
             d.subject, d.template_id, d.created_on, d.modified_on, d.status_code, d.status_name, d.status_user_id,
             d.status_user_email, d.status_account_id, d.status_account_name, d.status_changed_on, d.route,
-            d.message_id, d.revision, '' AS payload, d.payload_sha256, s.name AS sender_name, r.name AS receiver_name FROM document d
-        JOIN organisation s ON s.party_id = d.sender_party
+            d.message_id, d.revision, '' AS payload, d.payload_sha256, d.peppol_receiver,
+            COALESCE(s.name, d.outside_sender_name, d.sender_party) AS sender_name, r.name AS receiver_name FROM document d
+        LEFT JOIN organisation s ON s.party_id = d.sender_party
         LEFT JOIN organisation r ON r.party_id = d.receiver_party
         """
 
@@ -556,7 +637,7 @@ public final class PostgresPlatformStore: PlatformStore {
                 changedOn: try date("status_changed_on")),
             route: DeliveryRoute(rawValue: try text("route")) ?? .toInbox, messageID: try text("message_id"),
             revision: try cells["revision"].decode(Int.self), payload: try text("payload"),
-            payloadSHA256: try text("payload_sha256"))
+            payloadSHA256: try text("payload_sha256"), peppolReceiver: try optional("peppol_receiver"))
     }
 
     private static func account(_ row: PostgresRow) throws -> Account {

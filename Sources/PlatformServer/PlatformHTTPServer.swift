@@ -4,22 +4,24 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import Platform
+import PlatformPeppol
 import ServiceLifecycle
 
 /// The platform's HTTP front end: the native SOAP API v3 and v3.1 (each with its WSDL at
-/// `?wsdl`) and `/health`.
+/// `?wsdl`), `/health`, and with Peppol configured the AS4 access point (`POST /as4`) and the
+/// SMP (`GET /smp/…`).
 public enum PlatformHTTPServer {
     /// `port` 0 takes a free port; `onListening` is told which once the server accepts connections.
     /// The application also runs the platform's background work (deliveries retried, expired
     /// tokens purged).
     public static func makeApplication(
         service: PlatformService, host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-        logger: Logger = Logger(label: "efactuur.platform"),
+        peppol: PeppolAccessPoint? = nil, logger: Logger = Logger(label: "efactuur.platform"),
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let connections = ConnectionCount()
         var app = Application(
-            router: makeRouter(service: service, limits: limits),
+            router: makeRouter(service: service, limits: limits, peppol: peppol),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: connections)],
@@ -35,12 +37,12 @@ public enum PlatformHTTPServer {
         return app
     }
 
-    public static func makeRouter(service: PlatformService, limits: ServerLimits = ServerLimits())
-        -> Router<PlatformRequestContext>
-    {
+    public static func makeRouter(
+        service: PlatformService, limits: ServerLimits = ServerLimits(), peppol: PeppolAccessPoint? = nil
+    ) -> Router<PlatformRequestContext> {
         let router = Router(context: PlatformRequestContext.self)
-        let soap = SOAPEndpoint(
-            service: service, maxRequestBytes: limits.maxRequestBytes, bodyBudget: BodyBudget(limit: limits.bodyBudget))
+        let bodies = RequestBodies(maxBytes: limits.maxRequestBytes, budget: BodyBudget(limit: limits.bodyBudget))
+        let soap = SOAPEndpoint(service: service, bodies: bodies)
         for version in APIVersion.allCases {
             router.post(RouterPath(version.path)) { request, context in
                 try await soap.handle(request, context: context, endpointVersion: version)
@@ -54,7 +56,36 @@ public enum PlatformHTTPServer {
             }
         }
         router.get("/health") { _, _ in "ok" }
+        if let peppol {
+            router.post("/as4") { request, _ -> Response in
+                let body: ByteBuffer
+                do {
+                    body = try await bodies.collect(request)
+                } catch let refusal as BodyRefusal {
+                    var response = Response(status: refusal.status)
+                    response.headers[.connection] = "close"
+                    return response
+                }
+                defer { bodies.budget.release(body.readableBytes) }
+                let answer = await peppol.receive(
+                    body: Array(body.readableBytesView), contentType: request.headers[.contentType] ?? "")
+                return Self.response(answer)
+            }
+            router.get("/smp/**") { request, _ -> Response in
+                Self.response(await peppol.smp(path: String(request.uri.path.dropFirst("/smp".count))))
+            }
+        }
         return router
+    }
+}
+
+extension PlatformHTTPServer {
+    static func response(_ answer: PeppolAccessPoint.Answer) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = answer.contentType
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 }
 

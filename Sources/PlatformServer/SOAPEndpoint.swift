@@ -13,18 +13,15 @@ import Platform
 /// the fault. No business rule lives here.
 struct SOAPEndpoint: Sendable {
     let service: PlatformService
-    /// The largest request accepted (an invoice with attachments fits comfortably).
-    let maxRequestBytes: Int
-    /// Request bodies in memory at once, over all connections.
-    let bodyBudget: BodyBudget
+    let bodies: RequestBodies
 
     func handle(_ request: Request, context: PlatformRequestContext, endpointVersion: APIVersion) async throws -> Response {
         let soapAction = request.headers[HTTPField.Name("SOAPAction")!]
         var version = endpointVersion
         do {
-            let body = try await collectBody(request)
-            defer { bodyBudget.release(body.readableBytes) }
-            let maxRequestBytes = maxRequestBytes
+            let body = try await bodies.collect(request)
+            defer { bodies.budget.release(body.readableBytes) }
+            let maxRequestBytes = bodies.maxBytes
             // Parsing is CPU work proportional to the request: it runs on the thread pool, so the
             // threads that serve other connections stay free.
             let soap = try await NIOThreadPool.singleton.runIfActive { () throws(SOAPFault) -> SOAPRequest in
@@ -37,7 +34,8 @@ struct SOAPEndpoint: Sendable {
             return Self.xmlResponse(.ok, Envelope.response(answer, operation: soap.operation, version: version))
         } catch let refusal as BodyRefusal {
             // The rest of the body is not read: the connection closes after this answer.
-            var response = Self.xmlResponse(refusal.status, Envelope.fault(refusal.fault, version: version))
+            var response = Self.xmlResponse(
+                refusal.status, Envelope.fault(refusal.tooLarge ? .tooLarge(bodies.maxBytes) : .serverBusy, version: version))
             response.headers[.connection] = "close"
             if refusal.status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
             return response
@@ -51,35 +49,6 @@ struct SOAPEndpoint: Sendable {
             context.logger.error("SOAP request failed: \(error)")
             return Self.xmlResponse(.internalServerError, Envelope.fault(.internalError, version: version))
         }
-    }
-
-    private struct BodyRefusal: Error {
-        var status: HTTPResponse.Status
-        var fault: SOAPFault
-    }
-
-    /// The whole body, counted against the server's body budget (the caller releases it): a body
-    /// over the size limit is refused with 413, one that does not fit the budget with 503.
-    private func collectBody(_ request: Request) async throws -> ByteBuffer {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxRequestBytes {
-            throw BodyRefusal(status: .contentTooLarge, fault: .tooLarge(maxRequestBytes))
-        }
-        var body = ByteBuffer()
-        do {
-            for try await chunk in request.body {
-                guard body.readableBytes + chunk.readableBytes <= maxRequestBytes else {
-                    throw BodyRefusal(status: .contentTooLarge, fault: .tooLarge(maxRequestBytes))
-                }
-                guard bodyBudget.reserve(chunk.readableBytes) else {
-                    throw BodyRefusal(status: .serviceUnavailable, fault: .serverBusy)
-                }
-                body.writeImmutableBuffer(chunk)
-            }
-        } catch {
-            bodyBudget.release(body.readableBytes)
-            throw error
-        }
-        return body
     }
 
     private func answer(_ soap: SOAPRequest, clientAddress: String) async throws -> ResponseMessage {
@@ -215,10 +184,18 @@ struct SOAPEndpoint: Sendable {
             template: WireTemplate(
                 id: template.id, name: template.name, masterID: template.masterID, masterName: template.masterName),
             messageID: document.messageID,
-            deliveryMethod: document.route == .toInbox ? .toInbox : .toEmail,
-            endpoint: document.route == .toEmail ? document.receiverEmail : nil,
+            deliveryMethod: Self.deliveryMethod(document.route),
+            endpoint: document.route == .toEmail ? document.receiverEmail : document.route == .toPeppol ? document.peppolReceiver : nil,
             senderReferenceID: document.senderPartyID,
             receiverReferenceID: document.receiverReference)
+    }
+
+    static func deliveryMethod(_ route: DeliveryRoute) -> DeliveryMethod {
+        switch route {
+        case .toInbox: .toInbox
+        case .toEmail: .toEmail
+        case .toPeppol: .toPeppol
+        }
     }
 
     /// Pages an in-memory list by key; the token is the last key of the page.

@@ -6,7 +6,7 @@ struct Efactuur: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "efactuur",
         abstract: "E-invoicing for Dutch and Belgian businesses: SI-UBL 2.0, EN 16931 and Peppol BIS 3.",
-        subcommands: [Demo.self, Validate.self, Inspect.self, Reformat.self, Render.self, Serve.self, PlatformCommand.self, BooksCommand.self]
+        subcommands: [Demo.self, Validate.self, Inspect.self, Reformat.self, Render.self, Serve.self, PlatformCommand.self, PeppolCommand.self, BooksCommand.self]
     )
 
     /// As ArgumentParser's, except that a usage error exits with 2 (scripts tell it apart from an

@@ -3,6 +3,7 @@ import EConnectWire
 import Foundation
 import Platform
 import PlatformPostgres
+import PlatformPeppol
 import PlatformServer
 
 /// Where the platform keeps its database, and the --json switch, shared by the platform commands.
@@ -16,7 +17,9 @@ struct PlatformOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the result as one JSON object.")
     var json = false
 
-    func service(tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil) async throws -> PlatformService {
+    func service(
+        tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil, peppol: (any PeppolNetwork)? = nil
+    ) async throws -> PlatformService {
         let store: any PlatformStore
         if let postgres {
             store = try await PostgresPlatformStore(url: postgres)
@@ -26,7 +29,7 @@ struct PlatformOptions: ParsableArguments {
             for warning in sqlite.permissionWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             store = sqlite
         }
-        return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer))
+        return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer, peppol: peppol))
     }
 
     /// Prints `fields` as JSON or as aligned `name: value` lines.
@@ -64,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the platform: the native SOAP API v3 (/soap/v3) and v3.1 (/soap/v3.1), WSDL at ?wsdl.")
 
     @OptionGroup var options: PlatformOptions
+    @OptionGroup(title: "Peppol") var peppol: PeppolOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Security token lifetime in seconds.") var tokenLifetime: Double = 4 * 3600
@@ -91,14 +95,22 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let mailer = smtpHost.map { SMTPMailer(host: $0, port: smtpPort, from: mailFrom) }
-        let service = try await options.service(tokenLifetime: tokenLifetime, mailer: mailer)
+        let peppolSettings = try peppol.settings(defaultURL: "http://\(host):\(port)")
+        let service = try await options.service(
+            tokenLifetime: tokenLifetime, mailer: mailer, peppol: peppolSettings.map { PeppolGateway(settings: $0) })
         let limits = ServerLimits(
             idleTimeout: .seconds(idleTimeout), minimumUploadRate: minUploadRate,
             maxConnections: ServerLimits.connectionsWithinDescriptorLimit(maxConnections), maxRequestBytes: maxRequestBytes,
             bodyBudget: bodyBudget)
-        let app = PlatformHTTPServer.makeApplication(service: service, host: host, port: port, limits: limits)
+        let app = PlatformHTTPServer.makeApplication(
+            service: service, host: host, port: port, limits: limits,
+            peppol: peppolSettings.map { PeppolAccessPoint(settings: $0, platform: service) })
         FileHandle.standardError.write(
             Data("efactuur platform on http://\(host):\(port)/soap/v3.1 (data: \(options.postgres == nil ? options.dataDir : "PostgreSQL"))\n".utf8))
+        if let peppolSettings {
+            FileHandle.standardError.write(
+                Data("Peppol access point \(peppolSettings.identity.partyID): AS4 at \(peppolSettings.publicURL)/as4, SMP at \(peppolSettings.publicURL)/smp, SML zone \(peppolSettings.smlZone)\n".utf8))
+        }
         try await app.runService()
     }
 }

@@ -195,7 +195,7 @@ struct EmailDeliveryTests {
             // Nothing is due before the back-off has passed.
             #expect(try await fixture.service.deliverDueDocuments() == 0)
             // The relay's details are in the log, not in the status.
-            #expect(log.lines.withLock { $0.contains { $0.contains("e-mail delivery failed") && $0.contains("127.0.0.1:\(port)") } })
+            #expect(log.lines.withLock { $0.contains { $0.contains("outside delivery failed") && $0.contains("127.0.0.1:\(port)") } })
 
             let smtp = try SMTPServerProcess(port: port)
             try await smtp.waitUntilReady()

@@ -1,0 +1,85 @@
+import EInvoice
+import EInvoiceRules
+import Foundation
+import HardenedXML
+
+/// The Peppol network as the platform uses it: `PlatformPeppol` implements it with SML/SMP
+/// lookups and AS4. The platform decides what goes where; the network only finds and carries.
+public protocol PeppolNetwork: Sendable {
+    /// Whether `participant` (`0106:12345678`) receives this document type over Peppol.
+    func reaches(_ participant: String, _ type: PeppolDocumentType) async -> Bool
+    /// Sends `document` to `participant`'s access point and returns the signed receipt, checked.
+    /// A retry of the same document revision uses the same AS4 MessageId (`messageID(for:)`), so
+    /// the receiving access point delivers it once however often it is sent.
+    func deliver(_ document: StoredDocument, to participant: String) async throws -> PeppolDeliveryProof
+}
+
+/// What a delivery over Peppol proves: the AS4 MessageId and the receiver's signed receipt.
+public struct PeppolDeliveryProof: Sendable {
+    public var messageID: String
+    public var receipt: [UInt8]
+
+    public init(messageID: String, receipt: [UInt8]) {
+        self.messageID = messageID
+        self.receipt = receipt
+    }
+}
+
+/// A document's identity on the Peppol network: its document type id and process id.
+public struct PeppolDocumentType: Sendable, Hashable {
+    public var documentType: String
+    public var process: String
+
+    public init(documentType: String, process: String) {
+        self.documentType = documentType
+        self.process = process
+    }
+
+    /// `<root namespace>::<root name>##<CustomizationID>::2.1`, and the ProfileID as process.
+    public init(_ invoice: Invoice) {
+        let root = invoice.kind == .creditNote ? "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote"
+            : "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice"
+        documentType = "\(root)##\(invoice.customizationID ?? Specification.siUBL20)::2.1"
+        process = invoice.profileID ?? Specification.peppolBillingProfile
+    }
+}
+
+extension PlatformService {
+    /// The receiver's Peppol participant id: the reference the sender gave when it is one
+    /// (`0106:12345678`, a KvK or OIN number…), else the buyer's EndpointID.
+    static func peppolParticipant(reference: String, invoice: Invoice) -> String? {
+        if let identifier = try? PartyIdentifier(parsing: reference), !identifier.isDummy { return identifier.participantID }
+        if let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
+            let identifier = try? PartyIdentifier(scheme: scheme, value: endpoint.value), !identifier.isDummy
+        {
+            return identifier.participantID
+        }
+        return nil
+    }
+
+    /// Stores a document that arrived over Peppol in its receiver's inbox, exactly as it arrived,
+    /// once per AS4 MessageId. The receiver must be an organisation of this platform and the
+    /// document must pass validation; otherwise nothing is stored and the sender's access point
+    /// gets the refusal. Returns the record kept: for a MessageId received before, the first one
+    /// (with the receipt answered then).
+    public func receiveFromPeppol(
+        payload: String, from sender: String, to receiver: String, messageID: String, receipt: [UInt8]
+    ) async throws -> PeppolMessageRecord {
+        guard let identifier = try? PartyIdentifier(parsing: receiver), let organisation = try await findOrganisation(identifier) else {
+            throw PlatformError.receiverUnreachable(receiver)
+        }
+        let read = try await Self.readAndValidate(payload)
+        let now = clock()
+        let status = StatusChange(
+            status: .afgeleverd, userID: nil, userEmail: nil, accountID: nil, accountName: "Peppol", changedOn: now)
+        let draft = DocumentDraft(
+            senderPartyID: sender, receiverPartyID: organisation.partyID, receiverReference: receiver, receiverEmail: nil,
+            subject: "\(Template.factuur.name) \(read.invoice.id)", templateID: Template.factuur.id, route: .toPeppol,
+            identity: "peppol:" + messageID, initialStatus: status, payload: payload, payloadSHA256: read.sha256,
+            outsideSenderName: read.invoice.seller.displayName ?? sender)
+        let record = PeppolMessageRecord(
+            messageID: messageID, direction: .received, externalID: "", revision: 1, participant: sender, receipt: receipt,
+            recordedOn: now)
+        return try await store.storeReceivedDocument(draft, message: record, now: now)
+    }
+}

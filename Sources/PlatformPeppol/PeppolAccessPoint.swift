@@ -1,0 +1,120 @@
+import EInvoice
+import Foundation
+import Logging
+import PeppolAS4
+import PeppolDiscovery
+import Platform
+
+/// The platform's Peppol access point and SMP, as the HTTP front end calls them: `POST /as4`
+/// receives a user message and answers with its signed receipt or an ebMS error; `GET /smp/…`
+/// publishes, signed, which document types each organisation receives here.
+public struct PeppolAccessPoint: Sendable {
+    public let settings: PeppolSettings
+    public let platform: PlatformService
+    let logger: Logger
+
+    /// What the platform receives and publishes: Peppol BIS Billing 3 and SI-UBL 2.0, invoices
+    /// and credit notes.
+    public static let receivedTypes: [PeppolDocumentType] = {
+        let process = Specification.peppolBillingProfile
+        let roots = [
+            "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice",
+            "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote",
+        ]
+        let customizations = ["urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", Specification.siUBL20]
+        return customizations.flatMap { customization in
+            roots.map { PeppolDocumentType(documentType: "\($0)##\(customization)::2.1", process: process) }
+        }
+    }()
+
+    public init(settings: PeppolSettings, platform: PlatformService, logger: Logger = Logger(label: "efactuur.peppol")) {
+        self.settings = settings
+        self.platform = platform
+        self.logger = logger
+    }
+
+    /// An HTTP answer.
+    public struct Answer: Sendable {
+        public var status: Int
+        public var contentType: String
+        public var body: [UInt8]
+    }
+
+    // MARK: AS4
+
+    /// Receives one AS4 message. Every refusal is an ebMS error signal (HTTP 200, as the profile
+    /// answers them); only a failure to store what was accepted is a 503, so the sender tries again.
+    public func receive(body: [UInt8], contentType: String) async -> Answer {
+        let inbound = AS4Inbound(identity: settings.identity, trust: settings.accessPointTrust, limits: settings.limits)
+        let messageID = AS4Inbound.messageID(body: body, contentType: contentType)
+        do {
+            let received = try await inbound.open(body: body, contentType: contentType)
+            guard let payload = String(validating: received.document, as: UTF8.self) else {
+                throw AS4Error(.invalidHeader, "the business document is not UTF-8")
+            }
+            let receipt = try AS4Signal.receipt(for: received, from: settings.identity)
+            let record: PeppolMessageRecord
+            do {
+                record = try await platform.receiveFromPeppol(
+                    payload: payload, from: received.businessHeader.sender, to: received.businessHeader.receiver,
+                    messageID: received.header.messageID, receipt: receipt)
+            } catch PlatformError.receiverUnreachable(let receiver) {
+                throw AS4Error.notServiced(receiver)
+            } catch let error as PlatformError {
+                throw AS4Error(.other, "the document is not accepted: \(error.message)", peppolCode: error.code)
+            }
+            logger.info(
+                "received over Peppol",
+                metadata: [
+                    "messageId": "\(received.header.messageID)", "from": "\(received.header.fromParty)",
+                    "externalId": "\(record.externalID)", "duplicate": "\(record.receipt != receipt)",
+                ])
+            return Answer(status: 200, contentType: "application/soap+xml;charset=UTF-8", body: record.receipt)
+        } catch let error as AS4Error {
+            logger.notice("refused an AS4 message", metadata: ["messageId": "\(messageID ?? "-")", "error": "\(error)"])
+            return errorAnswer(error, refTo: messageID, status: 200)
+        } catch {
+            logger.error("could not store an AS4 message", metadata: ["messageId": "\(messageID ?? "-")", "error": "\(error)"])
+            return errorAnswer(AS4Error(.other, "the message could not be stored; send it again later"), refTo: messageID, status: 503)
+        }
+    }
+
+    private func errorAnswer(_ error: AS4Error, refTo messageID: String?, status: Int) -> Answer {
+        let body = (try? AS4Signal.error(error, refTo: messageID, from: settings.identity)) ?? []
+        return Answer(status: body.isEmpty ? 500 : status, contentType: "application/soap+xml;charset=UTF-8", body: body)
+    }
+
+    // MARK: SMP
+
+    /// Answers an SMP request, `path` being what follows `/smp` (percent-encoded or not):
+    /// `/iso6523-actorid-upis::0106:12345678` gives the ServiceGroup,
+    /// `…/services/busdox-docid-qns::<document type>` the SignedServiceMetadata.
+    public func smp(path: String) async -> Answer {
+        let decoded = path.removingPercentEncoding ?? path
+        let parts = decoded.dropFirst(decoded.hasPrefix("/") ? 1 : 0).components(separatedBy: "/services/")
+        let notHere = Answer(status: 404, contentType: "text/plain", body: Array("no such participant here\n".utf8))
+        guard parts.count <= 2, let participant = ParticipantID(parts[0]) else { return notHere }
+        let organisation = (try? await platform.findOrganisation(reference: participant.description)) ?? nil
+        guard organisation != nil else { return notHere }
+        if parts.count == 1 {
+            let body = ServiceMetadata.serviceGroup(
+                participant, documentTypes: Self.receivedTypes.map(\.documentType), baseURL: settings.publicURL + "/smp")
+            return Answer(status: 200, contentType: "application/xml;charset=UTF-8", body: body)
+        }
+        let requested = parts[1].hasPrefix(PeppolScheme.document + "::") ? String(parts[1].dropFirst(PeppolScheme.document.count + 2)) : parts[1]
+        guard let type = Self.receivedTypes.first(where: { $0.documentType == requested }) else {
+            return Answer(status: 404, contentType: "text/plain", body: Array("this document type is not received here\n".utf8))
+        }
+        let endpoint = ServiceEndpoint(
+            participant: participant, documentType: type.documentType, process: type.process, address: settings.publicURL + "/as4",
+            certificate: settings.identity.certificate, activation: settings.identity.certificate.notValidBefore,
+            expiration: settings.identity.certificate.notValidAfter, technicalContact: settings.publicURL)
+        do {
+            let body = try ServiceMetadata.signedServiceMetadata(endpoint, signer: settings.identity)
+            return Answer(status: 200, contentType: "application/xml;charset=UTF-8", body: body)
+        } catch {
+            logger.error("could not sign SMP metadata", metadata: ["error": "\(error)"])
+            return Answer(status: 500, contentType: "text/plain", body: Array("the metadata could not be signed\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Foundation
+import HardenedXML
+import Logging
+import NIOCore
+import PeppolAS4
+import PeppolDiscovery
+import Platform
+
+/// Finds a participant's access point: SML name → DNS NAPTR → SMP → signed metadata, checked
+/// against the SMP CA, and remembered for a while (found or not), so a busy sender asks DNS and
+/// the SMP once per participant and document type, not once per invoice.
+public final class PeppolDirectory: Sendable {
+    let dns: DNSResolver
+    let zone: String
+    let smpTrust: AS4Trust
+    let cacheLifetime: Duration
+    let http: HTTPClient
+    private let cache = LookupCache()
+
+    public init(dns: DNSResolver, zone: String, smpTrust: AS4Trust, cacheLifetime: Duration = .seconds(600), http: HTTPClient = .shared) {
+        self.dns = dns
+        self.zone = zone
+        self.smpTrust = smpTrust
+        self.cacheLifetime = cacheLifetime
+        self.http = http
+    }
+
+    /// The receiving access point of `participant` for `type`, from the cache or looked up.
+    public func endpoint(_ participant: String, _ type: PeppolDocumentType) async throws -> ServiceEndpoint {
+        let key = "\(participant.lowercased())|\(type.documentType)|\(type.process)"
+        if let cached = await cache.value(for: key) { return try cached.get() }
+        let result: Result<ServiceEndpoint, any Error>
+        do {
+            result = .success(try await lookUp(participant, type))
+        } catch {
+            result = .failure(error)
+        }
+        await cache.store(result, for: key, until: ContinuousClock.now + cacheLifetime)
+        return try result.get()
+    }
+
+    /// The SMP base URL the SML publishes for `participant`.
+    public func smp(_ participant: ParticipantID) async throws(DiscoveryError) -> String {
+        try await dns.smpURL(for: participant, zone: zone)
+    }
+
+    private func lookUp(_ participant: String, _ type: PeppolDocumentType) async throws -> ServiceEndpoint {
+        guard let id = ParticipantID(participant) else {
+            throw DiscoveryError(.smpNotFound, "\(participant) is not a participant id")
+        }
+        let smp = try await smp(id)
+        let base = smp.hasSuffix("/") ? String(smp.dropLast()) : smp
+        let url = base + ServiceMetadata.serviceMetadataPath(id, documentType: type.documentType)
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .seconds(20))
+        } catch {
+            throw DiscoveryError(.smpUnreachable, "the SMP at \(base) cannot be reached: \(error)")
+        }
+        guard response.status == .ok else {
+            throw DiscoveryError(
+                response.status == .notFound ? .smpNotFound : .smpUnreachable,
+                "the SMP at \(base) answers \(response.status.code) for \(participant)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw DiscoveryError(.smpMalformed, "the SMP's answer is larger than 1 MiB or broken off")
+        }
+        return try await ServiceMetadata.endpoint(in: Array(body.readableBytesView), process: type.process, smpTrust: smpTrust)
+    }
+}
+
+/// The platform's way onto the Peppol network: finds the receiver's access point through the
+/// directory and sends documents there by AS4, checking the signed receipt that proves delivery.
+public final class PeppolGateway: PeppolNetwork {
+    let settings: PeppolSettings
+    let directory: PeppolDirectory
+    let http: HTTPClient
+    let logger: Logger
+
+    public init(settings: PeppolSettings, http: HTTPClient = .shared, logger: Logger = Logger(label: "efactuur.peppol")) {
+        self.settings = settings
+        self.directory = PeppolDirectory(
+            dns: settings.dns, zone: settings.smlZone, smpTrust: settings.smpTrust, cacheLifetime: settings.cacheLifetime, http: http)
+        self.http = http
+        self.logger = logger
+    }
+
+    public func reaches(_ participant: String, _ type: PeppolDocumentType) async -> Bool {
+        do {
+            return try await directory.endpoint(participant, type).isActive(at: Date())
+        } catch {
+            logger.info("not reachable over Peppol", metadata: ["participant": "\(participant)", "reason": "\(error)"])
+            return false
+        }
+    }
+
+    public func deliver(_ document: StoredDocument, to participant: String) async throws -> PeppolDeliveryProof {
+        let facts = try PayloadFacts(document.payload)
+        let type = facts.type
+        let endpoint = try await directory.endpoint(participant, type)
+        let messageID = "\(document.externalID).\(document.revision)@\(settings.identity.partyID.lowercased()).efactuur"
+        let header = UserMessage(
+            messageID: messageID, fromParty: settings.identity.partyID, toParty: "", process: type.process,
+            documentType: type.documentType, originalSender: facts.sender ?? document.senderPartyID,
+            finalRecipient: participant)
+        let root = type.documentType.components(separatedBy: "##").first ?? ""
+        let sbd = try BusinessDocumentHeader(
+            sender: header.originalSender, receiver: participant, documentType: type.documentType, process: type.process,
+            countryC1: facts.senderCountry ?? "NL", standard: root.components(separatedBy: "::").first ?? "",
+            type: root.components(separatedBy: "::").last ?? "Invoice"
+        ).wrapping(Array(document.payload.utf8))
+        let message = try AS4Outbound.userMessage(header, businessDocument: sbd, from: settings.identity, to: endpoint.certificate)
+
+        var request = HTTPClientRequest(url: endpoint.address)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: message.contentType)
+        request.headers.add(name: "MIME-Version", value: "1.0")
+        request.body = .bytes(ByteBuffer(bytes: message.body))
+        // AsyncHTTPClient keeps trying to connect until the deadline: a receiver that is down
+        // must not hold the sender for long, a large document must have time to go up.
+        let deadline = NIODeadline.now() + .seconds(15) + .seconds(Int64(message.body.count / (512 * 1024)))
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, deadline: deadline)
+        } catch {
+            throw PeppolDeliveryError(
+                isPermanent: false, publicReason: "het Peppol-accesspoint van de ontvanger is niet bereikbaar", detail: "\(error)")
+        }
+        let answer = try await response.body.collect(upTo: 4 << 20)
+        let contentType = response.headers.first(name: "Content-Type") ?? "application/soap+xml"
+        do {
+            try await AS4Signal.checkReceipt(
+                body: Array(answer.readableBytesView), contentType: contentType, for: message, trust: settings.accessPointTrust)
+        } catch {
+            // An ebMS error from the receiver is its final word on this message; anything else
+            // (a proxy's error page, a receipt that does not hold) may pass on a later attempt.
+            let refused = error.code != .failedAuthentication && response.status == .ok
+            throw PeppolDeliveryError(
+                isPermanent: refused && error.peppolCode == "PEPPOL:NOT_SERVICED",
+                publicReason: refused ? "het Peppol-accesspoint van de ontvanger weigerde het document: \(error.detail)"
+                    : "het Peppol-accesspoint van de ontvanger gaf geen geldig ontvangstbewijs",
+                detail: "HTTP \(response.status.code): \(error)")
+        }
+        return PeppolDeliveryProof(messageID: messageID, receipt: Array(answer.readableBytesView))
+    }
+}
+
+/// A delivery over Peppol that did not happen, with what the sender may read of it.
+struct PeppolDeliveryError: OutsideDeliveryFailure, CustomStringConvertible {
+    var isPermanent: Bool
+    var publicReason: String
+    var detail: String
+    var description: String { detail }
+}
+
+/// Lookups remembered until they expire, found or not, so a busy sender asks DNS and the SMP
+/// once per participant and document type, not once per invoice.
+actor LookupCache {
+    private var entries: [String: (result: Result<ServiceEndpoint, any Error>, until: ContinuousClock.Instant)] = [:]
+
+    func value(for key: String) -> Result<ServiceEndpoint, any Error>? {
+        guard let entry = entries[key] else { return nil }
+        guard entry.until > ContinuousClock.now else {
+            entries[key] = nil
+            return nil
+        }
+        return entry.result
+    }
+
+    func store(_ result: Result<ServiceEndpoint, any Error>, for key: String, until: ContinuousClock.Instant) {
+        if entries.count > 10_000 { entries.removeAll() }  // bounded: a flood of lookups cannot grow it without end
+        entries[key] = (result, until)
+    }
+}
+
+/// What the AS4 envelope says about a stored payload, read from it again (a retry knows only what
+/// was stored): the document type and process, and the seller as Peppol participant and country.
+struct PayloadFacts {
+    var type: PeppolDocumentType
+    var sender: String?
+    var senderCountry: String?
+
+    init(_ payload: String) throws {
+        let root = try XMLReader().read(payload.utf8)
+        let cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+        let cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+        let customization = root.child("CustomizationID", in: cbc)?.text.trimmingXMLWhitespace ?? ""
+        type = PeppolDocumentType(
+            documentType: "\(root.namespace)::\(root.name)##\(customization)::2.1",
+            process: root.child("ProfileID", in: cbc)?.text.trimmingXMLWhitespace ?? "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0")
+        let seller = root.child("AccountingSupplierParty", in: cac)?.child("Party", in: cac)
+        if let endpoint = seller?.child("EndpointID", in: cbc), let scheme = endpoint.attribute("schemeID") {
+            sender = "\(scheme):\(endpoint.text.trimmingXMLWhitespace)"
+        }
+        senderCountry = seller?.child("PostalAddress", in: cac)?.child("Country", in: cac)?
+            .child("IdentificationCode", in: cbc)?.text.trimmingXMLWhitespace
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import PeppolAS4
+import PeppolDiscovery
+
+/// How this platform takes part in the Peppol network: its access point identity, whom it
+/// trusts, where it looks participants up, and the address others reach it at.
+public struct PeppolSettings: Sendable {
+    /// The access point's certificate and key: signs messages, receipts and SMP answers, and
+    /// decrypts what is sent to it.
+    public var identity: AccessPointIdentity
+    /// The Peppol access point CA (root and intermediate) partners' certificates must chain to.
+    public var accessPointTrust: AS4Trust
+    /// The SMP CA that signs the metadata of other SMPs.
+    public var smpTrust: AS4Trust
+    /// The DNS server the SML zone is resolved with, and the zone.
+    public var dns: DNSResolver
+    public var smlZone: String
+    /// This instance as others reach it, without a trailing slash (`https://ap.example.nl`):
+    /// the AS4 endpoint is `<publicURL>/as4`, the SMP `<publicURL>/smp`.
+    public var publicURL: String
+    /// How long a lookup is remembered, found or not.
+    public var cacheLifetime: Duration
+    public var limits: AS4Limits
+
+    public init(
+        identity: AccessPointIdentity, accessPointTrust: AS4Trust, smpTrust: AS4Trust? = nil, dns: DNSResolver,
+        smlZone: String, publicURL: String, cacheLifetime: Duration = .seconds(600), limits: AS4Limits = AS4Limits()
+    ) {
+        self.identity = identity
+        self.accessPointTrust = accessPointTrust
+        self.smpTrust = smpTrust ?? accessPointTrust
+        self.dns = dns
+        self.smlZone = smlZone
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.cacheLifetime = cacheLifetime
+        self.limits = limits
+    }
+
+    /// Reads the PEM files an operator configures: certificate, key, trusted CA certificates.
+    public static func load(
+        certificate: String, key: String, trust: String, smpTrust: String? = nil, dnsServer: String?, dnsPort: Int = 53,
+        smlZone: String, publicURL: String
+    ) throws -> PeppolSettings {
+        func read(_ path: String) throws -> String {
+            do {
+                return try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw PeppolSettingsError(message: "cannot read \(path)")
+            }
+        }
+        let identity = try AccessPointIdentity(certificatePEM: try read(certificate), privateKeyPEM: try read(key))
+        func trustStore(_ path: String) throws -> AS4Trust {
+            let certificates = try AS4Certificate.pemCertificates(try read(path))
+            // Self-signed certificates are the anchors, the others intermediates.
+            let roots = certificates.filter { $0.subject == $0.issuer }
+            guard !roots.isEmpty else { throw PeppolSettingsError(message: "\(path) holds no root (self-signed) certificate") }
+            return AS4Trust(roots: roots, intermediates: certificates.filter { $0.subject != $0.issuer })
+        }
+        return PeppolSettings(
+            identity: identity, accessPointTrust: try trustStore(trust), smpTrust: try smpTrust.map(trustStore),
+            dns: DNSResolver(server: dnsServer, port: dnsPort), smlZone: smlZone, publicURL: publicURL)
+    }
+}
+
+public struct PeppolSettingsError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { "\(message) [peppol.settings]" }
+}
