@@ -82,18 +82,25 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
     }
 
     /// Reads a Standard Business Document: its header and the business document's bytes as they
-    /// stand in it (with the namespace declarations it inherits added to its root).
+    /// stand in it (with the namespace declarations it inherits added to its root). The whole SBD
+    /// is checked by ``XMLReader`` (well-formed, within the limits, no DTD) without building a
+    /// tree of it: only the header is read as a tree, so a 100 MiB invoice costs its bytes, not
+    /// a tree ten times their size.
     public static func unwrap(_ bytes: [UInt8], limits: XMLReader.Limits) throws(AS4Error) -> (header: BusinessDocumentHeader, document: [UInt8]) {
         let tree: HardenedXML.XMLElement
         let document: [UInt8]
         do {
-            tree = try XMLReader(limits: limits, opaqueElements: []).read(bytes)
+            try XMLReader(limits: limits).read(bytes, into: DiscardingSink())
+            let root = [XMLName(AS4Namespace.sbdh, "StandardBusinessDocument")]
             let headerName = XMLName(AS4Namespace.sbdh, "StandardBusinessDocumentHeader")
-            guard tree.name == "StandardBusinessDocument", tree.namespace == AS4Namespace.sbdh,
-                let excerpt = try XMLExcerpt.firstChildElement(
-                    under: [XMLName(AS4Namespace.sbdh, "StandardBusinessDocument")], skipping: [headerName], in: bytes)
+            guard let header = try XMLExcerpt.firstChildElement(under: root, in: bytes),
+                let excerpt = try XMLExcerpt.firstChildElement(under: root, skipping: [headerName], in: bytes)
             else {
                 throw AS4Error(.invalidHeader, "the payload is not a Standard Business Document with a business document in it")
+            }
+            tree = try XMLReader(limits: XMLReader.Limits(maxBytes: 1 << 20)).read(header)
+            guard tree.name == headerName.localName, tree.namespace == headerName.namespace else {
+                throw AS4Error(.invalidHeader, "the Standard Business Document must start with its header")
             }
             document = excerpt
         } catch let error as XMLReadError {
@@ -101,7 +108,7 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
         } catch {
             throw error as! AS4Error
         }
-        let header = try tree.only("StandardBusinessDocumentHeader", in: AS4Namespace.sbdh)
+        let header = tree
         guard try header.value("HeaderVersion", in: AS4Namespace.sbdh) == "1.0" else {
             throw AS4Error(.invalidHeader, "the SBDH must have HeaderVersion 1.0")
         }
@@ -152,4 +159,10 @@ enum AS4Time {
         }
         return nil
     }
+}
+
+/// Takes a document's elements and keeps nothing: a well-formedness check in constant memory.
+private final class DiscardingSink: XMLElementSink {
+    func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {}
+    func end(text: String) {}
 }

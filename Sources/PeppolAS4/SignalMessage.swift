@@ -19,7 +19,10 @@ public enum AS4Signal {
     }
 
     /// An ebMS error signal refusing the message `refTo` (nil when it could not even be read).
-    public static func error(_ error: AS4Error, refTo messageID: String?, from identity: AccessPointIdentity) throws(AS4Error) -> [UInt8] {
+    /// It is not signed: most refusals come before the sender is known, and signing an answer to
+    /// every unauthenticated request would let anyone make this access point spend a private-key
+    /// operation per request.
+    public static func error(_ error: AS4Error, refTo messageID: String?) -> [UInt8] {
         let e = { (value: String) in HardenedXML.XMLElement.escaped(value, quotes: true) }
         let (category, shortDescription) = describe(error.code)
         let detail = error.peppolCode ?? error.detail
@@ -28,14 +31,23 @@ public enum AS4Signal {
             shortDescription="\(shortDescription)"\(messageID.map { " refToMessageInError=\"\(e($0))\"" } ?? "")>\
             <eb:Description xml:lang="en">\(e(error.detail))</eb:Description><eb:ErrorDetail>\(e(detail))</eb:ErrorDetail></eb:Error>
             """
-        return try signed(signal, refTo: messageID, identity: identity)
+        return Array(
+            """
+            <?xml version="1.0" encoding="UTF-8"?><S12:Envelope xmlns:S12="\(AS4Namespace.soap12)"><S12:Header>\
+            \(messaging(signal, refTo: messageID)("msg-" + randomToken()))</S12:Header><S12:Body/></S12:Envelope>
+            """.utf8)
     }
 
     private static func signed(_ content: String, refTo messageID: String?, identity: AccessPointIdentity) throws(AS4Error) -> [UInt8] {
+        try EnvelopeSigning.sign(messagingXML: messaging(content, refTo: messageID), attachments: [], identity: identity).envelope
+    }
+
+    /// The `eb:Messaging` of a signal, given its `wsu:Id`.
+    private static func messaging(_ content: String, refTo messageID: String?) -> (String) -> String {
         let e = { (value: String) in HardenedXML.XMLElement.escaped(value, quotes: true) }
         let signalID = UUID().uuidString.lowercased() + "@efactuur"
         let timestamp = AS4Time.format(Date())
-        let messaging = { (id: String) in
+        return { (id: String) in
             """
             <eb:Messaging xmlns:eb="\(AS4Namespace.ebms)" xmlns:wsu="\(AS4Namespace.wsu)" S12:mustUnderstand="true" wsu:Id="\(id)">\
             <eb:SignalMessage><eb:MessageInfo><eb:Timestamp>\(timestamp)</eb:Timestamp>\
@@ -43,7 +55,6 @@ public enum AS4Signal {
             </eb:MessageInfo>\(content)</eb:SignalMessage></eb:Messaging>
             """
         }
-        return try EnvelopeSigning.sign(messagingXML: messaging, attachments: [], identity: identity).envelope
     }
 
     private static func describe(_ code: AS4Error.Code) -> (category: String, shortDescription: String) {

@@ -46,7 +46,8 @@ public struct PeppolAccessPoint: Sendable {
     /// answers them); only a failure to store what was accepted is a 503, so the sender tries again.
     public func receive(body: [UInt8], contentType: String) async -> Answer {
         let inbound = AS4Inbound(identity: settings.identity, trust: settings.accessPointTrust, limits: settings.limits)
-        let messageID = AS4Inbound.messageID(body: body, contentType: contentType)
+        // Read again only for a refusal, which names the message it refuses.
+        var messageID: String? { AS4Inbound.messageID(body: body, contentType: contentType) }
         do {
             let received = try await inbound.open(body: body, contentType: contentType)
             guard let payload = String(validating: received.document, as: UTF8.self) else {
@@ -71,17 +72,18 @@ public struct PeppolAccessPoint: Sendable {
                 ])
             return Answer(status: 200, contentType: "application/soap+xml;charset=UTF-8", body: record.receipt)
         } catch let error as AS4Error {
-            logger.notice("refused an AS4 message", metadata: ["messageId": "\(messageID ?? "-")", "error": "\(error)"])
-            return errorAnswer(error, refTo: messageID, status: 200)
+            let refused = messageID
+            logger.notice("refused an AS4 message", metadata: ["messageId": "\(refused ?? "-")", "error": "\(error)"])
+            return errorAnswer(error, refTo: refused, status: 200)
         } catch {
-            logger.error("could not store an AS4 message", metadata: ["messageId": "\(messageID ?? "-")", "error": "\(error)"])
-            return errorAnswer(AS4Error(.other, "the message could not be stored; send it again later"), refTo: messageID, status: 503)
+            let refused = messageID
+            logger.error("could not store an AS4 message", metadata: ["messageId": "\(refused ?? "-")", "error": "\(error)"])
+            return errorAnswer(AS4Error(.other, "the message could not be stored; send it again later"), refTo: refused, status: 503)
         }
     }
 
     private func errorAnswer(_ error: AS4Error, refTo messageID: String?, status: Int) -> Answer {
-        let body = (try? AS4Signal.error(error, refTo: messageID, from: settings.identity)) ?? []
-        return Answer(status: body.isEmpty ? 500 : status, contentType: "application/soap+xml;charset=UTF-8", body: body)
+        Answer(status: status, contentType: "application/soap+xml;charset=UTF-8", body: AS4Signal.error(error, refTo: messageID))
     }
 
     // MARK: SMP

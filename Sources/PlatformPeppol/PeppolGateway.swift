@@ -181,24 +181,52 @@ actor LookupCache {
 
 /// What the AS4 envelope says about a stored payload, read from it again (a retry knows only what
 /// was stored): the document type and process, and the seller as Peppol participant and country.
+/// Read as a stream, keeping only these values: a 100 MiB invoice is not made into a tree here.
 struct PayloadFacts {
     var type: PeppolDocumentType
     var sender: String?
     var senderCountry: String?
 
     init(_ payload: String) throws {
-        let root = try XMLReader().read(payload.utf8)
-        let cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-        let cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-        let customization = root.child("CustomizationID", in: cbc)?.text.trimmingXMLWhitespace ?? ""
+        let sink = FactsSink()
+        try XMLReader().read(payload.utf8, into: sink)
         type = PeppolDocumentType(
-            documentType: "\(root.namespace)::\(root.name)##\(customization)::2.1",
-            process: root.child("ProfileID", in: cbc)?.text.trimmingXMLWhitespace ?? "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0")
-        let seller = root.child("AccountingSupplierParty", in: cac)?.child("Party", in: cac)
-        if let endpoint = seller?.child("EndpointID", in: cbc), let scheme = endpoint.attribute("schemeID") {
-            sender = "\(scheme):\(endpoint.text.trimmingXMLWhitespace)"
+            documentType: "\(sink.root.namespace)::\(sink.root.localName)##\(sink.values["CustomizationID"] ?? "")::2.1",
+            process: sink.values["ProfileID"] ?? "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0")
+        if let scheme = sink.endpointScheme, let value = sink.values["AccountingSupplierParty/Party/EndpointID"] {
+            sender = "\(scheme):\(value)"
         }
-        senderCountry = seller?.child("PostalAddress", in: cac)?.child("Country", in: cac)?
-            .child("IdentificationCode", in: cbc)?.text.trimmingXMLWhitespace
+        senderCountry = sink.values["AccountingSupplierParty/Party/PostalAddress/Country/IdentificationCode"]
+    }
+
+    private final class FactsSink: XMLElementSink {
+        static let wanted: Set<String> = [
+            "CustomizationID", "ProfileID", "AccountingSupplierParty/Party/EndpointID",
+            "AccountingSupplierParty/Party/PostalAddress/Country/IdentificationCode",
+        ]
+        var root = XMLName("", "")
+        var path: [String] = []
+        var values: [String: String] = [:]
+        var endpointScheme: String?
+
+        func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
+            if path.isEmpty && root.localName.isEmpty {
+                root = XMLName(namespace, name)
+                path.append("")
+                return
+            }
+            path.append(name)
+            if path.count == 4, path[1...].joined(separator: "/") == "AccountingSupplierParty/Party/EndpointID" {
+                endpointScheme = attributes.first { $0.name == "schemeID" }?.value
+            }
+        }
+
+        func end(text: String) {
+            if path.count > 1 && path.count <= 6 {  // the wanted values are at most five levels down
+                let key = path[1...].joined(separator: "/")
+                if Self.wanted.contains(key), values[key] == nil { values[key] = text.trimmingXMLWhitespace }
+            }
+            path.removeLast()
+        }
     }
 }

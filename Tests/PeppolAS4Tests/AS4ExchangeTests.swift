@@ -198,7 +198,7 @@ import Testing
         let sender = try pki.identity("ap1")
         let receiver = try pki.identity("ap2")
         let sent = try message(from: sender, to: receiver, document: try SampleInvoice.bytes())
-        let signal = try AS4Signal.error(.notServiced("0106:87654321"), refTo: sent.header.messageID, from: receiver)
+        let signal = AS4Signal.error(.notServiced("0106:87654321"), refTo: sent.header.messageID)
         let error = await #expect(throws: AS4Error.self) {
             try await AS4Signal.checkReceipt(body: signal, contentType: "application/soap+xml", for: sent, trust: try pki.trust())
         }

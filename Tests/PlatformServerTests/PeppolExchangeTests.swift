@@ -11,6 +11,7 @@ import PeppolAS4
 import PeppolDiscovery
 import Platform
 import PlatformPeppol
+import PlatformPostgres
 import PlatformServer
 import PlatformTestSupport
 import Testing
@@ -50,7 +51,8 @@ struct PeppolExchangeTests {
         static let supplier = "0106:12345678"
         static let customer = "0190:00000001003214321000"
 
-        init() async throws {
+        /// Platform B on `receiverStore` (a fresh SQLite file when nil).
+        init(receiverStore: (any PlatformStore)? = nil) async throws {
             pki = await TestPKI.shared
             let (portA, portB) = (self.portA, self.portB)
             dns = try await DNSServerProcess.start(config: [
@@ -61,7 +63,8 @@ struct PeppolExchangeTests {
                 ],
             ])
             a = try await Self.instance(pki: pki, name: "ap1", port: portA, dns: dns.port, organisation: ("lev", "12345678", nil))
-            b = try await Self.instance(pki: pki, name: "ap2", port: portB, dns: dns.port, organisation: ("min", nil, "00000001003214321000"))
+            b = try await Self.instance(
+                pki: pki, name: "ap2", port: portB, dns: dns.port, organisation: ("min", nil, "00000001003214321000"), store: receiverStore)
         }
 
         static func naptr(_ url: String) -> [String: Any] {
@@ -69,7 +72,8 @@ struct PeppolExchangeTests {
         }
 
         static func instance(
-            pki: TestPKI, name: String, port: Int, dns: Int, organisation: (name: String, kvk: String?, oin: String?)
+            pki: TestPKI, name: String, port: Int, dns: Int, organisation: (name: String, kvk: String?, oin: String?),
+            store: (any PlatformStore)? = nil
         ) async throws -> Instance {
             let settings = try PeppolSettings.load(
                 certificate: pki.path(name + ".pem"), key: pki.path(name + ".key"), trust: pki.path("root.pem"),
@@ -82,7 +86,7 @@ struct PeppolExchangeTests {
             let clock = TestClock()
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-peppol-\(UUID().uuidString).sqlite").path
             let service = PlatformService(
-                store: try SQLitePlatformStore(path: path), configuration: .init(peppol: PeppolGateway(settings: withCA)),
+                store: try store ?? SQLitePlatformStore(path: path), configuration: .init(peppol: PeppolGateway(settings: withCA)),
                 clock: { clock.read() })
             let account = try await service.createAccount(name: organisation.name, email: "a@\(organisation.name).example")
             let created = try await service.createOrganisation(
@@ -128,9 +132,10 @@ struct PeppolExchangeTests {
         }
     }
 
-    @Test("The same AS4 message twice gets the same receipt and is delivered once")
-    func duplicateMessageIsDeliveredOnce() async throws {
-        let network = try await Network()
+    @Test("The same AS4 message twice gets the same receipt and is delivered once", arguments: ["SQLite", "PostgreSQL"])
+    func duplicateMessageIsDeliveredOnce(engine: String) async throws {
+        let network = try await Network(
+            receiverStore: engine == "PostgreSQL" ? try await PostgresPlatformStore(url: try PostgresServer.shared().makeDatabase()) : nil)
         let message = try outbound(network, to: Network.customer, messageID: "dup-1@test")
         try await network.b.run { url in
             let first = try await post(message, to: url)
