@@ -82,8 +82,15 @@ enum EnvelopeSigning {
             throw AS4Error(.other, "the envelope lost its SignedInfo")
         }
         let value = try identity.sign(try parsed.exclusiveCanonicalForm(of: signedInfoNode, inclusivePrefixes: ["S12"]))
-        let text = String(decoding: withSignature, as: UTF8.self)
-            .replacingOccurrences(of: placeholder, with: Data(value).base64EncodedString())
-        return Signed(envelope: Array(text.utf8), references: references)
+        let signed = replacing(placeholder, with: Data(value).base64EncodedString(), in: withSignature)
+        return Signed(envelope: signed, references: references)
     }
+}
+
+/// `bytes` with the one occurrence of `placeholder` replaced by `value`.
+func replacing(_ placeholder: String, with value: String, in bytes: [UInt8]) -> [UInt8] {
+    guard let range = MIMEMessage.firstRange(of: Array(placeholder.utf8), in: bytes, from: 0) else { return bytes }
+    var result = bytes
+    result.replaceSubrange(range, with: Array(value.utf8))
+    return result
 }

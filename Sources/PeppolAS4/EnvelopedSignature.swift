@@ -40,9 +40,8 @@ public enum EnvelopedSignature {
             throw AS4Error(.other, "the signature lost its SignedInfo")
         }
         let value = try identity.sign(try parsed.canonicalForm(of: signedInfoNode, excluding: nil, exclusive: false))
-        let text = String(decoding: withSignature, as: UTF8.self)
-            .replacingOccurrences(of: placeholder, with: Data(value).base64EncodedString())
-        return Array(text.utf8)
+        let signed = replacing(placeholder, with: Data(value).base64EncodedString(), in: withSignature)
+        return signed
     }
 
     /// Checks the enveloped signature of `document` and returns the certificate that made it;
