@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
         .testTarget(
             name: "efactuurTests",
-            dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML", "PlatformTestSupport"]
+            dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML", "PlatformTestSupport", "EInvoiceTestSupport"]
         ),
         .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML", "EInvoiceTestSupport"]),
         // Shared by the tests that run the real platform in-process on a loopback port.

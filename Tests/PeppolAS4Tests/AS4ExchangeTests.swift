@@ -59,13 +59,19 @@ import Testing
         }
     }
 
+    /// `sent`'s body in a new folder, for the scripts to read.
+    func written(_ sent: OutboundMessage) throws -> (folder: URL, message: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let message = folder.appendingPathComponent("message.mime")
+        try Data(sent.body).write(to: message)
+        return (folder, message)
+    }
+
     @Test func pythonCryptographyDecryptsOurAttachment() async throws {
         let invoice = try SampleInvoice.bytes()
         let sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: invoice)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let input = folder.appendingPathComponent("message.mime")
-        try Data(sent.body).write(to: input)
+        let (folder, input) = try written(sent)
         let output = folder.appendingPathComponent("sbd.xml")
         let result = await Python.run([
             "Tests/Interop/peppol/decrypt_attachment.py", "--receiver-key", pki.path("ap2.key"), "--in", input.path,
@@ -80,10 +86,7 @@ import Testing
     @Test func theAS4PackageReceivesOurMessage() async throws {
         let invoice = try SampleInvoice.bytes()
         let sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: invoice)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let input = folder.appendingPathComponent("message.mime")
-        try Data(sent.body).write(to: input)
+        let (folder, input) = try written(sent)
         let payload = folder.appendingPathComponent("payload.xml")
         let receipt = folder.appendingPathComponent("receipt.xml")
         let result = await Python.run([
