@@ -11,8 +11,6 @@ public struct ReceivedMessage: Sendable {
     public var businessHeader: BusinessDocumentHeader
     /// The business document's bytes as they stand in the SBD.
     public var document: [UInt8]
-    /// The whole SBD as it was sent (after decryption and gunzip).
-    public var standardBusinessDocument: [UInt8]
     public var signer: Certificate
     /// For the receipt: the request's signature references, canonical.
     public var signedReferences: [[UInt8]]
@@ -94,7 +92,7 @@ public struct AS4Inbound: Sendable {
             throw AS4Error(.valueInconsistent, "the SBDH's sender, receiver, document type or process differs from the ebMS header's")
         }
         return ReceivedMessage(
-            header: header, businessHeader: businessHeader, document: businessDocument, standardBusinessDocument: sbd,
+            header: header, businessHeader: businessHeader, document: businessDocument,
             signer: signature.signer, signedReferences: signature.references)
     }
 

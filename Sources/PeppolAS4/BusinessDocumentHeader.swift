@@ -39,7 +39,7 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
     /// The Standard Business Document: this header, then the document's root element with its
     /// bytes as they are (only the XML declaration and what surrounds the root are left out, as a
     /// document inside another cannot keep them).
-    public func wrapping(_ document: [UInt8]) throws(AS4Error) -> [UInt8] {
+    public func wrapping(_ document: some Collection<UInt8>) throws(AS4Error) -> [UInt8] {
         let root: [UInt8]
         do {
             guard let element = try XMLExcerpt.rootElement(in: document) else {

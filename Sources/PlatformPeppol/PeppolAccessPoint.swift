@@ -49,10 +49,11 @@ public struct PeppolAccessPoint: Sendable {
         // Read again only for a refusal, which names the message it refuses.
         var messageID: String? { AS4Inbound.messageID(body: body, contentType: contentType) }
         do {
-            let received = try await inbound.open(body: body, contentType: contentType)
+            var received = try await inbound.open(body: body, contentType: contentType)
             guard let payload = String(validating: received.document, as: UTF8.self) else {
                 throw AS4Error(.invalidHeader, "the business document is not UTF-8")
             }
+            received.document = []  // the String holds it now; one copy of a large document is enough
             let receipt = try AS4Signal.receipt(for: received, from: settings.identity)
             let record: PeppolMessageRecord
             do {

@@ -114,7 +114,7 @@ public final class PeppolGateway: PeppolNetwork {
             sender: header.originalSender, receiver: participant, documentType: type.documentType, process: type.process,
             countryC1: facts.senderCountry ?? "NL", standard: root.components(separatedBy: "::").first ?? "",
             type: root.components(separatedBy: "::").last ?? "Invoice"
-        ).wrapping(Array(document.payload.utf8))
+        ).wrapping(document.payload.utf8)
         let message = try AS4Outbound.userMessage(header, businessDocument: sbd, from: settings.identity, to: endpoint.certificate)
 
         var request = HTTPClientRequest(url: endpoint.address)
