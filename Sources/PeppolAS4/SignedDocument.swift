@@ -21,6 +21,7 @@ final class SignedDocument {
         } catch {
             throw AS4Error(.invalidHeader, "the SOAP envelope is not acceptable XML: \(error)")
         }
+        silenceLibxml2()
         let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_HUGE.rawValue)
         let parsed = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.flatMap { base in
@@ -116,6 +117,7 @@ final class SignedDocument {
     func canonicalForm(
         of apex: xmlNodePtr?, excluding excluded: xmlNodePtr?, exclusive: Bool, inclusivePrefixes: [String] = []
     ) throws(AS4Error) -> [UInt8] {
+        silenceLibxml2()
         guard let output = xmlAllocOutputBuffer(nil) else { throw AS4Error(.other, "out of memory") }
         defer { xmlOutputBufferClose(output) }
         let prefixes = inclusivePrefixes.map { strdup($0) }
@@ -170,4 +172,11 @@ private let inSubset: xmlC14NIsVisibleCallback = { userData, node, parent in
         current = element.pointee.parent
     }
     return insideApex ? 1 : 0
+}
+
+/// libxml2 prints what it refuses (a relative namespace URI C14N cannot handle, …) to standard
+/// error unless told otherwise; hostile input must not fill a server's log. The refusal itself
+/// reaches the caller as a failed parse or canonicalization. The handler is per thread.
+private func silenceLibxml2() {
+    xmlSetStructuredErrorFunc(nil, { _, _ in })
 }

@@ -209,3 +209,62 @@ import Testing
         #expect(error?.peppolCode == "PEPPOL:NOT_SERVICED")
     }
 }
+
+/// No input stops the receiver: a valid message cut short, with bytes flipped, or with parts of
+/// its MIME framing and envelope repeated, is refused with an ebMS error, never a crash.
+@Suite struct AS4HostileInputTests {
+    @Test func mutatedMessagesAreRefusedNotFatal() async throws {
+        let pki = await TestPKI.shared
+        let receiver = try pki.identity("ap2")
+        let header = UserMessage(
+            fromParty: "", toParty: "", process: PeppolIdentifiers.billingProcess, documentType: PeppolIdentifiers.invoiceDocumentType,
+            originalSender: "0106:12345678", finalRecipient: "0106:87654321")
+        let sbd = try BusinessDocumentHeader(
+            sender: "0106:12345678", receiver: "0106:87654321", documentType: PeppolIdentifiers.invoiceDocumentType,
+            process: PeppolIdentifiers.billingProcess, countryC1: "NL",
+            standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
+        ).wrapping(try SampleInvoice.bytes())
+        let sent = try AS4Outbound.userMessage(header, businessDocument: sbd, from: try pki.identity("ap1"), to: receiver.certificate)
+        let inbound = AS4Inbound(identity: receiver, trust: try pki.trust(), limits: AS4Limits(maxDocumentBytes: 1 << 20))
+        var generator = SeededGenerator(seed: 20261203)
+        var accepted = 0
+        for round in 0..<600 {
+            var body = sent.body
+            switch round % 4 {
+            case 0: body = Array(body.prefix(Int.random(in: 0..<body.count, using: &generator)))
+            case 1:
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    body[Int.random(in: 0..<body.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+            case 2:
+                let start = Int.random(in: 0..<body.count, using: &generator)
+                let piece = body[start..<min(body.count, start + Int.random(in: 1...400, using: &generator))]
+                body.insert(contentsOf: piece, at: Int.random(in: 0...body.count, using: &generator))
+            default:
+                let start = Int.random(in: 0..<body.count, using: &generator)
+                body.removeSubrange(start..<min(body.count, start + Int.random(in: 1...200, using: &generator)))
+            }
+            do {
+                _ = try await inbound.open(body: body, contentType: sent.contentType)
+                accepted += 1  // a flip in a place nothing signs or reads (MIME padding) changes nothing
+            } catch {
+                // Refused, with an ebMS code: the test is that we get here and not a crash.
+                #expect(error.code.rawValue.hasPrefix("EBMS:"))
+            }
+        }
+        #expect(accepted < 60)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing mutation can be found again.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
