@@ -45,6 +45,23 @@ public struct PeppolDocumentType: Sendable, Hashable {
 }
 
 extension PlatformService {
+    /// The local name of a document's root element, found lexically (the document is parsed
+    /// afterwards anyway): past the XML declaration, comments and processing instructions.
+    static func rootLocalName(_ document: String) -> Substring? {
+        var rest = document[...]
+        while let open = rest.firstIndex(of: "<") {
+            let after = rest.index(after: open)
+            guard after < rest.endIndex else { return nil }
+            if rest[after] == "?" || rest[after] == "!" {
+                rest = rest[after...]
+                continue
+            }
+            let name = rest[after...].prefix { !" \t\r\n/>".contains($0) }
+            return name.split(separator: ":").last
+        }
+        return nil
+    }
+
     /// The receiver's Peppol participant id: the reference the sender gave when it is one
     /// (`0106:12345678`, a KvK or OIN number…), else the buyer's EndpointID.
     static func peppolParticipant(reference: String, invoice: Invoice) -> String? {
@@ -67,6 +84,17 @@ extension PlatformService {
     ) async throws -> PeppolMessageRecord {
         guard let identifier = try? PartyIdentifier(parsing: receiver), let organisation = try await findOrganisation(identifier) else {
             throw PlatformError.receiverUnreachable(receiver)
+        }
+        if Self.rootLocalName(payload) == "ApplicationResponse" {
+            let root: XMLElement
+            do throws(XMLReadError) {
+                root = try XMLReader().read(payload.utf8)
+            } catch {
+                throw PlatformError.invalidPayload(error.message)
+            }
+            if let response = try InvoiceResponse(root) {
+                return try await applyInvoiceResponse(response, organisation: organisation, from: sender, messageID: messageID, receipt: receipt)
+            }
         }
         let read = try await Self.readAndValidate(payload)
         let now = clock()

@@ -310,7 +310,7 @@ public struct PlatformService: Sendable {
     /// One attempt, its outcome recorded with the document's status; returns the new status when
     /// it changed. The relay's reply, host and port go to the log; the status says only what a
     /// sender needs to know.
-    private func attemptDelivery(_ delivery: QueuedDelivery, of document: StoredDocument) async throws -> StatusChange? {
+    func attemptDelivery(_ delivery: QueuedDelivery, of document: StoredDocument) async throws -> StatusChange? {
         let outcome: DeliveryOutcome
         do {
             switch document.route {
@@ -393,6 +393,12 @@ public struct PlatformService: Sendable {
             accountName: session.account.name, changedOn: clock())
         guard let updated = try await store.setStatus(externalID: externalID, change: change) else {
             throw PlatformError.documentNotFound(externalID)
+        }
+        do {
+            try await queueInvoiceResponse(to: document, status: status)
+        } catch {
+            // The status stands; the sender's access point hears of it when a later status goes out.
+            configuration.logger.error("could not queue the invoice response", metadata: ["externalId": "\(externalID)", "error": "\(error)"])
         }
         return updated
     }

@@ -52,6 +52,21 @@ public protocol PlatformStore: Sendable {
     /// transaction, once per AS4 MessageId: for a MessageId received before nothing is stored and
     /// the first record is returned, so a resent message gets the same receipt and is delivered once.
     func storeReceivedDocument(_ draft: DocumentDraft, message: PeppolMessageRecord, now: Date) async throws -> PeppolMessageRecord
+    /// The latest document `senderPartyID` sent over Peppol to `peppolReceiver` for invoice number
+    /// `invoiceID`: what an Invoice Response from that receiver answers.
+    func outboxDocument(senderPartyID: String, peppolReceiver: String, invoiceID: String) async throws -> StoredDocument?
+    /// Keeps an Invoice Response's message and sets the status it carries (when it carries one)
+    /// on the document it answers, in one transaction, once per AS4 MessageId; for a MessageId
+    /// received before, nothing changes and the first record is returned.
+    func recordInvoiceResponse(_ record: PeppolMessageRecord, change: StatusChange?) async throws -> PeppolMessageRecord
+}
+
+extension PlatformStore {
+    /// `invoiceID|%` as a SQL `LIKE` pattern (`ESCAPE '\'`): the identities of an invoice's documents.
+    public static func identityPattern(invoiceID: String) -> String {
+        invoiceID.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "|%"
+    }
 }
 
 /// An AS4 message sent or received, with its proof of delivery.

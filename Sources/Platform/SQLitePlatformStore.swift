@@ -404,6 +404,28 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
+    public func outboxDocument(senderPartyID: String, peppolReceiver: String, invoiceID: String) async throws -> StoredDocument? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    \(SQLitePlatformStore.documentSelect) WHERE d.sender_party = ? AND d.peppol_receiver = ?
+                        AND d.identity LIKE ? ESCAPE '\\' ORDER BY d.seq DESC LIMIT 1
+                    """,
+                arguments: [senderPartyID, peppolReceiver, Self.identityPattern(invoiceID: invoiceID)]
+            ).map(SQLitePlatformStore.document)
+        }
+    }
+
+    public func recordInvoiceResponse(_ record: PeppolMessageRecord, change: StatusChange?) async throws -> PeppolMessageRecord {
+        try await pool.write { db in
+            if let earlier = try SQLitePlatformStore.peppolMessage(db, id: record.messageID) { return earlier }
+            try SQLitePlatformStore.insertPeppolMessage(db, record, replacing: false)
+            if let change { try SQLitePlatformStore.updateStatus(db, externalID: record.externalID, change: change) }
+            return record
+        }
+    }
+
     static func insertPeppolMessage(_ db: Database, _ record: PeppolMessageRecord, replacing: Bool) throws {
         try db.cachedStatement(
             sql: """

@@ -14,7 +14,7 @@ public struct PeppolAccessPoint: Sendable {
     let logger: Logger
 
     /// What the platform receives and publishes: Peppol BIS Billing 3 and SI-UBL 2.0, invoices
-    /// and credit notes.
+    /// and credit notes, and the Invoice Responses to what it sent.
     public static let receivedTypes: [PeppolDocumentType] = {
         let process = Specification.peppolBillingProfile
         let roots = [
@@ -24,7 +24,7 @@ public struct PeppolAccessPoint: Sendable {
         let customizations = ["urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", Specification.siUBL20]
         return customizations.flatMap { customization in
             roots.map { PeppolDocumentType(documentType: "\($0)##\(customization)::2.1", process: process) }
-        }
+        } + [InvoiceResponse.documentType]
     }()
 
     public init(settings: PeppolSettings, platform: PlatformService, logger: Logger = Logger(label: "efactuur.peppol")) {

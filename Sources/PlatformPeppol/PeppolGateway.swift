@@ -193,7 +193,10 @@ struct PayloadFacts {
         type = PeppolDocumentType(
             documentType: "\(sink.root.namespace)::\(sink.root.localName)##\(sink.values["CustomizationID"] ?? "")::2.1",
             process: sink.values["ProfileID"] ?? "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0")
-        if let scheme = sink.endpointScheme, let value = sink.values["AccountingSupplierParty/Party/EndpointID"] {
+        // The seller of an invoice, the sender of an Invoice Response.
+        if let scheme = sink.endpointScheme,
+            let value = sink.values["AccountingSupplierParty/Party/EndpointID"] ?? sink.values["SenderParty/EndpointID"]
+        {
             sender = "\(scheme):\(value)"
         }
         senderCountry = sink.values["AccountingSupplierParty/Party/PostalAddress/Country/IdentificationCode"]
@@ -201,7 +204,7 @@ struct PayloadFacts {
 
     private final class FactsSink: XMLElementSink {
         static let wanted: Set<String> = [
-            "CustomizationID", "ProfileID", "AccountingSupplierParty/Party/EndpointID",
+            "CustomizationID", "ProfileID", "AccountingSupplierParty/Party/EndpointID", "SenderParty/EndpointID",
             "AccountingSupplierParty/Party/PostalAddress/Country/IdentificationCode",
         ]
         var root = XMLName("", "")
@@ -216,7 +219,9 @@ struct PayloadFacts {
                 return
             }
             path.append(name)
-            if path.count == 4, path[1...].joined(separator: "/") == "AccountingSupplierParty/Party/EndpointID" {
+            if path.count == 4 || path.count == 3,
+                ["AccountingSupplierParty/Party/EndpointID", "SenderParty/EndpointID"].contains(path[1...].joined(separator: "/"))
+            {
                 endpointScheme = attributes.first { $0.name == "schemeID" }?.value
             }
         }

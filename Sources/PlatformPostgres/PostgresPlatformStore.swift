@@ -479,6 +479,34 @@ public final class PostgresPlatformStore: PlatformStore {
         }
     }
 
+    public func outboxDocument(senderPartyID: String, peppolReceiver: String, invoiceID: String) async throws -> StoredDocument? {
+        var bindings = PostgresBindings()
+        bindings.append(senderPartyID)
+        bindings.append(peppolReceiver)
+        bindings.append(Self.identityPattern(invoiceID: invoiceID))
+        return try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    \(Self.documentSelect) WHERE d.sender_party = $1 AND d.peppol_receiver = $2 AND d.identity LIKE $3 ESCAPE '\\'
+                    ORDER BY d.seq DESC LIMIT 1
+                    """, binds: bindings), logger: logger
+        ).collect().first.map { try Self.document($0) }
+    }
+
+    public func recordInvoiceResponse(_ record: PeppolMessageRecord, change: StatusChange?) async throws -> PeppolMessageRecord {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                if let earlier = try await self.peppolMessage(connection, id: record.messageID) { return earlier }
+                try await self.insertPeppolMessage(connection, record, replacing: false)
+                if let change { try await self.updateStatus(connection, externalID: record.externalID, change: change) }
+                return record
+            }
+        } catch where Self.isUniqueViolation(error) {
+            guard let earlier = try await peppolMessage(id: record.messageID) else { throw error }
+            return earlier
+        }
+    }
+
     private func insertPeppolMessage(_ connection: PostgresConnection, _ record: PeppolMessageRecord, replacing: Bool) async throws {
         let receipt = ByteBuffer(bytes: record.receipt)
         if replacing {

@@ -128,6 +128,21 @@ struct PeppolExchangeTests {
                 let keptByB = try #require(try await network.b.service.store.peppolMessage(id: messageID))
                 #expect(keptByA.receipt == keptByB.receipt)
                 #expect(keptByA.direction == .sent && keptByB.direction == .received)
+
+                // The receiver's statuses travel back as Invoice Responses: the sender on the other
+                // access point sees them on its outbox document.
+                for (code, name) in [("30", "Verwerkt"), ("50", "Afgewezen")] {
+                    try await receiver.setInboxStatus(externalID: inbox[0].externalID, code: code)
+                    let answered = try #require(try await network.a.service.store.document(externalID: externalID))
+                    #expect(answered.status.status.code == code && answered.status.status.name == name)
+                    #expect(answered.status.accountName == "min (Peppol)")
+                    let status = try await sender.status(in: EConnectWire.Mailbox.outbox, externalID: externalID)
+                    #expect(status.status.code == code)
+                }
+                // On B each response is a document in the outbox, delivered with its receipt.
+                let responses = try await receiver.documents(in: EConnectWire.Mailbox.outbox).documents
+                #expect(responses.count == 2)
+                #expect(responses.allSatisfy { $0.status.code == "10" })
             }
         }
     }

@@ -97,5 +97,10 @@ struct PeppolCommandTests {
         let purchaseBytes = try Data(contentsOf: URL(fileURLWithPath: root + "/inkoop/" + purchase))
         #expect(salesBytes == purchaseBytes)
         #expect(document["sha256"] != nil && received.stdout.contains(document["sha256"]!))
+        // Receiving marked it Verwerkt on B; the Invoice Response brought that to A's books.
+        let status = try books("a.books", ["invoice", "status", "--admin", "DeVries", "F2026-0001", "--json"])
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(answer["code"] as? String == "30")
+        #expect(answer["name"] as? String == "Verwerkt")
     }
 }
