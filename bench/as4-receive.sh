@@ -20,7 +20,7 @@ python3 bench/as4-messages.py "$messages" "$work/pki/POP000001.pem" "$work/pki/P
 port=$((20000 + RANDOM % 40000))
 ${PERF:+perf record -g -o "$PERF" --} $efactuur serve --data-dir "$work" --port "$port" \
     --peppol-certificate "$work/pki/POP000002.pem" --peppol-key "$work/pki/POP000002.key" \
-    --peppol-trust "$work/pki/trust.pem" --peppol-dns 127.0.0.1:9 >/dev/null 2>&1 &
+    --peppol-trust "$work/pki/trust.pem" --peppol-smp-trust "$work/pki/trust.pem" --peppol-dns 127.0.0.1:9 >/dev/null 2>&1 &
 server=$!
 sleep 1
 

@@ -25,7 +25,7 @@ python3 Tests/Interop/peppol/dns_server.py --port "$portDNS" "$work/dns.json" >/
 for side in a:$portA:POP000001 b:$portB:POP000002; do
     IFS=: read -r dir port ap <<<"$side"
     $efactuur serve --data-dir "$work/$dir" --port "$port" --peppol-certificate "$work/pki/$ap.pem" \
-        --peppol-key "$work/pki/$ap.key" --peppol-trust "$work/pki/trust.pem" --peppol-dns "127.0.0.1:$portDNS" \
+        --peppol-key "$work/pki/$ap.key" --peppol-trust "$work/pki/trust.pem" --peppol-smp-trust "$work/pki/trust.pem" --peppol-dns "127.0.0.1:$portDNS" \
         --peppol-sml-zone sml.example >/dev/null 2>&1 & pids+=($!)
 done
 serverA=${pids[1]}; serverB=${pids[2]}

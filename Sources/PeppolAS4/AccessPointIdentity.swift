@@ -52,6 +52,15 @@ public struct AccessPointIdentity: Sendable {
         }
     }
 
+    /// A MessageId for `name` (a document revision) that is the same on every attempt, so the
+    /// receiver delivers a retry once, but that nobody else can predict and use first: a hash
+    /// of the name keyed with this access point's private key.
+    public func messageID(for name: String) -> String {
+        let key = SymmetricKey(data: SHA256.hash(data: signingKey.derRepresentation))
+        let tag = HMAC<SHA256>.authenticationCode(for: Data(name.utf8), using: key)
+        return "\(name)-" + tag.prefix(12).map { String(format: "%02x", $0) }.joined() + "@\(partyID.lowercased()).efactuur"
+    }
+
     /// The certificate as base64 DER, as a BinarySecurityToken carries it.
     var certificateBase64: String { Data(AS4Certificate.derBytes(certificate)).base64EncodedString() }
 }

@@ -111,20 +111,27 @@ public struct MIMEMessage: Sendable {
         }
     }
 
-    /// Where `needle` first occurs in `haystack` at or after `from`: a scan for its first byte with
-    /// a comparison at each hit, linear for the boundaries and CRLFs it is used for.
-    static func firstRange(of needle: [UInt8], in haystack: some RandomAccessCollection<UInt8>, from: Int) -> Range<Int>? {
-        guard let first = needle.first else { return nil }
+    /// Where `needle` first occurs in `haystack` at or after `from`, by Knuth–Morris–Pratt: linear
+    /// whatever the bytes, so a body of near-boundaries cannot make the search quadratic.
+    static func firstRange<Bytes: RandomAccessCollection<UInt8>>(of needle: [UInt8], in haystack: Bytes, from: Int) -> Range<Int>?
+    where Bytes.Index == Int {
+        guard !needle.isEmpty else { return nil }
+        // failure[i]: the length of the longest proper prefix of needle[...i] that is also its suffix.
+        var failure = [Int](repeating: 0, count: needle.count)
+        var k = 0
+        for i in 1..<max(needle.count, 1) {
+            while k > 0 && needle[i] != needle[k] { k = failure[k - 1] }
+            if needle[i] == needle[k] { k += 1 }
+            failure[i] = k
+        }
         return haystack.withContiguousStorageIfAvailable { buffer -> Range<Int>? in
-            let base = haystack.startIndex as! Int
-            var i = from - base
-            let last = buffer.count - needle.count
-            while i <= last {
-                if buffer[i] == first {
-                    var j = 1
-                    while j < needle.count && buffer[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { return (base + i)..<(base + i + needle.count) }
-                }
+            let base = haystack.startIndex
+            var matched = 0
+            var i = max(0, from - base)
+            while i < buffer.count {
+                while matched > 0 && buffer[i] != needle[matched] { matched = failure[matched - 1] }
+                if buffer[i] == needle[matched] { matched += 1 }
+                if matched == needle.count { return (base + i + 1 - needle.count)..<(base + i + 1) }
                 i += 1
             }
             return nil

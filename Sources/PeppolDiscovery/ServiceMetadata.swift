@@ -106,7 +106,8 @@ public enum ServiceMetadata {
     /// Reads a SignedServiceMetadata: checks its signature and that the signer is trusted as an
     /// SMP, then returns the AS4 endpoint for `process`. Documents over 1 MiB are refused unread.
     public static func endpoint(
-        in document: [UInt8], process: String, smpTrust: AS4Trust
+        in document: [UInt8], participant expected: ParticipantID, documentType expectedType: String, process: String,
+        smpTrust: AS4Trust
     ) async throws(DiscoveryError) -> ServiceEndpoint {
         let signer: Certificate
         let tree: HardenedXML.XMLElement
@@ -130,6 +131,10 @@ public enum ServiceMetadata {
                 throw DiscoveryError(.smpMalformed, "the SMP redirects to another SMP, which efactuur does not follow")
             }
             throw DiscoveryError(.smpMalformed, "the SMP's answer is not a SignedServiceMetadata with a ServiceInformation")
+        }
+        // Signed metadata for another participant or document type proves nothing about this one.
+        guard participant.description.lowercased() == expected.description.lowercased(), documentType == expectedType else {
+            throw DiscoveryError(.smpSignature, "the SMP answered for \(participant) and \(documentType), not what was asked")
         }
         let processes = information.child("ProcessList", in: smp)?.children.filter { $0.name == "Process" && $0.namespace == smp } ?? []
         guard

@@ -14,6 +14,7 @@ public struct InvoiceResponse: Sendable, Equatable {
         documentType: "\(namespace)::ApplicationResponse##\(customizationID)::2.1", process: profileID)
 
     public var id: String
+    public var customizationID: String = Self.customizationID
     public var issueDate: String
     /// Participant ids (`0106:12345678`) and names of who answers and who is answered.
     public var sender: String
@@ -99,6 +100,7 @@ public struct InvoiceResponse: Sendable, Equatable {
             invoiceID: invoiceID, invoiceIssueDate: text(response?.child("DocumentReference", in: cac), "IssueDate"),
             responseCode: code,
             reason: text(response?.child("Response", in: cac)?.child("Status", in: cac), "StatusReason"))
+        customizationID = text(root, "CustomizationID") ?? ""
     }
 
     public init(

@@ -47,7 +47,7 @@ public struct PeppolDocumentType: Sendable, Hashable {
 extension PlatformService {
     /// The local name of a document's root element, found lexically (the document is parsed
     /// afterwards anyway): past the XML declaration, comments and processing instructions.
-    static func rootLocalName(_ document: String) -> Substring? {
+    public static func rootLocalName(_ document: String) -> Substring? {
         var rest = document[...]
         while let open = rest.firstIndex(of: "<") {
             let after = rest.index(after: open)
@@ -93,6 +93,9 @@ extension PlatformService {
                 throw PlatformError.invalidPayload(error.message)
             }
             if let response = try InvoiceResponse(root) {
+                guard response.customizationID == InvoiceResponse.customizationID else {
+                    throw PlatformError.invalidPayload("an ApplicationResponse that is not a Peppol BIS Invoice Response 3")
+                }
                 return try await applyInvoiceResponse(response, organisation: organisation, from: sender, messageID: messageID, receipt: receipt)
             }
         }

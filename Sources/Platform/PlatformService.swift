@@ -223,6 +223,13 @@ public struct PlatformService: Sendable {
         } else if let peppol = configuration.peppol, let participant = Self.peppolParticipant(reference: toReference.trimmed, invoice: invoice),
             await peppol.reaches(participant, PeppolDocumentType(invoice))
         {
+            // On Peppol the seller is the sender the network sees: it must be `via` itself.
+            guard let endpoint = invoice.seller.endpointID, let scheme = endpoint.schemeID,
+                let seller = try? PartyIdentifier(scheme: scheme, value: endpoint.value), try await findOrganisation(seller)?.partyID == via
+            else {
+                throw PlatformError.invalidInput(
+                    field: "Payload", reason: "over Peppol the seller's EndpointID must be an identifier of the sending organisation \(via)")
+            }
             route = .toPeppol
             peppolReceiver = participant
         } else if let email = toEmail?.trimmed, !email.isEmpty, configuration.mailer != nil {

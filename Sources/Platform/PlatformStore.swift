@@ -61,13 +61,6 @@ public protocol PlatformStore: Sendable {
     func recordInvoiceResponse(_ record: PeppolMessageRecord, change: StatusChange?) async throws -> PeppolMessageRecord
 }
 
-extension PlatformStore {
-    /// `invoiceID|%` as a SQL `LIKE` pattern (`ESCAPE '\'`): the identities of an invoice's documents.
-    public static func identityPattern(invoiceID: String) -> String {
-        invoiceID.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "|%"
-    }
-}
 
 /// An AS4 message sent or received, with its proof of delivery.
 public struct PeppolMessageRecord: Sendable, Equatable {

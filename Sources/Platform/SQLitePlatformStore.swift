@@ -410,9 +410,9 @@ public final class SQLitePlatformStore: PlatformStore {
                 db,
                 sql: """
                     \(SQLitePlatformStore.documentSelect) WHERE d.sender_party = ? AND d.peppol_receiver = ?
-                        AND d.identity LIKE ? ESCAPE '\\' ORDER BY d.seq DESC LIMIT 1
+                        AND substr(d.identity, 1, length(?3)) = ?3 ORDER BY d.seq DESC LIMIT 1
                     """,
-                arguments: [senderPartyID, peppolReceiver, Self.identityPattern(invoiceID: invoiceID)]
+                arguments: [senderPartyID, peppolReceiver, invoiceID + "|"]
             ).map(SQLitePlatformStore.document)
         }
     }
@@ -429,9 +429,9 @@ public final class SQLitePlatformStore: PlatformStore {
     static func insertPeppolMessage(_ db: Database, _ record: PeppolMessageRecord, replacing: Bool) throws {
         try db.cachedStatement(
             sql: """
-                INSERT \(replacing ? "OR REPLACE " : "")INTO peppol_message
-                    (message_id, direction, external_id, revision, participant, receipt, recorded_on)
+                INSERT INTO peppol_message (message_id, direction, external_id, revision, participant, receipt, recorded_on)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
+                \(replacing ? "ON CONFLICT (message_id) DO UPDATE SET external_id = excluded.external_id, revision = excluded.revision, receipt = excluded.receipt, recorded_on = excluded.recorded_on" : "")
                 """
         ).execute(arguments: [
             record.messageID, record.direction.rawValue, record.externalID, record.revision, record.participant,
@@ -558,6 +558,11 @@ public final class SQLitePlatformStore: PlatformStore {
                     """).execute(
                 arguments: [state, next?.timeIntervalSince1970, reason, delivery.externalID, delivery.revision])
             guard db.changesCount > 0, let change else { return }
+            // Only a document still waiting: an Invoice Response may have set a later status
+            // while a retry was under way.
+            let waiting = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT status_code FROM document WHERE external_id = ?"), arguments: [delivery.externalID])
+            guard waiting == DocumentStatus.inWachtrij.code else { return }
             try SQLitePlatformStore.updateStatus(db, externalID: delivery.externalID, change: change)
         }
     }

@@ -4,6 +4,7 @@ import Logging
 import PeppolAS4
 import PeppolDiscovery
 import Platform
+import X509
 
 /// The platform's Peppol access point and SMP, as the HTTP front end calls them: `POST /as4`
 /// receives a user message and answers with its signed receipt or an ebMS error; `GET /smp/…`
@@ -12,6 +13,9 @@ public struct PeppolAccessPoint: Sendable {
     public let settings: PeppolSettings
     public let platform: PlatformService
     let logger: Logger
+    /// Who may answer with an Invoice Response: the access point the responder's SMP names.
+    let directory: PeppolDirectory
+    private let published = PublishedMetadata()
 
     /// What the platform receives and publishes: Peppol BIS Billing 3 and SI-UBL 2.0, invoices
     /// and credit notes, and the Invoice Responses to what it sent.
@@ -31,6 +35,8 @@ public struct PeppolAccessPoint: Sendable {
         self.settings = settings
         self.platform = platform
         self.logger = logger
+        directory = PeppolDirectory(
+            dns: settings.dns, zone: settings.smlZone, smpTrust: settings.smpTrust, cacheLifetime: settings.cacheLifetime)
     }
 
     /// An HTTP answer.
@@ -54,16 +60,28 @@ public struct PeppolAccessPoint: Sendable {
                 throw AS4Error(.invalidHeader, "the business document is not UTF-8")
             }
             received.document = []  // the String holds it now; one copy of a large document is enough
+            // Participant ids have a four-digit scheme: none can pass for an organisation of ours.
+            guard let sender = ParticipantID(received.businessHeader.sender), ParticipantID(received.businessHeader.receiver) != nil else {
+                throw AS4Error(.invalidHeader, "the SBDH sender and receiver must be participant ids such as 0106:12345678")
+            }
+            if PlatformService.rootLocalName(payload) == "ApplicationResponse" {
+                try await checkResponder(sender, signer: received.signer)
+            }
             let receipt = try AS4Signal.receipt(for: received, from: settings.identity)
             let record: PeppolMessageRecord
             do {
                 record = try await platform.receiveFromPeppol(
-                    payload: payload, from: received.businessHeader.sender, to: received.businessHeader.receiver,
+                    payload: payload, from: sender.description, to: received.businessHeader.receiver,
                     messageID: received.header.messageID, receipt: receipt)
             } catch PlatformError.receiverUnreachable(let receiver) {
                 throw AS4Error.notServiced(receiver)
             } catch let error as PlatformError {
                 throw AS4Error(.other, "the document is not accepted: \(error.message)", peppolCode: error.code)
+            }
+            // A MessageId seen before from someone else is not this message's: no other party's
+            // receipt is handed out, and nothing is delivered.
+            if record.receipt != receipt, record.direction != .received || record.participant.lowercased() != sender.description.lowercased() {
+                throw AS4Error(.other, "the MessageId \(received.header.messageID) was already used by another message")
             }
             logger.info(
                 "received over Peppol",
@@ -80,6 +98,20 @@ public struct PeppolAccessPoint: Sendable {
             let refused = messageID
             logger.error("could not store an AS4 message", metadata: ["messageId": "\(refused ?? "-")", "error": "\(error)"])
             return errorAnswer(AS4Error(.other, "the message could not be stored; send it again later"), refTo: refused, status: 503)
+        }
+    }
+
+    /// An Invoice Response changes the status of what we sent; only the access point the
+    /// responder's own SMP names for Invoice Responses may send one.
+    private func checkResponder(_ responder: ParticipantID, signer: Certificate) async throws(AS4Error) {
+        let endpoint: ServiceEndpoint
+        do {
+            endpoint = try await directory.endpoint(responder.description, InvoiceResponse.documentType)
+        } catch {
+            throw AS4Error(.failedAuthentication, "the SMP of \(responder) names no access point for invoice responses")
+        }
+        guard endpoint.certificate == signer else {
+            throw AS4Error(.failedAuthentication, "\(responder)'s invoice responses come from another access point")
         }
     }
 
@@ -112,12 +144,31 @@ public struct PeppolAccessPoint: Sendable {
             participant: participant, documentType: type.documentType, process: type.process, address: settings.publicURL + "/as4",
             certificate: settings.identity.certificate, activation: settings.identity.certificate.notValidBefore,
             expiration: settings.identity.certificate.notValidAfter, technicalContact: settings.publicURL)
+        let key = "\(participant.description.lowercased())|\(type.documentType)"
+        if let body = await published.value(for: key) {
+            return Answer(status: 200, contentType: "application/xml;charset=UTF-8", body: body)
+        }
         do {
+            // Signed once per participant and document type: an SMP request costs no private-key
+            // operation after the first.
             let body = try ServiceMetadata.signedServiceMetadata(endpoint, signer: settings.identity)
+            await published.store(body, for: key)
             return Answer(status: 200, contentType: "application/xml;charset=UTF-8", body: body)
         } catch {
             logger.error("could not sign SMP metadata", metadata: ["error": "\(error)"])
             return Answer(status: 500, contentType: "text/plain", body: Array("the metadata could not be signed\n".utf8))
         }
+    }
+}
+
+/// The signed SMP answers given so far, bounded.
+actor PublishedMetadata {
+    private var answers: [String: [UInt8]] = [:]
+
+    func value(for key: String) -> [UInt8]? { answers[key] }
+
+    func store(_ body: [UInt8], for key: String) {
+        if answers.count > 10_000 { answers.removeAll() }
+        answers[key] = body
     }
 }

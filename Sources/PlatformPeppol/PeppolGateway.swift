@@ -30,14 +30,16 @@ public final class PeppolDirectory: Sendable {
     public func endpoint(_ participant: String, _ type: PeppolDocumentType) async throws -> ServiceEndpoint {
         let key = "\(participant.lowercased())|\(type.documentType)|\(type.process)"
         if let cached = await cache.value(for: key) { return try cached.get() }
-        let result: Result<ServiceEndpoint, any Error>
         do {
-            result = .success(try await lookUp(participant, type))
-        } catch {
-            result = .failure(error)
+            let endpoint = try await lookUp(participant, type)
+            await cache.store(.success(endpoint), for: key, until: ContinuousClock.now + cacheLifetime)
+            return endpoint
+        } catch let error as DiscoveryError where [.notFound, .nameError, .smpNotFound].contains(error.code) {
+            // "Not on Peppol" is remembered for a minute; a timeout or an SMP that is down is not
+            // remembered at all, so the next invoice asks again.
+            await cache.store(.failure(error), for: key, until: ContinuousClock.now + .seconds(60))
+            throw error
         }
-        await cache.store(result, for: key, until: ContinuousClock.now + cacheLifetime)
-        return try result.get()
     }
 
     /// The SMP base URL the SML publishes for `participant`.
@@ -71,7 +73,8 @@ public final class PeppolDirectory: Sendable {
         } catch {
             throw DiscoveryError(.smpMalformed, "the SMP's answer is larger than 1 MiB or broken off")
         }
-        return try await ServiceMetadata.endpoint(in: Array(body.readableBytesView), process: type.process, smpTrust: smpTrust)
+        return try await ServiceMetadata.endpoint(
+            in: Array(body.readableBytesView), participant: id, documentType: type.documentType, process: type.process, smpTrust: smpTrust)
     }
 }
 
@@ -104,7 +107,18 @@ public final class PeppolGateway: PeppolNetwork {
         let facts = try PayloadFacts(document.payload)
         let type = facts.type
         let endpoint = try await directory.endpoint(participant, type)
-        let messageID = "\(document.externalID).\(document.revision)@\(settings.identity.partyID.lowercased()).efactuur"
+        guard endpoint.isActive(at: Date()) else {
+            throw PeppolDeliveryError(
+                isPermanent: false, publicReason: "het Peppol-accesspoint van de ontvanger is (nog) niet actief", detail: "endpoint not active")
+        }
+        do {
+            try await settings.accessPointTrust.check(endpoint.certificate)
+        } catch {
+            throw PeppolDeliveryError(
+                isPermanent: false, publicReason: "het certificaat van het Peppol-accesspoint van de ontvanger is niet geldig",
+                detail: "\(error)")
+        }
+        let messageID = settings.identity.messageID(for: "\(document.externalID).\(document.revision)")
         let header = UserMessage(
             messageID: messageID, fromParty: settings.identity.partyID, toParty: "", process: type.process,
             documentType: type.documentType, originalSender: facts.sender ?? document.senderPartyID,

@@ -10,7 +10,8 @@ public struct PeppolSettings: Sendable {
     public var identity: AccessPointIdentity
     /// The Peppol access point CA (root and intermediate) partners' certificates must chain to.
     public var accessPointTrust: AS4Trust
-    /// The SMP CA that signs the metadata of other SMPs.
+    /// The SMP CA that signs the metadata of other SMPs. Not the access point CA: an access point
+    /// certificate must not be able to vouch for where a participant receives.
     public var smpTrust: AS4Trust
     /// The DNS server the SML zone is resolved with, and the zone.
     public var dns: DNSResolver
@@ -23,12 +24,12 @@ public struct PeppolSettings: Sendable {
     public var limits: AS4Limits
 
     public init(
-        identity: AccessPointIdentity, accessPointTrust: AS4Trust, smpTrust: AS4Trust? = nil, dns: DNSResolver,
+        identity: AccessPointIdentity, accessPointTrust: AS4Trust, smpTrust: AS4Trust, dns: DNSResolver,
         smlZone: String, publicURL: String, cacheLifetime: Duration = .seconds(600), limits: AS4Limits = AS4Limits()
     ) {
         self.identity = identity
         self.accessPointTrust = accessPointTrust
-        self.smpTrust = smpTrust ?? accessPointTrust
+        self.smpTrust = smpTrust
         self.dns = dns
         self.smlZone = smlZone
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
@@ -38,7 +39,7 @@ public struct PeppolSettings: Sendable {
 
     /// Reads the PEM files an operator configures: certificate, key, trusted CA certificates.
     public static func load(
-        certificate: String, key: String, trust: String, smpTrust: String? = nil, dnsServer: String?, dnsPort: Int = 53,
+        certificate: String, key: String, trust: String, smpTrust: String, dnsServer: String?, dnsPort: Int = 53,
         smlZone: String, publicURL: String
     ) throws -> PeppolSettings {
         func read(_ path: String) throws -> String {
@@ -57,7 +58,7 @@ public struct PeppolSettings: Sendable {
             return AS4Trust(roots: roots, intermediates: certificates.filter { $0.subject != $0.issuer })
         }
         return PeppolSettings(
-            identity: identity, accessPointTrust: try trustStore(trust), smpTrust: try smpTrust.map(trustStore),
+            identity: identity, accessPointTrust: try trustStore(trust), smpTrust: try trustStore(smpTrust),
             dns: DNSResolver(server: dnsServer, port: dnsPort), smlZone: smlZone, publicURL: publicURL)
     }
 }

@@ -365,6 +365,12 @@ public final class PostgresPlatformStore: PlatformStore {
                 """, logger: logger
             ).collect()
             guard !updated.isEmpty, let change else { return }
+            // Only a document still waiting: an Invoice Response may have set a later status
+            // while a retry was under way.
+            let waiting = try await connection.query(
+                "SELECT status_code FROM document WHERE external_id = \(delivery.externalID)", logger: logger
+            ).collect().first?.decode(String.self)
+            guard waiting == DocumentStatus.inWachtrij.code else { return }
             try await self.updateStatus(connection, externalID: delivery.externalID, change: change)
         }
     }
@@ -483,12 +489,12 @@ public final class PostgresPlatformStore: PlatformStore {
         var bindings = PostgresBindings()
         bindings.append(senderPartyID)
         bindings.append(peppolReceiver)
-        bindings.append(Self.identityPattern(invoiceID: invoiceID))
+        bindings.append(invoiceID + "|")
         return try await client.query(
             PostgresQuery(
                 unsafeSQL: """
-                    \(Self.documentSelect) WHERE d.sender_party = $1 AND d.peppol_receiver = $2 AND d.identity LIKE $3 ESCAPE '\\'
-                    ORDER BY d.seq DESC LIMIT 1
+                    \(Self.documentSelect) WHERE d.sender_party = $1 AND d.peppol_receiver = $2
+                        AND substr(d.identity, 1, length($3)) = $3 ORDER BY d.seq DESC LIMIT 1
                     """, binds: bindings), logger: logger
         ).collect().first.map { try Self.document($0) }
     }

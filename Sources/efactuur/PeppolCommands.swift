@@ -12,7 +12,7 @@ struct PeppolOptions: ParsableArguments {
     @Option(help: "The access point's private key (PEM, PKCS#8 or PKCS#1).") var peppolKey: String?
     @Option(help: "The Peppol root and access point CA certificates (PEM) partners' certificates must chain to.")
     var peppolTrust: String?
-    @Option(help: "The root and SMP CA certificates (PEM) other SMPs sign with (default: --peppol-trust).")
+    @Option(help: "The root and SMP CA certificates (PEM) SMPs sign their metadata with (the Peppol SMP CA, not the access point CA).")
     var peppolSMPTrust: String?
     @Option(help: "DNS server for SML lookups, HOST or HOST:PORT (default: the first nameserver of /etc/resolv.conf).")
     var peppolDNS: String?
@@ -27,10 +27,13 @@ struct PeppolOptions: ParsableArguments {
             throw ValidationError("--peppol-certificate and --peppol-key go together")
         }
         if isEnabled && peppolTrust == nil { throw ValidationError("--peppol-trust is needed to check partners' certificates") }
+        if isEnabled && peppolSMPTrust == nil { throw ValidationError("--peppol-smp-trust is needed to check what SMPs publish") }
     }
 
     func settings(defaultURL: String) throws -> PeppolSettings? {
-        guard let certificate = peppolCertificate, let key = peppolKey, let trust = peppolTrust else { return nil }
+        guard let certificate = peppolCertificate, let key = peppolKey, let trust = peppolTrust, let smpTrust = peppolSMPTrust else {
+            return nil
+        }
         var dnsHost: String?
         var dnsPort = 53
         if let dns = peppolDNS {
@@ -43,7 +46,7 @@ struct PeppolOptions: ParsableArguments {
         }
         do {
             return try PeppolSettings.load(
-                certificate: certificate, key: key, trust: trust, smpTrust: peppolSMPTrust, dnsServer: dnsHost, dnsPort: dnsPort,
+                certificate: certificate, key: key, trust: trust, smpTrust: smpTrust, dnsServer: dnsHost, dnsPort: dnsPort,
                 smlZone: peppolSMLZone, publicURL: publicURL ?? defaultURL)
         } catch {
             throw ValidationError("Peppol: \(error)")

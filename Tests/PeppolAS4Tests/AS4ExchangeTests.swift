@@ -268,3 +268,28 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The MIME search against a plain scan, on random bytes from a small alphabet (so near-matches
+/// are everywhere), arrays and slices, any start.
+@Suite struct MIMESearchTests {
+    @Test func firstRangeAgreesWithAPlainScan() {
+        var generator = SeededGenerator(seed: 4242)
+        func plain(_ needle: [UInt8], _ haystack: ArraySlice<UInt8>, _ from: Int) -> Range<Int>? {
+            var i = max(from, haystack.startIndex)
+            while i + needle.count <= haystack.endIndex {
+                if haystack[i..<i + needle.count].elementsEqual(needle) { return i..<i + needle.count }
+                i += 1
+            }
+            return nil
+        }
+        for _ in 0..<2_000 {
+            let bytes = (0..<Int.random(in: 0...300, using: &generator)).map { _ in UInt8.random(in: 0...2, using: &generator) }
+            let needle = (0..<Int.random(in: 1...6, using: &generator)).map { _ in UInt8.random(in: 0...2, using: &generator) }
+            let low = Int.random(in: 0...bytes.count, using: &generator)
+            let slice = bytes[low...]
+            let from = Int.random(in: 0...bytes.count + 2, using: &generator)
+            #expect(MIMEMessage.firstRange(of: needle, in: slice, from: from) == plain(needle, slice, from))
+            #expect(MIMEMessage.firstRange(of: needle, in: bytes, from: from) == plain(needle, bytes[...], from))
+        }
+    }
+}

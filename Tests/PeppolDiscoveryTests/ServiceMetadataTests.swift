@@ -43,7 +43,7 @@ import Testing
         let other = await Python.command(["xmlsec1", "--verify", "--pubkey-cert-pem", pki.path("ap1.pem"), file])
         #expect(other.status != 0)
         // And we read back what we published.
-        let read = try await ServiceMetadata.endpoint(in: signed, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+        let read = try await ServiceMetadata.endpoint(in: signed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
         #expect(read == (try endpoint()))
     }
 
@@ -68,27 +68,40 @@ import Testing
             return Array(try Data(contentsOf: URL(fileURLWithPath: output)))
         }
         let trusted = try await signedByXmlsec("ap1")
-        let read = try await ServiceMetadata.endpoint(in: trusted, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+        let read = try await ServiceMetadata.endpoint(in: trusted, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
         #expect(read.address == "https://ap.example.nl/as4")
 
         let untrusted = try await signedByXmlsec("ap-other")
         let refused = await #expect(throws: DiscoveryError.self) {
-            try await ServiceMetadata.endpoint(in: untrusted, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+            try await ServiceMetadata.endpoint(in: untrusted, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
         }
         #expect(refused?.code == .smpSignature)
 
         let changed = Array(String(decoding: trusted, as: UTF8.self)
             .replacingOccurrences(of: "https://ap.example.nl/as4", with: "https://evil.example/as4").utf8)
         let tampered = await #expect(throws: DiscoveryError.self) {
-            try await ServiceMetadata.endpoint(in: changed, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+            try await ServiceMetadata.endpoint(in: changed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
         }
         #expect(tampered?.code == .smpSignature)
+    }
+
+    static let participant = ParticipantID("0106:12345678")!
+
+    /// Metadata signed for one participant is no answer about another.
+    @Test func metadataForAnotherParticipantIsRefused() async throws {
+        let signed = try ServiceMetadata.signedServiceMetadata(try endpoint(), signer: try identity("ap2"))
+        let error = await #expect(throws: DiscoveryError.self) {
+            try await ServiceMetadata.endpoint(
+                in: signed, participant: ParticipantID("0106:87654321")!, documentType: PeppolIdentifiers.invoiceDocumentType,
+                process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+        }
+        #expect(error?.code == .smpSignature)
     }
 
     @Test func anUnknownProcessIsNotFound() async throws {
         let signed = try ServiceMetadata.signedServiceMetadata(try endpoint(), signer: try identity("ap2"))
         let error = await #expect(throws: DiscoveryError.self) {
-            try await ServiceMetadata.endpoint(in: signed, process: "urn:other", smpTrust: try trust())
+            try await ServiceMetadata.endpoint(in: signed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: "urn:other", smpTrust: try trust())
         }
         #expect(error?.code == .smpNotFound)
     }

@@ -76,7 +76,7 @@ struct PeppolExchangeTests {
             store: (any PlatformStore)? = nil
         ) async throws -> Instance {
             let settings = try PeppolSettings.load(
-                certificate: pki.path(name + ".pem"), key: pki.path(name + ".key"), trust: pki.path("root.pem"),
+                certificate: pki.path(name + ".pem"), key: pki.path(name + ".key"), trust: pki.path("root.pem"), smpTrust: pki.path("root.pem"),
                 dnsServer: "127.0.0.1", dnsPort: dns, smlZone: "sml.example", publicURL: "http://127.0.0.1:\(port)")
             // make_pki.py keeps root and CA apart; the trust file here is the root, the CA an intermediate.
             var withCA = settings
@@ -123,7 +123,7 @@ struct PeppolExchangeTests {
                 #expect(stored.senderPartyID == Network.supplier)
 
                 // Both sides keep the proof: the receipt B answered is the one A checked and kept.
-                let messageID = "\(outbox.externalID).\(outbox.revision)@pop000001.efactuur"
+                let messageID = network.a.settings.identity.messageID(for: "\(outbox.externalID).\(outbox.revision)")
                 let keptByA = try #require(try await network.a.service.store.peppolMessage(id: messageID))
                 let keptByB = try #require(try await network.b.service.store.peppolMessage(id: messageID))
                 #expect(keptByA.receipt == keptByB.receipt)
@@ -160,6 +160,21 @@ struct PeppolExchangeTests {
                 body: first, contentType: "application/soap+xml", for: message, trust: network.a.settings.accessPointTrust)
             let inbox = try await LivePlatform.client(url, network.b.keys).documents(in: EConnectWire.Mailbox.inbox).documents
             #expect(inbox.count == 1)
+        }
+    }
+
+    @Test("A sender that is not a participant id (an organisation's Bedrijfs-ID, say) is refused")
+    func senderMustBeAParticipant() async throws {
+        let network = try await Network()
+        let message = try outbound(network, to: Network.customer, messageID: "spoof-1@test", from: "XCNL10001")
+        try await network.b.run { url in
+            let answer = try await post(message, to: url)
+            let error = await #expect(throws: AS4Error.self) {
+                try await AS4Signal.checkReceipt(
+                    body: answer, contentType: "application/soap+xml", for: message, trust: network.a.settings.accessPointTrust)
+            }
+            #expect(error?.code == .invalidHeader)
+            #expect(try await LivePlatform.client(url, network.b.keys).documents(in: EConnectWire.Mailbox.inbox).documents.isEmpty)
         }
     }
 
@@ -231,15 +246,15 @@ struct PeppolExchangeTests {
     }
 
     /// A user message from A's access point to `participant`, as A's gateway would build it.
-    func outbound(_ network: Network, to participant: String, messageID: String) throws -> OutboundMessage {
+    func outbound(_ network: Network, to participant: String, messageID: String, from sender: String = Network.supplier) throws -> OutboundMessage {
         let invoice = try LivePlatform.invoice("AS4-\(messageID)")
         let payload = Array(invoice.payload.utf8)
         let header = UserMessage(
             messageID: messageID, fromParty: "", toParty: "", process: PeppolIdentifiers.billingProcess,
-            documentType: PeppolAccessPoint.receivedTypes[2].documentType, originalSender: Network.supplier,
+            documentType: PeppolAccessPoint.receivedTypes[2].documentType, originalSender: sender,
             finalRecipient: participant)
         let sbd = try BusinessDocumentHeader(
-            sender: Network.supplier, receiver: participant, documentType: header.documentType, process: header.process,
+            sender: sender, receiver: participant, documentType: header.documentType, process: header.process,
             countryC1: "NL", standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
         ).wrapping(payload)
         return try AS4Outbound.userMessage(header, businessDocument: sbd, from: network.a.settings.identity, to: network.b.settings.identity.certificate)

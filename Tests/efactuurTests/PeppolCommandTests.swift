@@ -40,7 +40,7 @@ struct PeppolCommandTests {
             "participants": [["id": "0106:12345678", "naptr": naptr(portA)], ["id": "0106:87654321", "naptr": naptr(portB)]],
         ])
         func peppol(_ name: String) -> [String] {
-            ["--peppol-certificate", "\(pki)/\(name).pem", "--peppol-key", "\(pki)/\(name).key", "--peppol-trust", "\(pki)/trust.pem",
+            ["--peppol-certificate", "\(pki)/\(name).pem", "--peppol-key", "\(pki)/\(name).key", "--peppol-trust", "\(pki)/trust.pem", "--peppol-smp-trust", "\(pki)/trust.pem",
              "--peppol-dns", "127.0.0.1:\(dns.port)", "--peppol-sml-zone", "sml.example"]
         }
         let (serverA, baseA) = try await platformCommands.startServer(dataDir: root + "/a", port: portA, extra: peppol("POP000001"))
