@@ -14,18 +14,8 @@ import Testing
 
     init() async { pki = await TestPKI.shared }
 
-    func message(
-        from sender: AccessPointIdentity, to receiver: AccessPointIdentity, document: [UInt8]
-    ) throws -> OutboundMessage {
-        let header = UserMessage(
-            fromParty: "", toParty: "", process: PeppolIdentifiers.billingProcess, documentType: PeppolIdentifiers.invoiceDocumentType,
-            originalSender: "0106:12345678", finalRecipient: "0106:87654321")
-        let sbd = try BusinessDocumentHeader(
-            sender: "0106:12345678", receiver: "0106:87654321", documentType: PeppolIdentifiers.invoiceDocumentType,
-            process: PeppolIdentifiers.billingProcess, countryC1: "NL",
-            standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
-        ).wrapping(document)
-        return try AS4Outbound.userMessage(header, businessDocument: sbd, from: sender, to: receiver.certificate)
+    func message(from sender: AccessPointIdentity, to receiver: AccessPointIdentity, document: [UInt8]) throws -> OutboundMessage {
+        try SampleMessage.make(from: sender, to: receiver, document: document)
     }
 
     @Test func ourSenderToOurReceiverAndBack() async throws {
@@ -216,15 +206,7 @@ import Testing
     @Test func mutatedMessagesAreRefusedNotFatal() async throws {
         let pki = await TestPKI.shared
         let receiver = try pki.identity("ap2")
-        let header = UserMessage(
-            fromParty: "", toParty: "", process: PeppolIdentifiers.billingProcess, documentType: PeppolIdentifiers.invoiceDocumentType,
-            originalSender: "0106:12345678", finalRecipient: "0106:87654321")
-        let sbd = try BusinessDocumentHeader(
-            sender: "0106:12345678", receiver: "0106:87654321", documentType: PeppolIdentifiers.invoiceDocumentType,
-            process: PeppolIdentifiers.billingProcess, countryC1: "NL",
-            standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
-        ).wrapping(try SampleInvoice.bytes())
-        let sent = try AS4Outbound.userMessage(header, businessDocument: sbd, from: try pki.identity("ap1"), to: receiver.certificate)
+        let sent = try SampleMessage.make(from: try pki.identity("ap1"), to: receiver, document: try SampleInvoice.bytes())
         let inbound = AS4Inbound(identity: receiver, trust: try pki.trust(), limits: AS4Limits(maxDocumentBytes: 1 << 20))
         var generator = SeededGenerator(seed: 20261203)
         var accepted = 0
@@ -291,5 +273,20 @@ struct SeededGenerator: RandomNumberGenerator {
             #expect(MIMEMessage.firstRange(of: needle, in: slice, from: from) == plain(needle, slice, from))
             #expect(MIMEMessage.firstRange(of: needle, in: bytes, from: from) == plain(needle, bytes[...], from))
         }
+    }
+}
+
+/// A user message from 0106:12345678 to 0106:87654321 carrying `document`, as an access point sends it.
+enum SampleMessage {
+    static func make(from sender: AccessPointIdentity, to receiver: AccessPointIdentity, document: [UInt8]) throws -> OutboundMessage {
+        let header = UserMessage(
+            fromParty: "", toParty: "", process: PeppolIdentifiers.billingProcess, documentType: PeppolIdentifiers.invoiceDocumentType,
+            originalSender: "0106:12345678", finalRecipient: "0106:87654321")
+        let sbd = try BusinessDocumentHeader(
+            sender: "0106:12345678", receiver: "0106:87654321", documentType: PeppolIdentifiers.invoiceDocumentType,
+            process: PeppolIdentifiers.billingProcess, countryC1: "NL",
+            standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
+        ).wrapping(document)
+        return try AS4Outbound.userMessage(header, businessDocument: sbd, from: sender, to: receiver.certificate)
     }
 }
