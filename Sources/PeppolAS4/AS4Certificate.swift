@@ -44,6 +44,14 @@ public struct AS4Trust: Sendable {
         self.intermediates = intermediates
     }
 
+    /// The certificates of a PEM file: the self-signed ones are the roots, the others intermediates.
+    public init(pem: String) throws(AS4Error) {
+        let certificates = try AS4Certificate.pemCertificates(pem)
+        roots = certificates.filter { $0.subject == $0.issuer }
+        intermediates = certificates.filter { $0.subject != $0.issuer }
+        guard !roots.isEmpty else { throw AS4Error(.other, "no root (self-signed) certificate among them") }
+    }
+
     /// Refuses a certificate that does not chain to the trusted CA or is not valid now.
     public func check(_ certificate: Certificate) async throws(AS4Error) {
         var verifier = Verifier(rootCertificates: CertificateStore(roots)) {

@@ -142,23 +142,6 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
     }
 }
 
-/// xsd:dateTime in UTC with milliseconds, as AS4 timestamps are written. Swift's own ISO 8601
-/// style, not `ISO8601DateFormatter`, which opens an ICU formatter each time (a tenth of a
-/// sender's CPU when it was made per message).
-enum AS4Time {
-    static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// Reads an xsd:dateTime with or without fractional seconds and zone; one without a zone is UTC.
-    static func parse(_ text: String) -> Date? {
-        for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
-            if let date = (try? style.parse(text)) ?? (try? style.parse(text + "Z")) { return date }
-        }
-        return nil
-    }
-}
-
 /// Takes a document's elements and keeps nothing: a well-formedness check in constant memory.
 private final class DiscardingSink: XMLElementSink {
     func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {}

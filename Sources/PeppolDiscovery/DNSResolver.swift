@@ -98,26 +98,20 @@ public struct DNSResolver: Sendable {
                     }
                 }
             return try await channel.executeThenClose { inbound, outbound in
-                try await withThrowingTaskGroup(of: DNSMessage.self) { group in
-                    group.addTask {
-                        for try await envelope in inbound where envelope.remoteAddress == address {
-                            let bytes = Array(envelope.data.readableBytesView)
-                            guard bytes.count >= 2, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == query.id else { continue }
-                            return try query.answer(bytes)
-                        }
-                        throw DiscoveryError(.unreachable, "the UDP socket closed before an answer came")
+                try await Self.first {
+                    for try await envelope in inbound where envelope.remoteAddress == address {
+                        let bytes = Array(envelope.data.readableBytesView)
+                        guard bytes.count >= 2, UInt16(bytes[0]) << 8 | UInt16(bytes[1]) == query.id else { continue }
+                        return try query.answer(bytes)
                     }
-                    group.addTask {
-                        for _ in 0..<attempts {
-                            try await outbound.write(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: query.bytes)))
-                            try await Task.sleep(for: timeout)
-                        }
-                        throw DiscoveryError(
-                            .timeout, "no answer from \(server) port \(port) for \(query.question.name) \(query.question.type) (\(attempts) × \(timeout))")
+                    throw DiscoveryError(.unreachable, "the UDP socket closed before an answer came")
+                } orElse: {
+                    for _ in 0..<attempts {
+                        try await outbound.write(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: query.bytes)))
+                        try await Task.sleep(for: timeout)
                     }
-                    defer { group.cancelAll() }
-                    guard let answer = try await group.next() else { throw DiscoveryError(.timeout, "no answer") }
-                    return answer
+                    throw DiscoveryError(
+                        .timeout, "no answer from \(server) port \(port) for \(query.question.name) \(query.question.type) (\(attempts) × \(timeout))")
                 }
             }
         } catch let error as DiscoveryError {
@@ -133,45 +127,53 @@ public struct DNSResolver: Sendable {
         let address = try serverAddress()
         let timeout = timeout
         do {
-            return try await withThrowingTaskGroup(of: DNSMessage.self) { group in
-                group.addTask {
-                    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                        .connectTimeout(TimeAmount(timeout))
-                        .connect(to: address) { channel in
-                            channel.eventLoop.makeCompletedFuture {
-                                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                            }
+            return try await Self.first {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(TimeAmount(timeout))
+                    .connect(to: address) { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                         }
-                    return try await channel.executeThenClose { inbound, outbound in
-                        let bytes = query.bytes
-                        var framed = ByteBuffer()
-                        framed.writeInteger(UInt16(bytes.count))
-                        framed.writeBytes(bytes)
-                        try await outbound.write(framed)
-                        var received = ByteBuffer()
-                        for try await var chunk in inbound {
-                            received.writeBuffer(&chunk)
-                            if let length = received.getInteger(at: received.readerIndex, as: UInt16.self),
-                                received.readableBytes >= 2 + Int(length)
-                            {
-                                return try query.answer(Array(received.readableBytesView.dropFirst(2).prefix(Int(length))))
-                            }
-                        }
-                        throw DiscoveryError.malformed("the TCP connection closed after \(received.readableBytes) bytes, inside the answer")
                     }
+                return try await channel.executeThenClose { inbound, outbound in
+                    let bytes = query.bytes
+                    var framed = ByteBuffer()
+                    framed.writeInteger(UInt16(bytes.count))
+                    framed.writeBytes(bytes)
+                    try await outbound.write(framed)
+                    var received = ByteBuffer()
+                    for try await var chunk in inbound {
+                        received.writeBuffer(&chunk)
+                        if let length = received.getInteger(at: received.readerIndex, as: UInt16.self),
+                            received.readableBytes >= 2 + Int(length)
+                        {
+                            return try query.answer(Array(received.readableBytesView.dropFirst(2).prefix(Int(length))))
+                        }
+                    }
+                    throw DiscoveryError.malformed("the TCP connection closed after \(received.readableBytes) bytes, inside the answer")
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw DiscoveryError(.timeout, "no answer over TCP from \(server) port \(port) for \(query.question.name) \(query.question.type) within \(timeout)")
-                }
-                defer { group.cancelAll() }
-                guard let answer = try await group.next() else { throw DiscoveryError(.timeout, "no answer") }
-                return answer
+            } orElse: {
+                try await Task.sleep(for: timeout)
+                throw DiscoveryError(.timeout, "no answer over TCP from \(server) port \(port) for \(query.question.name) \(query.question.type) within \(timeout)")
             }
         } catch let error as DiscoveryError {
             throw error
         } catch {
             throw DiscoveryError(.unreachable, "DNS over TCP to \(server) port \(port): \(error)")
+        }
+    }
+
+    /// The answer `exchange` gets, unless `giveUp` (which waits, and throws) ends first; whichever
+    /// loses is cancelled.
+    private static func first(
+        _ exchange: @escaping @Sendable () async throws -> DNSMessage, orElse giveUp: @escaping @Sendable () async throws -> DNSMessage
+    ) async throws -> DNSMessage {
+        try await withThrowingTaskGroup(of: DNSMessage.self) { group in
+            group.addTask(operation: exchange)
+            group.addTask(operation: giveUp)
+            defer { group.cancelAll() }
+            guard let answer = try await group.next() else { throw DiscoveryError(.timeout, "no answer") }
+            return answer
         }
     }
 

@@ -78,10 +78,10 @@ public enum ServiceMetadata {
     /// The SignedServiceMetadata of one document type, signed by the SMP's key.
     public static func signedServiceMetadata(_ endpoint: ServiceEndpoint, signer: AccessPointIdentity) throws(AS4Error) -> [UInt8] {
         let e = { (value: String) in HardenedXML.XMLElement.escaped(value, quotes: true) }
-        let formatter = ISO8601DateFormatter()
+        let format = { (date: Date) in date.formatted(Date.ISO8601FormatStyle()) }
         let dates =
-            (endpoint.activation.map { "<smp:ServiceActivationDate>\(formatter.string(from: $0))</smp:ServiceActivationDate>" } ?? "")
-            + (endpoint.expiration.map { "<smp:ServiceExpirationDate>\(formatter.string(from: $0))</smp:ServiceExpirationDate>" } ?? "")
+            (endpoint.activation.map { "<smp:ServiceActivationDate>\(format($0))</smp:ServiceActivationDate>" } ?? "")
+            + (endpoint.expiration.map { "<smp:ServiceExpirationDate>\(format($0))</smp:ServiceExpirationDate>" } ?? "")
         let certificate = Data(AS4Certificate.derBytes(endpoint.certificate)).base64EncodedString()
         let unsigned = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -167,12 +167,7 @@ public enum ServiceMetadata {
         }
         func date(_ name: String) -> Date? {
             guard let text = endpoint.child(name, in: smp)?.text.trimmingXMLWhitespace, !text.isEmpty else { return nil }
-            let formatter = ISO8601DateFormatter()
-            for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
-                formatter.formatOptions = options
-                if let date = formatter.date(from: text) ?? formatter.date(from: text + "Z") { return date }
-            }
-            return nil
+            return AS4Time.parse(text)
         }
         return ServiceEndpoint(
             participant: participant, documentType: documentType, process: process, address: address, certificate: certificate,

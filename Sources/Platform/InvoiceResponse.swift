@@ -14,7 +14,6 @@ public struct InvoiceResponse: Sendable, Equatable {
         documentType: "\(namespace)::ApplicationResponse##\(customizationID)::2.1", process: profileID)
 
     public var id: String
-    public var customizationID: String = Self.customizationID
     public var issueDate: String
     /// Participant ids (`0106:12345678`) and names of who answers and who is answered.
     public var sender: String
@@ -73,13 +72,17 @@ public struct InvoiceResponse: Sendable, Equatable {
             """
     }
 
-    /// Reads an Invoice Response; nil when `root` is not an ApplicationResponse.
+    /// Reads an Invoice Response; nil when `root` is not an ApplicationResponse. An
+    /// ApplicationResponse of another kind (a Message Level Response, say) is refused.
     public init?(_ root: HardenedXML.XMLElement) throws(PlatformError) {
         guard root.name == "ApplicationResponse", root.namespace == Self.namespace else { return nil }
         let cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
         let cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
         func text(_ element: HardenedXML.XMLElement?, _ name: String) -> String? {
             element?.child(name, in: cbc).map(\.text.trimmingXMLWhitespace).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard text(root, "CustomizationID") == Self.customizationID else {
+            throw PlatformError.invalidPayload("an ApplicationResponse that is not a Peppol BIS Invoice Response 3")
         }
         func party(_ name: String) -> (String, String)? {
             guard let party = root.child(name, in: cac), let endpoint = party.child("EndpointID", in: cbc),
@@ -100,7 +103,6 @@ public struct InvoiceResponse: Sendable, Equatable {
             invoiceID: invoiceID, invoiceIssueDate: text(response?.child("DocumentReference", in: cac), "IssueDate"),
             responseCode: code,
             reason: text(response?.child("Response", in: cac)?.child("Status", in: cac), "StatusReason"))
-        customizationID = text(root, "CustomizationID") ?? ""
     }
 
     public init(
@@ -138,7 +140,7 @@ extension PlatformService {
         let invoiceID = invoice?.child("ID", in: cbc)?.text.trimmingXMLWhitespace ?? document.subject
         let now = clock()
         let response = InvoiceResponse(
-            id: UUID().uuidString.lowercased(), issueDate: String(ISO8601DateFormatter().string(from: now).prefix(10)),
+            id: UUID().uuidString.lowercased(), issueDate: now.formatted(Date.ISO8601FormatStyle().year().month().day()),
             sender: document.receiverReference, senderName: document.receiverName ?? organisation, receiver: document.senderPartyID,
             receiverName: document.senderName, invoiceID: invoiceID,
             invoiceIssueDate: invoice?.child("IssueDate", in: cbc)?.text.trimmingXMLWhitespace, responseCode: code, reason: nil)

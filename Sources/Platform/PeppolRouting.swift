@@ -93,9 +93,6 @@ extension PlatformService {
                 throw PlatformError.invalidPayload(error.message)
             }
             if let response = try InvoiceResponse(root) {
-                guard response.customizationID == InvoiceResponse.customizationID else {
-                    throw PlatformError.invalidPayload("an ApplicationResponse that is not a Peppol BIS Invoice Response 3")
-                }
                 return try await applyInvoiceResponse(response, organisation: organisation, from: sender, messageID: messageID, receipt: receipt)
             }
         }

@@ -51,11 +51,11 @@ public struct PeppolSettings: Sendable {
         }
         let identity = try AccessPointIdentity(certificatePEM: try read(certificate), privateKeyPEM: try read(key))
         func trustStore(_ path: String) throws -> AS4Trust {
-            let certificates = try AS4Certificate.pemCertificates(try read(path))
-            // Self-signed certificates are the anchors, the others intermediates.
-            let roots = certificates.filter { $0.subject == $0.issuer }
-            guard !roots.isEmpty else { throw PeppolSettingsError(message: "\(path) holds no root (self-signed) certificate") }
-            return AS4Trust(roots: roots, intermediates: certificates.filter { $0.subject != $0.issuer })
+            do {
+                return try AS4Trust(pem: try read(path))
+            } catch let error as AS4Error {
+                throw PeppolSettingsError(message: "\(path): \(error.detail)")
+            }
         }
         return PeppolSettings(
             identity: identity, accessPointTrust: try trustStore(trust), smpTrust: try trustStore(smpTrust),

@@ -34,16 +34,7 @@ struct PeppolOptions: ParsableArguments {
         guard let certificate = peppolCertificate, let key = peppolKey, let trust = peppolTrust, let smpTrust = peppolSMPTrust else {
             return nil
         }
-        var dnsHost: String?
-        var dnsPort = 53
-        if let dns = peppolDNS {
-            let parts = dns.split(separator: ":", maxSplits: 1).map(String.init)
-            dnsHost = parts[0]
-            if parts.count == 2 {
-                guard let port = Int(parts[1]), (1...65_535).contains(port) else { throw ValidationError("--peppol-dns port: \(parts[1])") }
-                dnsPort = port
-            }
-        }
+        let (dnsHost, dnsPort) = try dnsServer(peppolDNS, option: "--peppol-dns")
         do {
             return try PeppolSettings.load(
                 certificate: certificate, key: key, trust: trust, smpTrust: smpTrust, dnsServer: dnsHost, dnsPort: dnsPort,
@@ -119,12 +110,10 @@ struct PeppolCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("error: '\(participant)' is not a participant id like 0106:12345678 [peppol.invalid-participant]\n".utf8))
                 throw ExitCode(2)
             }
-            let parts = (dns ?? "").split(separator: ":").map(String.init)
-            let resolver = DNSResolver(server: parts.first, port: parts.count > 1 ? Int(parts[1]) ?? 53 : 53)
+            let (host, port) = try dnsServer(dns, option: "--dns")
+            let resolver = DNSResolver(server: host, port: port)
             do {
-                let certificates = try AS4Certificate.pemCertificates(try String(contentsOfFile: smpTrust, encoding: .utf8))
-                let trust = AS4Trust(
-                    roots: certificates.filter { $0.subject == $0.issuer }, intermediates: certificates.filter { $0.subject != $0.issuer })
+                let trust = try AS4Trust(pem: try String(contentsOfFile: smpTrust, encoding: .utf8))
                 let directory = PeppolDirectory(dns: resolver, zone: zone, smpTrust: trust)
                 let smp = try await directory.smp(id)
                 let endpoint = try await directory.endpoint(id.description, PeppolDocumentType(documentType: documentType, process: process))
@@ -151,4 +140,13 @@ struct PeppolCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// A DNS server option, HOST or HOST:PORT (port 53 when not given); nil for the system's.
+func dnsServer(_ text: String?, option: String) throws -> (host: String?, port: Int) {
+    guard let text, !text.isEmpty else { return (nil, 53) }
+    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { return (parts[0], 53) }
+    guard let port = Int(parts[1]), (1...65_535).contains(port) else { throw ValidationError("\(option) port: \(parts[1])") }
+    return (parts[0], port)
 }
