@@ -197,6 +197,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // The store contract on both engines, without HTTP.
+        .testTarget(
+            name: "PlatformTests",
+            dependencies: [
+                "Platform", "PlatformPostgres", "PlatformTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "PlatformServerTests",
             dependencies: [

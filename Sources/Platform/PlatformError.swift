@@ -18,6 +18,8 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidPagingToken(String)
     case invalidInput(field: String, reason: String)
     case notFound(kind: String, id: String)
+    /// Stored records break a rule the store is about to enforce; the operator must resolve them.
+    case conflictingRecords(String)
 
     public var code: String {
         switch self {
@@ -37,6 +39,7 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPagingToken: "platform.invalid-paging-token"
         case .invalidInput: "platform.invalid-input"
         case .notFound: "platform.not-found"
+        case .conflictingRecords: "platform.conflicting-records"
         }
     }
 
@@ -58,6 +61,7 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPagingToken(let token): "'\(token)' is not a paging token this platform gave out"
         case .invalidInput(let field, let reason): "\(field): \(reason)"
         case .notFound(let kind, let id): "no \(kind) '\(id)'"
+        case .conflictingRecords(let what): what
         }
     }
 

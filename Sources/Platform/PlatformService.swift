@@ -52,14 +52,15 @@ public struct PlatformService: Sendable {
 
     public func createAccount(name: String, email: String, subscription: Subscription = .basic) async throws -> Account {
         guard !name.trimmed.isEmpty else { throw PlatformError.invalidInput(field: "name", reason: "is empty") }
-        guard email.contains("@") else {
+        guard Self.looksLikeEmail(email.trimmed) else {
             throw PlatformError.invalidInput(field: "email", reason: "'\(email)' is not an e-mail address")
         }
         return try await store.insertAccount(name: name.trimmed, email: email.trimmed, subscription: subscription, now: clock())
     }
 
     /// Creates an organisation with a new Bedrijfs-ID. Registry numbers are checked (format and
-    /// check digits) and must not belong to another organisation already.
+    /// check digits) and must not belong to another organisation already (the store's unique
+    /// indexes decide, whichever instance registered it).
     public func createOrganisation(
         accountID: String, name: String, country: String, kvk: String? = nil, oin: String? = nil, vat: String? = nil,
         kbo: String? = nil
@@ -70,7 +71,7 @@ public struct PlatformService: Sendable {
         guard country.count == 2, country.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw PlatformError.invalidInput(field: "country", reason: "'\(country)' is not an ISO 3166 two-letter code")
         }
-        func checked(_ value: String?, scheme: String, column: RegistryColumn) async throws -> String? {
+        func checked(_ value: String?, scheme: String, column: RegistryColumn) throws -> String? {
             guard let value = value?.trimmed, !value.isEmpty else { return nil }
             let identifier: PartyIdentifier
             do {
@@ -78,18 +79,14 @@ public struct PlatformService: Sendable {
             } catch {
                 throw PlatformError.invalidInput(field: column.rawValue, reason: error.message)
             }
-            if let other = try await store.organisation(registry: column, value: identifier.value) {
-                throw PlatformError.invalidInput(
-                    field: column.rawValue, reason: "'\(identifier.value)' is already registered to \(other.partyID)")
-            }
             return identifier.value
         }
         let draft = OrganisationDraft(
             accountID: accountID, name: name.trimmed, country: country,
-            kvk: try await checked(kvk, scheme: "0106", column: .kvk),
-            oin: try await checked(oin, scheme: "0190", column: .oin),
-            vat: try await checked(vat, scheme: vat?.uppercased().hasPrefix("BE") == true ? "9925" : "9944", column: .vat),
-            kbo: try await checked(kbo, scheme: "0208", column: .kbo))
+            kvk: try checked(kvk, scheme: "0106", column: .kvk),
+            oin: try checked(oin, scheme: "0190", column: .oin),
+            vat: try checked(vat, scheme: vat?.uppercased().hasPrefix("BE") == true ? "9925" : "9944", column: .vat),
+            kbo: try checked(kbo, scheme: "0208", column: .kbo))
         return try await store.insertOrganisation(draft, now: clock())
     }
 
@@ -99,13 +96,13 @@ public struct PlatformService: Sendable {
         guard let organisation = try await store.organisation(partyID: partyID) else {
             throw PlatformError.notFound(kind: "organisation", id: partyID)
         }
-        guard email.contains("@") else {
+        guard Self.looksLikeEmail(email.trimmed) else {
             throw PlatformError.invalidInput(field: "email", reason: "'\(email)' is not an e-mail address")
         }
-        guard let user = try await store.user(accountID: organisation.accountID, email: email.trimmed, createAdministratorIfFirst: true),
-            user.role == .administrator
+        guard let user = try await store.user(accountID: organisation.accountID, email: email.trimmed), user.role == .administrator
         else {
-            throw PlatformError.invalidInput(field: "email", reason: "only an account administrator may create connection keys")
+            throw PlatformError.invalidInput(
+                field: "email", reason: "only an administrator of the account may create connection keys; '\(email.trimmed)' is not one")
         }
         let key = ConnectionKey(
             appKey: Secrets.hex(bytes: 16), partyID: partyID, userID: user.id, email: email.trimmed, createdOn: clock(),
@@ -113,6 +110,61 @@ public struct PlatformService: Sendable {
         let secret = Secrets.hex(bytes: 16)
         try await store.insertConnectionKey(key, secretHash: Secrets.hash(secret))
         return (key, secret)
+    }
+
+    /// The organisation's connection keys, newest first (never their secrets).
+    public func connectionKeys(partyID: String) async throws -> [ConnectionKey] {
+        guard try await store.organisation(partyID: partyID) != nil else { throw PlatformError.notFound(kind: "organisation", id: partyID) }
+        return try await store.connectionKeys(partyID: partyID)
+    }
+
+    // MARK: Accounts and users
+
+    public func accounts() async throws -> [Account] { try await store.accounts() }
+
+    public func account(id: String) async throws -> Account {
+        guard let account = try await store.account(id: id) else { throw PlatformError.notFound(kind: "account", id: id) }
+        return account
+    }
+
+    public func organisations(accountID: String) async throws -> [Organisation] {
+        _ = try await account(id: accountID)
+        return try await store.organisations(accountID: accountID)
+    }
+
+    public func organisation(partyID: String) async throws -> Organisation {
+        guard let organisation = try await store.organisation(partyID: partyID) else {
+            throw PlatformError.notFound(kind: "organisation", id: partyID)
+        }
+        return organisation
+    }
+
+    public func users(accountID: String) async throws -> [User] {
+        _ = try await account(id: accountID)
+        return try await store.users(accountID: accountID)
+    }
+
+    /// Adds a user to the account; only administrators create keys and manage users.
+    public func addUser(accountID: String, email: String, role: UserRole) async throws -> User {
+        _ = try await account(id: accountID)
+        let email = email.trimmed
+        guard Self.looksLikeEmail(email) else {
+            throw PlatformError.invalidInput(field: "email", reason: "'\(email)' is not an e-mail address")
+        }
+        return try await store.insertUser(accountID: accountID, email: email, role: role)
+    }
+
+    /// Removes a user and revokes the keys made with their rights; the last administrator stays.
+    public func removeUser(accountID: String, email: String) async throws {
+        _ = try await account(id: accountID)
+        guard try await store.deleteUser(accountID: accountID, email: email.trimmed, now: clock()) else {
+            throw PlatformError.notFound(kind: "user", id: email.trimmed)
+        }
+    }
+
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(where: \.isWhitespace)
     }
 
     /// Revokes a key and every token issued with it.

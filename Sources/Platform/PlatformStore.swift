@@ -5,22 +5,34 @@ import Foundation
 ///
 /// Every method is one transaction: when it returns, what it wrote is durable.
 public protocol PlatformStore: Sendable {
+    /// Creates the account and, in the same transaction, its e-mail as its first administrator.
     func insertAccount(name: String, email: String, subscription: Subscription, now: Date) async throws -> Account
     func account(id: String) async throws -> Account?
-    /// Creates the organisation with the next free Bedrijfs-ID of its country.
+    func accounts() async throws -> [Account]
+    /// Creates the organisation with the next free Bedrijfs-ID of its country. A registry number
+    /// another organisation has is refused by the database's unique index, whichever instance
+    /// registered it: `PlatformError.invalidInput` naming the column and the other organisation.
     func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation
     func organisation(partyID: String) async throws -> Organisation?
     /// The organisation registered under a registry number (`kvk`, `oin`, `vat`, `kbo`).
     func organisation(registry: RegistryColumn, value: String) async throws -> Organisation?
     func organisations(accountID: String) async throws -> [Organisation]
     func searchOrganisations(_ search: OrganisationSearch, after: String?, limit: Int) async throws -> [Organisation]
-    /// The user with this e-mail in the account; when the account has no user yet and
-    /// `createAdministratorIfFirst`, it is created as the account's administrator.
-    func user(accountID: String, email: String, createAdministratorIfFirst: Bool) async throws -> User?
+    /// The user with this e-mail (compared without case) in the account.
+    func user(accountID: String, email: String) async throws -> User?
+    func users(accountID: String) async throws -> [User]
+    /// Adds a user; an e-mail the account already has (in any case) is refused by a unique index.
+    func insertUser(accountID: String, email: String, role: UserRole) async throws -> User
+    /// Removes the user and revokes the connection keys made with their rights, in one
+    /// transaction; the account's last administrator cannot be removed. False when there was no
+    /// such user.
+    func deleteUser(accountID: String, email: String, now: Date) async throws -> Bool
 
     func insertConnectionKey(_ key: ConnectionKey, secretHash: [UInt8]) async throws
     /// A key with its secret's hash and everything a session needs, read together.
     func keyHolder(appKey: String) async throws -> KeyHolder?
+    /// The organisation's keys, newest first, without their secrets' hashes.
+    func connectionKeys(partyID: String) async throws -> [ConnectionKey]
     func revokeConnectionKey(appKey: String, now: Date) async throws -> Bool
     func insertSecurityToken(hash: [UInt8], appKey: String, expiresOn: Date) async throws
     /// The key a token was issued with and when it expires.
@@ -113,6 +125,9 @@ public struct KeyHolder: Sendable {
 
 public enum RegistryColumn: String, Sendable, CaseIterable {
     case kvk, oin, vat, kbo
+
+    /// The unique index that keeps the column's numbers apart, the same name on every engine.
+    public var uniqueIndex: String { "organisation_\(rawValue)" }
 }
 
 public struct OrganisationDraft: Sendable {

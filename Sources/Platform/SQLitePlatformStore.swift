@@ -131,6 +131,60 @@ public final class SQLitePlatformStore: PlatformStore {
                     CREATE INDEX peppol_message_document ON peppol_message(external_id);
                     """)
         }
+        migrator.registerMigration("v6: one store contract") { db in
+            // What PostgreSQL already enforced, enforced here too: a registry number belongs to one
+            // organisation, an e-mail to one user of an account whatever its case, every document has
+            // an ExternalId; tokens are found by their key. And every account's own e-mail is its
+            // first administrator.
+            try StoreContract.refuseDuplicateRegistrations(
+                try Row.fetchAll(db, sql: "SELECT party_id, kvk, oin, vat, kbo FROM organisation ORDER BY number").map {
+                    StoreContract.Registration(partyID: $0["party_id"], kvk: $0["kvk"], oin: $0["oin"], vat: $0["vat"], kbo: $0["kbo"])
+                })
+            try db.execute(
+                sql: """
+                    DROP INDEX organisation_kvk; CREATE UNIQUE INDEX organisation_kvk ON organisation(kvk);
+                    DROP INDEX organisation_oin; CREATE UNIQUE INDEX organisation_oin ON organisation(oin);
+                    DROP INDEX organisation_vat; CREATE UNIQUE INDEX organisation_vat ON organisation(vat);
+                    DROP INDEX organisation_kbo; CREATE UNIQUE INDEX organisation_kbo ON organisation(kbo);
+                    CREATE TABLE user_new (
+                        id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
+                        email TEXT NOT NULL, role TEXT NOT NULL, removed_on REAL);
+                    INSERT INTO user_new SELECT id, account_id, email, role, NULL FROM user;
+                    DROP TABLE user;
+                    ALTER TABLE user_new RENAME TO user;
+                    CREATE UNIQUE INDEX user_email ON user(account_id, email COLLATE NOCASE) WHERE removed_on IS NULL;
+                    CREATE INDEX security_token_key ON security_token(app_key);
+                    CREATE TABLE document_new (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, external_id TEXT NOT NULL UNIQUE,
+                        sender_party TEXT NOT NULL, receiver_party TEXT, receiver_reference TEXT NOT NULL,
+                        receiver_email TEXT, subject TEXT NOT NULL, template_id TEXT NOT NULL,
+                        created_on REAL NOT NULL, modified_on REAL NOT NULL,
+                        status_code TEXT NOT NULL, status_name TEXT NOT NULL, status_user_id TEXT,
+                        status_user_email TEXT, status_account_id TEXT, status_account_name TEXT,
+                        status_changed_on REAL NOT NULL, route TEXT NOT NULL, message_id TEXT NOT NULL,
+                        identity TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
+                        payload_sha256 TEXT NOT NULL DEFAULT '', outside_sender_name TEXT, peppol_receiver TEXT);
+                    INSERT INTO document_new SELECT
+                        seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email, subject,
+                        template_id, created_on, modified_on, status_code, status_name, status_user_id,
+                        status_user_email, status_account_id, status_account_name, status_changed_on, route,
+                        message_id, identity, revision, payload, payload_sha256, outside_sender_name, peppol_receiver
+                        FROM document;
+                    DROP TABLE document;
+                    ALTER TABLE document_new RENAME TO document;
+                    CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
+                    CREATE INDEX document_outbox ON document(sender_party, seq);
+                    CREATE INDEX document_inbox ON document(receiver_party, seq);
+                    CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
+                    CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
+                    CREATE INDEX document_outbox_created ON document(sender_party, created_on);
+                    CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
+                    INSERT INTO user (id, account_id, email, role)
+                        SELECT 'USR' || lower(hex(randomblob(8))), id, email, 'administrator' FROM account
+                        WHERE NOT EXISTS (SELECT 1 FROM user WHERE user.account_id = account.id
+                                          AND user.email = account.email COLLATE NOCASE AND removed_on IS NULL);
+                    """)
+        }
         return migrator
     }
 
@@ -144,7 +198,14 @@ public final class SQLitePlatformStore: PlatformStore {
             try db.execute(
                 sql: "INSERT INTO account (id, name, email, subscription, created_on) VALUES (?, ?, ?, ?, ?)",
                 arguments: [account.id, name, email, subscription.rawValue, now.timeIntervalSince1970])
+            _ = try SQLitePlatformStore.insertUser(db, User.new(accountID: account.id, email: email, role: .administrator))
             return account
+        }
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY id").map(SQLitePlatformStore.account)
         }
     }
 
@@ -163,15 +224,24 @@ public final class SQLitePlatformStore: PlatformStore {
                 partyID: "XC\(draft.country)\(number)", accountID: draft.accountID, name: draft.name,
                 country: draft.country, kvk: draft.kvk, oin: draft.oin, vat: draft.vat, kbo: draft.kbo,
                 isVerified: draft.isVerified, createdOn: now)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(
-                arguments: [
-                    organisation.partyID, draft.accountID, draft.name, draft.country, number, draft.kvk, draft.oin,
-                    draft.vat, draft.kbo, draft.isVerified, now.timeIntervalSince1970,
-                ])
+            do {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """).execute(
+                    arguments: [
+                        organisation.partyID, draft.accountID, draft.name, draft.country, number, draft.kvk, draft.oin,
+                        draft.vat, draft.kbo, draft.isVerified, now.timeIntervalSince1970,
+                    ])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                // SQLite names the column: "UNIQUE constraint failed: organisation.kvk".
+                guard let column = RegistryColumn.allCases.first(where: { error.message?.hasSuffix("organisation.\($0.rawValue)") == true }),
+                    let value = draft[column]
+                else { throw error }
+                let other = try Row.fetchOne(db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ?", arguments: [value])
+                throw StoreContract.alreadyRegistered(column, value: value, to: other?["party_id"])
+            }
             return organisation
         }
     }
@@ -230,26 +300,56 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
-    public func user(accountID: String, email: String, createAdministratorIfFirst: Bool) async throws -> User? {
-        let lookup = "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE"
-        if !createAdministratorIfFirst {
-            return try await pool.read { db in
-                try Row.fetchOne(db, sql: lookup, arguments: [accountID, email]).map(SQLitePlatformStore.user)
-            }
+    public func user(accountID: String, email: String) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL", arguments: [accountID, email]
+            ).map(SQLitePlatformStore.user)
         }
-        return try await pool.write { db in
-            if let row = try Row.fetchOne(db, sql: lookup, arguments: [accountID, email]) {
-                return SQLitePlatformStore.user(row)
-            }
-            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM user WHERE account_id = ?"), arguments: [accountID])!
-            guard count == 0 else { return nil }
-            let user = User(
-                id: "USR" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
-                accountID: accountID, email: email, role: .administrator)
+    }
+
+    public func users(accountID: String) async throws -> [User] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM user WHERE account_id = ? AND removed_on IS NULL ORDER BY email", arguments: [accountID])
+                .map(SQLitePlatformStore.user)
+        }
+    }
+
+    public func insertUser(accountID: String, email: String, role: UserRole) async throws -> User {
+        try await pool.write { db in
+            try SQLitePlatformStore.insertUser(db, User.new(accountID: accountID, email: email, role: role))
+        }
+    }
+
+    private static func insertUser(_ db: Database, _ user: User) throws -> User {
+        do {
             try db.execute(
                 sql: "INSERT INTO user (id, account_id, email, role) VALUES (?, ?, ?, ?)",
-                arguments: [user.id, accountID, email, user.role.rawValue])
-            return user
+                arguments: [user.id, user.accountID, user.email, user.role.rawValue])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreContract.userExists(user.email)
+        }
+        return user
+    }
+
+    public func deleteUser(accountID: String, email: String, now: Date) async throws -> Bool {
+        try await pool.write { db in
+            guard let user = try Row.fetchOne(
+                db, sql: "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL", arguments: [accountID, email]
+            ).map(SQLitePlatformStore.user) else { return false }
+            let administrators = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM user WHERE account_id = ? AND role = ? AND removed_on IS NULL",
+                arguments: [accountID, UserRole.administrator.rawValue])!
+            if user.role == .administrator && administrators == 1 { throw StoreContract.lastAdministrator(user.email) }
+            try db.execute(
+                sql: "DELETE FROM security_token WHERE app_key IN (SELECT app_key FROM connection_key WHERE user_id = ?)",
+                arguments: [user.id])
+            try db.execute(
+                sql: "UPDATE connection_key SET revoked_on = ? WHERE user_id = ? AND revoked_on IS NULL",
+                arguments: [now.timeIntervalSince1970, user.id])
+            // The row stays, as the keys and status changes name their maker; the e-mail can be added again.
+            try db.execute(sql: "UPDATE user SET removed_on = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, user.id])
+            return true
         }
     }
 
@@ -272,21 +372,26 @@ public final class SQLitePlatformStore: PlatformStore {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection_key WHERE app_key = ?"), arguments: [appKey])
             else { return nil }
-            let key = ConnectionKey(
-                appKey: row["app_key"], partyID: row["party_id"], userID: row["user_id"], email: row["email"],
-                createdOn: Date(timeIntervalSince1970: row["created_on"]),
-                revokedOn: (row["revoked_on"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            let key = SQLitePlatformStore.connectionKey(row)
             guard
                 let organisation = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [key.partyID]
                 ).map(SQLitePlatformStore.organisation),
                 let account = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [organisation.accountID]
                 ).map(SQLitePlatformStore.account),
-                let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [key.userID])
+                let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ? AND removed_on IS NULL"), arguments: [key.userID])
                     .map(SQLitePlatformStore.user)
             else { return nil }
             return KeyHolder(
                 key: key, secretHash: [UInt8](row["secret_hash"] as Data), organisation: organisation, account: account,
                 user: user)
+        }
+    }
+
+    public func connectionKeys(partyID: String) async throws -> [ConnectionKey] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM connection_key WHERE party_id = ? ORDER BY created_on DESC, app_key", arguments: [partyID]
+            ).map(SQLitePlatformStore.connectionKey)
         }
     }
 
@@ -614,6 +719,13 @@ public final class SQLitePlatformStore: PlatformStore {
             id: row["id"], name: row["name"], email: row["email"],
             subscription: Subscription(rawValue: row["subscription"]) ?? .free,
             createdOn: Date(timeIntervalSince1970: row["created_on"]))
+    }
+
+    static func connectionKey(_ row: Row) -> ConnectionKey {
+        ConnectionKey(
+            appKey: row["app_key"], partyID: row["party_id"], userID: row["user_id"], email: row["email"],
+            createdOn: Date(timeIntervalSince1970: row["created_on"]),
+            revokedOn: (row["revoked_on"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     static func organisation(_ row: Row) -> Organisation {

@@ -47,8 +47,9 @@ public final class PostgresPlatformStore: PlatformStore {
 
     // MARK: Schema
 
-    private static let migrations: [String] = [
-        """
+    /// Named as the SQLite store names its migrations (the first one here is SQLite's v1 and v2).
+    static let migrations: [(name: String, script: String)] = [
+        ("v1", """
         CREATE TABLE account (
             id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
             subscription TEXT NOT NULL, created_on DOUBLE PRECISION NOT NULL);
@@ -96,25 +97,25 @@ public final class PostgresPlatformStore: PlatformStore {
         CREATE TABLE document_revision (
             external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
             created_on DOUBLE PRECISION NOT NULL, PRIMARY KEY (external_id, revision));
-        """,
+        """),
         // Deliveries to receivers outside the platform: queued until delivered or given up.
-        """
+        ("v3: outside delivery queue", """
         CREATE TABLE outside_delivery (
             external_id TEXT PRIMARY KEY REFERENCES document(external_id), revision INTEGER NOT NULL,
             state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_on DOUBLE PRECISION NOT NULL, reason TEXT);
         CREATE INDEX outside_delivery_due ON outside_delivery(state, next_attempt_on);
-        """,
+        """),
         // The SHA-256 of every payload, so sender and receiver can prove they hold the same bytes.
-        """
+        ("v4: payload digests", """
         ALTER TABLE document ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
         ALTER TABLE document_revision ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
         UPDATE document SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex');
         UPDATE document_revision SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex')
-        """,
+        """),
         // Peppol: a document from outside the platform names its sender (its participant id, no
         // organisation of ours); a document sent over Peppol names its receiver's participant id;
         // every AS4 exchange keeps its signed receipt.
-        """
+        ("v5: peppol", """
         ALTER TABLE document DROP CONSTRAINT document_sender_party_fkey;
         ALTER TABLE document ADD COLUMN outside_sender_name TEXT;
         ALTER TABLE document ADD COLUMN peppol_receiver TEXT;
@@ -123,23 +124,56 @@ public final class PostgresPlatformStore: PlatformStore {
             external_id TEXT NOT NULL REFERENCES document(external_id), revision INTEGER NOT NULL,
             participant TEXT NOT NULL, receipt BYTEA NOT NULL, recorded_on DOUBLE PRECISION NOT NULL);
         CREATE INDEX peppol_message_document ON peppol_message(external_id)
-        """,
+        """),
+        // Registry numbers unique (the duplicates check runs first, in `migrate`); users can be
+        // removed and added again; every account's own e-mail is its first administrator.
+        ("v6: one store contract", """
+        DROP INDEX organisation_kvk; CREATE UNIQUE INDEX organisation_kvk ON organisation(kvk);
+        DROP INDEX organisation_oin; CREATE UNIQUE INDEX organisation_oin ON organisation(oin);
+        DROP INDEX organisation_vat; CREATE UNIQUE INDEX organisation_vat ON organisation(vat);
+        DROP INDEX organisation_kbo; CREATE UNIQUE INDEX organisation_kbo ON organisation(kbo);
+        ALTER TABLE platform_user ADD COLUMN removed_on DOUBLE PRECISION;
+        DROP INDEX platform_user_email;
+        CREATE UNIQUE INDEX platform_user_email ON platform_user(account_id, lower(email)) WHERE removed_on IS NULL;
+        INSERT INTO platform_user (id, account_id, email, role)
+            SELECT 'USR' || substr(md5(random()::text || id), 1, 16), id, email, 'administrator' FROM account
+            WHERE NOT EXISTS (SELECT 1 FROM platform_user u WHERE u.account_id = account.id
+                              AND lower(u.email) = lower(account.email) AND u.removed_on IS NULL)
+        """),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
     private func migrate() async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7212001)", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS efactuur_migration (version INTEGER PRIMARY KEY)", logger: logger)
+            try await connection.query("ALTER TABLE efactuur_migration ADD COLUMN IF NOT EXISTS name TEXT", logger: logger)
             let applied = try await connection.query("SELECT COALESCE(MAX(version), 0) FROM efactuur_migration", logger: logger)
                 .collect().first?.decode(Int.self) ?? 0
-            for (index, script) in Self.migrations.enumerated() where index + 1 > applied {
+            for (index, migration) in Self.migrations.enumerated() where index + 1 > applied {
+                if migration.name == "v6: one store contract" {
+                    let rows = try await connection.query(
+                        "SELECT party_id, kvk, oin, vat, kbo FROM organisation ORDER BY number", logger: logger
+                    ).collect()
+                    try StoreContract.refuseDuplicateRegistrations(
+                        try rows.map { row in
+                            let (partyID, kvk, oin, vat, kbo) = try row.decode((String, String?, String?, String?, String?).self)
+                            return StoreContract.Registration(partyID: partyID, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+                        })
+                }
                 // One statement per call: the extended query protocol takes no more.
-                for statement in script.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                for statement in migration.script.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
                     try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
                 }
-                try await connection.query("INSERT INTO efactuur_migration (version) VALUES (\(index + 1))", logger: logger)
+                try await connection.query(
+                    "INSERT INTO efactuur_migration (version, name) VALUES (\(index + 1), \(migration.name))", logger: logger)
+            }
+            // Versions applied before migrations had names get theirs.
+            for (index, migration) in Self.migrations.enumerated() where index + 1 <= applied {
+                try await connection.query(
+                    "UPDATE efactuur_migration SET name = \(migration.name) WHERE version = \(index + 1) AND name IS NULL",
+                    logger: logger)
             }
         }
     }
@@ -149,12 +183,19 @@ public final class PostgresPlatformStore: PlatformStore {
     public func insertAccount(name: String, email: String, subscription: Subscription, now: Date) async throws -> Account {
         let number = try await client.query("SELECT nextval('account_number')", logger: logger).collect()[0].decode(Int.self)
         let account = Account(id: "ACC\(100000 + number)", name: name, email: email, subscription: subscription, createdOn: now)
-        try await client.query(
-            """
-            INSERT INTO account (id, name, email, subscription, created_on)
-            VALUES (\(account.id), \(name), \(email), \(subscription.rawValue), \(now.timeIntervalSince1970))
-            """, logger: logger)
+        try await transaction { connection in
+            try await connection.query(
+                """
+                INSERT INTO account (id, name, email, subscription, created_on)
+                VALUES (\(account.id), \(name), \(email), \(subscription.rawValue), \(now.timeIntervalSince1970))
+                """, logger: logger)
+            _ = try await Self.insertUser(connection, User.new(accountID: account.id, email: email, role: .administrator), logger: logger)
+        }
         return account
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await client.query("SELECT * FROM account ORDER BY id", logger: logger).collect().map { try Self.account($0) }
     }
 
     public func account(id: String) async throws -> Account? {
@@ -162,22 +203,30 @@ public final class PostgresPlatformStore: PlatformStore {
     }
 
     public func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation {
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("LOCK TABLE organisation IN SHARE ROW EXCLUSIVE MODE", logger: logger)
-            let highest = try await connection.query(
-                "SELECT MAX(number) FROM organisation WHERE country = \(draft.country)", logger: logger
-            ).collect().first?.decode(Int?.self)
-            let number = highest.map { $0 + 1 } ?? 10001
-            let organisation = Organisation(
-                partyID: "XC\(draft.country)\(number)", accountID: draft.accountID, name: draft.name, country: draft.country,
-                kvk: draft.kvk, oin: draft.oin, vat: draft.vat, kbo: draft.kbo, isVerified: draft.isVerified, createdOn: now)
-            try await connection.query(
-                """
-                INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
-                VALUES (\(organisation.partyID), \(draft.accountID), \(draft.name), \(draft.country), \(number), \(draft.kvk),
-                        \(draft.oin), \(draft.vat), \(draft.kbo), \(draft.isVerified), \(now.timeIntervalSince1970))
-                """, logger: logger)
-            return organisation
+        do {
+            return try await transaction { connection in
+                try await connection.query("LOCK TABLE organisation IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+                let highest = try await connection.query(
+                    "SELECT MAX(number) FROM organisation WHERE country = \(draft.country)", logger: logger
+                ).collect().first?.decode(Int?.self)
+                let number = highest.map { $0 + 1 } ?? 10001
+                let organisation = Organisation(
+                    partyID: "XC\(draft.country)\(number)", accountID: draft.accountID, name: draft.name, country: draft.country,
+                    kvk: draft.kvk, oin: draft.oin, vat: draft.vat, kbo: draft.kbo, isVerified: draft.isVerified, createdOn: now)
+                try await connection.query(
+                    """
+                    INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
+                    VALUES (\(organisation.partyID), \(draft.accountID), \(draft.name), \(draft.country), \(number), \(draft.kvk),
+                            \(draft.oin), \(draft.vat), \(draft.kbo), \(draft.isVerified), \(now.timeIntervalSince1970))
+                    """, logger: logger)
+                return organisation
+            }
+        } catch let error where Self.isUniqueViolation(error) {
+            let index = Self.violatedConstraint(error)
+            guard let column = RegistryColumn.allCases.first(where: { $0.uniqueIndex == index }), let value = draft[column] else {
+                throw error
+            }
+            throw StoreContract.alreadyRegistered(column, value: value, to: try await organisation(registry: column, value: value)?.partyID)
         }
     }
 
@@ -214,31 +263,66 @@ public final class PostgresPlatformStore: PlatformStore {
         ).collect().map { try Self.organisation($0) }
     }
 
-    public func user(accountID: String, email: String, createAdministratorIfFirst: Bool) async throws -> User? {
-        if !createAdministratorIfFirst {
-            return try await client.query(
-                "SELECT * FROM platform_user WHERE account_id = \(accountID) AND lower(email) = lower(\(email))", logger: logger
-            ).collect().first.map { try Self.user($0) }
+    public func user(accountID: String, email: String) async throws -> User? {
+        try await client.query(
+            """
+            SELECT * FROM platform_user
+            WHERE account_id = \(accountID) AND lower(email) = lower(\(email)) AND removed_on IS NULL
+            """, logger: logger
+        ).collect().first.map { try Self.user($0) }
+    }
+
+    public func users(accountID: String) async throws -> [User] {
+        try await client.query(
+            "SELECT * FROM platform_user WHERE account_id = \(accountID) AND removed_on IS NULL ORDER BY email", logger: logger
+        ).collect().map { try Self.user($0) }
+    }
+
+    public func insertUser(accountID: String, email: String, role: UserRole) async throws -> User {
+        try await client.withConnection { connection in
+            try await Self.insertUser(connection, User.new(accountID: accountID, email: email, role: role), logger: logger)
         }
-        return try await client.withTransaction(logger: logger) { connection in
-            // The account row's lock makes "the first user" one user, whichever instance asks.
-            try await connection.query("SELECT id FROM account WHERE id = \(accountID) FOR UPDATE", logger: logger)
-            if let row = try await connection.query(
-                "SELECT * FROM platform_user WHERE account_id = \(accountID) AND lower(email) = lower(\(email))", logger: logger
-            ).collect().first {
-                return try Self.user(row)
-            }
-            let count = try await connection.query(
-                "SELECT COUNT(*) FROM platform_user WHERE account_id = \(accountID)", logger: logger
-            ).collect()[0].decode(Int.self)
-            guard count == 0 else { return nil }
-            let user = User(
-                id: "USR" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
-                accountID: accountID, email: email, role: .administrator)
+    }
+
+    private static func insertUser(_ connection: PostgresConnection, _ user: User, logger: Logger) async throws -> User {
+        do {
             try await connection.query(
-                "INSERT INTO platform_user (id, account_id, email, role) VALUES (\(user.id), \(accountID), \(email), \(user.role.rawValue))",
+                """
+                INSERT INTO platform_user (id, account_id, email, role)
+                VALUES (\(user.id), \(user.accountID), \(user.email), \(user.role.rawValue))
+                """, logger: logger)
+        } catch let error where isUniqueViolation(error) {
+            throw StoreContract.userExists(user.email)
+        }
+        return user
+    }
+
+    public func deleteUser(accountID: String, email: String, now: Date) async throws -> Bool {
+        try await transaction { connection in
+            // The account row's lock keeps two removals from taking both of the last two administrators.
+            try await connection.query("SELECT id FROM account WHERE id = \(accountID) FOR UPDATE", logger: logger)
+            guard let user = try await connection.query(
+                """
+                SELECT * FROM platform_user
+                WHERE account_id = \(accountID) AND lower(email) = lower(\(email)) AND removed_on IS NULL
+                """, logger: logger
+            ).collect().first.map({ try Self.user($0) }) else { return false }
+            let administrators = try await connection.query(
+                """
+                SELECT COUNT(*) FROM platform_user
+                WHERE account_id = \(accountID) AND role = \(UserRole.administrator.rawValue) AND removed_on IS NULL
+                """, logger: logger
+            ).collect()[0].decode(Int.self)
+            if user.role == .administrator && administrators == 1 { throw StoreContract.lastAdministrator(user.email) }
+            try await connection.query(
+                "DELETE FROM security_token WHERE app_key IN (SELECT app_key FROM connection_key WHERE user_id = \(user.id))",
                 logger: logger)
-            return user
+            let time = now.timeIntervalSince1970
+            try await connection.query(
+                "UPDATE connection_key SET revoked_on = \(time) WHERE user_id = \(user.id) AND revoked_on IS NULL", logger: logger)
+            // The row stays, as the keys and status changes name their maker; the e-mail can be added again.
+            try await connection.query("UPDATE platform_user SET removed_on = \(time) WHERE id = \(user.id)", logger: logger)
+            return true
         }
     }
 
@@ -264,7 +348,7 @@ public final class PostgresPlatformStore: PlatformStore {
                 FROM connection_key k
                 JOIN organisation o ON o.party_id = k.party_id
                 JOIN account a ON a.id = o.account_id
-                JOIN platform_user u ON u.id = k.user_id
+                JOIN platform_user u ON u.id = k.user_id AND u.removed_on IS NULL
                 WHERE k.app_key = \(appKey)
                 """, logger: logger
             ).collect().first
@@ -289,8 +373,21 @@ public final class PostgresPlatformStore: PlatformStore {
             account: account, user: user)
     }
 
+    public func connectionKeys(partyID: String) async throws -> [ConnectionKey] {
+        try await client.query(
+            "SELECT * FROM connection_key WHERE party_id = \(partyID) ORDER BY created_on DESC, app_key", logger: logger
+        ).collect().map { row in
+            let cells = row.makeRandomAccess()
+            return ConnectionKey(
+                appKey: try cells["app_key"].decode(String.self), partyID: try cells["party_id"].decode(String.self),
+                userID: try cells["user_id"].decode(String.self), email: try cells["email"].decode(String.self),
+                createdOn: Date(timeIntervalSince1970: try cells["created_on"].decode(Double.self)),
+                revokedOn: try cells["revoked_on"].decode(Double?.self).map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
     public func revokeConnectionKey(appKey: String, now: Date) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             let revoked = try await connection.query(
                 """
                 UPDATE connection_key SET revoked_on = \(now.timeIntervalSince1970)
@@ -355,7 +452,7 @@ public final class PostgresPlatformStore: PlatformStore {
             case .retry(let next, let reason): ("queued", next.timeIntervalSince1970, reason, nil)
             case .failed(let change, let reason): ("failed", nil, reason, change)
             }
-        try await client.withTransaction(logger: logger) { connection in
+        try await transaction { connection in
             let updated = try await connection.query(
                 """
                 UPDATE outside_delivery SET state = \(state), attempts = attempts + 1,
@@ -404,7 +501,7 @@ public final class PostgresPlatformStore: PlatformStore {
     }
 
     private func store(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
-        try await client.withTransaction(logger: logger) { connection in try await self.store(connection, draft, now: now) }
+        try await transaction { connection in try await self.store(connection, draft, now: now) }
     }
 
     private func store(_ connection: PostgresConnection, _ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
@@ -471,7 +568,7 @@ public final class PostgresPlatformStore: PlatformStore {
 
     public func storeReceivedDocument(_ draft: DocumentDraft, message: PeppolMessageRecord, now: Date) async throws -> PeppolMessageRecord {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await transaction { connection in
                 if let earlier = try await self.peppolMessage(connection, id: message.messageID) { return earlier }
                 var record = message
                 (record.externalID, record.revision) = try await self.store(connection, draft, now: now)
@@ -501,7 +598,7 @@ public final class PostgresPlatformStore: PlatformStore {
 
     public func recordInvoiceResponse(_ record: PeppolMessageRecord, change: StatusChange?) async throws -> PeppolMessageRecord {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
+            return try await transaction { connection in
                 if let earlier = try await self.peppolMessage(connection, id: record.messageID) { return earlier }
                 try await self.insertPeppolMessage(connection, record, replacing: false)
                 if let change { try await self.updateStatus(connection, externalID: record.externalID, change: change) }
@@ -594,6 +691,26 @@ public final class PostgresPlatformStore: PlatformStore {
                 status_changed_on = \(time), modified_on = \(time)
             WHERE external_id = \(externalID)
             """, logger: logger)
+    }
+
+    /// Runs `body` in one transaction. What `body` throws comes out as it was thrown (PostgresNIO
+    /// wraps it), so a refusal reads the same on every engine; a failed rollback stays wrapped.
+    private func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError where error.rollbackError == nil && error.closureError != nil {
+            throw error.closureError!
+        }
+    }
+
+    /// The name of the constraint or index a refused statement violated.
+    private static func violatedConstraint(_ error: any Error) -> String? {
+        if let error = error as? PostgresTransactionError, let inner = error.closureError {
+            return violatedConstraint(inner)
+        }
+        return (error as? PSQLError)?.serverInfo?[.constraintName]
     }
 
     /// SQLSTATE 23505, directly or from inside a transaction.

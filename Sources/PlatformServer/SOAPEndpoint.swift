@@ -223,6 +223,7 @@ struct SOAPEndpoint: Sendable {
         case .invalidPagingToken(let token): .invalidPagingToken(token)
         case .invalidInput(let field, let reason): .invalidField(field, reason)
         case .notFound(let kind, let id): SOAPFault(code: "ERRREQ4000004", message: "No \(kind) '\(id)'")
+        case .conflictingRecords: .internalError
         }
     }
 

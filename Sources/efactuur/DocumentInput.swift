@@ -27,10 +27,16 @@ struct DocumentInput: ParsableArguments {
     }
 }
 
-/// An error the command has explained; it prints the message on stderr and exits with code 2.
+/// An error the command has explained, with a stable code; it prints the message on stderr and
+/// exits with code 2.
 struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+    var message: String
+    var code: String
+    init(_ message: String, code: String = "cli.failed") {
+        self.message = message
+        self.code = code
+    }
+    var description: String { "\(message) [\(code)]" }
 }
 
 extension ParsableCommand {

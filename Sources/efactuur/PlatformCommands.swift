@@ -17,13 +17,23 @@ struct PlatformOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the result as one JSON object.")
     var json = false
 
+    /// The platform in `--postgres` or `--data-dir`. Only the commands that start a platform
+    /// (`serve`, `platform account create`) pass `creating`; the others refuse a folder that holds
+    /// none, so a mistyped `--data-dir` is not a new, empty platform.
     func service(
-        tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil, peppol: (any PeppolNetwork)? = nil
+        creating: Bool = false, tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil,
+        peppol: (any PeppolNetwork)? = nil
     ) async throws -> PlatformService {
         let store: any PlatformStore
         if let postgres {
             store = try await PostgresPlatformStore(url: postgres)
         } else {
+            let file = (dataDir as NSString).appendingPathComponent("platform.sqlite")
+            guard creating || FileManager.default.fileExists(atPath: file) else {
+                throw CommandFailure(
+                    "no platform in '\(dataDir)' (no platform.sqlite there); check --data-dir, or start one with "
+                        + "'efactuur platform account create' or 'efactuur serve'", code: "platform.no-data")
+            }
             let sqlite = try SQLitePlatformStore(
                 path: (dataDir as NSString).appendingPathComponent("platform.sqlite"), ownsFolder: true)
             for warning in sqlite.permissionWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
@@ -49,15 +59,40 @@ struct PlatformOptions: ParsableArguments {
         do {
             try await body()
         } catch let error as PlatformError {
-            if json {
-                let data = try JSONSerialization.data(
-                    withJSONObject: ["error": error.code, "message": error.message], options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-            } else {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            }
-            throw ExitCode(1)
+            try fail(code: error.code, message: error.message)
+        } catch let failure as CommandFailure {
+            try fail(code: failure.code, message: failure.message)
+        } catch let error as PlatformStoreError {
+            try fail(code: "platform.store-url", message: error.description)
         }
+    }
+
+    private func fail(code: String, message: String) throws -> Never {
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: ["error": code, "message": message], options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            FileHandle.standardError.write(Data("error: \(message) [\(code)]\n".utf8))
+        }
+        throw ExitCode(1)
+    }
+
+    /// Prints rows as a JSON array of objects or as aligned columns under a header.
+    func emit(table rows: [KeyValuePairs<String, String>], columns: [String]) throws {
+        if json {
+            let objects = rows.map { Dictionary($0.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }) }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let cells = rows.map { row in columns.map { column in row.first { $0.key == column }?.value ?? "" } }
+        let widths = columns.indices.map { index in ([columns[index]] + cells.map { $0[index] }).map(\.count).max() ?? 0 }
+        func line(_ values: [String]) -> String {
+            zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        print(line(columns))
+        for row in cells { print(line(row)) }
     }
 }
 
@@ -70,7 +105,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Peppol") var peppol: PeppolOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
-    @Option(help: "Security token lifetime in seconds.") var tokenLifetime: Double = 4 * 3600
+    @Option(help: "Security token lifetime in seconds.") var tokenLifetime = 4 * 3600
     @Option(help: "SMTP relay for receivers outside the platform (To/EmailAddress); without it they are refused.")
     var smtpHost: String?
     @Option(help: "Port of the SMTP relay.") var smtpPort = 25
@@ -97,19 +132,22 @@ struct Serve: AsyncParsableCommand {
         let mailer = smtpHost.map { SMTPMailer(host: $0, port: smtpPort, from: mailFrom) }
         let peppolSettings = try peppol.settings(defaultURL: "http://\(host):\(port)")
         let service = try await options.service(
-            tokenLifetime: tokenLifetime, mailer: mailer, peppol: peppolSettings.map { PeppolGateway(settings: $0) })
+            creating: true, tokenLifetime: TimeInterval(tokenLifetime), mailer: mailer, peppol: peppolSettings.map { PeppolGateway(settings: $0) })
         let limits = ServerLimits(
             idleTimeout: .seconds(idleTimeout), minimumUploadRate: minUploadRate,
             maxConnections: ServerLimits.connectionsWithinDescriptorLimit(maxConnections), maxRequestBytes: maxRequestBytes,
             bodyBudget: bodyBudget)
+        let data = options.postgres == nil ? options.dataDir : "PostgreSQL"
+        // Announced once the socket listens, so a script that waits for this line can connect.
         let app = PlatformHTTPServer.makeApplication(
             service: service, host: host, port: port, limits: limits,
-            peppol: peppolSettings.map { PeppolAccessPoint(settings: $0, platform: service) })
-        FileHandle.standardError.write(
-            Data("efactuur platform on http://\(host):\(port)/soap/v3.1 (data: \(options.postgres == nil ? options.dataDir : "PostgreSQL"))\n".utf8))
-        if let peppolSettings {
-            FileHandle.standardError.write(
-                Data("Peppol access point \(peppolSettings.identity.partyID): AS4 at \(peppolSettings.publicURL)/as4, SMP at \(peppolSettings.publicURL)/smp, SML zone \(peppolSettings.smlZone)\n".utf8))
+            peppol: peppolSettings.map { PeppolAccessPoint(settings: $0, platform: service) }
+        ) { listening in
+            FileHandle.standardError.write(Data("efactuur platform on http://\(host):\(listening)/soap/v3.1 (data: \(data))\n".utf8))
+            if let peppolSettings {
+                FileHandle.standardError.write(
+                    Data("Peppol access point \(peppolSettings.identity.partyID): AS4 at \(peppolSettings.publicURL)/as4, SMP at \(peppolSettings.publicURL)/smp, SML zone \(peppolSettings.smlZone)\n".utf8))
+            }
         }
         try await app.runService()
     }
@@ -118,7 +156,59 @@ struct Serve: AsyncParsableCommand {
 struct PlatformCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform", abstract: "Manage the platform: accounts, organisations, connection keys, documents.",
-        subcommands: [AccountCommand.self, OrganisationCommand.self, KeysCommand.self, DocumentCommand.self])
+        subcommands: [AccountCommand.self, OrganisationCommand.self, UserCommand.self, KeysCommand.self, DocumentCommand.self])
+
+    struct UserCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user", abstract: "An account's users; administrators create connection keys and manage users.",
+            subcommands: [Add.self, List.self, Remove.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user to an account.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The account (ACC…).") var account: String
+            @Option(help: "The user's e-mail address.") var email: String
+            @Option(help: "administrator or user.") var role: String = "user"
+
+            func run() async throws {
+                guard let role = UserRole(rawValue: role.lowercased()) else {
+                    throw ValidationError("--role must be administrator or user")
+                }
+                try await options.run {
+                    let user = try await options.service().addUser(accountID: account, email: email, role: role)
+                    try options.emit(["account": user.accountID, "email": user.email, "role": user.role.rawValue])
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List an account's users.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The account (ACC…).") var account: String
+
+            func run() async throws {
+                try await options.run {
+                    let users = try await options.service().users(accountID: account)
+                    try options.emit(table: users.map { ["email": $0.email, "role": $0.role.rawValue] }, columns: ["email", "role"])
+                }
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "remove", abstract: "Remove a user; the connection keys made with their rights are revoked.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The account (ACC…).") var account: String
+            @Option(help: "The user's e-mail address.") var email: String
+
+            func run() async throws {
+                try await options.run {
+                    try await options.service().removeUser(accountID: account, email: email)
+                    try options.emit(["account": account, "removed": email])
+                }
+            }
+        }
+    }
 
     struct DocumentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -166,7 +256,42 @@ struct PlatformCommand: AsyncParsableCommand {
 
     struct AccountCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "account", abstract: "Platform accounts.", subcommands: [Create.self])
+            commandName: "account", abstract: "Platform accounts.", subcommands: [Create.self, List.self, Show.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the accounts.")
+            @OptionGroup var options: PlatformOptions
+
+            func run() async throws {
+                try await options.run {
+                    let accounts = try await options.service().accounts()
+                    try options.emit(
+                        table: accounts.map { ["account": $0.id, "name": $0.name, "email": $0.email, "subscription": $0.subscription.rawValue] },
+                        columns: ["account", "name", "email", "subscription"])
+                }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "show", abstract: "Show an account with its organisations (Bedrijfs-IDs) and users.")
+            @OptionGroup var options: PlatformOptions
+            @Argument(help: "The account's id (ACC…).") var account: String
+
+            func run() async throws {
+                try await options.run {
+                    let service = try await options.service()
+                    let found = try await service.account(id: account)
+                    let organisations = try await service.organisations(accountID: account)
+                    let users = try await service.users(accountID: account)
+                    try options.emit([
+                        "account": found.id, "name": found.name, "email": found.email, "subscription": found.subscription.rawValue,
+                        "organisations": organisations.map { "\($0.partyID) \($0.name)" }.joined(separator: ", "),
+                        "users": users.map { "\($0.email) (\($0.role.rawValue))" }.joined(separator: ", "),
+                    ])
+                }
+            }
+        }
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an account; prints its id.")
@@ -181,8 +306,11 @@ struct PlatformCommand: AsyncParsableCommand {
                     throw ValidationError("--subscription must be one of free, basic, professional, enterprise")
                 }
                 try await options.run {
-                    let account = try await options.service().createAccount(name: name, email: email, subscription: level)
-                    try options.emit(["account": account.id, "name": account.name, "subscription": account.subscription.rawValue])
+                    let account = try await options.service(creating: true).createAccount(name: name, email: email, subscription: level)
+                    try options.emit([
+                        "account": account.id, "name": account.name, "subscription": account.subscription.rawValue,
+                        "administrator": account.email,
+                    ])
                 }
             }
         }
@@ -190,7 +318,43 @@ struct PlatformCommand: AsyncParsableCommand {
 
     struct OrganisationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "org", abstract: "Organisations and their Bedrijfs-IDs.", subcommands: [Create.self])
+            commandName: "org", abstract: "Organisations and their Bedrijfs-IDs.", subcommands: [Create.self, List.self, Show.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List an account's organisations.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The account (ACC…).") var account: String
+
+            func run() async throws {
+                try await options.run {
+                    let organisations = try await options.service().organisations(accountID: account)
+                    try options.emit(
+                        table: organisations.map { ["bedrijfsId": $0.partyID, "name": $0.name, "country": $0.country, "kvk": $0.kvk ?? "", "oin": $0.oin ?? ""] },
+                        columns: ["bedrijfsId", "name", "country", "kvk", "oin"])
+                }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "show", abstract: "Show an organisation, found by Bedrijfs-ID or registry id (NL:KVK:…, 0190:…).")
+            @OptionGroup var options: PlatformOptions
+            @Argument(help: "Bedrijfs-ID (XCNL…) or registry id.") var reference: String
+
+            func run() async throws {
+                try await options.run {
+                    let service = try await options.service()
+                    guard let organisation = try await service.findOrganisation(reference: reference) else {
+                        throw PlatformError.notFound(kind: "organisation", id: reference)
+                    }
+                    try options.emit([
+                        "bedrijfsId": organisation.partyID, "name": organisation.name, "account": organisation.accountID,
+                        "country": organisation.country, "kvk": organisation.kvk ?? "", "oin": organisation.oin ?? "",
+                        "vat": organisation.vat ?? "", "kbo": organisation.kbo ?? "", "reference": organisation.referenceID,
+                    ])
+                }
+            }
+        }
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an organisation; prints its Bedrijfs-ID.")
@@ -218,7 +382,27 @@ struct PlatformCommand: AsyncParsableCommand {
 
     struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "keys", abstract: "Connection keys (App Key and Secret).", subcommands: [Create.self, Revoke.self])
+            commandName: "keys", abstract: "Connection keys (App Key and Secret).", subcommands: [Create.self, List.self, Revoke.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "list", abstract: "List an organisation's connection keys (never their Secrets).")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The organisation's Bedrijfs-ID (XCNL…).") var org: String
+
+            func run() async throws {
+                try await options.run {
+                    let keys = try await options.service().connectionKeys(partyID: org)
+                    try options.emit(
+                        table: keys.map {
+                            [
+                                "appKey": $0.appKey, "createdBy": $0.email, "createdOn": $0.createdOn.formatted(.iso8601),
+                                "revokedOn": $0.revokedOn?.formatted(.iso8601) ?? "",
+                            ]
+                        }, columns: ["appKey", "createdBy", "createdOn", "revokedOn"])
+                }
+            }
+        }
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
@@ -232,6 +416,10 @@ struct PlatformCommand: AsyncParsableCommand {
                 try await options.run {
                     let (key, secret) = try await options.service().createConnectionKey(partyID: org, email: email)
                     let quickConnect = QuickConnect(appKey: key.appKey, secret: secret, email: key.email, companyID: key.partyID)
+                    if !options.json {
+                        FileHandle.standardError.write(
+                            Data("The Secret is shown only now; the platform keeps only its hash. Copy it before closing this window.\n".utf8))
+                    }
                     try options.emit([
                         "appKey": key.appKey, "secret": secret, "companyId": key.partyID,
                         "quickConnect": quickConnect.description,

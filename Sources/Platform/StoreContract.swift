@@ -1,0 +1,71 @@
+import Foundation
+
+/// What every `PlatformStore` engine enforces in its schema, and how it says so: the refusals
+/// the databases make are turned into the same `PlatformError`s on every engine.
+public enum StoreContract {
+    /// An organisation's registry numbers, as an upgrade checks them before making them unique.
+    public struct Registration: Sendable {
+        public var partyID: String
+        public var numbers: [RegistryColumn: String]
+
+        public init(partyID: String, kvk: String?, oin: String?, vat: String?, kbo: String?) {
+            self.partyID = partyID
+            var numbers: [RegistryColumn: String] = [:]
+            numbers[.kvk] = kvk
+            numbers[.oin] = oin
+            numbers[.vat] = vat
+            numbers[.kbo] = kbo
+            self.numbers = numbers
+        }
+    }
+
+    /// Refuses to make registry numbers unique while two organisations share one (registered by
+    /// two instances at once before the indexes were unique): the operator decides which keeps it.
+    public static func refuseDuplicateRegistrations(_ registrations: [Registration]) throws {
+        var holders: [String: [String]] = [:]
+        for registration in registrations {
+            for (column, number) in registration.numbers {
+                holders["\(column.rawValue) \(number)", default: []].append(registration.partyID)
+            }
+        }
+        let shared = holders.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }
+        guard shared.isEmpty else {
+            throw PlatformError.conflictingRecords(
+                "organisations share a registry number, which must be unique from this version on: "
+                    + shared.map { "\($0.key) (\($0.value.joined(separator: ", ")))" }.joined(separator: "; ")
+                    + "; change or clear the number on all but one of them, then start again")
+        }
+    }
+
+    public static func alreadyRegistered(_ column: RegistryColumn, value: String, to partyID: String?) -> PlatformError {
+        .invalidInput(field: column.rawValue, reason: "'\(value)' is already registered to \(partyID ?? "another organisation")")
+    }
+
+    public static func userExists(_ email: String) -> PlatformError {
+        .invalidInput(field: "email", reason: "'\(email)' is already a user of this account")
+    }
+
+    public static func lastAdministrator(_ email: String) -> PlatformError {
+        .invalidInput(field: "email", reason: "'\(email)' is the account's last administrator; make another user administrator first")
+    }
+}
+
+extension OrganisationDraft {
+    public subscript(column: RegistryColumn) -> String? {
+        switch column {
+        case .kvk: kvk
+        case .oin: oin
+        case .vat: vat
+        case .kbo: kbo
+        }
+    }
+}
+
+extension User {
+    /// A user not yet stored, with a new id.
+    public static func new(accountID: String, email: String, role: UserRole) -> User {
+        User(
+            id: "USR" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
+            accountID: accountID, email: email, role: role)
+    }
+}

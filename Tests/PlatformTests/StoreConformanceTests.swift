@@ -1,0 +1,273 @@
+import Foundation
+import GRDB
+import Logging
+import Platform
+import PlatformPostgres
+import PlatformTestSupport
+import PostgresNIO
+import Testing
+
+/// One store contract, checked the same way on every engine: what the databases refuse, how
+/// they say it, and what one transaction does. No HTTP: the stores and the service only.
+@Suite("PlatformStore conformance on SQLite and PostgreSQL", .timeLimit(.minutes(3)))
+struct StoreConformanceTests {
+    enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    /// A fresh database of the engine; `instances` stores on it (several only for PostgreSQL,
+    /// where several platform instances share one database; SQLite stores share the file).
+    struct Fixture {
+        var stores: [any PlatformStore]
+        var store: any PlatformStore { stores[0] }
+        var directory: URL?
+        var postgresURL: String?
+
+        static func make(_ engine: Engine, instances: Int = 1) async throws -> Fixture {
+            switch engine {
+            case .sqlite:
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-store-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                let path = directory.appendingPathComponent("platform.sqlite").path
+                return Fixture(stores: try (0..<instances).map { _ in try SQLitePlatformStore(path: path) }, directory: directory)
+            case .postgres:
+                let url = try PostgresServer.shared().makeDatabase()
+                var stores: [any PlatformStore] = []
+                for _ in 0..<instances { stores.append(try await PostgresPlatformStore(url: url)) }
+                return Fixture(stores: stores, postgresURL: url)
+            }
+        }
+
+        func remove() {
+            if let directory { try? FileManager.default.removeItem(at: directory) }
+        }
+    }
+
+    static let now = Date(timeIntervalSince1970: 1_796_000_000)
+
+    @Test("An account's own e-mail is its first administrator", arguments: Engine.allCases)
+    func accountAdministrator(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine)
+        defer { fixture.remove() }
+        let account = try await fixture.store.insertAccount(name: "Lev", email: "Admin@Lev.example", subscription: .basic, now: Self.now)
+        let users = try await fixture.store.users(accountID: account.id)
+        #expect(users.map(\.email) == ["Admin@Lev.example"])
+        #expect(users.map(\.role) == [.administrator])
+        #expect(try await fixture.store.user(accountID: account.id, email: "admin@lev.EXAMPLE")?.id == users[0].id)
+        #expect(try await fixture.store.accounts().map(\.id) == [account.id])
+
+        // Through the service: the account's e-mail may create keys, anybody else may not.
+        let service = PlatformService(store: fixture.store)
+        let organisation = try await service.createOrganisation(accountID: account.id, name: "Lev", country: "NL")
+        _ = try await service.createConnectionKey(partyID: organisation.partyID, email: "admin@lev.example")
+        await #expect(throws: PlatformError.self) {
+            try await service.createConnectionKey(partyID: organisation.partyID, email: "first.comer@lev.example")
+        }
+    }
+
+    @Test("Registry numbers are unique, refused by the database with the column and the holder", arguments: Engine.allCases)
+    func registryNumbersUnique(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine)
+        defer { fixture.remove() }
+        let store = fixture.store
+        let account = try await store.insertAccount(name: "A", email: "a@a.example", subscription: .basic, now: Self.now)
+        let first = try await store.insertOrganisation(
+            OrganisationDraft(
+                accountID: account.id, name: "Eerste", country: "NL", kvk: "12345678", oin: "00000001003214321000",
+                vat: "NL123456789B01", kbo: "0403170701"), now: Self.now)
+        // Straight to the store, past every check of the service: the index refuses.
+        for column in RegistryColumn.allCases {
+            var draft = OrganisationDraft(accountID: account.id, name: "Tweede", country: "NL")
+            switch column {
+            case .kvk: draft.kvk = "12345678"
+            case .oin: draft.oin = "00000001003214321000"
+            case .vat: draft.vat = "NL123456789B01"
+            case .kbo: draft.kbo = "0403170701"
+            }
+            do {
+                _ = try await store.insertOrganisation(draft, now: Self.now)
+                Issue.record("a second organisation got \(column.rawValue) \(draft[column]!)")
+            } catch let error as PlatformError {
+                guard case .invalidInput(let field, let reason) = error else {
+                    Issue.record("\(error)")
+                    continue
+                }
+                #expect(field == column.rawValue)
+                #expect(reason.contains(first.partyID))
+            }
+        }
+        // Organisations without numbers are not in each other's way.
+        for name in ["Derde", "Vierde"] {
+            _ = try await store.insertOrganisation(OrganisationDraft(accountID: account.id, name: name, country: "NL"), now: Self.now)
+        }
+        #expect(try await store.organisations(accountID: account.id).count == 3)
+    }
+
+    @Test("The same KvK registered through several instances at once: exactly one gets it", arguments: Engine.allCases)
+    func concurrentRegistration(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine, instances: 2)
+        defer { fixture.remove() }
+        let services = fixture.stores.map { PlatformService(store: $0) }
+        let account = try await services[0].createAccount(name: "A", email: "a@a.example")
+        let outcomes = await withTaskGroup(of: Result<Organisation, any Error>.self) { group in
+            for attempt in 0..<8 {
+                group.addTask {
+                    do {
+                        return .success(
+                            try await services[attempt % 2].createOrganisation(
+                                accountID: account.id, name: "Poging \(attempt)", country: "NL", kvk: "12345678"))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let winners = outcomes.compactMap { try? $0.get() }
+        #expect(winners.count == 1)
+        for case .failure(let error) in outcomes {
+            #expect((error as? PlatformError)?.code == "platform.invalid-input", "\(error)")
+        }
+        #expect(try await services[1].findOrganisation(reference: "NL:KVK:12345678")?.partyID == winners.first?.partyID)
+    }
+
+    @Test("Users: e-mails unique in any case, removal revokes their keys, the last administrator stays", arguments: Engine.allCases)
+    func users(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine)
+        defer { fixture.remove() }
+        let service = PlatformService(store: fixture.store)
+        let account = try await service.createAccount(name: "A", email: "admin@a.example")
+        let organisation = try await service.createOrganisation(accountID: account.id, name: "A", country: "NL")
+        _ = try await service.addUser(accountID: account.id, email: "Boekhouder@A.example", role: .administrator)
+        await #expect(throws: PlatformError.invalidInput(field: "email", reason: "'boekhouder@a.example' is already a user of this account")) {
+            try await service.addUser(accountID: account.id, email: "boekhouder@a.example", role: .user)
+        }
+        await #expect(throws: PlatformError.self) { try await service.addUser(accountID: account.id, email: "geen adres", role: .user) }
+
+        let (key, secret) = try await service.createConnectionKey(partyID: organisation.partyID, email: "boekhouder@a.example")
+        let token = try await service.login(appKey: key.appKey, secret: secret)
+        #expect(try await service.connectionKeys(partyID: organisation.partyID).map(\.appKey) == [key.appKey])
+
+        try await service.removeUser(accountID: account.id, email: "BOEKHOUDER@a.example")
+        #expect(try await service.users(accountID: account.id).map(\.email) == ["admin@a.example"])
+        #expect(try await service.connectionKeys(partyID: organisation.partyID).first?.revokedOn != nil)
+        await #expect(throws: PlatformError.self) { try await service.session(token: token) }
+        await #expect(throws: PlatformError.self) { try await service.login(appKey: key.appKey, secret: secret) }
+
+        await #expect(throws: PlatformError.self) { try await service.removeUser(accountID: account.id, email: "admin@a.example") }
+        await #expect(throws: PlatformError.notFound(kind: "user", id: "nobody@a.example")) {
+            try await service.removeUser(accountID: account.id, email: "nobody@a.example")
+        }
+        // Removed, the e-mail can be added again (the old row stays for the keys that name it).
+        _ = try await service.addUser(accountID: account.id, email: "boekhouder@a.example", role: .user)
+        #expect(try await service.users(accountID: account.id).count == 2)
+    }
+
+    @Test("Documents: a re-send is a revision, paging, status; tokens expire; claims are exclusive", arguments: Engine.allCases)
+    func documentsAndQueues(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine, instances: 2)
+        defer { fixture.remove() }
+        let store = fixture.store
+        let account = try await store.insertAccount(name: "A", email: "a@a.example", subscription: .basic, now: Self.now)
+        let sender = try await store.insertOrganisation(OrganisationDraft(accountID: account.id, name: "S", country: "NL"), now: Self.now)
+        func draft(_ number: Int, claimed: Bool = false) -> DocumentDraft {
+            let payload = "<Invoice>\(number)</Invoice>"
+            return DocumentDraft(
+                senderPartyID: sender.partyID, receiverPartyID: nil, receiverReference: "x@example.org",
+                receiverEmail: "x@example.org", subject: "F-\(number)", templateID: "Factuur", route: .toEmail,
+                identity: "F-\(number)|2026-12-03|\(sender.partyID)",
+                initialStatus: StatusChange(status: .inWachtrij, changedOn: Self.now), payload: payload,
+                payloadSHA256: DocumentDigest.sha256(payload), deliveryClaimedUntil: claimed ? Self.now : nil)
+        }
+        let first = try await store.storeDocument(draft(1, claimed: true), now: Self.now)
+        let again = try await store.storeDocument(draft(1, claimed: true), now: Self.now.addingTimeInterval(1))
+        #expect(again.externalID == first.externalID)
+        #expect(again.revision == first.revision + 1)
+        for number in 2...5 { _ = try await store.storeDocument(draft(number, claimed: true), now: Self.now) }
+        let page = try await store.documents(.outbox, partyID: sender.partyID, filter: DocumentFilter(), afterSequence: 0, limit: 3)
+        #expect(page.map(\.subject) == ["F-1", "F-2", "F-3"])
+        let rest = try await store.documents(
+            .outbox, partyID: sender.partyID, filter: DocumentFilter(), afterSequence: page.last!.sequence, limit: 10)
+        #expect(rest.map(\.subject) == ["F-4", "F-5"])
+        let changed = try await store.setStatus(
+            externalID: first.externalID, change: StatusChange(status: .gelezen, changedOn: Self.now.addingTimeInterval(2)))
+        #expect(changed?.status.status == .gelezen)
+
+        // Two workers claiming at once never get the same delivery.
+        let claims = try await withThrowingTaskGroup(of: [QueuedDelivery].self) { group in
+            for instance in fixture.stores {
+                group.addTask {
+                    try await instance.claimDueDeliveries(
+                        now: Self.now.addingTimeInterval(60), claimUntil: Self.now.addingTimeInterval(120), limit: 10)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let claimed = claims.flatMap { $0 }.map(\.externalID)
+        #expect(claimed.count == 5)
+        #expect(Set(claimed).count == claimed.count)
+
+        let key = ConnectionKey(appKey: "K1", partyID: sender.partyID, userID: try await store.users(accountID: account.id)[0].id,
+            email: "a@a.example", createdOn: Self.now)
+        try await store.insertConnectionKey(key, secretHash: [1, 2, 3])
+        try await store.insertSecurityToken(hash: [9], appKey: "K1", expiresOn: Self.now)
+        try await store.insertSecurityToken(hash: [8], appKey: "K1", expiresOn: Self.now.addingTimeInterval(3600))
+        #expect(try await store.deleteExpiredSecurityTokens(now: Self.now.addingTimeInterval(1)) == 1)
+        #expect(try await store.securityToken(hash: [8])?.appKey == "K1")
+    }
+
+    @Test("Both engines have the same named indexes, unique where the contract says", arguments: Engine.allCases)
+    func indexes(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine)
+        defer { fixture.remove() }
+        let expectedUnique: Set<String> = [
+            "organisation_kvk", "organisation_oin", "organisation_vat", "organisation_kbo", "organisation_country_number",
+            "user_email", "document_identity",
+        ]
+        let expectedPlain: Set<String> = [
+            "organisation_account", "security_token_key", "document_outbox", "document_inbox", "document_inbox_created",
+            "document_inbox_modified", "document_outbox_created", "document_outbox_modified", "outside_delivery_due",
+            "peppol_message_document",
+        ]
+        var unique: Set<String> = []
+        var plain: Set<String> = []
+        switch engine {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: fixture.directory!.appendingPathComponent("platform.sqlite").path)
+            let rows = try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            }
+            for row in rows {
+                let name: String = row["name"]
+                let sql: String = row["sql"]
+                if sql.hasPrefix("CREATE UNIQUE") { unique.insert(name) } else { plain.insert(name) }
+            }
+        case .postgres:
+            let components = URLComponents(string: fixture.postgresURL!)!
+            let client = PostgresClient(
+                configuration: .init(
+                    host: components.host!, port: components.port!, username: components.user!, password: nil,
+                    database: String(components.path.dropFirst()), tls: .disable))
+            let runner = Task { await client.run() }
+            defer { runner.cancel() }
+            let rows = try await client.query(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'", logger: Logger(label: "test")
+            ).collect()
+            let constraints = Set(
+                try await client.query("SELECT conname FROM pg_constraint", logger: Logger(label: "test")).collect()
+                    .map { try $0.decode(String.self) })
+            for row in rows {
+                let (name, definition) = try row.decode((String, String).self)
+                // Primary keys and inline UNIQUE constraints are named by PostgreSQL, not by us
+                // (SQLite's are unnamed); the one SQLite names is mapped to its name there.
+                let names = ["platform_user_email": "user_email", "organisation_country_number_key": "organisation_country_number"]
+                guard names[name] != nil || !constraints.contains(name) else { continue }
+                let ours = names[name] ?? name
+                if definition.hasPrefix("CREATE UNIQUE") { unique.insert(ours) } else { plain.insert(ours) }
+            }
+        }
+        #expect(unique == expectedUnique)
+        #expect(plain == expectedPlain)
+    }
+}
