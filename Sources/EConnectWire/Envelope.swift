@@ -34,7 +34,9 @@ public enum Envelope {
         return xml.text
     }
 
-    public static func fault(_ fault: SOAPFault, version: APIVersion?) -> String {
+    /// `requestID`, when given, goes in the detail (its own namespace, beside eConnect's
+    /// `Message`), so a caller can quote it and the operator find the request's log line.
+    public static func fault(_ fault: SOAPFault, version: APIVersion?, requestID: String? = nil) -> String {
         var xml = XMLText(reservingCapacity: 512)
         xml.raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>")
         xml.raw("<soap:Envelope xmlns:soap=\"\(soapEnvelopeNamespace)\"><soap:Body><soap:Fault>")
@@ -44,6 +46,11 @@ public enum Envelope {
         xml.open("Message", " xmlns=\"\((version ?? .v3_1).namespace)\"")
         xml.escape(fault.faultString, quotes: false)
         xml.close("Message")
+        if let requestID {
+            xml.open("RequestId", " xmlns=\"urn:efactuur:diagnostics\"")
+            xml.escape(requestID, quotes: false)
+            xml.close("RequestId")
+        }
         xml.close("detail")
         xml.raw("</soap:Fault></soap:Body></soap:Envelope>")
         return xml.text

@@ -4,6 +4,7 @@ import EInvoiceRules
 import Foundation
 import HardenedXML
 import Logging
+import Metrics
 import NIOPosix
 
 /// The access point: accounts and their organisations, connection keys and tokens, and documents
@@ -308,7 +309,10 @@ public struct PlatformService: Sendable {
             identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? peppolReceiver.map { "peppol:" + $0 } ?? "mailto:" + (toEmail?.trimmed ?? ""))",
             initialStatus: status, payload: payload, payloadSHA256: sha256,
             deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil, peppolReceiver: peppolReceiver)
+        let commitStart = ContinuousClock.now
         let stored = try await store.storeDocument(draft, now: now)
+        PlatformMeasures.storeCommit.record(ContinuousClock.now - commitStart)
+        Counter(label: "efactuur_documents_stored_total", dimensions: [("route", route.rawValue)]).increment()
         var sent = SentDocument(externalID: stored.externalID, revision: stored.revision, route: route, status: status, payloadSHA256: sha256)
         if outside, let document = try await store.document(externalID: stored.externalID) {
             // Queued durably above; the first attempt is made now, later ones by the delivery worker.
@@ -338,7 +342,9 @@ public struct PlatformService: Sendable {
             guard root.namespace == UBLNamespace.invoice || root.namespace == UBLNamespace.creditNote else {
                 throw .invalidPayload("the root element is {\(root.namespace)}\(root.name)")
             }
+            let validationStart = ContinuousClock.now
             let report = Validator().validate(root)
+            PlatformMeasures.validation.record(ContinuousClock.now - validationStart)
             guard report.isValid else {
                 throw .validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
             }
@@ -359,6 +365,7 @@ public struct PlatformService: Sendable {
         let now = clock()
         let due = try await store.claimDueDeliveries(
             now: now, claimUntil: now.addingTimeInterval(OutsideDelivery.claim), limit: limit)
+        Gauge(label: "efactuur_outside_queue_depth").record(try await store.queuedDeliveryCount())
         for delivery in due {
             guard let document = try await store.document(externalID: delivery.externalID) else { continue }
             _ = try await attemptDelivery(delivery, of: document)
@@ -407,6 +414,12 @@ public struct PlatformService: Sendable {
             }
         }
         try await store.recordDelivery(delivery, outcome: outcome)
+        let route = [("route", document.route.rawValue)]
+        switch outcome {
+        case .delivered: Counter(label: "efactuur_documents_delivered_total", dimensions: route).increment()
+        case .retry: Counter(label: "efactuur_delivery_retries_total", dimensions: route).increment()
+        case .failed: Counter(label: "efactuur_deliveries_failed_total", dimensions: route).increment()
+        }
         switch outcome {
         case .delivered(let change), .failed(let change, _): return change
         case .retry: return nil
@@ -536,5 +549,17 @@ extension Array where Element: Hashable {
     func uniqued() -> [Element] {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
+    }
+}
+
+/// The platform's own timings, as Prometheus histograms where a metrics system is set up.
+enum PlatformMeasures {
+    static var validation: Metrics.Timer { Metrics.Timer(label: "efactuur_validation_duration_seconds") }
+    static var storeCommit: Metrics.Timer { Metrics.Timer(label: "efactuur_store_commit_duration_seconds") }
+}
+
+extension Metrics.Timer {
+    public func record(_ duration: Duration) {
+        recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }

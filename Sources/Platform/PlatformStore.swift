@@ -43,6 +43,8 @@ public protocol PlatformStore: Sendable {
     /// Claims up to `limit` queued deliveries to outside receivers that are due at `now`, until
     /// `claimUntil`: no other worker gets them before that or before an outcome is recorded.
     func claimDueDeliveries(now: Date, claimUntil: Date, limit: Int) async throws -> [QueuedDelivery]
+    /// Deliveries to outside receivers still queued (due or waiting for a retry).
+    func queuedDeliveryCount() async throws -> Int
     /// Records the outcome of a delivery attempt, and the document's new status with it, in one
     /// transaction. An outcome for a revision that has since been replaced is ignored.
     func recordDelivery(_ delivery: QueuedDelivery, outcome: DeliveryOutcome) async throws

@@ -628,6 +628,12 @@ public final class SQLitePlatformStore: PlatformStore {
             arguments: [externalID, revision, claimedUntil.timeIntervalSince1970])
     }
 
+    public func queuedDeliveryCount() async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM outside_delivery WHERE state = 'queued'"))!
+        }
+    }
+
     public func claimDueDeliveries(now: Date, claimUntil: Date, limit: Int) async throws -> [QueuedDelivery] {
         try await pool.write { db in
             let due = try Row.fetchAll(

@@ -427,6 +427,11 @@ public final class PostgresPlatformStore: PlatformStore {
             """, logger: logger)
     }
 
+    public func queuedDeliveryCount() async throws -> Int {
+        try await client.query("SELECT COUNT(*) FROM outside_delivery WHERE state = 'queued'", logger: logger).collect()[0]
+            .decode(Int.self)
+    }
+
     public func claimDueDeliveries(now: Date, claimUntil: Date, limit: Int) async throws -> [QueuedDelivery] {
         // SKIP LOCKED: instances claiming at the same moment each get other documents.
         let rows = try await client.query(

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import HTTPTypes
 import Hummingbird
+import Metrics
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -69,6 +70,7 @@ extension ServerLimits {
 /// Counts the server's open connections.
 final class ConnectionCount: Sendable {
     private let open = Atomic<Int>(0)
+    private let gauge = Gauge(label: "efactuur_open_connections")
 
     /// Counts one more; false (and not counted) when `limit` are open already.
     func admit(limit: Int) -> Bool {
@@ -76,13 +78,16 @@ final class ConnectionCount: Sendable {
         while current < limit {
             let (exchanged, original) = open.compareExchange(
                 expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
-            if exchanged { return true }
+            if exchanged {
+                gauge.record(current + 1)
+                return true
+            }
             current = original
         }
         return false
     }
 
-    func release() { open.subtract(1, ordering: .relaxed) }
+    func release() { gauge.record(open.subtract(1, ordering: .relaxed).newValue) }
 }
 
 /// Bytes of request bodies held in memory, over all connections.
@@ -224,6 +229,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 public struct PlatformRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     private let channel: any Channel
+    /// Filled in by the endpoint, read by the request log.
+    public let outcome = RequestOutcome()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

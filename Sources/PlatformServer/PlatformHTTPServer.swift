@@ -19,9 +19,10 @@ public enum PlatformHTTPServer {
         peppol: PeppolAccessPoint? = nil, logger: Logger = Logger(label: "efactuur.platform"),
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        _ = PlatformMetrics.registry
         let connections = ConnectionCount()
         var app = Application(
-            router: makeRouter(service: service, limits: limits, peppol: peppol),
+            router: makeRouter(service: service, limits: limits, peppol: peppol, logger: logger),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: connections)],
@@ -38,9 +39,12 @@ public enum PlatformHTTPServer {
     }
 
     public static func makeRouter(
-        service: PlatformService, limits: ServerLimits = ServerLimits(), peppol: PeppolAccessPoint? = nil
+        service: PlatformService, limits: ServerLimits = ServerLimits(), peppol: PeppolAccessPoint? = nil,
+        logger: Logger = Logger(label: "efactuur.platform")
     ) -> Router<PlatformRequestContext> {
+        let registry = PlatformMetrics.registry
         let router = Router(context: PlatformRequestContext.self)
+        router.middlewares.add(RequestLogMiddleware(logger: logger))
         let bodies = RequestBodies(maxBytes: limits.maxRequestBytes, budget: BodyBudget(limit: limits.bodyBudget))
         let soap = SOAPEndpoint(service: service, bodies: bodies)
         for version in APIVersion.allCases {
@@ -56,6 +60,11 @@ public enum PlatformHTTPServer {
             }
         }
         router.get("/health") { _, _ in "ok" }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
         if let peppol {
             router.post("/as4") { request, _ -> Response in
                 let body: ByteBuffer

@@ -30,25 +30,35 @@ struct SOAPEndpoint: Sendable {
                     limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
             }
             version = soap.version
+            context.outcome.operation = soap.operation.rawValue
             let answer = try await answer(soap, clientAddress: context.clientAddress)
             return Self.xmlResponse(.ok, Envelope.response(answer, operation: soap.operation, version: version))
         } catch let refusal as BodyRefusal {
             // The rest of the body is not read: the connection closes after this answer.
-            var response = Self.xmlResponse(
-                refusal.status, Envelope.fault(refusal.tooLarge ? .tooLarge(bodies.maxBytes) : .serverBusy, version: version))
+            var response = faultResponse(
+                refusal.tooLarge ? .tooLarge(bodies.maxBytes) : .serverBusy, status: refusal.status, version: version,
+                context: context)
             response.headers[.connection] = "close"
             if refusal.status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
             return response
         } catch let fault as SOAPFault {
-            return Self.xmlResponse(.internalServerError, Envelope.fault(fault, version: version))
+            return faultResponse(fault, version: version, context: context)
         } catch let error as PlatformError {
-            return Self.xmlResponse(.internalServerError, Envelope.fault(Self.fault(for: error), version: version))
+            return faultResponse(Self.fault(for: error), version: version, context: context)
         } catch let error as HTTPParserError {
             throw error  // Hummingbird answers 400 and closes the connection
         } catch {
-            context.logger.error("SOAP request failed: \(error)")
-            return Self.xmlResponse(.internalServerError, Envelope.fault(.internalError, version: version))
+            context.logger.error(
+                "SOAP request failed: \(error)", metadata: ["requestId": "\(context.outcome.requestID)"])
+            return faultResponse(.internalError, version: version, context: context)
         }
+    }
+
+    private func faultResponse(
+        _ fault: SOAPFault, status: HTTPResponse.Status = .internalServerError, version: APIVersion, context: PlatformRequestContext
+    ) -> Response {
+        context.outcome.faultCode = fault.code
+        return Self.xmlResponse(status, Envelope.fault(fault, version: version, requestID: context.outcome.requestID))
     }
 
     private func answer(_ soap: SOAPRequest, clientAddress: String) async throws -> ResponseMessage {

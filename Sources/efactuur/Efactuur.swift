@@ -14,6 +14,11 @@ struct Efactuur: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            if let serve = command as? Serve {
+                try serve.logging.bootstrap(json: serve.options.json)
+            } else {
+                try LogOptions().bootstrap(json: false)
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -14,7 +14,7 @@ struct PlatformOptions: ParsableArguments {
     @Option(name: .long, help: "Keep the platform in PostgreSQL instead (postgres://user[:password]@host[:port]/database), so several instances can share it.")
     var postgres: String?
 
-    @Flag(name: .long, help: "Print the result as one JSON object.")
+    @Flag(name: .long, help: "Print the result as JSON (for serve: every log line as a JSON object).")
     var json = false
 
     /// The platform in `--postgres` or `--data-dir`. Only the commands that start a platform
@@ -102,6 +102,7 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the platform: the native SOAP API v3 (/soap/v3) and v3.1 (/soap/v3.1), WSDL at ?wsdl.")
 
     @OptionGroup var options: PlatformOptions
+    @OptionGroup(title: "Logs (--json: one JSON object per log line)") var logging: LogOptions
     @OptionGroup(title: "Peppol") var peppol: PeppolOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080

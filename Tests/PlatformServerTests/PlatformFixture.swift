@@ -70,8 +70,12 @@ struct PlatformFixture {
     }
 
     /// Runs `body` against the real server listening on a loopback port.
-    func withServer<T: Sendable>(_ body: @Sendable (SOAPTestClient) async throws -> T) async throws -> T {
-        let app = Application(router: PlatformHTTPServer.makeRouter(service: service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    func withServer<T: Sendable>(
+        logger: Logger = Logger(label: "efactuur.platform"), _ body: @Sendable (SOAPTestClient) async throws -> T
+    ) async throws -> T {
+        let app = Application(
+            router: PlatformHTTPServer.makeRouter(service: service, logger: logger),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in try await body(SOAPTestClient(client: client)) }
     }
 
