@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -156,6 +157,8 @@ let package = Package(
                 "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformPostgres", "PlatformServer", "EConnectClient",
                 "Bookkeeping", "PlatformPeppol", "PeppolAS4", "PeppolDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Shared by the test targets: the corpus beside the checkout, the UBL 2.1 schema check.

@@ -290,9 +290,19 @@ public struct Books: Sendable {
                 result.salesCopies = try await copySales(client: client, folder: salesFolder, since: settings.fromDate)
             }
         } catch let error as EConnectError {
+            let next: String
+            switch error {
+            case .fault(let fault) where fault.code == SOAPFault.invalidKey.code:
+                // The keys were revoked or mistyped: trying again cannot help.
+                next = "the platform no longer accepts this administration's App Key and Secret; create new connection keys "
+                    + "in the platform and enter them with 'efactuur books settings set'"
+            case .fault:
+                next = "fix what the platform says, then run it again to continue"
+            case .unreachable, .unreadableAnswer:
+                next = "run it again to continue when the platform answers"
+            }
             throw BookkeepingError(
-                error.code,
-                "receiving stopped after \(result.received.count) new document(s): \(error.message); run it again to continue")
+                error.code, "receiving stopped after \(result.received.count) new document(s): \(error.message); \(next)")
         }
         return result
     }

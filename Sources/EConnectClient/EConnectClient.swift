@@ -234,7 +234,7 @@ public actor EConnectClient {
             } catch let error as EConnectError {
                 throw error
             } catch {
-                failure = .unreachable("\(configuration.url.absoluteString): \(error)")
+                failure = .unreachable("\(configuration.url.absoluteString): \(Self.plainReason(error))")
             }
             guard attempt < configuration.retry.maxAttempts else { throw failure }
             do {
@@ -278,6 +278,22 @@ extension EConnectClient {
 }
 
 /// Why a call failed. ``code`` is stable: the platform's own code for a fault, `client.*` otherwise.
+extension EConnectClient {
+    /// Why a connection failed, in words a user can act on (the transport's own error names its
+    /// internals: "connection reset (error set): Connection refused (errno: 111)").
+    static func plainReason(_ error: any Error) -> String {
+        let text = "\(error)".lowercased()
+        if text.contains("refused") { return "nothing answers there (connection refused); is the platform running, and is the URL right?" }
+        if text.contains("timeout") || text.contains("timed out") || text.contains("deadline") { return "no answer in time" }
+        if text.contains("resolve") || text.contains("lookup") || text.contains("getaddrinfo") || text.contains("dns") {
+            return "the host name is not known"
+        }
+        if text.contains("certificate") || text.contains("tls") || text.contains("ssl") { return "the TLS connection could not be set up" }
+        if text.contains("reset") || text.contains("closed") || text.contains("eof") { return "the connection was closed before an answer came" }
+        return "the connection failed"
+    }
+}
+
 public enum EConnectError: Error, Sendable, CustomStringConvertible {
     /// The platform refused: its code (`ERRXSL4000001`, …) and message.
     case fault(SOAPFault)

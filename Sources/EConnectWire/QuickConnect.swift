@@ -40,8 +40,14 @@ public struct QuickConnect: Sendable, Equatable, CustomStringConvertible {
             companyID: fields["COMPANY_ID"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
-    public var description: String {
+    /// The text to paste into the books, Secret included: show it once, never log it.
+    public var text: String {
         "APP_KEY:\(appKey);SECRET_KEY:\(secret);EMAIL_ID:\(email ?? "");COMPANY_ID:\(companyID ?? "");"
+    }
+
+    /// The same with the Secret masked, for logs and string interpolation.
+    public var description: String {
+        "APP_KEY:\(appKey);SECRET_KEY:****;EMAIL_ID:\(email ?? "");COMPANY_ID:\(companyID ?? "");"
     }
 }
 

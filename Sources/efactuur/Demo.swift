@@ -57,18 +57,19 @@ private struct Walkthrough {
     func step(_ title: String) { print("\n== \(title)") }
 
     func run() async throws {
-        step("1. The platform listens on \(url)/soap/v3.1 (data: \(folder)/platform.sqlite)")
+        print("The platform listens on \(url)/soap/v3.1 (data: \(folder)/platform.sqlite).")
+        print("The demo plays both sides: the platform's portal, then the supplier's and the customer's books.")
 
-        step("2. Connection keys on the platform (efactuur platform account|org|keys create)")
+        step("Step 1 of the guide: create connection keys (efactuur platform account|org|keys create)")
         let supplier = try await organisation(
             account: "Bouwbedrijf De Vries", name: "Bouwbedrijf De Vries B.V.", kvk: "12345678", email: "administratie@devries.example")
         let customer = try await organisation(
             account: "Klant", name: "Klant B.V.", kvk: "87654321", email: "inkoop@klant.example")
 
-        step("3. Accept side: administration 'De Vries' connected by pasting its Quick Connect text")
+        step("Step 2: configuration in Accept — administration 'De Vries', Quick Connect text pasted (efactuur books settings set)")
         let books = Books(store: try BooksStore(path: folder + "/books.sqlite"))
         var supplierBooks = try books.store.createAdministration(name: "De Vries")
-        try Books.apply(quickConnect: supplier.description, to: &supplierBooks.settings)
+        try Books.apply(quickConnect: supplier.text, to: &supplierBooks.settings)
         supplierBooks.settings.platformURL = url
         supplierBooks.settings.salesFolder = folder + "/De Vries/verkoop"
         supplierBooks.settings.useDossierAsKvK = true
@@ -83,26 +84,28 @@ private struct Walkthrough {
         print("Gebruik API versie 3: on · SimplerInvoicing 2.0 · App Key \(supplierBooks.settings.appKey!) · Secret \(supplierBooks.settings.maskedSecret!)")
         print("Bedrijfs-ID \(supplierBooks.settings.companyID!) · sender Bouwbedrijf De Vries B.V., Rotterdam, NL · debtor dossier number as KvK: on")
 
-        step("4. Debtor with Dossier/KvK nr (efactuur books debtor add)")
+        step("Step 3: set up debtors — Dossier/KvK nr on the Properties tab (efactuur books debtor add)")
         var debtor = Debtor(name: "Klant B.V.")
         (debtor.email, debtor.kvk, debtor.street, debtor.postcode, debtor.city) =
             ("facturen@klant.example", "87654321", "Stationsplein 1", "3511 ED", "Utrecht")
         debtor = try books.store.addDebtor(debtor, administration: supplierBooks.id)
         print("Debtor \(debtor.number) \(debtor.name): invoices carry \(debtor.identifier(useDossierAsKvK: true).label).")
 
-        step("5. Sales invoice with two lines (efactuur books invoice create / line add)")
+        step("Step 4: send invoices — a sales invoice with two lines (efactuur books invoice create / line add)")
         let today = LocalDate.today
         let draft = try books.store.addInvoice(
             SalesInvoice(debtorNumber: debtor.number, issueDate: today, dueDate: today.adding(days: 30), reference: "PO-2026-118"),
             administration: supplierBooks.id)
-        _ = try books.addLine(
+        for line in [
             SalesInvoiceLine(description: "Renovatie kantoor, arbeid", quantity: "16", unitPrice: "62.50", vatRate: 21),
-            invoice: draft.number, administration: supplierBooks)
-        _ = try books.addLine(
             SalesInvoiceLine(description: "Bouwmaterialen", quantity: "1", unitPrice: "845.20", vatRate: 21),
-            invoice: draft.number, administration: supplierBooks)
+        ] {
+            _ = try books.addLine(line, invoice: draft.number, administration: supplierBooks)
+            print("Invoice \(draft.number), line: \(line.quantity) × \(line.description) à € \(line.unitPrice), btw \(line.vatRate)%")
+        }
 
-        step("6. Send: Uitvoer > eFactuur > eVerbinding bericht (efactuur books invoice send)")
+        print("\nUitvoer > eFactuur > eVerbinding bericht (efactuur books invoice send). The command asks for Ja and then")
+        print("for VERZENDEN; the demo answers both itself:")
         let preview = try books.prepareSend(draft.number, administration: supplierBooks)
         print(InvoiceCommand.Send.confirmationText(preview))
         print("Send it via eVerbinding? (Ja/Nee): Ja")
@@ -110,14 +113,14 @@ private struct Walkthrough {
         let sent = try await books.send(preview, confirmation: "VERZENDEN", administration: supplierBooks)
         print("Sent. Delivery ID: \(sent.deliveryID!) (on the invoice under Extra); UBL in \(sent.ublPath ?? "—")")
 
-        step("7. The platform's route")
+        step("After sending: the platform's route")
         let delivery = try await books.delivery(sent.number, administration: supplierBooks)
         print("\(delivery.externalID): \(delivery.sender.name) → \(delivery.receiver?.name ?? delivery.receiverReferenceID)"
             + " via \(delivery.deliveryMethod.rawValue) (\(delivery.receiverReferenceID)), status \(delivery.status.code) \(delivery.status.name)")
 
-        step("8. Customer side: administration 'Klant' connected with its Quick Connect text; fetch (efactuur books receive)")
+        step("The customer's books: administration 'Klant' connected with its Quick Connect text; fetch (efactuur books receive)")
         var customerBooks = try books.store.createAdministration(name: "Klant")
-        try Books.apply(quickConnect: customer.description, to: &customerBooks.settings)
+        try Books.apply(quickConnect: customer.text, to: &customerBooks.settings)
         customerBooks.settings.platformURL = url
         customerBooks.settings.purchaseFolder = folder + "/Klant/inkoop"
         customerBooks.settings.fromDate = today.adding(days: -7)
@@ -132,11 +135,11 @@ private struct Walkthrough {
         let again = try await books.receive(administration: customerBooks)
         print("Fetching again: \(again.received.count) new, \(again.alreadyReceived) already in the books.")
 
-        step("9. The supplier sees the customer's status (efactuur books invoice status)")
+        step("The supplier sees the customer's status (efactuur books invoice status)")
         let (status, info) = try await books.status(sent.number, administration: supplierBooks)
         print("Invoice \(sent.number): \(status.code) \(status.name), changed by \(info.accountName ?? "?") at \(WireDate.format(info.changedOn))")
 
-        step("10. Both files checked with efactuur validate --ruleset si-ubl")
+        step("Both files checked with efactuur validate --ruleset si-ubl")
         for path in [sent.ublPath, received.received.first?.ublPath].compactMap({ $0 }) {
             let report = try Validator(ruleSet: .siUBL).validate(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
             print("\(report.isValid ? "valid  " : "INVALID") \(path)")
@@ -150,7 +153,7 @@ private struct Walkthrough {
         let (key, secret) = try await service.createConnectionKey(partyID: organisation.partyID, email: email)
         let quickConnect = QuickConnect(appKey: key.appKey, secret: secret, email: email, companyID: organisation.partyID)
         print("\(name): Bedrijfs-ID \(organisation.partyID), KvK \(kvk); Quick Connect text (the Secret is shown only now):")
-        print("  \(quickConnect)")
+        print("  \(quickConnect.text)")
         return quickConnect
     }
 }

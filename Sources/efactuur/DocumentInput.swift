@@ -11,8 +11,12 @@ struct DocumentInput: ParsableArguments {
         if file == "-" {
             return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+            throw CommandFailure("'\(file)' is a folder; give one document", code: "cli.folder-not-file")
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw CommandFailure("cannot read '\(file)': no such file, or not readable")
+            throw CommandFailure("cannot read '\(file)': no such file, or not readable", code: "cli.unreadable-file")
         }
         return [UInt8](data)
     }

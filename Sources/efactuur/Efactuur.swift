@@ -6,6 +6,7 @@ struct Efactuur: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "efactuur",
         abstract: "E-invoicing for Dutch and Belgian businesses: SI-UBL 2.0, EN 16931 and Peppol BIS 3.",
+        version: "efactuur 0.13.0",
         subcommands: [Demo.self, Validate.self, Inspect.self, Reformat.self, Render.self, Serve.self, PlatformCommand.self, PeppolCommand.self, BooksCommand.self]
     )
 
@@ -13,11 +14,20 @@ struct Efactuur: AsyncParsableCommand {
     /// invalid document, 1) instead of 64.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var arguments = Array(CommandLine.arguments.dropFirst())
+            if arguments.first == "serve" {
+                do {
+                    arguments = try await ServeConfiguration.arguments(arguments, environment: ProcessInfo.processInfo.environment)
+                } catch let failure as ServeConfiguration.Failure {
+                    FileHandle.standardError.write(Data("efactuur: \(failure)\n".utf8))
+                    Foundation.exit(2)
+                }
+            }
+            var command = try parseAsRoot(arguments)
             if let serve = command as? Serve {
                 try serve.logging.bootstrap(json: serve.options.json)
             } else {
-                try LogOptions().bootstrap(json: false)
+                try LogOptions.bootstrap(level: nil, json: false)
             }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

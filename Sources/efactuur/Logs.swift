@@ -11,7 +11,12 @@ struct LogOptions: ParsableArguments {
 
     /// Sets up the process' logging, once, before anything logs.
     func bootstrap(json: Bool) throws {
-        let level = try logLevel ?? Self.environmentLevel() ?? .info
+        try Self.bootstrap(level: logLevel, json: json)
+    }
+
+    /// For commands without these options: the level from `EFACTUUR_LOG_LEVEL`, else info.
+    static func bootstrap(level: Logger.Level?, json: Bool) throws {
+        let level = try level ?? environmentLevel() ?? .info
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level

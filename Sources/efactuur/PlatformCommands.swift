@@ -1,5 +1,6 @@
 import ArgumentParser
 import EConnectWire
+import EInvoice
 import Foundation
 import Platform
 import PlatformPostgres
@@ -62,6 +63,8 @@ struct PlatformOptions: ParsableArguments {
             try fail(code: error.code, message: error.message)
         } catch let failure as CommandFailure {
             try fail(code: failure.code, message: failure.message)
+        } catch let error as PrivateFilesError {
+            try fail(code: "platform.data-dir", message: error.description)
         } catch let error as PlatformStoreError {
             try fail(code: "platform.store-url", message: error.description)
         }
@@ -99,10 +102,21 @@ struct PlatformOptions: ParsableArguments {
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the platform: the native SOAP API v3 (/soap/v3) and v3.1 (/soap/v3.1), WSDL at ?wsdl.")
+        abstract: "Run the platform: the native SOAP API v3 (/soap/v3) and v3.1 (/soap/v3.1), WSDL at ?wsdl.",
+        discussion: """
+            Also /health, and /metrics in Prometheus' text format. Every option can come from the \
+            environment instead (EFACTUUR_ and its name in capitals with _ for -: EFACTUUR_POSTGRES, \
+            EFACTUUR_PORT, EFACTUUR_JSON=true) or from the --config file; the command line wins, then the \
+            environment, then the file.
+            """)
 
     @OptionGroup var options: PlatformOptions
     @OptionGroup(title: "Logs (--json: one JSON object per log line)") var logging: LogOptions
+    @Option(
+        help: ArgumentHelp(
+            "A JSON file of these options by name ({\"port\": 8443, \"postgres\": \"postgres://…\"}); the command line wins, then EFACTUUR_<NAME> variables, then the file.",
+            valueName: "file"))
+    var config: String?
     @OptionGroup(title: "Peppol") var peppol: PeppolOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
@@ -423,7 +437,7 @@ struct PlatformCommand: AsyncParsableCommand {
                     }
                     try options.emit([
                         "appKey": key.appKey, "secret": secret, "companyId": key.partyID,
-                        "quickConnect": quickConnect.description,
+                        "quickConnect": quickConnect.text,
                     ])
                 }
             }

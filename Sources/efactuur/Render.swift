@@ -21,16 +21,31 @@ extension Efactuur {
 
         func run() throws {
             try exitingOnFailure {
-                let pdf = Data(InvoicePDF.render(try input.readInvoice()))
-                if let output {
-                    do {
-                        try pdf.write(to: URL(fileURLWithPath: output), options: .atomic)
-                    } catch {
-                        throw CommandFailure("cannot write '\(output)': \(error.localizedDescription)")
-                    }
-                } else {
-                    FileHandle.standardOutput.write(pdf)
+                guard output != nil || isatty(STDOUT_FILENO) == 0 else {
+                    throw CommandFailure(
+                        "a PDF is not for the terminal: give -o FILE.pdf, or send standard output to a file", code: "cli.pdf-to-terminal")
                 }
+                let pdf = Data(InvoicePDF.render(try input.readInvoice()))
+                guard let output else {
+                    FileHandle.standardOutput.write(pdf)
+                    return
+                }
+                var target = output
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), isFolder.boolValue {
+                    // Into a folder: the document's own name with .pdf.
+                    let name = input.file == "-" ? "invoice" : ((input.file as NSString).lastPathComponent as NSString).deletingPathExtension
+                    target = (output as NSString).appendingPathComponent(name + ".pdf")
+                } else if output.hasSuffix("/") {
+                    throw CommandFailure("cannot write into '\(output)': no such folder", code: "cli.output-unwritable")
+                }
+                guard FileManager.default.createFile(atPath: target, contents: pdf) else {
+                    let folder = (target as NSString).deletingLastPathComponent
+                    let why = FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder)
+                        ? "not allowed to write there" : "the folder '\(folder)' does not exist"
+                    throw CommandFailure("cannot write '\(target)': \(why)", code: "cli.output-unwritable")
+                }
+                FileHandle.standardError.write(Data("wrote \(target)\n".utf8))
             }
         }
     }

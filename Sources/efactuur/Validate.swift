@@ -34,13 +34,17 @@ extension Efactuur {
             var findings: [Finding]
         }
 
+        /// At parse time, so that nothing to validate is answered with this command's usage.
+        func validate() throws {
+            _ = try expand(inputs)
+        }
+
         func run() async throws {
             let files = try expand(inputs)
             let validator = Validator(ruleSet: ruleset)
             let showProgress = !json && files.count > 20 && isatty(STDERR_FILENO) == 1
             let json = json
-            var anyInvalid = false
-            var anyUnreadable = false
+            var counts = (valid: 0, invalid: 0, unreadable: 0)
             // Documents are validated in parallel, a window of them in flight; each worker also
             // writes its document's output, and the lines are printed in the order given.
             let window = max(ProcessInfo.processInfo.activeProcessorCount * 4, 8)
@@ -64,9 +68,16 @@ extension Efactuur {
                     startNext()
                     while let ready = pending.removeValue(forKey: nextToPrint) {
                         nextToPrint += 1
-                        if ready.outcome.error != nil { anyUnreadable = true } else if !ready.outcome.valid { anyInvalid = true }
                         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                        print(ready.output)
+                        if ready.outcome.error != nil {
+                            counts.unreadable += 1
+                            // As `inspect` does: what could not be read goes to standard error
+                            // (in JSON Lines it stays in its document's line).
+                            if json { print(ready.output) } else { FileHandle.standardError.write(Data("efactuur: \(ready.output)\n".utf8)) }
+                        } else {
+                            if ready.outcome.valid { counts.valid += 1 } else { counts.invalid += 1 }
+                            print(ready.output)
+                        }
                         done += 1
                         if showProgress && (done % 50 == 0 || done == files.count) {
                             FileHandle.standardError.write(Data("\rvalidated \(done)/\(files.count)".utf8))
@@ -75,8 +86,11 @@ extension Efactuur {
                 }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            if anyUnreadable { throw ExitCode(2) }
-            if anyInvalid { throw ExitCode(1) }
+            if !json && files.count > 1 {
+                print("\(counts.valid) valid, \(counts.invalid) invalid, \(counts.unreadable) unreadable")
+            }
+            if counts.unreadable > 0 { throw ExitCode(2) }
+            if counts.invalid > 0 { throw ExitCode(1) }
         }
 
         static func jsonLine(_ outcome: Outcome) throws -> String {
@@ -98,7 +112,9 @@ extension Efactuur {
                     files.append(input)
                 }
             }
-            guard !files.isEmpty else { throw ValidationError("no documents to validate") }
+            guard !files.isEmpty else {
+                throw ValidationError("no documents to validate: \(inputs.joined(separator: ", ")) holds no .xml file")
+            }
             return files
         }
 
@@ -118,7 +134,9 @@ extension Efactuur {
                     // Not a regular file (a pipe, `<(…)`): read as it comes.
                     document = try validator.read(data)
                 } else {
-                    return Outcome(file: file, valid: false, error: "cannot read '\(file)': no such file, or not readable", findings: [])
+                    return Outcome(
+                        file: file, valid: false, error: "cannot read '\(file)': no such file or folder, or not readable [cli.unreadable-file]",
+                        findings: [])
                 }
             } catch {
                 return Outcome(file: file, valid: false, error: "\(error)", findings: [])
@@ -132,7 +150,7 @@ extension Efactuur {
             let fatal = outcome.findings.filter { $0.flag == .fatal }.count
             let warnings = outcome.findings.count - fatal
             var lines = [
-                "\(outcome.file): \(outcome.valid ? "valid" : "INVALID") (\(outcome.ruleSet ?? "-"); \(fatal) errors, \(warnings) warnings)"
+                "\(outcome.file): \(outcome.valid ? "valid" : "INVALID") (\(outcome.ruleSet ?? "-"); \(counted(fatal, "error")), \(counted(warnings, "warning")))"
             ]
             for finding in outcome.findings {
                 let term = finding.businessTerm.map { " (\($0))" } ?? ""
@@ -142,6 +160,11 @@ extension Efactuur {
             return lines.joined(separator: "\n")
         }
     }
+}
+
+/// "1 error", "2 errors".
+func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
 }
 
 /// A file mapped read-only (`MAP_PRIVATE`), unmapped when released.

@@ -185,7 +185,7 @@ struct BookkeepingTests {
     /// with a purchase folder of its own beside `folder`.
     static func customer(of platform: LivePlatform, at url: URL, in books: Books, folder: String) throws -> Administration {
         var administration = try books.store.createAdministration(name: "Ministerie")
-        try Books.apply(quickConnect: platform.customer.description, to: &administration.settings)
+        try Books.apply(quickConnect: platform.customer.text, to: &administration.settings)
         administration.settings.platformURL = url.absoluteString
         administration.settings.purchaseFolder = (folder as NSString).deletingLastPathComponent + "/inkoop-\(UUID().uuidString)"
         try books.store.saveSettings(administration.settings, administration: administration.id)

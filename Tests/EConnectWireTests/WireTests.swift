@@ -11,7 +11,9 @@ struct QuickConnectTests {
         let text = "APP_KEY:abc123;SECRET_KEY:s3cr3t;EMAIL_ID:facturen@example.nl;COMPANY_ID:XCNL10017;"
         let parsed = try QuickConnect(parsing: text)
         #expect(parsed == QuickConnect(appKey: "abc123", secret: "s3cr3t", email: "facturen@example.nl", companyID: "XCNL10017"))
-        #expect(parsed.description == text)
+        #expect(parsed.text == text)
+        // Interpolated (a log line, an error message), the Secret is masked.
+        #expect("\(parsed)" == "APP_KEY:abc123;SECRET_KEY:****;EMAIL_ID:facturen@example.nl;COMPANY_ID:XCNL10017;")
     }
 
     @Test("Pasted text: any case, line breaks, no trailing semicolon, no company")

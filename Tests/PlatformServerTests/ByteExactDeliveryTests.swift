@@ -129,7 +129,7 @@ struct ByteExactDeliveryTests {
             let booksPath = FileManager.default.temporaryDirectory.appendingPathComponent("books-\(UUID().uuidString).sqlite").path
             let books = Books(store: try BooksStore(path: booksPath))
             var administration = try books.store.createAdministration(name: "Ministerie")
-            try Books.apply(quickConnect: platform.customer.description, to: &administration.settings)
+            try Books.apply(quickConnect: platform.customer.text, to: &administration.settings)
             administration.settings.platformURL = url.absoluteString
             administration.settings.purchaseFolder = FileManager.default.temporaryDirectory
                 .appendingPathComponent("inkoop-\(UUID().uuidString)").path

@@ -70,13 +70,20 @@ struct PlatformFixture {
     }
 
     /// Runs `body` against the real server listening on a loopback port.
+    /// Request lines are left out of the test output unless `logger` asks for them.
     func withServer<T: Sendable>(
-        logger: Logger = Logger(label: "efactuur.platform"), _ body: @Sendable (SOAPTestClient) async throws -> T
+        logger: Logger = PlatformFixture.quietLogger, _ body: @Sendable (SOAPTestClient) async throws -> T
     ) async throws -> T {
         let app = Application(
             router: PlatformHTTPServer.makeRouter(service: service, logger: logger),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in try await body(SOAPTestClient(client: client)) }
+    }
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "efactuur.platform")
+        logger.logLevel = .warning
+        return logger
     }
 
     static func invoice(number: String = "F2026-0001", lines: Int = 3) -> String {

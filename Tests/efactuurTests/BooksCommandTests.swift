@@ -76,7 +76,7 @@ struct BooksCommandTests {
         try books(setup, ["admin", "create", name])
         try books(
             setup,
-            ["settings", "set", "--admin", name, "--quick-connect", keys.description, "--platform-url", setup.base,
+            ["settings", "set", "--admin", name, "--quick-connect", keys.text, "--platform-url", setup.base,
              "--si-version", "2.0", "--purchase-folder", "\(setup.dir)/\(name)/inkoop", "--sales-folder", "\(setup.dir)/\(name)/verkoop",
              "--from-date", "2020-01-01"] + extra)
     }

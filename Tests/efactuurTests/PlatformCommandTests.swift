@@ -4,6 +4,8 @@ import Foundation
 import PlatformTestSupport
 import Testing
 
+@testable import efactuur
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -248,5 +250,63 @@ struct PlatformCommandTests {
         // The other instance knows the token and the document.
         let status = try await soap(secondBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: token)
         #expect(element("Code", in: status) == "10", "\(status)")
+    }
+}
+
+@Suite("serve's configuration from the environment and a file")
+struct ServeConfigurationTests {
+    @Test("Every serve option can come from EFACTUUR_<NAME> or the file; the command line wins, then the environment")
+    func precedence() async throws {
+        // The list the configuration reads is the list serve has.
+        let help = try CommandLineTests().run(["serve", "--help"]).stdout
+        let named = Set(help.matches(of: /--([a-z0-9-]+)/).map { String($0.1) })
+        #expect(named == Set(ServeConfiguration.valueOptions + ServeConfiguration.flags + ["config", "help", "version"]))
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dataDir = folder.appendingPathComponent("data").path
+        let (filePort, environmentPort) = (TestPorts.take(), TestPorts.take())
+        let file = folder.appendingPathComponent("efactuur.json")
+        try JSONSerialization.data(withJSONObject: ["data-dir": dataDir, "port": filePort, "json": true, "token-lifetime": 600])
+            .write(to: file)
+        let arguments = try await ServeConfiguration.arguments(
+            ["serve", "--config", file.path, "--host", "127.0.0.1"],
+            environment: ["EFACTUUR_PORT": String(environmentPort), "EFACTUUR_POSTGRES": "", "PATH": "/bin"])
+        #expect(arguments.contains("--port") && arguments[arguments.firstIndex(of: "--port")! + 1] == String(environmentPort))
+        #expect(arguments.filter { $0 == "--host" }.count == 1)
+        #expect(arguments.contains("--json"))
+        #expect(arguments[arguments.firstIndex(of: "--token-lifetime")! + 1] == "600")
+
+        // The real process: it listens on the environment's port, keeps its data where the file
+        // says, and logs JSON lines.
+        let errors = folder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let server = Process()
+        server.executableURL = CommandLineTests.binary
+        server.arguments = ["serve", "--config", file.path]
+        server.environment = ["EFACTUUR_PORT": String(environmentPort)]
+        server.standardError = try FileHandle(forWritingTo: errors)
+        try server.run()
+        try Watchdog.stopWithThisProcess(server)
+        defer { server.terminate() }
+        var healthy = false
+        for _ in 0..<200 where !healthy {
+            if let (_, response) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(environmentPort)/health")!) {
+                healthy = (response as? HTTPURLResponse)?.statusCode == 200
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(healthy)
+        #expect(FileManager.default.fileExists(atPath: dataDir + "/platform.sqlite"))
+        let lines = String(decoding: try Data(contentsOf: errors), as: UTF8.self).split(separator: "\n")
+        let logLines = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(logLines.contains { $0["message"] as? String == "request" && $0["api"] as? String == "health" }, "\(lines)")
+
+        // A file that is not there is refused with its code, before anything starts.
+        let missing = try CommandLineTests().run(["serve", "--config", folder.appendingPathComponent("nope.json").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("[serve.config]"))
     }
 }
