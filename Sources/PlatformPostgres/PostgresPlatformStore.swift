@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOSSL
 import Platform
 import PostgresNIO
 
@@ -22,25 +23,81 @@ public final class PostgresPlatformStore: PlatformStore {
     private let logger: Logger
 
     /// Connects (the client runs until the store is released) and creates or updates the schema.
-    public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "efactuur.platform.postgres")) async throws {
+    /// The client keeps trying to connect, so a server that cannot be reached, refuses the login
+    /// or lacks the TLS the URL demands would make this wait for ever: past `connectTimeout` it
+    /// gives up with ``PlatformStoreError/unreachable(host:port:seconds:)``.
+    public init(
+        configuration: PostgresClient.Configuration, connectTimeout: Duration = .seconds(15),
+        logger: Logger = Logger(label: "efactuur.platform.postgres")
+    ) async throws {
         let client = PostgresClient(configuration: configuration)
         self.client = client
         self.logger = logger
         runner = Task { await client.run() }
-        try await migrate()
+        do {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { [self] in
+                    try await migrate()
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: connectTimeout)
+                    return false
+                }
+                let migrated = try await group.next()!
+                group.cancelAll()
+                if !migrated {
+                    throw PlatformStoreError.unreachable(
+                        host: configuration.host ?? "?", port: configuration.port ?? 5432,
+                        seconds: Int(connectTimeout.components.seconds))
+                }
+            }
+        } catch {
+            runner.cancel()
+            throw error
+        }
     }
 
-    /// `postgres://user:password@host:port/database` (TLS off: for a database on the same host or
-    /// network; use ``init(configuration:logger:)`` for TLS).
-    public convenience init(url: String) async throws {
+
+    /// `postgres://user:password@host:port/database[?sslmode=…&sslrootcert=FILE]`.
+    public convenience init(url: String, connectTimeout: Duration = .seconds(15)) async throws {
+        try await self.init(configuration: try Self.configuration(url: url), connectTimeout: connectTimeout)
+    }
+
+    /// The client configuration a URL asks for. TLS as libpq's `sslmode` says: `disable` (the
+    /// default here: a database on the same host or a private network), `prefer` and `require`
+    /// (encrypted, the server's certificate not checked), `verify-ca` (checked against
+    /// `sslrootcert`, or the system's roots) and `verify-full` (the host name too).
+    public static func configuration(url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, let user = components.user
         else { throw PlatformStoreError.invalidURL(url) }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        try await self.init(
-            configuration: .init(
-                host: host, port: components.port ?? 5432, username: user, password: components.password,
-                database: database.isEmpty ? nil : database, tls: .disable))
+        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        if let roots = query["sslrootcert"], !roots.isEmpty { tlsConfiguration.trustRoots = .file(roots) }
+        let tls: PostgresClient.Configuration.TLS
+        switch query["sslmode"] ?? "disable" {
+        case "disable":
+            tls = .disable
+        case "prefer", "allow":
+            tlsConfiguration.certificateVerification = .none
+            tls = .prefer(tlsConfiguration)
+        case "require":
+            tlsConfiguration.certificateVerification = .none
+            tls = .require(tlsConfiguration)
+        case "verify-ca":
+            tlsConfiguration.certificateVerification = .noHostnameVerification
+            tls = .require(tlsConfiguration)
+        case "verify-full":
+            tlsConfiguration.certificateVerification = .fullVerification
+            tls = .require(tlsConfiguration)
+        case let mode:
+            throw PlatformStoreError.invalidTLSMode(mode)
+        }
+        return .init(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : database, tls: tls)
     }
 
     deinit { runner.cancel() }
@@ -830,10 +887,25 @@ public final class PostgresPlatformStore: PlatformStore {
 
 public enum PlatformStoreError: Error, CustomStringConvertible {
     case invalidURL(String)
+    case invalidTLSMode(String)
+    case unreachable(host: String, port: Int, seconds: Int)
+
+    public var code: String {
+        switch self {
+        case .invalidURL: "postgres.url"
+        case .invalidTLSMode: "postgres.sslmode"
+        case .unreachable: "postgres.unreachable"
+        }
+    }
 
     public var description: String {
         switch self {
-        case .invalidURL(let url): "'\(url)' is not a postgres://user[:password]@host[:port]/database URL"
+        case .invalidURL: "the --postgres value is not a postgres://user[:password]@host[:port]/database URL"
+        case .invalidTLSMode(let mode):
+            "sslmode '\(mode)' is not one of disable, prefer, require, verify-ca, verify-full"
+        case .unreachable(let host, let port, let seconds):
+            "no PostgreSQL session with \(host):\(port) within \(seconds) s: is the server running, are the user and "
+                + "password right, and does it offer TLS when the URL's sslmode asks for it?"
         }
     }
 }

@@ -66,7 +66,7 @@ struct PlatformOptions: ParsableArguments {
         } catch let error as PrivateFilesError {
             try fail(code: "platform.data-dir", message: error.description)
         } catch let error as PlatformStoreError {
-            try fail(code: "platform.store-url", message: error.description)
+            try fail(code: error.code, message: error.description)
         }
     }
 
