@@ -101,7 +101,8 @@ private struct Walkthrough {
             SalesInvoiceLine(description: "Bouwmaterialen", quantity: "1", unitPrice: "845.20", vatRate: 21),
         ] {
             _ = try books.addLine(line, invoice: draft.number, administration: supplierBooks)
-            print("Invoice \(draft.number), line: \(line.quantity) × \(line.description) à € \(line.unitPrice), btw \(line.vatRate)%")
+            let (quantity, price, rate) = (line.quantity.map { "\($0)" } ?? "", line.unitPrice.map { "\($0)" } ?? "", line.vatRate.map { "\($0)" } ?? "")
+            print("Invoice \(draft.number), line added: \(quantity) × \(line.description) à \(price) EUR, btw \(rate)%")
         }
 
         print("\nUitvoer > eFactuur > eVerbinding bericht (efactuur books invoice send). The command asks for Ja and then")

@@ -12,8 +12,7 @@ import Testing
 struct SchemaTests {
     // MARK: The generated table
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let packageRoot = Python.packageRoot
 
     @Test func theTableIsWhatTheGeneratorWrites() throws {
         let process = Process()
