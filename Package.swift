@@ -195,12 +195,12 @@ let package = Package(
         .target(
             name: "PlatformTestSupport",
             dependencies: [
-                "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML",
+                "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML", "EInvoiceTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/PlatformTestSupport"
         ),
-        .testTarget(name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice", "PlatformTestSupport"]),
+        .testTarget(name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice", "PlatformTestSupport", "EInvoiceTestSupport"]),
         .testTarget(
             name: "EConnectClientTests",
             dependencies: [
@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "PlatformTests",
             dependencies: [
-                "Platform", "PlatformPostgres", "PlatformTestSupport",
+                "Platform", "PlatformPostgres", "PlatformTestSupport", "EInvoiceTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

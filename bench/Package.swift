@@ -32,6 +32,6 @@ let package = Package(
                 "BenchSupport", .product(name: "EInvoice", package: "efactuur"),
                 .product(name: "HardenedXML", package: "efactuur"),
             ]
-        )
+        ),
     ]
 )

@@ -294,7 +294,8 @@ public struct Books: Sendable {
             switch error {
             case .fault(let fault) where fault.code == SOAPFault.invalidKey.code:
                 // The keys were revoked or mistyped: trying again cannot help.
-                next = "the platform no longer accepts this administration's App Key and Secret; create new connection keys "
+                next =
+                    "the platform no longer accepts this administration's App Key and Secret; create new connection keys "
                     + "in the platform and enter them with 'efactuur books settings set'"
             case .fault:
                 next = "fix what the platform says, then run it again to continue"

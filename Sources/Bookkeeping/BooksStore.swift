@@ -152,8 +152,9 @@ public struct BooksStore: Sendable {
 
     public func debtor(_ number: Int, administration: Int64) throws -> Debtor {
         try database.read { db in
-            guard let data = try String.fetchOne(
-                db, sql: "SELECT data FROM debtor WHERE administration_id = ? AND number = ?", arguments: [administration, number])
+            guard
+                let data = try String.fetchOne(
+                    db, sql: "SELECT data FROM debtor WHERE administration_id = ? AND number = ?", arguments: [administration, number])
             else { throw BookkeepingError.noDebtor(number) }
             return try value(Debtor.self, data)
         }
@@ -221,9 +222,10 @@ public struct BooksStore: Sendable {
     }
 
     private func fetchInvoice(_ db: Database, _ number: String, _ administration: Int64) throws -> SalesInvoice {
-        guard let data = try String.fetchOne(
-            db, sql: "SELECT data FROM sales_invoice WHERE administration_id = ? AND number = ?",
-            arguments: [administration, number])
+        guard
+            let data = try String.fetchOne(
+                db, sql: "SELECT data FROM sales_invoice WHERE administration_id = ? AND number = ?",
+                arguments: [administration, number])
         else { throw BookkeepingError.noInvoice(number) }
         return try value(SalesInvoice.self, data)
     }
@@ -269,9 +271,10 @@ public struct BooksStore: Sendable {
 
     public func markStatusSet(externalID: String, administration: Int64) throws {
         try database.write { db in
-            guard let data = try String.fetchOne(
-                db, sql: "SELECT data FROM purchase_invoice WHERE administration_id = ? AND external_id = ?",
-                arguments: [administration, externalID])
+            guard
+                let data = try String.fetchOne(
+                    db, sql: "SELECT data FROM purchase_invoice WHERE administration_id = ? AND external_id = ?",
+                    arguments: [administration, externalID])
             else { return }
             var invoice = try value(PurchaseInvoice.self, data)
             invoice.platformStatusSet = true

@@ -155,7 +155,9 @@ public actor EConnectClient {
     }
 
     /// A document with its payload (the UBL without prolog) and the statuses its template allows.
-    public func document(in mailbox: Mailbox, externalID: String) async throws(EConnectError) -> (
+    public func document(
+        in mailbox: Mailbox, externalID: String
+    ) async throws(EConnectError) -> (
         document: WireDocument, payload: String, statuses: [WireStatus]
     ) {
         let answer = try await call(.getDocument(mailbox, id: externalID))
@@ -163,7 +165,9 @@ public actor EConnectClient {
         return (document, payload, statuses)
     }
 
-    public func status(in mailbox: Mailbox, externalID: String) async throws(EConnectError) -> (
+    public func status(
+        in mailbox: Mailbox, externalID: String
+    ) async throws(EConnectError) -> (
         status: WireStatus, info: WireStatusInfo
     ) {
         let answer = try await call(.getDocumentStatus(mailbox, externalID: externalID))

@@ -16,15 +16,19 @@ public enum WSDL {
 
             """
         for operation in Operation.allCases {
-            xml += "<wsdl:message name=\"\(operation.rawValue)SoapIn\"><wsdl:part name=\"\(operation.rawValue)\" element=\"tns:\(operation.rawValue)\"/></wsdl:message>\n"
-            xml += "<wsdl:message name=\"\(operation.rawValue)SoapOut\"><wsdl:part name=\"\(operation.rawValue)Result\" element=\"tns:\(operation.responseElement)\"/></wsdl:message>\n"
+            xml +=
+                "<wsdl:message name=\"\(operation.rawValue)SoapIn\"><wsdl:part name=\"\(operation.rawValue)\" element=\"tns:\(operation.rawValue)\"/></wsdl:message>\n"
+            xml +=
+                "<wsdl:message name=\"\(operation.rawValue)SoapOut\"><wsdl:part name=\"\(operation.rawValue)Result\" element=\"tns:\(operation.responseElement)\"/></wsdl:message>\n"
             if operation.needsSecurityToken {
-                xml += "<wsdl:message name=\"\(operation.rawValue)Authentication\"><wsdl:part name=\"Authentication\" element=\"tns:Authentication\"/></wsdl:message>\n"
+                xml +=
+                    "<wsdl:message name=\"\(operation.rawValue)Authentication\"><wsdl:part name=\"Authentication\" element=\"tns:Authentication\"/></wsdl:message>\n"
             }
         }
         xml += "<wsdl:portType name=\"EConnectServiceSoap\">\n"
         for operation in Operation.allCases {
-            xml += "<wsdl:operation name=\"\(operation.rawValue)\"><wsdl:input message=\"tns:\(operation.rawValue)SoapIn\"/><wsdl:output message=\"tns:\(operation.rawValue)SoapOut\"/></wsdl:operation>\n"
+            xml +=
+                "<wsdl:operation name=\"\(operation.rawValue)\"><wsdl:input message=\"tns:\(operation.rawValue)SoapIn\"/><wsdl:output message=\"tns:\(operation.rawValue)SoapOut\"/></wsdl:operation>\n"
         }
         xml += "</wsdl:portType>\n<wsdl:binding name=\"EConnectServiceSoap\" type=\"tns:EConnectServiceSoap\">\n"
         xml += "<soap:binding transport=\"http://schemas.xmlsoap.org/soap/http\"/>\n"
@@ -32,8 +36,10 @@ public enum WSDL {
             let header =
                 operation.needsSecurityToken
                 ? "<soap:header message=\"tns:\(operation.rawValue)Authentication\" part=\"Authentication\" use=\"literal\"/>" : ""
-            xml += "<wsdl:operation name=\"\(operation.rawValue)\"><soap:operation soapAction=\"\(version.soapAction(operation))\" style=\"document\"/>"
-            xml += "<wsdl:input><soap:body use=\"literal\"/>\(header)</wsdl:input><wsdl:output><soap:body use=\"literal\"/></wsdl:output></wsdl:operation>\n"
+            xml +=
+                "<wsdl:operation name=\"\(operation.rawValue)\"><soap:operation soapAction=\"\(version.soapAction(operation))\" style=\"document\"/>"
+            xml +=
+                "<wsdl:input><soap:body use=\"literal\"/>\(header)</wsdl:input><wsdl:output><soap:body use=\"literal\"/></wsdl:output></wsdl:operation>\n"
         }
         xml += "</wsdl:binding>\n<wsdl:service name=\"EConnectService\"><wsdl:port name=\"EConnectServiceSoap\" binding=\"tns:EConnectServiceSoap\">"
         xml += "<soap:address location=\"\(XMLElement.escaped(address, quotes: true))\"/></wsdl:port></wsdl:service>\n</wsdl:definitions>\n"
@@ -42,7 +48,8 @@ public enum WSDL {
 
     /// The XML Schema of the messages alone, as the conformance tests load it.
     public static func schema(version: APIVersion) -> String {
-        var xml = "<s:schema xmlns:s=\"http://www.w3.org/2001/XMLSchema\" xmlns:tns=\"\(version.namespace)\" elementFormDefault=\"qualified\" targetNamespace=\"\(version.namespace)\">\n"
+        var xml =
+            "<s:schema xmlns:s=\"http://www.w3.org/2001/XMLSchema\" xmlns:tns=\"\(version.namespace)\" elementFormDefault=\"qualified\" targetNamespace=\"\(version.namespace)\">\n"
         for (name, fields) in complexTypes {
             xml += "<s:complexType name=\"\(name)\">\(sequence(fields))</s:complexType>\n"
         }

@@ -27,4 +27,3 @@ struct XMLText {
         text += XMLElement.escaped(value, quotes: quotes)
     }
 }
-

@@ -125,7 +125,8 @@ public struct Validator: Sendable {
     static let en16931Patterns = cen(.v1_3_16)
     static let siUBLPatterns = [NLCIUSRules.versionPattern] + cen(.v1_3_15) + [NLCIUSRules.pattern]
     static let siUBLGAccountPatterns = siUBLPatterns + [GAccountRules.pattern]
-    static let peppolPatterns = cen(.v1_3_14_1)
+    static let peppolPatterns =
+        cen(.v1_3_14_1)
         + [PeppolRules.emptyElementPattern, PeppolRules.pattern] + PeppolNationalRules.patterns + [PeppolRules.codePattern]
 
     private static func cen(_ version: CENVersion) -> [Pattern] {

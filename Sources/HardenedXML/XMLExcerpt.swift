@@ -149,7 +149,8 @@ public enum XMLExcerpt {
                 j += 1
                 let (prefix, local) = split(attributeName)
                 if prefix.isEmpty && equal(local, Array("xmlns".utf8)) {
-                    declarations.append(Declaration(prefix: local.lowerBound..<local.lowerBound, attribute: attributeStart..<j, value: resolved(b, value)))
+                    declarations.append(
+                        Declaration(prefix: local.lowerBound..<local.lowerBound, attribute: attributeStart..<j, value: resolved(b, value)))
                 } else if equal(prefix, Array("xmlns".utf8)) {
                     declarations.append(Declaration(prefix: local, attribute: attributeStart..<j, value: resolved(b, value)))
                 } else {

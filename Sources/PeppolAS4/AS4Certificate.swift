@@ -62,9 +62,15 @@ public struct AS4Trust: Sendable {
         guard case .validCertificate = result else {
             let now = Date()
             if certificate.notValidAfter < now || certificate.notValidBefore > now {
-                throw AS4Error(.failedAuthentication, "the certificate of \((try? AS4Certificate.commonName(of: certificate)) ?? "the sender") is not valid now (\(certificate.notValidBefore) – \(certificate.notValidAfter))")
+                throw AS4Error(
+                    .failedAuthentication,
+                    "the certificate of \((try? AS4Certificate.commonName(of: certificate)) ?? "the sender") is not valid now (\(certificate.notValidBefore) – \(certificate.notValidAfter))"
+                )
             }
-            throw AS4Error(.failedAuthentication, "the certificate of \((try? AS4Certificate.commonName(of: certificate)) ?? "the sender") is not issued by the trusted Peppol access point CA")
+            throw AS4Error(
+                .failedAuthentication,
+                "the certificate of \((try? AS4Certificate.commonName(of: certificate)) ?? "the sender") is not issued by the trusted Peppol access point CA"
+            )
         }
     }
 }

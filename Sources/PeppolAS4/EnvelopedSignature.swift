@@ -70,9 +70,10 @@ public enum EnvelopedSignature {
         guard reference.attribute("URI") == "" else {
             throw AS4Error(.failedAuthentication, "the signature must cover the whole document (URI=\"\")")
         }
-        let transforms = reference.child("Transforms", in: AS4Namespace.ds)?.children("Transform", in: AS4Namespace.ds).map {
-            $0.attribute("Algorithm") ?? ""
-        } ?? []
+        let transforms =
+            reference.child("Transforms", in: AS4Namespace.ds)?.children("Transform", in: AS4Namespace.ds).map {
+                $0.attribute("Algorithm") ?? ""
+            } ?? []
         guard transforms.first == envelopedTransform, transforms.count <= 2 else {
             throw AS4Error(.failedAuthentication, "the signature must be enveloped (one enveloped-signature transform, then C14N)")
         }

@@ -40,7 +40,8 @@ public enum LocalPKI {
             let extensions = try Certificate.Extensions {
                 Critical(isCA ? BasicConstraints.isCertificateAuthority(maxPathLength: nil) : BasicConstraints.notCertificateAuthority)
                 Critical(
-                    isCA ? KeyUsage(keyCertSign: true, cRLSign: true)
+                    isCA
+                        ? KeyUsage(keyCertSign: true, cRLSign: true)
                         : KeyUsage(digitalSignature: true, keyEncipherment: true, dataEncipherment: true))
                 if !isCA { Critical(try ExtendedKeyUsage([.clientAuth])) }
                 SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))

@@ -82,8 +82,9 @@ public enum AS4Signal {
             let detail = error.child("ErrorDetail", in: AS4Namespace.ebms)?.text.trimmingXMLWhitespace
             throw AS4Error(
                 AS4Error.Code(rawValue: error.attribute("errorCode") ?? "EBMS:0004"),
-                "the receiver refused the message: " + (error.child("Description", in: AS4Namespace.ebms)?.text.trimmingXMLWhitespace
-                    ?? error.attribute("shortDescription") ?? "no description"),
+                "the receiver refused the message: "
+                    + (error.child("Description", in: AS4Namespace.ebms)?.text.trimmingXMLWhitespace
+                        ?? error.attribute("shortDescription") ?? "no description"),
                 peppolCode: detail.flatMap { $0.hasPrefix("PEPPOL:") ? $0 : nil })
         }
         let signature = try SignatureVerification.verify(document, attachmentIDs: [])

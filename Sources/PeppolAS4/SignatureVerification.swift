@@ -80,7 +80,8 @@ enum SignatureVerification {
                     throw AS4Error(.policyNoncompliance, "the attachment reference must use the SwA content signature transform")
                 }
                 guard attachmentIDs.contains(contentID), attachmentDigests.updateValue(expected, forKey: contentID) == nil else {
-                    throw AS4Error(.failedAuthentication, "the signature covers an attachment <\(contentID)> the message does not have, or covers it twice")
+                    throw AS4Error(
+                        .failedAuthentication, "the signature covers an attachment <\(contentID)> the message does not have, or covers it twice")
                 }
                 continue
             }

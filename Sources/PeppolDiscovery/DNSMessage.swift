@@ -265,7 +265,9 @@ struct DNSReader {
             guard cursor < limit else { throw .malformed("a name runs past the end at byte \(cursor)") }
             let length = Int(bytes[cursor])
             followed += 1
-            guard followed <= DNSMessage.maximumLabels + 1 else { throw .malformed("a name of more than \(DNSMessage.maximumLabels) labels and pointers") }
+            guard followed <= DNSMessage.maximumLabels + 1 else {
+                throw .malformed("a name of more than \(DNSMessage.maximumLabels) labels and pointers")
+            }
             switch length >> 6 {
             case 0 where length == 0:
                 position = resumeAt ?? cursor + 1
@@ -280,7 +282,8 @@ struct DNSReader {
                 guard cursor + 1 < limit else { throw .malformed("a compression pointer cut off at byte \(cursor)") }
                 let target = (length & 0x3F) << 8 | Int(bytes[cursor + 1])
                 guard target >= 12, target < lowestStart else {
-                    throw .malformed("the compression pointer at byte \(cursor) to byte \(target) does not point back into the message (a loop, or out of range)")
+                    throw .malformed(
+                        "the compression pointer at byte \(cursor) to byte \(target) does not point back into the message (a loop, or out of range)")
                 }
                 if resumeAt == nil { resumeAt = cursor + 2 }
                 lowestStart = target

@@ -111,7 +111,8 @@ public struct DNSResolver: Sendable {
                         try await Task.sleep(for: timeout)
                     }
                     throw DiscoveryError(
-                        .timeout, "no answer from \(server) port \(port) for \(query.question.name) \(query.question.type) (\(attempts) × \(timeout))")
+                        .timeout, "no answer from \(server) port \(port) for \(query.question.name) \(query.question.type) (\(attempts) × \(timeout))"
+                    )
                 }
             }
         } catch let error as DiscoveryError {
@@ -154,7 +155,8 @@ public struct DNSResolver: Sendable {
                 }
             } orElse: {
                 try await Task.sleep(for: timeout)
-                throw DiscoveryError(.timeout, "no answer over TCP from \(server) port \(port) for \(query.question.name) \(query.question.type) within \(timeout)")
+                throw DiscoveryError(
+                    .timeout, "no answer over TCP from \(server) port \(port) for \(query.question.name) \(query.question.type) within \(timeout)")
             }
         } catch let error as DiscoveryError {
             throw error

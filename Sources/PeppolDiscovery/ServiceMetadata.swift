@@ -144,14 +144,16 @@ public enum ServiceMetadata {
         else {
             throw DiscoveryError(.smpNotFound, "the participant does not receive this document type in the process \(process)")
         }
-        let endpoints = matching.child("ServiceEndpointList", in: smp)?.children.filter {
-            $0.name == "Endpoint" && $0.namespace == smp && $0.attribute("transportProfile") == ServiceEndpoint.as4TransportProfile
-        } ?? []
+        let endpoints =
+            matching.child("ServiceEndpointList", in: smp)?.children.filter {
+                $0.name == "Endpoint" && $0.namespace == smp && $0.attribute("transportProfile") == ServiceEndpoint.as4TransportProfile
+            } ?? []
         guard let endpoint = endpoints.first else {
             throw DiscoveryError(.smpNotFound, "the participant has no \(ServiceEndpoint.as4TransportProfile) endpoint")
         }
-        guard let address = endpoint.child("EndpointReference", in: addressingNamespace)?.child("Address", in: addressingNamespace)?
-            .text.trimmingXMLWhitespace, address.hasPrefix("http://") || address.hasPrefix("https://"),
+        guard
+            let address = endpoint.child("EndpointReference", in: addressingNamespace)?.child("Address", in: addressingNamespace)?
+                .text.trimmingXMLWhitespace, address.hasPrefix("http://") || address.hasPrefix("https://"),
             let certificateText = endpoint.child("Certificate", in: smp)?.text
         else {
             throw DiscoveryError(.smpMalformed, "the endpoint has no http(s) address or no certificate")

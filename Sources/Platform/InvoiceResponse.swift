@@ -88,8 +88,10 @@ public struct InvoiceResponse: Sendable, Equatable {
             guard let party = root.child(name, in: cac), let endpoint = party.child("EndpointID", in: cbc),
                 let scheme = endpoint.attribute("schemeID")
             else { return nil }
-            return ("\(scheme):\(endpoint.text.trimmingXMLWhitespace)",
-                    text(party.child("PartyLegalEntity", in: cac), "RegistrationName") ?? "")
+            return (
+                "\(scheme):\(endpoint.text.trimmingXMLWhitespace)",
+                text(party.child("PartyLegalEntity", in: cac), "RegistrationName") ?? ""
+            )
         }
         let response = root.child("DocumentResponse", in: cac)
         guard let id = text(root, "ID"), let issueDate = text(root, "IssueDate"), let sender = party("SenderParty"),
@@ -163,8 +165,9 @@ extension PlatformService {
     func applyInvoiceResponse(
         _ response: InvoiceResponse, organisation: Organisation, from sender: String, messageID: String, receipt: [UInt8]
     ) async throws -> PeppolMessageRecord {
-        guard let document = try await store.outboxDocument(
-            senderPartyID: organisation.partyID, peppolReceiver: sender, invoiceID: response.invoiceID)
+        guard
+            let document = try await store.outboxDocument(
+                senderPartyID: organisation.partyID, peppolReceiver: sender, invoiceID: response.invoiceID)
         else {
             throw PlatformError.documentNotFound("\(response.invoiceID) sent to \(sender)")
         }

@@ -37,7 +37,9 @@ public struct PeppolDocumentType: Sendable, Hashable {
 
     /// `<root namespace>::<root name>##<CustomizationID>::2.1`, and the ProfileID as process.
     public init(_ invoice: Invoice) {
-        let root = invoice.kind == .creditNote ? "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote"
+        let root =
+            invoice.kind == .creditNote
+            ? "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote"
             : "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice"
         documentType = "\(root)##\(invoice.customizationID ?? Specification.siUBL20)::2.1"
         process = invoice.profileID ?? Specification.peppolBillingProfile

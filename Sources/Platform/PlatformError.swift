@@ -20,6 +20,8 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(kind: String, id: String)
     /// Stored records break a rule the store is about to enforce; the operator must resolve them.
     case conflictingRecords(String)
+    /// The document is not an invoice or credit note the platform can render as a PDF.
+    case notRenderable(String)
 
     public var code: String {
         switch self {
@@ -40,6 +42,7 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidInput: "platform.invalid-input"
         case .notFound: "platform.not-found"
         case .conflictingRecords: "platform.conflicting-records"
+        case .notRenderable: "platform.not-renderable"
         }
     }
 
@@ -62,6 +65,7 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidInput(let field, let reason): "\(field): \(reason)"
         case .notFound(let kind, let id): "no \(kind) '\(id)'"
         case .conflictingRecords(let what): what
+        case .notRenderable(let id): "document \(id) is not an invoice or credit note this platform can render"
         }
     }
 

@@ -37,7 +37,8 @@ public struct PlatformService: Sendable {
         }
     }
 
-    public let store: any PlatformStore
+    /// Internal: front ends go through the service's methods, where the rules are.
+    let store: any PlatformStore
     public let configuration: Configuration
     let clock: @Sendable () -> Date
     private let loginThrottle: LoginThrottle
@@ -294,7 +295,8 @@ public struct PlatformService: Sendable {
             throw PlatformError.receiverUnreachable(toReference)
         }
         let now = clock()
-        let supplier = invoice.seller.endpointID?.description ?? invoice.seller.identifiers.first?.description
+        let supplier =
+            invoice.seller.endpointID?.description ?? invoice.seller.identifiers.first?.description
             ?? invoice.seller.displayName ?? ""
         let outside = route != .toInbox
         let status = StatusChange(
@@ -306,7 +308,8 @@ public struct PlatformService: Sendable {
             // The same invoice to the same receiver is a revision; to another receiver it is a new
             // document, so nothing a receiver has received is taken from them.
             route: route,
-            identity: "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? peppolReceiver.map { "peppol:" + $0 } ?? "mailto:" + (toEmail?.trimmed ?? ""))",
+            identity:
+                "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? peppolReceiver.map { "peppol:" + $0 } ?? "mailto:" + (toEmail?.trimmed ?? ""))",
             initialStatus: status, payload: payload, payloadSHA256: sha256,
             deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil, peppolReceiver: peppolReceiver)
         let commitStart = ContinuousClock.now
@@ -399,8 +402,10 @@ public struct PlatformService: Sendable {
         } catch {
             let attempts = delivery.attempts + 1
             let failure = error as? OutsideDeliveryFailure
-            let reason = failure?.publicReason
-                ?? (document.route == .toPeppol ? "het Peppol-accesspoint van de ontvanger nam het document niet aan" : "de e-mail kon niet worden afgeleverd")
+            let reason =
+                failure?.publicReason
+                ?? (document.route == .toPeppol
+                    ? "het Peppol-accesspoint van de ontvanger nam het document niet aan" : "de e-mail kon niet worden afgeleverd")
             configuration.logger.warning(
                 "outside delivery failed",
                 metadata: [
@@ -486,7 +491,9 @@ enum EmailAddress {
     static func isPlausible(_ address: String) -> Bool {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         return address.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !address.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>\"".unicodeScalars.contains($0) }
+            && !address.unicodeScalars.contains {
+                $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || "<>\"".unicodeScalars.contains($0)
+            }
     }
 }
 

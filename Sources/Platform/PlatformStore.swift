@@ -54,7 +54,9 @@ public protocol PlatformStore: Sendable {
     func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int)
     func document(externalID: String) async throws -> StoredDocument?
     /// A page of a mailbox, without the payloads (`payload` is empty; `document(externalID:)` has it).
-    func documents(_ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int)
+    func documents(
+        _ mailbox: Mailbox, partyID: String, filter: DocumentFilter, afterSequence: Int64, limit: Int
+    )
         async throws -> [StoredDocument]
     func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument?
 
@@ -74,7 +76,6 @@ public protocol PlatformStore: Sendable {
     /// received before, nothing changes and the first record is returned.
     func recordInvoiceResponse(_ record: PeppolMessageRecord, change: StatusChange?) async throws -> PeppolMessageRecord
 }
-
 
 /// An AS4 message sent or received, with its proof of delivery.
 public struct PeppolMessageRecord: Sendable, Equatable {
@@ -173,7 +174,8 @@ public struct OrganisationSearch: Sendable, Equatable {
     /// (use `ESCAPE '\'`).
     public var nameContainsPattern: String? {
         name.map {
-            "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            "%"
+                + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
         }
     }

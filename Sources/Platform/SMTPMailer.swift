@@ -99,7 +99,9 @@ public struct SMTPMailer: DocumentMailer {
         let number = document.subject.split(separator: " ").last.map(String.init) ?? document.externalID
         let safeFileName = String(
             String.UnicodeScalarView(FileName.safe(number + ".xml").unicodeScalars.map { $0.isASCII ? $0 : "_" }))
-        let attachment = Data(document.payload.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let attachment = Data(document.payload.utf8).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+        ])
         let date = DateFormatter.rfc5322.string(from: document.createdOn)
         // Header values come from the document and the organisation: no line breaks get through.
         func header(_ value: String) -> String {
@@ -107,27 +109,28 @@ public struct SMTPMailer: DocumentMailer {
         }
         let subject = String(header(document.subject).prefix(200))
         let sender = String(header(senderName).prefix(200))
-        let lines = [
-            "From: efactuur <\(from)>",
-            "To: <\(to)>",
-            "Subject: " + MIMEHeader.encoded("\(subject) van \(sender)", after: "Subject: ".count),
-            "Date: \(date)",
-            "Message-ID: <\(document.externalID).\(document.revision)@efactuur>",
-            "MIME-Version: 1.0",
-            "Content-Type: multipart/mixed; boundary=\"\(boundary)\"",
-            "",
-            "--\(boundary)",
-            "Content-Type: text/plain; charset=utf-8",
-            "",
-            "\(sender) stuurt u \(subject.lowercased()) als e-factuur (SI-UBL 2.0).",
-            "Delivery ID: \(document.externalID)",
-            "",
-            "--\(boundary)",
-            "Content-Type: application/xml; name=\"\(safeFileName)\"",
-            "Content-Disposition: attachment; filename=\"\(safeFileName)\"",
-            "Content-Transfer-Encoding: base64",
-            "",
-        ] + attachment.components(separatedBy: "\r\n") + ["--\(boundary)--"]
+        let lines =
+            [
+                "From: efactuur <\(from)>",
+                "To: <\(to)>",
+                "Subject: " + MIMEHeader.encoded("\(subject) van \(sender)", after: "Subject: ".count),
+                "Date: \(date)",
+                "Message-ID: <\(document.externalID).\(document.revision)@efactuur>",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"\(boundary)\"",
+                "",
+                "--\(boundary)",
+                "Content-Type: text/plain; charset=utf-8",
+                "",
+                "\(sender) stuurt u \(subject.lowercased()) als e-factuur (SI-UBL 2.0).",
+                "Delivery ID: \(document.externalID)",
+                "",
+                "--\(boundary)",
+                "Content-Type: application/xml; name=\"\(safeFileName)\"",
+                "Content-Disposition: attachment; filename=\"\(safeFileName)\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+            ] + attachment.components(separatedBy: "\r\n") + ["--\(boundary)--"]
         return lines.map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n")
     }
 }

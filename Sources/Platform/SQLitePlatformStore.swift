@@ -229,7 +229,8 @@ public final class SQLitePlatformStore: PlatformStore {
                     sql: """
                         INSERT INTO organisation (party_id, account_id, name, country, number, kvk, oin, vat, kbo, verified, created_on)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """).execute(
+                        """
+                ).execute(
                     arguments: [
                         organisation.partyID, draft.accountID, draft.name, draft.country, number, draft.kvk, draft.oin,
                         draft.vat, draft.kbo, draft.isVerified, now.timeIntervalSince1970,
@@ -255,7 +256,8 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? ORDER BY number LIMIT 1"),
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? ORDER BY number LIMIT 1"),
                 arguments: [value]
             ).map(SQLitePlatformStore.organisation)
         }
@@ -269,7 +271,9 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
-    public func searchOrganisations(_ search: OrganisationSearch, after: String?, limit: Int) async throws
+    public func searchOrganisations(
+        _ search: OrganisationSearch, after: String?, limit: Int
+    ) async throws
         -> [Organisation]
     {
         try await pool.read { db in
@@ -334,9 +338,12 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func deleteUser(accountID: String, email: String, now: Date) async throws -> Bool {
         try await pool.write { db in
-            guard let user = try Row.fetchOne(
-                db, sql: "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL", arguments: [accountID, email]
-            ).map(SQLitePlatformStore.user) else { return false }
+            guard
+                let user = try Row.fetchOne(
+                    db, sql: "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL",
+                    arguments: [accountID, email]
+                ).map(SQLitePlatformStore.user)
+            else { return false }
             let administrators = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM user WHERE account_id = ? AND role = ? AND removed_on IS NULL",
                 arguments: [accountID, UserRole.administrator.rawValue])!
@@ -361,7 +368,8 @@ public final class SQLitePlatformStore: PlatformStore {
                 sql: """
                     INSERT INTO connection_key (app_key, secret_hash, party_id, user_id, email, created_on)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(
+                    """
+            ).execute(
                 arguments: [
                     key.appKey, Data(secretHash), key.partyID, key.userID, key.email, key.createdOn.timeIntervalSince1970,
                 ])
@@ -374,12 +382,16 @@ public final class SQLitePlatformStore: PlatformStore {
             else { return nil }
             let key = SQLitePlatformStore.connectionKey(row)
             guard
-                let organisation = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [key.partyID]
+                let organisation = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [key.partyID]
                 ).map(SQLitePlatformStore.organisation),
-                let account = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [organisation.accountID]
+                let account = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [organisation.accountID]
                 ).map(SQLitePlatformStore.account),
-                let user = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ? AND removed_on IS NULL"), arguments: [key.userID])
-                    .map(SQLitePlatformStore.user)
+                let user = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM user WHERE id = ? AND removed_on IS NULL"), arguments: [key.userID]
+                )
+                .map(SQLitePlatformStore.user)
             else { return nil }
             return KeyHolder(
                 key: key, secretHash: [UInt8](row["secret_hash"] as Data), organisation: organisation, account: account,
@@ -417,7 +429,8 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)]
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)]
             ).map { ($0["app_key"], Date(timeIntervalSince1970: $0["expires_on"])) }
         }
     }
@@ -438,26 +451,29 @@ public final class SQLitePlatformStore: PlatformStore {
     static func storeDocument(_ db: Database, _ draft: DocumentDraft, now: Date) throws -> (externalID: String, revision: Int) {
         let time = now.timeIntervalSince1970
         let status = draft.initialStatus
-        if let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT external_id, revision FROM document WHERE sender_party = ? AND identity = ?"),
+        if let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT external_id, revision FROM document WHERE sender_party = ? AND identity = ?"),
             arguments: [draft.senderPartyID, draft.identity])
         {
             let externalID: String = existing["external_id"]
             let revision: Int = existing["revision"] + 1
             // Keep the version being replaced; the current one lives in `document`.
             try db.cachedStatement(
-            sql: """
+                sql: """
                     INSERT INTO document_revision (external_id, revision, payload, payload_sha256, created_on)
                     SELECT external_id, revision, payload, payload_sha256, modified_on FROM document WHERE external_id = ?
-                    """).execute(
+                    """
+            ).execute(
                 arguments: [externalID])
             try db.cachedStatement(
-            sql: """
+                sql: """
                     UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
                         template_id = ?, modified_on = ?, status_code = ?, status_name = ?, status_user_id = ?,
                         status_user_email = ?, status_account_id = ?, status_account_name = ?, status_changed_on = ?,
                         route = ?, revision = ?, payload = ?, payload_sha256 = ?, peppol_receiver = ?
                     WHERE external_id = ?
-                    """).execute(
+                    """
+            ).execute(
                 arguments: [
                     draft.receiverPartyID, draft.receiverReference, draft.receiverEmail, draft.subject,
                     draft.templateID, time, status.status.code, status.status.name, status.userID,
@@ -477,7 +493,8 @@ public final class SQLitePlatformStore: PlatformStore {
                     status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
                     identity, revision, payload, payload_sha256, peppol_receiver, outside_sender_name)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-                """).execute(
+                """
+        ).execute(
             arguments: [
                 sequence, externalID, draft.senderPartyID, draft.receiverPartyID, draft.receiverReference,
                 draft.receiverEmail, draft.subject, draft.templateID, time, time, status.status.code,
@@ -598,11 +615,12 @@ public final class SQLitePlatformStore: PlatformStore {
 
     private static func updateStatus(_ db: Database, externalID: String, change: StatusChange) throws {
         try db.cachedStatement(
-                sql: """
+            sql: """
                 UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
                     status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
                 WHERE external_id = ?
-                """).execute(
+                """
+        ).execute(
             arguments: [
                 change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
                 change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
@@ -619,12 +637,13 @@ public final class SQLitePlatformStore: PlatformStore {
             return
         }
         try db.cachedStatement(
-                sql: """
+            sql: """
                 INSERT INTO outside_delivery (external_id, revision, state, attempts, next_attempt_on)
                 VALUES (?, ?, 'queued', 0, ?)
                 ON CONFLICT (external_id) DO UPDATE SET revision = excluded.revision, state = 'queued', attempts = 0,
                     next_attempt_on = excluded.next_attempt_on, reason = NULL
-                """).execute(
+                """
+        ).execute(
             arguments: [externalID, revision, claimedUntil.timeIntervalSince1970])
     }
 
@@ -666,7 +685,8 @@ public final class SQLitePlatformStore: PlatformStore {
                     UPDATE outside_delivery SET state = ?, attempts = attempts + 1,
                         next_attempt_on = COALESCE(?, next_attempt_on), reason = ?
                     WHERE external_id = ? AND revision = ?
-                    """).execute(
+                    """
+            ).execute(
                 arguments: [state, next?.timeIntervalSince1970, reason, delivery.externalID, delivery.revision])
             guard db.changesCount > 0, let change else { return }
             // Only a document still waiting: an Invoice Response may have set a later status

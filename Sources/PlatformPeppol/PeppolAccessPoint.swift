@@ -129,7 +129,14 @@ public struct PeppolAccessPoint: Sendable {
         let parts = decoded.dropFirst(decoded.hasPrefix("/") ? 1 : 0).components(separatedBy: "/services/")
         let notHere = Answer(status: 404, contentType: "text/plain", body: Array("no such participant here\n".utf8))
         guard parts.count <= 2, let participant = ParticipantID(parts[0]) else { return notHere }
-        let organisation = (try? await platform.findOrganisation(reference: participant.description)) ?? nil
+        let organisation: Organisation?
+        do {
+            organisation = try await platform.findOrganisation(reference: participant.description)
+        } catch {
+            // The store failed: a 404 would tell the network this participant is not here.
+            logger.error("SMP lookup failed", metadata: ["participant": "\(participant)", "error": "\(error)"])
+            return Answer(status: 503, contentType: "text/plain", body: Array("try again later\n".utf8))
+        }
         guard organisation != nil else { return notHere }
         if parts.count == 1 {
             let body = ServiceMetadata.serviceGroup(

@@ -157,7 +157,8 @@ public final class PeppolGateway: PeppolNetwork {
             let refused = error.code != .failedAuthentication && response.status == .ok
             throw PeppolDeliveryError(
                 isPermanent: refused && error.peppolCode == "PEPPOL:NOT_SERVICED",
-                publicReason: refused ? "het Peppol-accesspoint van de ontvanger weigerde het document: \(error.detail)"
+                publicReason: refused
+                    ? "het Peppol-accesspoint van de ontvanger weigerde het document: \(error.detail)"
                     : "het Peppol-accesspoint van de ontvanger gaf geen geldig ontvangstbewijs",
                 detail: "HTTP \(response.status.code): \(error)")
         }

@@ -24,10 +24,11 @@ public final class PostgresPlatformStore: PlatformStore {
 
     /// Connects (the client runs until the store is released) and creates or updates the schema.
     /// The client keeps trying to connect, so a server that cannot be reached, refuses the login
-    /// or lacks the TLS the URL demands would make this wait for ever: past `connectTimeout` it
-    /// gives up with ``PlatformStoreError/unreachable(host:port:seconds:)``.
+    /// or lacks the TLS the URL demands would make this wait for ever: when no first query is
+    /// answered within `connectTimeout`, it gives up with ``PlatformStoreError/unreachable(host:port:seconds:)``.
+    /// (The migration itself has no time limit.)
     public init(
-        configuration: PostgresClient.Configuration, connectTimeout: Duration = .seconds(15),
+        configuration: PostgresClient.Configuration, connectTimeout: Duration = .seconds(30),
         logger: Logger = Logger(label: "efactuur.platform.postgres")
     ) async throws {
         let client = PostgresClient(configuration: configuration)
@@ -35,32 +36,32 @@ public final class PostgresPlatformStore: PlatformStore {
         self.logger = logger
         runner = Task { await client.run() }
         do {
-            try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask { [self] in
-                    try await migrate()
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    _ = try await client.query("SELECT 1", logger: logger).collect()
                     return true
                 }
                 group.addTask {
                     try await Task.sleep(for: connectTimeout)
                     return false
                 }
-                let migrated = try await group.next()!
-                group.cancelAll()
-                if !migrated {
-                    throw PlatformStoreError.unreachable(
-                        host: configuration.host ?? "?", port: configuration.port ?? 5432,
-                        seconds: Int(connectTimeout.components.seconds))
-                }
+                defer { group.cancelAll() }
+                return try await group.next()!
             }
+            guard answered else {
+                throw PlatformStoreError.unreachable(
+                    host: configuration.host ?? "?", port: configuration.port ?? 5432,
+                    seconds: Int(connectTimeout.components.seconds))
+            }
+            try await migrate()
         } catch {
             runner.cancel()
             throw error
         }
     }
 
-
     /// `postgres://user:password@host:port/database[?sslmode=…&sslrootcert=FILE]`.
-    public convenience init(url: String, connectTimeout: Duration = .seconds(15)) async throws {
+    public convenience init(url: String, connectTimeout: Duration = .seconds(30)) async throws {
         try await self.init(configuration: try Self.configuration(url: url), connectTimeout: connectTimeout)
     }
 
@@ -106,97 +107,112 @@ public final class PostgresPlatformStore: PlatformStore {
 
     /// Named as the SQLite store names its migrations (the first one here is SQLite's v1 and v2).
     static let migrations: [(name: String, script: String)] = [
-        ("v1", """
-        CREATE TABLE account (
-            id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
-            subscription TEXT NOT NULL, created_on DOUBLE PRECISION NOT NULL);
-        CREATE SEQUENCE account_number;
-        CREATE TABLE organisation (
-            party_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
-            name TEXT NOT NULL, country TEXT NOT NULL, number INTEGER NOT NULL,
-            kvk TEXT, oin TEXT, vat TEXT, kbo TEXT,
-            verified BOOLEAN NOT NULL, created_on DOUBLE PRECISION NOT NULL, UNIQUE (country, number));
-        CREATE INDEX organisation_account ON organisation(account_id);
-        CREATE INDEX organisation_kvk ON organisation(kvk);
-        CREATE INDEX organisation_oin ON organisation(oin);
-        CREATE INDEX organisation_vat ON organisation(vat);
-        CREATE INDEX organisation_kbo ON organisation(kbo);
-        CREATE TABLE platform_user (
-            id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
-            email TEXT NOT NULL, role TEXT NOT NULL);
-        CREATE UNIQUE INDEX platform_user_email ON platform_user(account_id, lower(email));
-        CREATE TABLE connection_key (
-            app_key TEXT PRIMARY KEY, secret_hash BYTEA NOT NULL,
-            party_id TEXT NOT NULL REFERENCES organisation(party_id),
-            user_id TEXT NOT NULL REFERENCES platform_user(id), email TEXT NOT NULL,
-            created_on DOUBLE PRECISION NOT NULL, revoked_on DOUBLE PRECISION);
-        CREATE TABLE security_token (
-            token_hash BYTEA PRIMARY KEY, app_key TEXT NOT NULL REFERENCES connection_key(app_key),
-            expires_on DOUBLE PRECISION NOT NULL);
-        CREATE INDEX security_token_key ON security_token(app_key);
-        CREATE SEQUENCE document_seq;
-        CREATE TABLE document (
-            seq BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
-            sender_party TEXT NOT NULL REFERENCES organisation(party_id), receiver_party TEXT,
-            receiver_reference TEXT NOT NULL, receiver_email TEXT, subject TEXT NOT NULL, template_id TEXT NOT NULL,
-            created_on DOUBLE PRECISION NOT NULL, modified_on DOUBLE PRECISION NOT NULL,
-            status_code TEXT NOT NULL, status_name TEXT NOT NULL, status_user_id TEXT,
-            status_user_email TEXT, status_account_id TEXT, status_account_name TEXT,
-            status_changed_on DOUBLE PRECISION NOT NULL, route TEXT NOT NULL, message_id TEXT NOT NULL,
-            identity TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL);
-        CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
-        CREATE INDEX document_outbox ON document(sender_party, seq);
-        CREATE INDEX document_inbox ON document(receiver_party, seq);
-        CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
-        CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
-        CREATE INDEX document_outbox_created ON document(sender_party, created_on);
-        CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
-        CREATE TABLE document_revision (
-            external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
-            created_on DOUBLE PRECISION NOT NULL, PRIMARY KEY (external_id, revision));
-        """),
+        (
+            "v1",
+            """
+            CREATE TABLE account (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
+                subscription TEXT NOT NULL, created_on DOUBLE PRECISION NOT NULL);
+            CREATE SEQUENCE account_number;
+            CREATE TABLE organisation (
+                party_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
+                name TEXT NOT NULL, country TEXT NOT NULL, number INTEGER NOT NULL,
+                kvk TEXT, oin TEXT, vat TEXT, kbo TEXT,
+                verified BOOLEAN NOT NULL, created_on DOUBLE PRECISION NOT NULL, UNIQUE (country, number));
+            CREATE INDEX organisation_account ON organisation(account_id);
+            CREATE INDEX organisation_kvk ON organisation(kvk);
+            CREATE INDEX organisation_oin ON organisation(oin);
+            CREATE INDEX organisation_vat ON organisation(vat);
+            CREATE INDEX organisation_kbo ON organisation(kbo);
+            CREATE TABLE platform_user (
+                id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
+                email TEXT NOT NULL, role TEXT NOT NULL);
+            CREATE UNIQUE INDEX platform_user_email ON platform_user(account_id, lower(email));
+            CREATE TABLE connection_key (
+                app_key TEXT PRIMARY KEY, secret_hash BYTEA NOT NULL,
+                party_id TEXT NOT NULL REFERENCES organisation(party_id),
+                user_id TEXT NOT NULL REFERENCES platform_user(id), email TEXT NOT NULL,
+                created_on DOUBLE PRECISION NOT NULL, revoked_on DOUBLE PRECISION);
+            CREATE TABLE security_token (
+                token_hash BYTEA PRIMARY KEY, app_key TEXT NOT NULL REFERENCES connection_key(app_key),
+                expires_on DOUBLE PRECISION NOT NULL);
+            CREATE INDEX security_token_key ON security_token(app_key);
+            CREATE SEQUENCE document_seq;
+            CREATE TABLE document (
+                seq BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
+                sender_party TEXT NOT NULL REFERENCES organisation(party_id), receiver_party TEXT,
+                receiver_reference TEXT NOT NULL, receiver_email TEXT, subject TEXT NOT NULL, template_id TEXT NOT NULL,
+                created_on DOUBLE PRECISION NOT NULL, modified_on DOUBLE PRECISION NOT NULL,
+                status_code TEXT NOT NULL, status_name TEXT NOT NULL, status_user_id TEXT,
+                status_user_email TEXT, status_account_id TEXT, status_account_name TEXT,
+                status_changed_on DOUBLE PRECISION NOT NULL, route TEXT NOT NULL, message_id TEXT NOT NULL,
+                identity TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL);
+            CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
+            CREATE INDEX document_outbox ON document(sender_party, seq);
+            CREATE INDEX document_inbox ON document(receiver_party, seq);
+            CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
+            CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
+            CREATE INDEX document_outbox_created ON document(sender_party, created_on);
+            CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
+            CREATE TABLE document_revision (
+                external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
+                created_on DOUBLE PRECISION NOT NULL, PRIMARY KEY (external_id, revision));
+            """
+        ),
         // Deliveries to receivers outside the platform: queued until delivered or given up.
-        ("v3: outside delivery queue", """
-        CREATE TABLE outside_delivery (
-            external_id TEXT PRIMARY KEY REFERENCES document(external_id), revision INTEGER NOT NULL,
-            state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_on DOUBLE PRECISION NOT NULL, reason TEXT);
-        CREATE INDEX outside_delivery_due ON outside_delivery(state, next_attempt_on);
-        """),
+        (
+            "v3: outside delivery queue",
+            """
+            CREATE TABLE outside_delivery (
+                external_id TEXT PRIMARY KEY REFERENCES document(external_id), revision INTEGER NOT NULL,
+                state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_on DOUBLE PRECISION NOT NULL, reason TEXT);
+            CREATE INDEX outside_delivery_due ON outside_delivery(state, next_attempt_on);
+            """
+        ),
         // The SHA-256 of every payload, so sender and receiver can prove they hold the same bytes.
-        ("v4: payload digests", """
-        ALTER TABLE document ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
-        ALTER TABLE document_revision ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
-        UPDATE document SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex');
-        UPDATE document_revision SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex')
-        """),
+        (
+            "v4: payload digests",
+            """
+            ALTER TABLE document ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+            ALTER TABLE document_revision ADD COLUMN payload_sha256 TEXT NOT NULL DEFAULT '';
+            UPDATE document SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex');
+            UPDATE document_revision SET payload_sha256 = encode(sha256(convert_to(payload, 'UTF8')), 'hex')
+            """
+        ),
         // Peppol: a document from outside the platform names its sender (its participant id, no
         // organisation of ours); a document sent over Peppol names its receiver's participant id;
         // every AS4 exchange keeps its signed receipt.
-        ("v5: peppol", """
-        ALTER TABLE document DROP CONSTRAINT document_sender_party_fkey;
-        ALTER TABLE document ADD COLUMN outside_sender_name TEXT;
-        ALTER TABLE document ADD COLUMN peppol_receiver TEXT;
-        CREATE TABLE peppol_message (
-            message_id TEXT PRIMARY KEY, direction TEXT NOT NULL,
-            external_id TEXT NOT NULL REFERENCES document(external_id), revision INTEGER NOT NULL,
-            participant TEXT NOT NULL, receipt BYTEA NOT NULL, recorded_on DOUBLE PRECISION NOT NULL);
-        CREATE INDEX peppol_message_document ON peppol_message(external_id)
-        """),
+        (
+            "v5: peppol",
+            """
+            ALTER TABLE document DROP CONSTRAINT document_sender_party_fkey;
+            ALTER TABLE document ADD COLUMN outside_sender_name TEXT;
+            ALTER TABLE document ADD COLUMN peppol_receiver TEXT;
+            CREATE TABLE peppol_message (
+                message_id TEXT PRIMARY KEY, direction TEXT NOT NULL,
+                external_id TEXT NOT NULL REFERENCES document(external_id), revision INTEGER NOT NULL,
+                participant TEXT NOT NULL, receipt BYTEA NOT NULL, recorded_on DOUBLE PRECISION NOT NULL);
+            CREATE INDEX peppol_message_document ON peppol_message(external_id)
+            """
+        ),
         // Registry numbers unique (the duplicates check runs first, in `migrate`); users can be
         // removed and added again; every account's own e-mail is its first administrator.
-        ("v6: one store contract", """
-        DROP INDEX organisation_kvk; CREATE UNIQUE INDEX organisation_kvk ON organisation(kvk);
-        DROP INDEX organisation_oin; CREATE UNIQUE INDEX organisation_oin ON organisation(oin);
-        DROP INDEX organisation_vat; CREATE UNIQUE INDEX organisation_vat ON organisation(vat);
-        DROP INDEX organisation_kbo; CREATE UNIQUE INDEX organisation_kbo ON organisation(kbo);
-        ALTER TABLE platform_user ADD COLUMN removed_on DOUBLE PRECISION;
-        DROP INDEX platform_user_email;
-        CREATE UNIQUE INDEX platform_user_email ON platform_user(account_id, lower(email)) WHERE removed_on IS NULL;
-        INSERT INTO platform_user (id, account_id, email, role)
-            SELECT 'USR' || substr(md5(random()::text || id), 1, 16), id, email, 'administrator' FROM account
-            WHERE NOT EXISTS (SELECT 1 FROM platform_user u WHERE u.account_id = account.id
-                              AND lower(u.email) = lower(account.email) AND u.removed_on IS NULL)
-        """),
+        (
+            "v6: one store contract",
+            """
+            DROP INDEX organisation_kvk; CREATE UNIQUE INDEX organisation_kvk ON organisation(kvk);
+            DROP INDEX organisation_oin; CREATE UNIQUE INDEX organisation_oin ON organisation(oin);
+            DROP INDEX organisation_vat; CREATE UNIQUE INDEX organisation_vat ON organisation(vat);
+            DROP INDEX organisation_kbo; CREATE UNIQUE INDEX organisation_kbo ON organisation(kbo);
+            ALTER TABLE platform_user ADD COLUMN removed_on DOUBLE PRECISION;
+            DROP INDEX platform_user_email;
+            CREATE UNIQUE INDEX platform_user_email ON platform_user(account_id, lower(email)) WHERE removed_on IS NULL;
+            INSERT INTO platform_user (id, account_id, email, role)
+                SELECT 'USR' || substr(md5(random()::text || id), 1, 16), id, email, 'administrator' FROM account
+                WHERE NOT EXISTS (SELECT 1 FROM platform_user u WHERE u.account_id = account.id
+                                  AND lower(u.email) = lower(account.email) AND u.removed_on IS NULL)
+            """
+        ),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -206,7 +222,8 @@ public final class PostgresPlatformStore: PlatformStore {
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS efactuur_migration (version INTEGER PRIMARY KEY)", logger: logger)
             try await connection.query("ALTER TABLE efactuur_migration ADD COLUMN IF NOT EXISTS name TEXT", logger: logger)
-            let applied = try await connection.query("SELECT COALESCE(MAX(version), 0) FROM efactuur_migration", logger: logger)
+            let applied =
+                try await connection.query("SELECT COALESCE(MAX(version), 0) FROM efactuur_migration", logger: logger)
                 .collect().first?.decode(Int.self) ?? 0
             for (index, migration) in Self.migrations.enumerated() where index + 1 > applied {
                 if migration.name == "v6: one store contract" {
@@ -358,12 +375,14 @@ public final class PostgresPlatformStore: PlatformStore {
         try await transaction { connection in
             // The account row's lock keeps two removals from taking both of the last two administrators.
             try await connection.query("SELECT id FROM account WHERE id = \(accountID) FOR UPDATE", logger: logger)
-            guard let user = try await connection.query(
-                """
-                SELECT * FROM platform_user
-                WHERE account_id = \(accountID) AND lower(email) = lower(\(email)) AND removed_on IS NULL
-                """, logger: logger
-            ).collect().first.map({ try Self.user($0) }) else { return false }
+            guard
+                let user = try await connection.query(
+                    """
+                    SELECT * FROM platform_user
+                    WHERE account_id = \(accountID) AND lower(email) = lower(\(email)) AND removed_on IS NULL
+                    """, logger: logger
+                ).collect().first.map({ try Self.user($0) })
+            else { return false }
             let administrators = try await connection.query(
                 """
                 SELECT COUNT(*) FROM platform_user
@@ -555,7 +574,7 @@ public final class PostgresPlatformStore: PlatformStore {
     public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
         do {
             return try await store(draft, now: now)
-        } catch where Self.isUniqueViolation(error) {
+        } catch  where Self.isUniqueViolation(error) {
             // Another instance stored the first version of this invoice a moment ago: this one
             // becomes its revision.
             return try await store(draft, now: now)
@@ -637,7 +656,7 @@ public final class PostgresPlatformStore: PlatformStore {
                 try await self.insertPeppolMessage(connection, record, replacing: false)
                 return record
             }
-        } catch where Self.isUniqueViolation(error) {
+        } catch  where Self.isUniqueViolation(error) {
             // Another instance stored the same message a moment ago: its record stands.
             guard let earlier = try await peppolMessage(id: message.messageID) else { throw error }
             return earlier
@@ -666,7 +685,7 @@ public final class PostgresPlatformStore: PlatformStore {
                 if let change { try await self.updateStatus(connection, externalID: record.externalID, change: change) }
                 return record
             }
-        } catch where Self.isUniqueViolation(error) {
+        } catch  where Self.isUniqueViolation(error) {
             guard let earlier = try await peppolMessage(id: record.messageID) else { throw error }
             return earlier
         }

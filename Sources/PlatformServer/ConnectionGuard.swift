@@ -1,15 +1,16 @@
-import HardenedXML
-#if canImport(Glibc)
-import Glibc
-#endif
 import HTTPTypes
+import HardenedXML
 import Hummingbird
-import Metrics
 import HummingbirdCore
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTPTypes
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What one client may hold of the server: how long, how many connections, how much memory.
 /// Everything a request supplies is hostile, so each resource an attacker could pile up has a bound.
@@ -51,9 +52,9 @@ extension ServerLimits {
     /// raised to its hard maximum first, and a reserve is kept for the database, logs and mail.
     public static func connectionsWithinDescriptorLimit(_ wanted: Int) -> Int {
         #if os(Linux)
-        let files = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+            let files = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
         #else
-        let files = RLIMIT_NOFILE
+            let files = RLIMIT_NOFILE
         #endif
         var limit = rlimit()
         guard getrlimit(files, &limit) == 0 else { return wanted }

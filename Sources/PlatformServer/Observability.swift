@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
-import Platform
 import Metrics
+import Platform
 import Prometheus
 import Synchronization
 

@@ -1,7 +1,7 @@
 import EConnectWire
 import Foundation
-import HardenedXML
 import HTTPTypes
+import HardenedXML
 import Hummingbird
 import Logging
 import NIOCore
@@ -79,20 +79,11 @@ struct SOAPEndpoint: Sendable {
             let (page, next) = try Self.page(parties, paging: paging, key: \.partyID)
             return .accountParties(page.map { Self.wireParty($0, account: session.account) }, nextPage: next)
         case .getParties(let search, let paging):
-            var organisationSearch = OrganisationSearch(
+            let organisationSearch = OrganisationSearch(
                 name: search.name, chamberNumber: search.chamberNumber, countryCode: search.countryCode)
-            if let reference = search.referenceID {
-                guard let organisation = try await service.findOrganisation(reference: reference) else {
-                    return .parties([], nextPage: nil)
-                }
-                organisationSearch.partyID = organisation.partyID
-            }
-            let rows = try await service.store.searchOrganisations(
-                organisationSearch, after: paging.startPage, limit: paging.limit + 1)
-            let page = Array(rows.prefix(paging.limit))
-            return .parties(
-                page.map { Self.wireParty($0, account: nil) },
-                nextPage: rows.count > paging.limit ? page.last?.partyID : nil)
+            let (page, next) = try await service.searchParties(
+                organisationSearch, referenceID: search.referenceID, after: paging.startPage, limit: paging.limit)
+            return .parties(page.map { Self.wireParty($0, account: nil) }, nextPage: next)
         case .getParty(let reference):
             guard let organisation = try await service.findOrganisation(reference: reference) else {
                 throw PlatformError.partyNotFound(reference)
@@ -131,18 +122,7 @@ struct SOAPEndpoint: Sendable {
             let document = try await service.setInboxStatus(session, externalID: id, code: code)
             return .setInboxDocumentStatus(externalID: document.externalID)
         case .getDocumentPdf(let id):
-            // Either side of the exchange may ask. The sender's own PDF when it embedded one,
-            // otherwise the platform renders the document.
-            let document: StoredDocument
-            if let inbox = try? await service.document(session, .inbox, externalID: id) {
-                document = inbox
-            } else {
-                document = try await service.document(session, .outbox, externalID: id)
-            }
-            guard let pdf = DocumentPDF.make(for: document) else {
-                throw SOAPFault(
-                    code: "ERRDMN8000004", message: "Document \(id) is not an invoice or credit note this platform can render")
-            }
+            let pdf = try await service.pdf(session, externalID: id)
             return .documentPdf(fileName: pdf.fileName, contents: pdf.contents)
         }
     }
@@ -234,6 +214,8 @@ struct SOAPEndpoint: Sendable {
         case .invalidInput(let field, let reason): .invalidField(field, reason)
         case .notFound(let kind, let id): SOAPFault(code: "ERRREQ4000004", message: "No \(kind) '\(id)'")
         case .conflictingRecords: .internalError
+        case .notRenderable(let id):
+            SOAPFault(code: "ERRDMN8000004", message: "Document \(id) is not an invoice or credit note this platform can render")
         }
     }
 

@@ -217,17 +217,26 @@ struct SettingsCommand: AsyncParsableCommand {
             ("Purchase-invoice folder", settings.purchaseFolder ?? "—"),
             ("Sales-invoice folder", settings.salesFolder ?? "—"),
             ("Fetch from", settings.fromDate?.description ?? "—"),
-            ("Sender", [settings.sender.name, settings.sender.street, settings.sender.postcode, settings.sender.city,
-                        settings.sender.country].compactMap { $0 }.joined(separator: ", ")),
-            ("Sender KvK / VAT / IBAN", [settings.sender.kvk ?? "—", settings.sender.vat ?? "—", settings.sender.iban ?? "—"]
-                .joined(separator: " / ")),
+            (
+                "Sender",
+                [
+                    settings.sender.name, settings.sender.street, settings.sender.postcode, settings.sender.city,
+                    settings.sender.country,
+                ].compactMap { $0 }.joined(separator: ", ")
+            ),
+            (
+                "Sender KvK / VAT / IBAN",
+                [settings.sender.kvk ?? "—", settings.sender.vat ?? "—", settings.sender.iban ?? "—"]
+                    .joined(separator: " / ")
+            ),
             ("Debtor dossier number as KvK", settings.useDossierAsKvK ? "yes" : "no"),
             ("Platform URL", settings.platformURL ?? "—"),
         ]
         let width = fields.map(\.0.count).max() ?? 0
         // The settings' JSON never holds the Secret (see `Settings.CodingKeys`).
         try options.emit(
-            settings, text: fields.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+            settings,
+            text: fields.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
                 .joined(separator: "\n"))
     }
 }
@@ -293,4 +302,3 @@ struct DebtorCommand: AsyncParsableCommand {
         }
     }
 }
-

@@ -10,7 +10,8 @@ struct InvoiceCommand: AsyncParsableCommand {
         subcommands: [Create.self, LineCommand.self, Show.self, Send.self, Status.self, List.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a draft sales invoice for a debtor; prints its number.")
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create a draft sales invoice for a debtor; prints its number.")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
         @Option(help: "The debtor's number.") var debtor: Int
@@ -69,7 +70,8 @@ struct InvoiceCommand: AsyncParsableCommand {
                         invoice: invoice, administration: current)
                     let line = updated.lines.last!
                     try options.emit(
-                        line, text: "Invoice \(updated.number) line \(line.position): \(line.description), "
+                        line,
+                        text: "Invoice \(updated.number) line \(line.position): \(line.description), "
                             + "\(quantity) × \(price), VAT \(category) \(rate)%.")
                 }
             }
@@ -154,8 +156,10 @@ struct InvoiceCommand: AsyncParsableCommand {
                 }
                 let sent = try await books.send(preview, confirmation: confirmation, administration: current)
                 try options.emit(
-                    ["invoice": sent.number, "deliveryId": sent.deliveryID ?? "", "state": sent.state.rawValue,
-                     "ubl": sent.ublPath ?? "", "sha256": sent.sha256 ?? ""],
+                    [
+                        "invoice": sent.number, "deliveryId": sent.deliveryID ?? "", "state": sent.state.rawValue,
+                        "ubl": sent.ublPath ?? "", "sha256": sent.sha256 ?? "",
+                    ],
                     text: "Sent. Delivery ID: \(sent.deliveryID ?? "")" + (sent.ublPath.map { "\nUBL written to \($0)" } ?? "")
                         + (sent.sha256.map { "\nSHA-256 \($0)" } ?? ""))
             }
@@ -187,7 +191,8 @@ struct InvoiceCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "The platform's status of a sent invoice (10 Afgeleverd … 50 Afgewezen).")
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "The platform's status of a sent invoice (10 Afgeleverd … 50 Afgewezen).")
         @OptionGroup var options: BooksOptions
         @OptionGroup var administration: AdministrationOption
         @Argument(help: "The invoice number.") var number: String
@@ -197,8 +202,10 @@ struct InvoiceCommand: AsyncParsableCommand {
                 let (status, info) = try await books.status(number, administration: current)
                 let by = [info.userName, info.accountName].compactMap { $0 }.joined(separator: ", ")
                 try options.emit(
-                    ["invoice": number, "code": status.code, "name": status.name, "changedOn": WireDate.format(info.changedOn),
-                     "changedBy": by],
+                    [
+                        "invoice": number, "code": status.code, "name": status.name, "changedOn": WireDate.format(info.changedOn),
+                        "changedBy": by,
+                    ],
                     text: "Invoice \(number): \(status.code) \(status.name), since \(WireDate.format(info.changedOn))"
                         + (by.isEmpty ? "" : " by \(by)"))
             }
@@ -284,8 +291,10 @@ struct Receive: AsyncParsableCommand {
                 var salesCopies: Int
                 var notBooked: [Books.NotBooked]
             }
-            var text = ["Received \(result.received.count) new purchase invoice(s)"
-                + (result.alreadyReceived > 0 ? ", \(result.alreadyReceived) already in the books" : "") + "."]
+            var text = [
+                "Received \(result.received.count) new purchase invoice(s)"
+                    + (result.alreadyReceived > 0 ? ", \(result.alreadyReceived) already in the books" : "") + "."
+            ]
             for invoice in result.received.prefix(20) {
                 text.append(PurchaseCommand.line(invoice))
             }
@@ -295,8 +304,9 @@ struct Receive: AsyncParsableCommand {
             }
             if includeSales { text.append("Copied \(result.salesCopies) outbox document(s) into the sales folder.") }
             try options.emit(
-                Output(received: result.received, alreadyReceived: result.alreadyReceived, statusesSet: result.statusesSet,
-                       salesCopies: result.salesCopies, notBooked: result.notBooked),
+                Output(
+                    received: result.received, alreadyReceived: result.alreadyReceived, statusesSet: result.statusesSet,
+                    salesCopies: result.salesCopies, notBooked: result.notBooked),
                 text: text.joined(separator: "\n"))
         }
     }

@@ -25,7 +25,9 @@ extension Efactuur {
         var folder: String?
 
         func run() async throws {
-            let folder = folder ?? FileManager.default.temporaryDirectory
+            let folder =
+                folder
+                ?? FileManager.default.temporaryDirectory
                 .appendingPathComponent("efactuur-demo-\(ProcessInfo.processInfo.processIdentifier)-\(Int(Date().timeIntervalSince1970))").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let service = PlatformService(store: try SQLitePlatformStore(path: folder + "/platform.sqlite"))
@@ -81,7 +83,9 @@ private struct Walkthrough {
         supplierBooks.settings.sender.vat = "NL123456782B01"
         supplierBooks.settings.sender.iban = "NL91ABNA0417164300"
         try books.store.saveSettings(supplierBooks.settings, administration: supplierBooks.id)
-        print("Gebruik API versie 3: on · SimplerInvoicing 2.0 · App Key \(supplierBooks.settings.appKey!) · Secret \(supplierBooks.settings.maskedSecret!)")
+        print(
+            "Gebruik API versie 3: on · SimplerInvoicing 2.0 · App Key \(supplierBooks.settings.appKey!) · Secret \(supplierBooks.settings.maskedSecret!)"
+        )
         print("Bedrijfs-ID \(supplierBooks.settings.companyID!) · sender Bouwbedrijf De Vries B.V., Rotterdam, NL · debtor dossier number as KvK: on")
 
         step("Step 3: set up debtors — Dossier/KvK nr on the Properties tab (efactuur books debtor add)")
@@ -101,7 +105,9 @@ private struct Walkthrough {
             SalesInvoiceLine(description: "Bouwmaterialen", quantity: "1", unitPrice: "845.20", vatRate: 21),
         ] {
             _ = try books.addLine(line, invoice: draft.number, administration: supplierBooks)
-            let (quantity, price, rate) = (line.quantity.map { "\($0)" } ?? "", line.unitPrice.map { "\($0)" } ?? "", line.vatRate.map { "\($0)" } ?? "")
+            let (quantity, price, rate) = (
+                line.quantity.map { "\($0)" } ?? "", line.unitPrice.map { "\($0)" } ?? "", line.vatRate.map { "\($0)" } ?? ""
+            )
             print("Invoice \(draft.number), line added: \(quantity) × \(line.description) à \(price) EUR, btw \(rate)%")
         }
 
@@ -116,8 +122,10 @@ private struct Walkthrough {
 
         step("After sending: the platform's route")
         let delivery = try await books.delivery(sent.number, administration: supplierBooks)
-        print("\(delivery.externalID): \(delivery.sender.name) → \(delivery.receiver?.name ?? delivery.receiverReferenceID)"
-            + " via \(delivery.deliveryMethod.rawValue) (\(delivery.receiverReferenceID)), status \(delivery.status.code) \(delivery.status.name)")
+        print(
+            "\(delivery.externalID): \(delivery.sender.name) → \(delivery.receiver?.name ?? delivery.receiverReferenceID)"
+                + " via \(delivery.deliveryMethod.rawValue) (\(delivery.receiverReferenceID)), status \(delivery.status.code) \(delivery.status.name)"
+        )
 
         step("The customer's books: administration 'Klant' connected with its Quick Connect text; fetch (efactuur books receive)")
         var customerBooks = try books.store.createAdministration(name: "Klant")
@@ -128,8 +136,9 @@ private struct Walkthrough {
         try books.store.saveSettings(customerBooks.settings, administration: customerBooks.id)
         let received = try await books.receive(administration: customerBooks)
         for invoice in received.received {
-            print("Purchase invoice \(invoice.number) from \(invoice.supplierName), \(invoice.issueDate), "
-                + "to pay \(invoice.payableAmount) \(invoice.currency), \(invoice.verdict); Delivery ID \(invoice.externalID)")
+            print(
+                "Purchase invoice \(invoice.number) from \(invoice.supplierName), \(invoice.issueDate), "
+                    + "to pay \(invoice.payableAmount) \(invoice.currency), \(invoice.verdict); Delivery ID \(invoice.externalID)")
             print("  written to \(invoice.ublPath)")
             print("  marked 30 Verwerkt on the platform: \(invoice.platformStatusSet ? "yes" : "no")")
         }

@@ -7,7 +7,10 @@ struct Efactuur: AsyncParsableCommand {
         commandName: "efactuur",
         abstract: "E-invoicing for Dutch and Belgian businesses: SI-UBL 2.0, EN 16931 and Peppol BIS 3.",
         version: "efactuur 0.13.0",
-        subcommands: [Demo.self, Validate.self, Inspect.self, Reformat.self, Render.self, Serve.self, PlatformCommand.self, PeppolCommand.self, BooksCommand.self]
+        subcommands: [
+            Demo.self, Validate.self, Inspect.self, Reformat.self, Render.self, Serve.self, PlatformCommand.self, PeppolCommand.self,
+            BooksCommand.self,
+        ]
     )
 
     /// As ArgumentParser's, except that a usage error exits with 2 (scripts tell it apart from an

@@ -107,7 +107,8 @@ struct PeppolCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let id = ParticipantID(participant) else {
-                FileHandle.standardError.write(Data("error: '\(participant)' is not a participant id like 0106:12345678 [peppol.invalid-participant]\n".utf8))
+                FileHandle.standardError.write(
+                    Data("error: '\(participant)' is not a participant id like 0106:12345678 [peppol.invalid-participant]\n".utf8))
                 throw ExitCode(2)
             }
             let (host, port) = try dnsServer(dns, option: "--dns")

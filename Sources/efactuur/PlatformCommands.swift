@@ -3,8 +3,8 @@ import EConnectWire
 import EInvoice
 import Foundation
 import Platform
-import PlatformPostgres
 import PlatformPeppol
+import PlatformPostgres
 import PlatformServer
 
 /// Where the platform keeps its database, and the --json switch, shared by the platform commands.
@@ -12,7 +12,9 @@ struct PlatformOptions: ParsableArguments {
     @Option(name: .long, help: "Directory of the platform's database.")
     var dataDir: String = "./efactuur-data"
 
-    @Option(name: .long, help: "Keep the platform in PostgreSQL instead (postgres://user[:password]@host[:port]/database), so several instances can share it.")
+    @Option(
+        name: .long,
+        help: "Keep the platform in PostgreSQL instead (postgres://user[:password]@host[:port]/database), so several instances can share it.")
     var postgres: String?
 
     @Flag(name: .long, help: "Print the result as JSON (for serve: every log line as a JSON object).")
@@ -161,7 +163,9 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("efactuur platform on http://\(host):\(listening)/soap/v3.1 (data: \(data))\n".utf8))
             if let peppolSettings {
                 FileHandle.standardError.write(
-                    Data("Peppol access point \(peppolSettings.identity.partyID): AS4 at \(peppolSettings.publicURL)/as4, SMP at \(peppolSettings.publicURL)/smp, SML zone \(peppolSettings.smlZone)\n".utf8))
+                    Data(
+                        "Peppol access point \(peppolSettings.identity.partyID): AS4 at \(peppolSettings.publicURL)/as4, SMP at \(peppolSettings.publicURL)/smp, SML zone \(peppolSettings.smlZone)\n"
+                            .utf8))
             }
         }
         try await app.runService()
@@ -240,9 +244,7 @@ struct PlatformCommand: AsyncParsableCommand {
 
             func run() async throws {
                 try await options.run {
-                    guard let document = try await options.service().store.document(externalID: externalID) else {
-                        throw PlatformError.notFound(kind: "document", id: externalID)
-                    }
+                    let document = try await options.service().storedDocument(externalID: externalID)
                     if let payload {
                         let bytes = Data(document.payload.utf8)
                         if payload == "-" {
@@ -344,7 +346,9 @@ struct PlatformCommand: AsyncParsableCommand {
                 try await options.run {
                     let organisations = try await options.service().organisations(accountID: account)
                     try options.emit(
-                        table: organisations.map { ["bedrijfsId": $0.partyID, "name": $0.name, "country": $0.country, "kvk": $0.kvk ?? "", "oin": $0.oin ?? ""] },
+                        table: organisations.map {
+                            ["bedrijfsId": $0.partyID, "name": $0.name, "country": $0.country, "kvk": $0.kvk ?? "", "oin": $0.oin ?? ""]
+                        },
                         columns: ["bedrijfsId", "name", "country", "kvk", "oin"])
                 }
             }

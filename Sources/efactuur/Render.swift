@@ -41,7 +41,8 @@ extension Efactuur {
                 }
                 guard FileManager.default.createFile(atPath: target, contents: pdf) else {
                     let folder = (target as NSString).deletingLastPathComponent
-                    let why = FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder)
+                    let why =
+                        FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder)
                         ? "not allowed to write there" : "the folder '\(folder)' does not exist"
                     throw CommandFailure("cannot write '\(target)': \(why)", code: "cli.output-unwritable")
                 }

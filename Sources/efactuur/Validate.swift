@@ -155,7 +155,8 @@ extension Efactuur {
             for finding in outcome.findings {
                 let term = finding.businessTerm.map { " (\($0))" } ?? ""
                 let line = finding.line.map { ", line \($0)" } ?? ""
-                lines.append("  \(finding.flag == .fatal ? "error  " : "warning") [\(finding.ruleID)]\(term) \(finding.message) — \(finding.location)\(line)")
+                lines.append(
+                    "  \(finding.flag == .fatal ? "error  " : "warning") [\(finding.ruleID)]\(term) \(finding.message) — \(finding.location)\(line)")
             }
             return lines.joined(separator: "\n")
         }

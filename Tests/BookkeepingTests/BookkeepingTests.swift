@@ -1,5 +1,6 @@
 import Bookkeeping
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import PlatformTestSupport
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// invoices, and everything checked before a send.
 @Suite("Bookkeeping")
 struct BookkeepingTests {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-books-\(UUID().uuidString).sqlite").path
+    let path = TestFolder.root.appendingPathComponent("efactuur-books-\(UUID().uuidString).sqlite").path
 
     func connected(_ books: Books, dossierAsKvK: Bool = true) throws -> Administration {
         var administration = try books.store.createAdministration(name: "De Vries")
@@ -34,14 +35,16 @@ struct BookkeepingTests {
         return debtor
     }
 
-    @Test("Which identifier a debtor's invoices carry", arguments: [
-        ("00000001003214321000", "87654321", true, "0190:00000001003214321000"),
-        ("00000001003214321000", nil, false, "0190:00000001003214321000"),
-        (nil, "87654321", true, "0106:87654321"),
-        (nil, "87654321", false, "0106:99999998"),
-        (nil, nil, true, "0106:99999998"),
-        ("  ", " ", true, "0106:99999998"),
-    ] as [(String?, String?, Bool, String)])
+    @Test(
+        "Which identifier a debtor's invoices carry",
+        arguments: [
+            ("00000001003214321000", "87654321", true, "0190:00000001003214321000"),
+            ("00000001003214321000", nil, false, "0190:00000001003214321000"),
+            (nil, "87654321", true, "0106:87654321"),
+            (nil, "87654321", false, "0106:99999998"),
+            (nil, nil, true, "0106:99999998"),
+            ("  ", " ", true, "0106:99999998"),
+        ] as [(String?, String?, Bool, String)])
     func identifierRule(_ oin: String?, _ kvk: String?, _ dossierAsKvK: Bool, _ expected: String) {
         #expect(debtor(oin: oin, kvk: kvk).identifier(useDossierAsKvK: dossierAsKvK).participantID == expected)
     }
@@ -56,8 +59,9 @@ struct BookkeepingTests {
         ] {
             let added = try books.store.addDebtor(debtor, administration: administration.id)
             let invoice = try books.store.addInvoice(
-                SalesInvoice(debtorNumber: added.number, issueDate: LocalDate("2026-11-25")!,
-                             lines: [SalesInvoiceLine(description: "Arbeid", quantity: "3", unitPrice: "0.335")]),
+                SalesInvoice(
+                    debtorNumber: added.number, issueDate: LocalDate("2026-11-25")!,
+                    lines: [SalesInvoiceLine(description: "Arbeid", quantity: "3", unitPrice: "0.335")]),
                 administration: administration.id)
             let preview = try books.prepareSend(invoice.number, administration: administration)
             #expect(preview.document.buyer.endpointID == Identifier(value, schemeID: scheme))
@@ -145,10 +149,13 @@ struct BookkeepingTests {
 
         let administration = try connected(books)
         _ = try books.store.addDebtor(debtor(kvk: "87654321"), administration: administration.id)
-        let invoice = try books.store.addInvoice(SalesInvoice(debtorNumber: 1000, issueDate: LocalDate("2026-11-25")!), administration: administration.id)
+        let invoice = try books.store.addInvoice(
+            SalesInvoice(debtorNumber: 1000, issueDate: LocalDate("2026-11-25")!), administration: administration.id)
         #expect(throws: BookkeepingError.self) { try books.prepareSend(invoice.number, administration: administration) }
-        _ = try books.addLine(SalesInvoiceLine(description: "Arbeid", quantity: "2", unitPrice: "50"), invoice: invoice.number, administration: administration)
-        _ = try books.addLine(SalesInvoiceLine(description: " ", quantity: "1", unitPrice: "5"), invoice: invoice.number, administration: administration)
+        _ = try books.addLine(
+            SalesInvoiceLine(description: "Arbeid", quantity: "2", unitPrice: "50"), invoice: invoice.number, administration: administration)
+        _ = try books.addLine(
+            SalesInvoiceLine(description: " ", quantity: "1", unitPrice: "5"), invoice: invoice.number, administration: administration)
         do {
             _ = try books.prepareSend(invoice.number, administration: administration)
             Issue.record("an empty line was accepted")
@@ -159,7 +166,8 @@ struct BookkeepingTests {
 
         try books.store.updateInvoice(invoice.number, administration: administration.id) { $0.state = .sent }
         #expect(throws: BookkeepingError.self) {
-            try books.addLine(SalesInvoiceLine(description: "Meer", quantity: "1", unitPrice: "1"), invoice: invoice.number, administration: administration)
+            try books.addLine(
+                SalesInvoiceLine(description: "Meer", quantity: "1", unitPrice: "1"), invoice: invoice.number, administration: administration)
         }
     }
 
@@ -169,8 +177,9 @@ struct BookkeepingTests {
         let administration = try connected(books)
         _ = try books.store.addDebtor(debtor(kvk: "87654321"), administration: administration.id)
         let invoice = try books.store.addInvoice(
-            SalesInvoice(debtorNumber: 1000, issueDate: LocalDate("2026-11-25")!,
-                         lines: [SalesInvoiceLine(description: "Arbeid", quantity: "1", unitPrice: "10")]),
+            SalesInvoice(
+                debtorNumber: 1000, issueDate: LocalDate("2026-11-25")!,
+                lines: [SalesInvoiceLine(description: "Arbeid", quantity: "1", unitPrice: "10")]),
             administration: administration.id)
         let preview = try books.prepareSend(invoice.number, administration: administration)
         for word in ["verzenden", "VERZEND", "", "Ja"] {
@@ -252,7 +261,7 @@ struct BookkeepingTests {
     /// kept apart from the settings that `settings show --json` and exports are made of.
     @Test("The books file is private and the Secret never in the settings' JSON")
     func privateBooks() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-private-\(UUID().uuidString)").path
+        let folder = TestFolder.root.appendingPathComponent("efactuur-private-\(UUID().uuidString)").path
         let path = folder + "/sub/books.sqlite"
         let books = Books(store: try BooksStore(path: path))
         _ = try connected(books)
@@ -271,4 +280,3 @@ struct BookkeepingTests {
         #expect(try reopened.administration(named: "De Vries").settings.secret == "0123456789abcdef")
     }
 }
-

@@ -87,9 +87,10 @@ struct ClientSideTests {
                 Issue.record("login"); return
             }
         }
-        guard case .accountDetails(let account) = try answer(
-            .accountDetails(WireAccount(id: "ACC1", name: "Lev", description: nil, emailAddress: "a@lev.example")),
-            .getAccountDetails)
+        guard
+            case .accountDetails(let account) = try answer(
+                .accountDetails(WireAccount(id: "ACC1", name: "Lev", description: nil, emailAddress: "a@lev.example")),
+                .getAccountDetails)
         else { Issue.record("account"); return }
         #expect(account == WireAccount(id: "ACC1", name: "Lev", description: nil, emailAddress: "a@lev.example"))
 
@@ -113,16 +114,18 @@ struct ClientSideTests {
         #expect(listed.sender.name == "Lev & Zn" && listed.receiver?.partyID == "XCNL10002")
         #expect(listed.deliveryMethod == .toInbox && listed.receiverReferenceID == "0106:87654321")
 
-        guard case .document(let detailed, let payload, let statuses) = try answer(
-            .document(Self.document, payload: Self.ubl, statuses: [WireStatus(name: "Afgeleverd", code: "10")]),
-            .getOutboxDocument)
+        guard
+            case .document(let detailed, let payload, let statuses) = try answer(
+                .document(Self.document, payload: Self.ubl, statuses: [WireStatus(name: "Afgeleverd", code: "10")]),
+                .getOutboxDocument)
         else { Issue.record("document"); return }
         #expect(detailed.statusInfo == Self.document.statusInfo)
         #expect(try XMLReader().read(Array(payload.utf8)).serializedXML() == XMLReader().read(Array(Self.ubl.utf8)).serializedXML())
         #expect(statuses == [WireStatus(name: "Afgeleverd", code: "10")])
 
-        guard case .documentStatus(let status, let info) = try answer(
-            .documentStatus(Self.document.status, Self.document.statusInfo), .getInboxDocumentStatus)
+        guard
+            case .documentStatus(let status, let info) = try answer(
+                .documentStatus(Self.document.status, Self.document.statusInfo), .getInboxDocumentStatus)
         else { Issue.record("status"); return }
         #expect(status.code == "30" && info == Self.document.statusInfo)
         guard case .setInboxDocumentStatus("XCNIN1") = try answer(.setInboxDocumentStatus(externalID: "XCNIN1"), .setInboxDocumentStatus)
@@ -140,8 +143,11 @@ struct ClientSideTests {
                 return nil
             } catch { return error }
         }
-        #expect(error(Envelope.fault(.tokenExpired, version: .v3)) == .fault(SOAPFault(code: "DEFAULT_ERROR_CODE999", message: "DEFAULT_ERROR_MESSAGE")))
-        #expect(error(Envelope.fault(.validationFailed(["BR-NL-1"]), version: .v3_1)).map { if case .fault(let f) = $0 { f.code } else { "" } } == "ERRXSL4000001")
+        #expect(
+            error(Envelope.fault(.tokenExpired, version: .v3)) == .fault(SOAPFault(code: "DEFAULT_ERROR_CODE999", message: "DEFAULT_ERROR_MESSAGE")))
+        #expect(
+            error(Envelope.fault(.validationFailed(["BR-NL-1"]), version: .v3_1)).map { if case .fault(let f) = $0 { f.code } else { "" } }
+                == "ERRXSL4000001")
         for garbage in [
             "", "<html>502 Bad Gateway</html>", "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"/>",
             Envelope.response(.login(securityToken: "t"), operation: .login, version: .v3),

@@ -101,12 +101,14 @@ struct EnvelopeTests {
 
 @Suite("Wire dates and payload serialization")
 struct WireFormatTests {
-    @Test("xs:dateTime in the forms clients send", arguments: [
-        ("2017-01-02T08:39:35.415Z", 1_483_346_375.415),
-        ("2016-02-01T16:12:09.924+01:00", 1_454_339_529.924),
-        ("2017-01-10T00:00:00", 1_484_006_400.0),
-        ("1900-01-01T01:01:01.0000000+00:00", -2_208_985_139.0),
-    ])
+    @Test(
+        "xs:dateTime in the forms clients send",
+        arguments: [
+            ("2017-01-02T08:39:35.415Z", 1_483_346_375.415),
+            ("2016-02-01T16:12:09.924+01:00", 1_454_339_529.924),
+            ("2017-01-10T00:00:00", 1_484_006_400.0),
+            ("1900-01-01T01:01:01.0000000+00:00", -2_208_985_139.0),
+        ])
     func parse(_ text: String, _ seconds: Double) throws {
         let date = try #require(WireDate.parse(text))
         #expect(abs(date.timeIntervalSince1970 - seconds) < 0.0005)

@@ -56,7 +56,9 @@ struct MutatedDocumentTests {
                 case 3:
                     siblings[index].children = []
                     siblings[index].text = value
-                default: siblings[index].attributes.append(XMLAttribute(name: ["schemeID", "currencyID", "listID", "unitCode", "name"][index % 5], value: value))
+                default:
+                    siblings[index].attributes.append(
+                        XMLAttribute(name: ["schemeID", "currencyID", "listID", "unitCode", "name"][index % 5], value: value))
                 }
             }
         }

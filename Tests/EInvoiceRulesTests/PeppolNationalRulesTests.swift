@@ -1,7 +1,8 @@
-@testable import EInvoiceRules
 import EInvoiceTestSupport
 import Foundation
 import Testing
+
+@testable import EInvoiceRules
 
 /// Peppol's national rules: the official base example (a British supplier, a Swedish customer)
 /// moved to each country, with what must and must not fire there.
@@ -39,11 +40,12 @@ struct PeppolNationalRulesTests {
         // A CVR number and a party identifier without their schemes, and payment means 30, which
         // Denmark does not use.
         #expect(national(try ruleIDs(danish)) == ["DK-R-014", "DK-R-013", "DK-R-005"])
-        let fixed = danish + [
-            (Self.supplierLegalID, "<cbc:CompanyID schemeID=\"0184\">12345678</cbc:CompanyID>"),
-            ("<cbc:ID>99887766</cbc:ID>", "<cbc:ID schemeID=\"0184\">12345678</cbc:ID>"),
-            (">30</cbc:PaymentMeansCode>", ">31</cbc:PaymentMeansCode>"),
-        ]
+        let fixed =
+            danish + [
+                (Self.supplierLegalID, "<cbc:CompanyID schemeID=\"0184\">12345678</cbc:CompanyID>"),
+                ("<cbc:ID>99887766</cbc:ID>", "<cbc:ID schemeID=\"0184\">12345678</cbc:ID>"),
+                (">30</cbc:PaymentMeansCode>", ">31</cbc:PaymentMeansCode>"),
+            ]
         #expect(national(try ruleIDs(fixed)).isEmpty)
         // 31 needs the account and its registration number (the branch).
         let noBranch = try ruleIDs(fixed + [("<cbc:ID>BIC324098</cbc:ID>", "<cbc:ID> </cbc:ID>")])
@@ -81,7 +83,11 @@ struct PeppolNationalRulesTests {
         let ids = national(try ruleIDs(greek))
         // The invoice number is not TIN|date|number|type|…|…, there is no MARK and no invoice
         // URL, and the electronic address is a GLN rather than the TIN (9933).
-        #expect(ids == ["GR-R-001-1", "GR-R-001-2", "GR-R-001-3", "GR-R-001-4", "GR-R-001-5", "GR-R-001-6", "GR-R-001-7", "GR-R-004-1", "GR-S-008-1", "GR-R-009"])
+        #expect(
+            ids == [
+                "GR-R-001-1", "GR-R-001-2", "GR-R-001-3", "GR-R-001-4", "GR-R-001-5", "GR-R-001-6", "GR-R-001-7", "GR-R-004-1", "GR-S-008-1",
+                "GR-R-009",
+            ])
         let numbered = try ruleIDs(greek + [("<cbc:ID>Snippet1</cbc:ID>", "<cbc:ID>094612330|13/11/2017|1|1.1|A|B</cbc:ID>")])
         #expect(!national(numbered).contains { $0.hasPrefix("GR-R-001") })
         let wrongDate = try ruleIDs(greek + [("<cbc:ID>Snippet1</cbc:ID>", "<cbc:ID>094612330|14/11/2017|1|1.1|A|B</cbc:ID>")])
@@ -98,10 +104,11 @@ struct PeppolNationalRulesTests {
     @Test func iceland() throws {
         let ids = national(try ruleIDs([(Self.supplierCountry, "<cbc:IdentificationCode>IS</cbc:IdentificationCode>")]))
         #expect(ids == ["IS-R-002"])
-        let registered = national(try ruleIDs([
-            (Self.supplierCountry, "<cbc:IdentificationCode>IS</cbc:IdentificationCode>"),
-            (Self.supplierLegalID, "<cbc:CompanyID schemeID=\"0196\">5902697199</cbc:CompanyID>"),
-        ]))
+        let registered = national(
+            try ruleIDs([
+                (Self.supplierCountry, "<cbc:IdentificationCode>IS</cbc:IdentificationCode>"),
+                (Self.supplierLegalID, "<cbc:CompanyID schemeID=\"0196\">5902697199</cbc:CompanyID>"),
+            ]))
         #expect(registered.isEmpty)
     }
 

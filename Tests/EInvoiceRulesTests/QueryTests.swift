@@ -1,6 +1,7 @@
-@testable import EInvoiceRules
 import HardenedXML
 import Testing
+
+@testable import EInvoiceRules
 
 /// The location paths the rules are written in, on a small document: every kind of step, the
 /// same answers for a literal (compiled once per process) and for a path held as data.
@@ -69,12 +70,16 @@ struct QueryTests {
                 (root.all("//cac:InvoiceLine|cac:AllowanceCharge/cbc:ID"), "//cac:InvoiceLine|cac:AllowanceCharge/cbc:ID"),
             ] {
                 var selected: [Node] = []
-                root.select(path: text) { selected.append($0); return true }
+                root.select(path: text) {
+                    selected.append($0); return true
+                }
                 #expect(selected.map(\.order) == literal.map(\.order), "\(text)")
             }
             // Stopping early stops.
             var visited = 0
-            root.select("//cbc:ID") { _ in visited += 1; return visited < 2 }
+            root.select("//cbc:ID") { _ in
+                visited += 1; return visited < 2
+            }
             #expect(visited == 2)
         }
     }

@@ -39,16 +39,19 @@ struct ValidatorTests {
     }
 
     @Test func findingsSayWhatWhereAndWhichBusinessTerm() throws {
-        let text = example { $0.replacingOccurrences(of: "<cbc:BuyerReference>4500012345</cbc:BuyerReference>", with: "")
-            .replacingOccurrences(of: "<cac:OrderReference>\n    <cbc:ID>4500012345</cbc:ID>\n  </cac:OrderReference>", with: "") }
+        let text = example {
+            $0.replacingOccurrences(of: "<cbc:BuyerReference>4500012345</cbc:BuyerReference>", with: "")
+                .replacingOccurrences(of: "<cac:OrderReference>\n    <cbc:ID>4500012345</cbc:ID>\n  </cac:OrderReference>", with: "")
+        }
         let report = try validate(text)
         let finding = try #require(report.findings.first { $0.ruleID == "BR-NL-2" })
         #expect(finding.flag == .fatal)
         #expect(finding.location == "/Invoice")
         #expect(finding.line != nil)
         #expect(!report.isValid)
-        let line = try #require(try validate(example { $0.replacingOccurrences(of: "<cbc:Name>Artikel 2</cbc:Name>", with: "") })
-            .findings.first { $0.ruleID == "BR-25" })
+        let line = try #require(
+            try validate(example { $0.replacingOccurrences(of: "<cbc:Name>Artikel 2</cbc:Name>", with: "") })
+                .findings.first { $0.ruleID == "BR-25" })
         #expect(line.location == "/Invoice/cac:InvoiceLine[2]")
         #expect(line.businessTerm == "BG-25")
     }
@@ -87,32 +90,48 @@ struct ValidatorTests {
     }
 
     @Test func amountsWithMoreThanTwoDecimals() throws {
-        let report = try validate(example { text in
-            var text = text
-            let range = text.range(of: "<cbc:PayableAmount currencyID=\"EUR\">")!
-            let end = text[range.upperBound...].range(of: "<")!.lowerBound
-            text.replaceSubrange(range.upperBound..<end, with: "53.290")
-            return text
-        })
+        let report = try validate(
+            example { text in
+                var text = text
+                let range = text.range(of: "<cbc:PayableAmount currencyID=\"EUR\">")!
+                let end = text[range.upperBound...].range(of: "<")!.lowerBound
+                text.replaceSubrange(range.upperBound..<end, with: "53.290")
+                return text
+            })
         #expect(report.fatalRuleIDs.contains("BR-DEC-18"))
         #expect(report.fatalRuleIDs.contains("UBL-DT-01"))
         // Unit prices may carry more decimals.
-        let prices = try validate(example { $0.replacingOccurrences(of: "<cbc:PriceAmount currencyID=\"EUR\">19.99</cbc:PriceAmount>", with: "<cbc:PriceAmount currencyID=\"EUR\">19.9900</cbc:PriceAmount>") })
+        let prices = try validate(
+            example {
+                $0.replacingOccurrences(
+                    of: "<cbc:PriceAmount currencyID=\"EUR\">19.99</cbc:PriceAmount>",
+                    with: "<cbc:PriceAmount currencyID=\"EUR\">19.9900</cbc:PriceAmount>")
+            })
         #expect(!prices.fatalRuleIDs.contains("UBL-DT-01"))
     }
 
     @Test func datesLeapDaysAndTimeZones() throws {
-        let leap = try validate(example { $0.replacingOccurrences(of: "<cbc:IssueDate>2026-11-25</cbc:IssueDate>", with: "<cbc:IssueDate>2024-02-29</cbc:IssueDate>") })
+        let leap = try validate(
+            example { $0.replacingOccurrences(of: "<cbc:IssueDate>2026-11-25</cbc:IssueDate>", with: "<cbc:IssueDate>2024-02-29</cbc:IssueDate>") })
         #expect(!leap.fatalRuleIDs.contains("XSD"))
-        let noLeap = try validate(example { $0.replacingOccurrences(of: "<cbc:IssueDate>2026-11-25</cbc:IssueDate>", with: "<cbc:IssueDate>2023-02-29</cbc:IssueDate>") })
+        let noLeap = try validate(
+            example { $0.replacingOccurrences(of: "<cbc:IssueDate>2026-11-25</cbc:IssueDate>", with: "<cbc:IssueDate>2023-02-29</cbc:IssueDate>") })
         #expect(noLeap.fatalRuleIDs.contains("XSD"))
         #expect(noLeap.findings.first { $0.ruleID == "XSD" }?.message.contains("IssueDate") == true)
-        let zoned = try validate(example { $0.replacingOccurrences(of: "<cbc:IssueDate>2026-11-25</cbc:IssueDate>", with: "<cbc:IssueDate>2026-11-25+01:00</cbc:IssueDate>") })
+        let zoned = try validate(
+            example {
+                $0.replacingOccurrences(of: "<cbc:IssueDate>2026-11-25</cbc:IssueDate>", with: "<cbc:IssueDate>2026-11-25+01:00</cbc:IssueDate>")
+            })
         #expect(zoned.isValid)
         // A line period that ends before it starts, across a year end.
-        let period = try validate(example {
-            $0.replacingOccurrences(of: "<cbc:DocumentCurrencyCode>", with: "<cac:InvoicePeriod><cbc:StartDate>2027-01-01</cbc:StartDate><cbc:EndDate>2026-12-31</cbc:EndDate></cac:InvoicePeriod><cbc:DocumentCurrencyCode>")
-        })
+        let period = try validate(
+            example {
+                $0.replacingOccurrences(
+                    of: "<cbc:DocumentCurrencyCode>",
+                    with:
+                        "<cac:InvoicePeriod><cbc:StartDate>2027-01-01</cbc:StartDate><cbc:EndDate>2026-12-31</cbc:EndDate></cac:InvoicePeriod><cbc:DocumentCurrencyCode>"
+                )
+            })
         #expect(period.fatalRuleIDs.contains("BR-29"))
     }
 
@@ -140,10 +159,12 @@ struct ValidatorTests {
             example(lines: 1) { text in
                 text.replacingOccurrences(
                     of: #"<cbc:TaxableAmount currencyID="EUR">[^<]*<"#, with: "<cbc:TaxableAmount currencyID=\"EUR\">\(taxable)<",
-                    options: .regularExpression)
+                    options: .regularExpression
+                )
                 .replacingOccurrences(
                     of: #"<cbc:LineExtensionAmount currencyID="EUR">[^<]*<"#, with: "<cbc:LineExtensionAmount currencyID=\"EUR\">\(line)<",
-                    options: .regularExpression)
+                    options: .regularExpression
+                )
                 .replacingOccurrences(
                     of: #"<cbc:TaxAmount currencyID="EUR">[^<]*<"#, with: "<cbc:TaxAmount currencyID=\"EUR\">\(tax)<",
                     options: .regularExpression)
@@ -165,7 +186,8 @@ struct ValidatorTests {
     @Test func structureProblemsAreXSDFindings() throws {
         let wrongRoot = try validate(#"<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>"#)
         #expect(wrongRoot.fatalRuleIDs == ["XSD"])
-        let comma = try validate(example { $0.replacingOccurrences(of: "<cbc:PayableAmount currencyID=\"EUR\">", with: "<cbc:PayableAmount currencyID=\"EUR\">1,") })
+        let comma = try validate(
+            example { $0.replacingOccurrences(of: "<cbc:PayableAmount currencyID=\"EUR\">", with: "<cbc:PayableAmount currencyID=\"EUR\">1,") })
         #expect(comma.findings.contains { $0.ruleID == "XSD" && $0.message.contains("PayableAmount") })
     }
 

@@ -10,7 +10,7 @@ public final class DNSServerProcess: @unchecked Sendable {  // immutable after i
     private let config: URL
 
     private init(config json: [String: Any]) throws {
-        config = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-dns-\(UUID().uuidString).json")
+        config = TestFolder.root.appendingPathComponent("efactuur-dns-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: json).write(to: config)
         let script = Python.packageRoot.appendingPathComponent("Tests/Interop/peppol/dns_server.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -44,7 +44,6 @@ public final class DNSServerProcess: @unchecked Sendable {  // immutable after i
         }
         return try result.get()
     }
-
 
     deinit {
         kill(process.processIdentifier, SIGKILL)

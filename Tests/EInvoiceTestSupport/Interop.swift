@@ -7,7 +7,7 @@ public struct TestPKI: Sendable {
     public let folder: URL
 
     private static let creation = Task {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-pki-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("efactuur-pki-\(UUID().uuidString)")
         let result = await Python.run(["Tests/Interop/peppol/make_pki.py", folder.path, "--expired"])
         precondition(result.status == 0, "make_pki.py failed: \(result.error)")
         return TestPKI(folder: folder)
@@ -47,8 +47,8 @@ public enum Python {
         let output = Pipe()
         // Standard error goes to a file, so neither stream can fill up and block the process
         // while the other is read.
-        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        let errorFile = TestFolder.root.appendingPathComponent("stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         guard let error = try? FileHandle(forWritingTo: errorFile) else { return Result(status: -1, output: "", error: "no temp file") }
         process.standardOutput = output

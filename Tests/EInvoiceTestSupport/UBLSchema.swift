@@ -38,21 +38,25 @@ public final class XMLSchemaValidator: Sendable {
                 }
             }
             guard let schema else { return ["the schema could not be loaded"] }
-            guard let document = bytes.withUnsafeBufferPointer({ buffer in
-                buffer.withMemoryRebound(to: CChar.self) {
-                    xmlReadMemory($0.baseAddress, Int32($0.count), nil, nil, Int32(XML_PARSE_NONET.rawValue))
-                }
-            }) else { return ["not well-formed"] }
+            guard
+                let document = bytes.withUnsafeBufferPointer({ buffer in
+                    buffer.withMemoryRebound(to: CChar.self) {
+                        xmlReadMemory($0.baseAddress, Int32($0.count), nil, nil, Int32(XML_PARSE_NONET.rawValue))
+                    }
+                })
+            else { return ["not well-formed"] }
             defer { xmlFreeDoc(document) }
             let context = xmlSchemaNewValidCtxt(schema)
             defer { xmlSchemaFreeValidCtxt(context) }
             let collector = ErrorCollector()
-            xmlSchemaSetValidStructuredErrors(context, { userData, error in
-                guard let userData, let error else { return }
-                let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
-                let message = error.pointee.message.map { String(cString: $0) } ?? "schema error"
-                collector.messages.append("line \(error.pointee.line): \(message.trimmingCharacters(in: .newlines))")
-            }, Unmanaged.passUnretained(collector).toOpaque())
+            xmlSchemaSetValidStructuredErrors(
+                context,
+                { userData, error in
+                    guard let userData, let error else { return }
+                    let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+                    let message = error.pointee.message.map { String(cString: $0) } ?? "schema error"
+                    collector.messages.append("line \(error.pointee.line): \(message.trimmingCharacters(in: .newlines))")
+                }, Unmanaged.passUnretained(collector).toOpaque())
             let result = xmlSchemaValidateDoc(context, document)
             if result != 0 && collector.messages.isEmpty { return ["schema validation failed (\(result))"] }
             return collector.messages

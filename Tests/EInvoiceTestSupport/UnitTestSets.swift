@@ -18,7 +18,8 @@ public enum UnitTestSets {
     /// EN 16931 (`tc434-ubl` → en16931), Peppol and Peppol NL tests.
     public static let all: [Test] = {
         let folder = Corpus.folder.appendingPathComponent("unit-tests")
-        let extracted = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-unit-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        let extracted = TestFolder.root.appendingPathComponent(
+            "efactuur-unit-tests-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: extracted, withIntermediateDirectories: true)
         for archive in ["en16931-unit-UBL.tar.gz", "peppol-unit-UBL-PEPPOL.tar.gz"] {
             let tar = Process()

@@ -11,8 +11,10 @@ struct DecimalNumberTests {
         #expect(number.description == written)
     }
 
-    @Test(arguments: ["", "-", ".", "1,5", "1.5E2", "1e3", "12a", "1.2.3", "--1", "NaN", "1 000",
-                      "12345678901234567890", "0.0000000000000000001"])
+    @Test(arguments: [
+        "", "-", ".", "1,5", "1.5E2", "1e3", "12a", "1.2.3", "--1", "NaN", "1 000",
+        "12345678901234567890", "0.0000000000000000001",
+    ])
     func refusesWhatIsNotAnXSDecimal(_ text: String) {
         #expect(DecimalNumber(parsing: text) == nil)
     }
@@ -124,8 +126,10 @@ struct LocalDateTests {
         #expect(date.description == text)
     }
 
-    @Test(arguments: ["2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "26-01-01", "2026/01/01",
-                      "2026-01-01T10:00:00", "2026-01-01+15:00", "2026-01-01+01:60", "20260101"])
+    @Test(arguments: [
+        "2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "26-01-01", "2026/01/01",
+        "2026-01-01T10:00:00", "2026-01-01+15:00", "2026-01-01+01:60", "20260101",
+    ])
     func refusesDaysThatDoNotExist(_ text: String) {
         #expect(LocalDate(text) == nil)
     }

@@ -9,7 +9,9 @@ struct InvoiceBuilderTests {
         (.standard, 21), (.standard, 9), (.standard, "5.5"), (.zeroRated, 0), (.exempt, 0),
     ]
 
-    static func builder(lines: [InvoiceBuilder.Line], adjustments: [InvoiceBuilder.DocumentAdjustment] = [])
+    static func builder(
+        lines: [InvoiceBuilder.Line], adjustments: [InvoiceBuilder.DocumentAdjustment] = []
+    )
         -> InvoiceBuilder
     {
         var builder = InvoiceBuilder(
@@ -149,17 +151,26 @@ enum CalculationRules {
         if value(totals.lineExtensionAmount) != round2(lineSum) { found.append("BR-CO-10") }
         let allowances = invoice.allowanceCharges.filter { !$0.isCharge }
         let charges = invoice.allowanceCharges.filter(\.isCharge)
-        if allowances.isEmpty ? totals.allowanceTotalAmount != nil
-            : value(totals.allowanceTotalAmount) != round2(sum(allowances.map(\.amount.value))) { found.append("BR-CO-11") }
-        if charges.isEmpty ? totals.chargeTotalAmount != nil
-            : value(totals.chargeTotalAmount) != round2(sum(charges.map(\.amount.value))) { found.append("BR-CO-12") }
+        if allowances.isEmpty
+            ? totals.allowanceTotalAmount != nil
+            : value(totals.allowanceTotalAmount) != round2(sum(allowances.map(\.amount.value)))
+        {
+            found.append("BR-CO-11")
+        }
+        if charges.isEmpty
+            ? totals.chargeTotalAmount != nil
+            : value(totals.chargeTotalAmount) != round2(sum(charges.map(\.amount.value)))
+        {
+            found.append("BR-CO-12")
+        }
         let exclusive = round2(lineSum - (value(totals.allowanceTotalAmount) ?? 0) + (value(totals.chargeTotalAmount) ?? 0))
         if value(totals.taxExclusiveAmount) != exclusive { found.append("BR-CO-13") }
         guard let vat = invoice.vatTotal else { return found + ["BR-CO-18"] }
         if vat.taxAmount.value != round2(sum(vat.subtotals.map(\.taxAmount.value))) { found.append("BR-CO-14") }
         if value(totals.taxInclusiveAmount) != round2(exclusive + vat.taxAmount.value) { found.append("BR-CO-15") }
-        let payable = round2((value(totals.taxInclusiveAmount) ?? 0) - (value(totals.prepaidAmount) ?? 0)
-            + (value(totals.payableRoundingAmount) ?? 0))
+        let payable = round2(
+            (value(totals.taxInclusiveAmount) ?? 0) - (value(totals.prepaidAmount) ?? 0)
+                + (value(totals.payableRoundingAmount) ?? 0))
         if totals.payableAmount.value != payable { found.append("BR-CO-16") }
         for subtotal in vat.subtotals {
             let taxable = subtotal.taxableAmount?.value ?? 0
@@ -170,7 +181,8 @@ enum CalculationRules {
             func matches(_ category: TaxCategory?) -> Bool {
                 category?.id == subtotal.category.id && category?.percent == subtotal.category.percent
             }
-            let inCategory = sum(invoice.lines.filter { matches($0.item.taxCategory) }.compactMap { $0.lineExtensionAmount?.value })
+            let inCategory =
+                sum(invoice.lines.filter { matches($0.item.taxCategory) }.compactMap { $0.lineExtensionAmount?.value })
                 + sum(charges.filter { matches($0.taxCategory) }.map(\.amount.value))
                 - sum(allowances.filter { matches($0.taxCategory) }.map(\.amount.value))
             if inCategory != taxable { found.append("BR-\(subtotal.category.id)-08") }
@@ -179,15 +191,19 @@ enum CalculationRules {
             }
         }
         // BR-DEC: every amount has at most 2 decimals.
-        let amounts = [totals.lineExtensionAmount, totals.taxExclusiveAmount, totals.taxInclusiveAmount,
-                       totals.allowanceTotalAmount, totals.chargeTotalAmount, totals.payableAmount, vat.taxAmount]
+        let amounts =
+            [
+                totals.lineExtensionAmount, totals.taxExclusiveAmount, totals.taxInclusiveAmount,
+                totals.allowanceTotalAmount, totals.chargeTotalAmount, totals.payableAmount, vat.taxAmount,
+            ]
             + vat.subtotals.flatMap { [$0.taxableAmount, $0.taxAmount] } + invoice.lines.map(\.lineExtensionAmount)
         if amounts.contains(where: { ($0?.value.fractionDigits ?? 0) > 2 }) { found.append("BR-DEC") }
         // Line net amount = quantity × price ÷ base quantity (Peppol R120), less allowances, plus charges.
         for (line, input) in zip(invoice.lines, lines ?? []) {
             let gross = line.quantity!.value * line.price!.priceAmount.value
             let base = line.price!.baseQuantity?.value ?? 1
-            let expected = gross.divided(by: base, scale: 2)!
+            let expected =
+                gross.divided(by: base, scale: 2)!
                 - sum(line.allowanceCharges.filter { !$0.isCharge }.map(\.amount.value))
                 + sum(line.allowanceCharges.filter(\.isCharge).map(\.amount.value))
             if line.lineExtensionAmount?.value != expected { found.append("line \(line.id) net") }

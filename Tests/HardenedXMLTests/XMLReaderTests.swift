@@ -9,7 +9,8 @@ struct XMLReaderTests {
     }
 
     @Test func readsElementsAttributesNamespacesAndText() throws {
-        let root = try read("""
+        let root = try read(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <r:Root xmlns:r="urn:root" xmlns:c="urn:c"><!-- a comment -->
               <c:Amount currencyID="EUR">12.50</c:Amount>

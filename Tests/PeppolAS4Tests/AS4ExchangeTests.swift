@@ -51,7 +51,7 @@ import Testing
 
     /// `sent`'s body in a new folder, for the scripts to read.
     func written(_ sent: OutboundMessage) throws -> (folder: URL, message: URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("as4-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let message = folder.appendingPathComponent("message.mime")
         try Data(sent.body).write(to: message)
@@ -95,7 +95,7 @@ import Testing
 
     /// The `as4` package sends to our receiver; its own receipt check accepts our receipt.
     @Test func ourReceiverTakesTheAS4PackagesMessage() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("as4-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let invoicePath = folder.appendingPathComponent("invoice.xml")
         let invoice = try SampleInvoice.bytes()
@@ -118,7 +118,9 @@ import Testing
 
         let receipt = folder.appendingPathComponent("receipt.xml")
         try Data(try AS4Signal.receipt(for: received, from: receiver)).write(to: receipt)
-        let checked = await Python.run(["Tests/Interop/peppol/verify_receipt.py", "--exchange", output.path + ".exchange.json", "--receipt", receipt.path])
+        let checked = await Python.run([
+            "Tests/Interop/peppol/verify_receipt.py", "--exchange", output.path + ".exchange.json", "--receipt", receipt.path,
+        ])
         #expect(checked.status == 0, "\(checked.error)")
     }
 
@@ -137,7 +139,7 @@ import Testing
     }
 
     @Test func aFromPartyThatIsNotTheSignersCNIsRefused() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("as4-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let invoicePath = folder.appendingPathComponent("invoice.xml")
         try Data(try SampleInvoice.bytes()).write(to: invoicePath)

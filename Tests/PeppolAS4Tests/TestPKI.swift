@@ -8,7 +8,8 @@ extension TestPKI {
     }
 
     func trust() throws -> AS4Trust {
-        AS4Trust(roots: try AS4Certificate.pemCertificates(try text("root.pem")), intermediates: try AS4Certificate.pemCertificates(try text("ca.pem")))
+        AS4Trust(
+            roots: try AS4Certificate.pemCertificates(try text("root.pem")), intermediates: try AS4Certificate.pemCertificates(try text("ca.pem")))
     }
 }
 

@@ -19,7 +19,10 @@ struct DNSLookupTests {
         [
             "zone": zone,
             "participants": [
-                ["id": "0106:12345678", "naptr": [["order": 100, "preference": 10, "flags": "U", "service": "Meta:SMP", "regexp": "!^.*$!https://smp-a.example.org!"]]],
+                [
+                    "id": "0106:12345678",
+                    "naptr": [["order": 100, "preference": 10, "flags": "U", "service": "Meta:SMP", "regexp": "!^.*$!https://smp-a.example.org!"]],
+                ],
                 [
                     // The lowest order wins over a lower preference; flags and service in any case; a
                     // non-terminal record and another service are passed over; any delimiter.
@@ -141,7 +144,7 @@ struct DNSLookupTests {
     }
 
     @Test func systemServerIsTheFirstIPv4Nameserver() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-resolv-\(UUID().uuidString).conf")
+        let file = TestFolder.root.appendingPathComponent("efactuur-resolv-\(UUID().uuidString).conf")
         defer { try? FileManager.default.removeItem(at: file) }
         try "# comment\nsearch example\nnameserver ::1\nnameserver 192.0.2.53 # the first IPv4\nnameserver 192.0.2.54\n".write(
             to: file, atomically: true, encoding: .utf8)
@@ -230,7 +233,9 @@ struct DNSMessageTests {
 
     @Test func responseCodesBecomeErrors() throws {
         for (rcode, code) in [(3, DiscoveryError.Code.nameError), (2, .serverFailure), (5, .serverFailure), (1, .serverFailure)] {
-            let error = #expect(throws: DiscoveryError.self) { try Wire.query.answer(Wire.header(flags: 0x8180 | rcode, answers: 0) + Wire.question()) }
+            let error = #expect(throws: DiscoveryError.self) {
+                try Wire.query.answer(Wire.header(flags: 0x8180 | rcode, answers: 0) + Wire.question())
+            }
             #expect(error?.code == code)
         }
     }
@@ -277,7 +282,10 @@ struct DNSMessageTests {
             Hostile(name: "label type 0x40", bytes: head + [0x41, 0] + Wire.u16(1) + Wire.u16(1) + Wire.u32(60) + Wire.u16(0)),
             Hostile(
                 name: "name of 321 bytes",
-                bytes: head + Wire.record(owner: Wire.name(Array(repeating: String(repeating: "x", count: 63), count: 5).joined(separator: ".")), type: 1, data: [1, 2, 3, 4])),
+                bytes: head
+                    + Wire.record(
+                        owner: Wire.name(Array(repeating: String(repeating: "x", count: 63), count: 5).joined(separator: ".")), type: 1,
+                        data: [1, 2, 3, 4])),
             Hostile(
                 name: "CNAME through a pointer chain of 140 steps",
                 bytes: Wire.header(answers: 2) + Wire.question() + Wire.record(type: 99, data: chain)
@@ -286,11 +294,16 @@ struct DNSMessageTests {
             Hostile(name: "RDATA length past the end", bytes: head + Wire.record(type: 1, data: [1, 2, 3, 4], length: 0x0100)),
             Hostile(name: "A record of 5 bytes", bytes: head + Wire.record(type: 1, data: [1, 2, 3, 4, 5])),
             Hostile(name: "CNAME with bytes after its name", bytes: head + Wire.record(type: 5, data: Wire.name("x.example") + [0xFF])),
-            Hostile(name: "CNAME name running out of its RDATA", bytes: head + Wire.record(type: 5, data: Wire.name("x.example"), length: 4) + [0, 0, 0, 0, 0, 0, 0, 0]),
+            Hostile(
+                name: "CNAME name running out of its RDATA",
+                bytes: head + Wire.record(type: 5, data: Wire.name("x.example"), length: 4) + [0, 0, 0, 0, 0, 0, 0, 0]),
             Hostile(
                 name: "NAPTR string longer than its RDATA",
-                bytes: head + Wire.record(type: 35, data: Wire.u16(1) + Wire.u16(1) + [1, 0x55] + [200] + Array(repeating: 0x41, count: 10)) + Array(repeating: 0, count: 300)),
-            Hostile(name: "NAPTR cut before its replacement", bytes: head + Wire.record(type: 35, data: Array(Wire.naptr(regexp: "!^.*$!https://x!").dropLast()))),
+                bytes: head + Wire.record(type: 35, data: Wire.u16(1) + Wire.u16(1) + [1, 0x55] + [200] + Array(repeating: 0x41, count: 10))
+                    + Array(repeating: 0, count: 300)),
+            Hostile(
+                name: "NAPTR cut before its replacement",
+                bytes: head + Wire.record(type: 35, data: Array(Wire.naptr(regexp: "!^.*$!https://x!").dropLast()))),
             Hostile(name: "not a response", bytes: Wire.header(flags: 0x0100, answers: 0) + Wire.question()),
             Hostile(name: "another id", bytes: Wire.header(id: 0x4321, answers: 0) + Wire.question()),
             Hostile(name: "another question", bytes: Wire.header(answers: 0) + Wire.question(type: 1)),
@@ -331,7 +344,9 @@ struct DNSMessageTests {
         #expect(try DNSName("example.org") != DNSName("example.net"))
         #expect(try DNSName("").labels.isEmpty)
         #expect(DNSName(labels: [Array("a.b".utf8), [0x00]]).description == "a\\046b.\\000")
-        for bad in ["a..b", String(repeating: "x", count: 64) + ".example", Array(repeating: "abcdefg", count: 40).joined(separator: "."), "a b.example"] {
+        for bad in [
+            "a..b", String(repeating: "x", count: 64) + ".example", Array(repeating: "abcdefg", count: 40).joined(separator: "."), "a b.example",
+        ] {
             let error = #expect(throws: DiscoveryError.self) { try DNSName(bad) }
             #expect(error?.code == .invalidName)
         }
@@ -379,14 +394,18 @@ struct UNAPTRTests {
         #expect(error?.code == .unsupportedNAPTR)
     }
 
-    @Test(arguments: ["ftp://smp.example", "https://", "http:///path", "https://smp example", "https://smp.example/\u{E9}", "mailto:a@b", "https://user@smp.example"])
+    @Test(arguments: [
+        "ftp://smp.example", "https://", "http:///path", "https://smp example", "https://smp.example/\u{E9}", "mailto:a@b",
+        "https://user@smp.example",
+    ])
     func nonHTTPURLsAreRefused(url: String) {
         let error = #expect(throws: DiscoveryError.self) { try UNAPTR.smpURL([record(1, 1, url)]) }
         #expect(error?.code == .invalidSMPURL)
     }
 
     @Test func replacementInsteadOfRegexpIsRefused() {
-        let record = NAPTRRecord(order: 1, preference: 1, flags: "U", service: "Meta:SMP", regexp: "", replacement: DNSName(labels: [Array("smp".utf8)]))
+        let record = NAPTRRecord(
+            order: 1, preference: 1, flags: "U", service: "Meta:SMP", regexp: "", replacement: DNSName(labels: [Array("smp".utf8)]))
         let error = #expect(throws: DiscoveryError.self) { try UNAPTR.smpURL([record]) }
         #expect(error?.code == .unsupportedNAPTR)
     }

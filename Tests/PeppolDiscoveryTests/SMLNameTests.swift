@@ -18,7 +18,9 @@ import Testing
 
     @Test func legacyName() throws {
         let id = try #require(ParticipantID("9930:de298946909"))
-        #expect(SMLName.legacyName(id, zone: "acc.edelivery.tech.ec.europa.eu") == "B-40e8abe94e9a400e1e63bd292502a587.iso6523-actorid-upis.acc.edelivery.tech.ec.europa.eu")
+        #expect(
+            SMLName.legacyName(id, zone: "acc.edelivery.tech.ec.europa.eu")
+                == "B-40e8abe94e9a400e1e63bd292502a587.iso6523-actorid-upis.acc.edelivery.tech.ec.europa.eu")
     }
 
     @Test(arguments: ["", "0088", "88:1", "abcd:1", "0088:", "0088:a b", "0088:" + String(repeating: "9", count: 51)])

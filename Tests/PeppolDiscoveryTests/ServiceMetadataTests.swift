@@ -17,7 +17,9 @@ import Testing
     }
 
     func trust() throws -> AS4Trust {
-        AS4Trust(roots: try AS4Certificate.pemCertificates(try pki.text("root.pem")), intermediates: try AS4Certificate.pemCertificates(try pki.text("ca.pem")))
+        AS4Trust(
+            roots: try AS4Certificate.pemCertificates(try pki.text("root.pem")),
+            intermediates: try AS4Certificate.pemCertificates(try pki.text("ca.pem")))
     }
 
     func endpoint() throws -> ServiceEndpoint {
@@ -29,7 +31,7 @@ import Testing
     }
 
     func write(_ bytes: [UInt8]) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("smp-\(UUID().uuidString).xml")
+        let url = TestFolder.root.appendingPathComponent("smp-\(UUID().uuidString).xml")
         try Data(bytes).write(to: url)
         return url.path
     }
@@ -43,7 +45,9 @@ import Testing
         let other = await Python.command(["xmlsec1", "--verify", "--pubkey-cert-pem", pki.path("ap1.pem"), file])
         #expect(other.status != 0)
         // And we read back what we published.
-        let read = try await ServiceMetadata.endpoint(in: signed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+        let read = try await ServiceMetadata.endpoint(
+            in: signed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess,
+            smpTrust: try trust())
         #expect(read == (try endpoint()))
     }
 
@@ -53,7 +57,9 @@ import Testing
         let ours = String(decoding: try ServiceMetadata.signedServiceMetadata(try endpoint(), signer: try identity("ap2")), as: UTF8.self)
         // A template: our signature with its values emptied, for xmlsec1 to fill in.
         var template = ours
-        for (open, close) in [("<ds:DigestValue>", "</ds:DigestValue>"), ("<ds:SignatureValue>", "</ds:SignatureValue>"), ("<ds:X509Data>", "</ds:X509Data>")] {
+        for (open, close) in [
+            ("<ds:DigestValue>", "</ds:DigestValue>"), ("<ds:SignatureValue>", "</ds:SignatureValue>"), ("<ds:X509Data>", "</ds:X509Data>"),
+        ] {
             let start = try #require(template.range(of: open))
             let end = try #require(template.range(of: close))
             template.replaceSubrange(start.upperBound..<end.lowerBound, with: open == "<ds:X509Data>" ? "<ds:X509Certificate/>" : "")
@@ -68,19 +74,26 @@ import Testing
             return Array(try Data(contentsOf: URL(fileURLWithPath: output)))
         }
         let trusted = try await signedByXmlsec("ap1")
-        let read = try await ServiceMetadata.endpoint(in: trusted, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+        let read = try await ServiceMetadata.endpoint(
+            in: trusted, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType,
+            process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
         #expect(read.address == "https://ap.example.nl/as4")
 
         let untrusted = try await signedByXmlsec("ap-other")
         let refused = await #expect(throws: DiscoveryError.self) {
-            try await ServiceMetadata.endpoint(in: untrusted, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+            try await ServiceMetadata.endpoint(
+                in: untrusted, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType,
+                process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
         }
         #expect(refused?.code == .smpSignature)
 
-        let changed = Array(String(decoding: trusted, as: UTF8.self)
-            .replacingOccurrences(of: "https://ap.example.nl/as4", with: "https://evil.example/as4").utf8)
+        let changed = Array(
+            String(decoding: trusted, as: UTF8.self)
+                .replacingOccurrences(of: "https://ap.example.nl/as4", with: "https://evil.example/as4").utf8)
         let tampered = await #expect(throws: DiscoveryError.self) {
-            try await ServiceMetadata.endpoint(in: changed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
+            try await ServiceMetadata.endpoint(
+                in: changed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType,
+                process: PeppolIdentifiers.billingProcess, smpTrust: try trust())
         }
         #expect(tampered?.code == .smpSignature)
     }
@@ -101,7 +114,9 @@ import Testing
     @Test func anUnknownProcessIsNotFound() async throws {
         let signed = try ServiceMetadata.signedServiceMetadata(try endpoint(), signer: try identity("ap2"))
         let error = await #expect(throws: DiscoveryError.self) {
-            try await ServiceMetadata.endpoint(in: signed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: "urn:other", smpTrust: try trust())
+            try await ServiceMetadata.endpoint(
+                in: signed, participant: Self.participant, documentType: PeppolIdentifiers.invoiceDocumentType, process: "urn:other",
+                smpTrust: try trust())
         }
         #expect(error?.code == .smpNotFound)
     }

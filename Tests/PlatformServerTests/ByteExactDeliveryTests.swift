@@ -3,12 +3,14 @@ import Crypto
 import EConnectClient
 import EConnectWire
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import HardenedXML
-import Platform
 import PlatformPostgres
 import PlatformTestSupport
 import Testing
+
+@testable import Platform
 
 /// The receiver's copy is the legal original: whatever a sender wrote (comments, processing
 /// instructions, CRLF, unusual prefixes, a default namespace on every element, an XML signature,
@@ -70,18 +72,27 @@ struct ByteExactDeliveryTests {
         everyElementDefault = regex(everyElementDefault, "</cac:(\\w+)>", "</$1>")
         everyElementDefault = everyElementDefault.replacingOccurrences(of: " xmlns:cac=\"\(cac)\" xmlns:cbc=\"\(cbc)\"", with: "")
         return [
-            ("comments", afterRootStartTag(try base("F-BX-1"), "<!-- opmerking van de leverancier -->")
-                .replacingOccurrences(of: "</Invoice>", with: "<!-- einde --></Invoice>")),
+            (
+                "comments",
+                afterRootStartTag(try base("F-BX-1"), "<!-- opmerking van de leverancier -->")
+                    .replacingOccurrences(of: "</Invoice>", with: "<!-- einde --></Invoice>")
+            ),
             ("processing instruction in the root", afterRootStartTag(try base("F-BX-2"), "<?efactuur-trace id=\"42\"?>")),
             ("CRLF line ends", try base("F-BX-3").replacingOccurrences(of: "\n", with: "\r\n")),
-            ("unusual prefixes", try base("F-BX-4")
-                .replacingOccurrences(of: "<Invoice xmlns=", with: "<inv:Invoice xmlns:inv=")
-                .replacingOccurrences(of: "</Invoice>", with: "</inv:Invoice>")
-                .replacingOccurrences(of: "cbc:", with: "b:").replacingOccurrences(of: "xmlns:cbc=", with: "xmlns:b=")),
+            (
+                "unusual prefixes",
+                try base("F-BX-4")
+                    .replacingOccurrences(of: "<Invoice xmlns=", with: "<inv:Invoice xmlns:inv=")
+                    .replacingOccurrences(of: "</Invoice>", with: "</inv:Invoice>")
+                    .replacingOccurrences(of: "cbc:", with: "b:").replacingOccurrences(of: "xmlns:cbc=", with: "xmlns:b=")
+            ),
             ("a default namespace on every element", everyElementDefault),
             ("ds:Signature in ext:UBLExtensions", afterRootStartTag(try base("F-BX-6"), signature)),
-            ("10 MB embedded PDF", try base("F-BX-7").replacingOccurrences(
-                of: "<cac:AccountingSupplierParty>", with: attachment + "<cac:AccountingSupplierParty>")),
+            (
+                "10 MB embedded PDF",
+                try base("F-BX-7").replacingOccurrences(
+                    of: "<cac:AccountingSupplierParty>", with: attachment + "<cac:AccountingSupplierParty>")
+            ),
         ]
     }
 
@@ -126,12 +137,13 @@ struct ByteExactDeliveryTests {
             }
 
             // The customer's books fetch them into the purchase folder, each file the sender's bytes.
-            let booksPath = FileManager.default.temporaryDirectory.appendingPathComponent("books-\(UUID().uuidString).sqlite").path
+            let booksPath = TestFolder.root.appendingPathComponent("books-\(UUID().uuidString).sqlite").path
             let books = Books(store: try BooksStore(path: booksPath))
             var administration = try books.store.createAdministration(name: "Ministerie")
             try Books.apply(quickConnect: platform.customer.text, to: &administration.settings)
             administration.settings.platformURL = url.absoluteString
-            administration.settings.purchaseFolder = FileManager.default.temporaryDirectory
+            administration.settings.purchaseFolder =
+                TestFolder.root
                 .appendingPathComponent("inkoop-\(UUID().uuidString)").path
             try books.store.saveSettings(administration.settings, administration: administration.id)
             let received = try await books.receive(administration: administration).received

@@ -31,7 +31,8 @@ struct ConformanceTests {
             answers.append(("SendDocument", send))
             let id = try #require(send.text("ExternalId"), "\(send.fault?.faultString ?? "")")
             let paging = "<Paging><Limit>5</Limit></Paging>"
-            let search = "<Search><CreatedOn><To xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/><From>2020-01-01T00:00:00Z</From></CreatedOn></Search>"
+            let search =
+                "<Search><CreatedOn><To xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/><From>2020-01-01T00:00:00Z</From></CreatedOn></Search>"
             let calls: [(String, String, String)] = [
                 ("GetAccountDetails", "", sender),
                 ("GetAccountParties", "<Search/>" + paging, sender),

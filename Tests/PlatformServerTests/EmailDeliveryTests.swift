@@ -1,11 +1,13 @@
 import EConnectWire
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import HardenedXML
 import Logging
-import Platform
 import PlatformTestSupport
 import Testing
+
+@testable import Platform
 
 /// A real SMTP server process on loopback: aiosmtpd writing every message it accepts to a maildir.
 final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; Process is only terminated in deinit
@@ -16,12 +18,13 @@ final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; P
     /// `refusing`: every recipient is answered 550 (`Tests/Interop/refusing_smtp.py`).
     init(port: Int = TestPorts.take(), refusing: Bool = false) throws {
         self.port = port
-        maildir = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-mail-\(UUID().uuidString)")
+        maildir = TestFolder.root.appendingPathComponent("efactuur-mail-\(UUID().uuidString)")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let handler = refusing ? ["refusing_smtp.Refuse"] : ["aiosmtpd.handlers.Mailbox", maildir.path]
         process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c"] + handler
         var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONPATH"] = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        environment["PYTHONPATH"] =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop").path
         process.environment = environment
         process.standardError = FileHandle.nullDevice
@@ -121,7 +124,8 @@ struct EmailDeliveryTests {
             let token = try await soap.login(fixture.supplier)
             // An address with a line break and a second command is refused before anything is stored.
             let smuggled = try await Self.sendOutside(
-                soap, fixture, PlatformFixture.invoiceToOutsideBuyer(number: "F-INJ-1"), email: "a@elders.example&#13;&#10;RCPT TO:&lt;b@evil.example&gt;", token: token
+                soap, fixture, PlatformFixture.invoiceToOutsideBuyer(number: "F-INJ-1"),
+                email: "a@elders.example&#13;&#10;RCPT TO:&lt;b@evil.example&gt;", token: token
             )
             #expect(smuggled.fault?.code == "ERRREQ4000002")
             // An invoice number with a line break stays inside the Subject header.

@@ -1,8 +1,9 @@
 import EConnectWire
 import EInvoice
 import Foundation
-import Platform
 import Testing
+
+@testable import Platform
 
 @Suite("SOAP API over HTTP: faults")
 struct FaultTests {
@@ -158,7 +159,10 @@ struct IsolationTests {
                 #expect(own.all("Results", "Document").isEmpty, "\(operation)")
             }
             let parties = try await soap.call("GetAccountParties", token: outsider)
-            #expect(parties.all("Results", "PartyAccountDetails").map { $0.children.last { $0.name == "EConnectPartyId" }?.text } == [fixture.outsider.partyID])
+            #expect(
+                parties.all("Results", "PartyAccountDetails").map { $0.children.last { $0.name == "EConnectPartyId" }?.text } == [
+                    fixture.outsider.partyID
+                ])
             // Nothing changed: the status is still the one delivery set.
             let status = try await soap.call("GetInboxDocumentStatus", "<ExternalId>\(id)</ExternalId>", token: customer)
             #expect(status.text("Details", "Code") == "10")

@@ -1,11 +1,12 @@
 import EConnectWire
 import Foundation
 import Logging
-import Platform
 import PlatformServer
 import PlatformTestSupport
 import Synchronization
 import Testing
+
+@testable import Platform
 
 /// A client as an attacker writes one: raw bytes over TCP to the real server on loopback.
 final class RawConnection: @unchecked Sendable {  // one test task uses it at a time
@@ -44,7 +45,9 @@ final class RawConnection: @unchecked Sendable {  // one test task uses it at a 
     /// or `timeout` passes; `closed` says whether it closed. The wait blocks a thread of its own:
     /// the server under test runs in this process, and a blocked thread of the concurrency pool
     /// would hold up its handlers.
-    func receive(timeout: Duration, until enough: @escaping @Sendable (String) -> Bool = { _ in false }) async
+    func receive(
+        timeout: Duration, until enough: @escaping @Sendable (String) -> Bool = { _ in false }
+    ) async
         -> (text: String, closed: Bool)
     {
         await withCheckedContinuation { continuation in
@@ -230,11 +233,14 @@ struct HardeningTests {
     }
 }
 
-/// Collects log messages in memory, to check what is logged (and what never is).
-final class CapturedLog: @unchecked Sendable {  // `lines` is guarded by its Mutex
+/// Collects log messages in memory, to check what is logged (and what never is): one line each,
+/// `level message key=value …`, the logger's metadata and the message's together.
+final class CapturedLog: Sendable {
     let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
 
     func handler(label: String) -> any LogHandler { Handler(log: self) }
+    var logger: Logger { Logger(label: "test", factory: handler) }
 
     struct Handler: LogHandler {
         let log: CapturedLog
@@ -244,12 +250,10 @@ final class CapturedLog: @unchecked Sendable {  // `lines` is guarded by its Mut
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let fields = (metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            log.lines.withLock { $0.append("\(level) \(message) \(fields)") }
+        func log(event: LogEvent) {
+            let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            log.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
         }
     }
 }

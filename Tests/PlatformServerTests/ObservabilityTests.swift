@@ -13,28 +13,6 @@ import Testing
 /// fault code, and one log line per request with the id the caller was given.
 @Suite("Metrics and request logs")
 struct ObservabilityTests {
-    /// Keeps every log line, rendered as `message key=value …`.
-    final class LogLines: Sendable {
-        let lines = Mutex<[String]>([])
-        var all: [String] { lines.withLock { $0 } }
-
-        struct Handler: LogHandler {
-            let sink: LogLines
-            var logLevel: Logger.Level = .trace
-            var metadata: Logger.Metadata = [:]
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-            func log(event: LogEvent) {
-                let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }
-                let line = ([event.message.description] + fields.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
-                sink.lines.withLock { $0.append(line) }
-            }
-        }
-        var logger: Logger { Logger(label: "test") { _ in Handler(sink: self) } }
-    }
-
     /// The value of one sample line of the exposition, 0 when it is not there yet.
     static func sample(_ exposition: String, _ name: String) -> Double {
         for line in exposition.split(separator: "\n") where line.hasPrefix(name + " ") {
@@ -53,7 +31,7 @@ struct ObservabilityTests {
     @Test("Requests per operation, faults per code, documents per route, validation and commit times")
     func metricsAndLogs() async throws {
         let fixture = try await PlatformFixture.make()
-        let logs = LogLines()
+        let logs = CapturedLog()
         try await fixture.withServer(logger: logs.logger) { soap in
             let before = try await Self.metrics(soap.client)
             let wrongSecret = "not-the-secret-\(UUID().uuidString)"
@@ -87,8 +65,8 @@ struct ObservabilityTests {
             let line = logs.all.first { $0.contains("requestId=\(requestID ?? "?")") }
             #expect(line?.contains("operation=Login") == true, "\(line ?? "no line")")
             #expect(line?.contains("fault=ERRIAU6000007") == true)
-            #expect(line?.hasPrefix("request ") == true)
-            #expect(logs.all.filter { $0.hasPrefix("request ") }.count >= 5)
+            #expect(line?.hasPrefix("info request ") == true)
+            #expect(logs.all.filter { $0.hasPrefix("info request ") }.count >= 5)
             for line in logs.all {
                 #expect(!line.contains(wrongSecret) && !line.contains(fixture.supplier.secret) && !line.contains(token), "\(line)")
             }

@@ -4,17 +4,19 @@ import EInvoice
 import EInvoiceTestSupport
 import Foundation
 import HardenedXML
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PeppolAS4
 import PeppolDiscovery
-import Platform
 import PlatformPeppol
 import PlatformPostgres
 import PlatformServer
 import PlatformTestSupport
 import Testing
+
+@testable import Platform
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Two platforms, each its own database, certificate and SMP, found through a real DNS server
 /// (dnslib) on loopback: DNS → SMP → AS4, as any two access points find each other.
@@ -84,7 +86,7 @@ struct PeppolExchangeTests {
             withCA.accessPointTrust.intermediates = intermediates
             withCA.smpTrust.intermediates = intermediates
             let clock = TestClock()
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-peppol-\(UUID().uuidString).sqlite").path
+            let path = TestFolder.root.appendingPathComponent("efactuur-peppol-\(UUID().uuidString).sqlite").path
             let service = PlatformService(
                 store: try store ?? SQLitePlatformStore(path: path), configuration: .init(peppol: PeppolGateway(settings: withCA)),
                 clock: { clock.read() })
@@ -223,7 +225,7 @@ struct PeppolExchangeTests {
     @Test("The PyPI as4 package sends to our /as4 over HTTP, and accepts our receipt")
     func as4PackageSendsToUs() async throws {
         let network = try await Network()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("as4-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("as4-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let invoice = try LivePlatform.invoice("AS4-PACKAGE")
         let payload = folder.appendingPathComponent("invoice.xml")
@@ -233,7 +235,8 @@ struct PeppolExchangeTests {
                 "Tests/Interop/peppol/as4_send.py", "--sender-cert", network.pki.path("ap1.pem"), "--sender-key", network.pki.path("ap1.key"),
                 "--receiver-cert", network.pki.path("ap2.pem"), "--payload", payload.path, "--sender-id", Network.supplier,
                 "--receiver-id", Network.customer, "--doctype", PeppolAccessPoint.receivedTypes[2].documentType,
-                "--out", folder.appendingPathComponent("answer.xml").path, "--url", url.deletingLastPathComponent().appendingPathComponent("as4").absoluteString,
+                "--out", folder.appendingPathComponent("answer.xml").path, "--url",
+                url.deletingLastPathComponent().appendingPathComponent("as4").absoluteString,
             ])
             #expect(result.status == 0, "\(result.output) \(result.error)")
             let client = LivePlatform.client(url, network.b.keys)
@@ -257,7 +260,8 @@ struct PeppolExchangeTests {
             sender: sender, receiver: participant, documentType: header.documentType, process: header.process,
             countryC1: "NL", standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
         ).wrapping(payload)
-        return try AS4Outbound.userMessage(header, businessDocument: sbd, from: network.a.settings.identity, to: network.b.settings.identity.certificate)
+        return try AS4Outbound.userMessage(
+            header, businessDocument: sbd, from: network.a.settings.identity, to: network.b.settings.identity.certificate)
     }
 
     func post(_ message: OutboundMessage, to url: URL) async throws -> [UInt8] {

@@ -1,5 +1,6 @@
 import EConnectWire
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import HTTPTypes
 import HardenedXML
@@ -43,7 +44,7 @@ struct PlatformFixture {
         tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil, storage: Storage = .sqlite,
         logger: Logger = Logger(label: "efactuur.platform")
     ) async throws -> PlatformFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-\(UUID().uuidString)")
+        let directory = TestFolder.root.appendingPathComponent("efactuur-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store: any PlatformStore =
             switch storage {
@@ -152,7 +153,9 @@ struct SOAPTestClient: Sendable {
         let answer = try await call(
             "Login", "<ConsumerKey>\(party.appKey)</ConsumerKey><ConsumerSecret>\(party.secret)</ConsumerSecret>",
             version: version)
-        guard let token = answer.text("SecurityToken") else { throw SOAPFault(code: "test", message: "no token: \(answer.fault.map(\.faultString) ?? "")") }
+        guard let token = answer.text("SecurityToken") else {
+            throw SOAPFault(code: "test", message: "no token: \(answer.fault.map(\.faultString) ?? "")")
+        }
         return token
     }
 

@@ -26,7 +26,8 @@ struct PostgresInstancesTests {
             for index in 0..<10 {
                 group.addTask {
                     try await (index % 2 == 0 ? first : second).createOrganisation(
-                        accountID: account.id, name: "Dochter \(index)", country: "NL").partyID
+                        accountID: account.id, name: "Dochter \(index)", country: "NL"
+                    ).partyID
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }

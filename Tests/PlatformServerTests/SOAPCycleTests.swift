@@ -2,8 +2,9 @@ import EConnectWire
 import EInvoice
 import Foundation
 import HardenedXML
-import Platform
 import Testing
+
+@testable import Platform
 
 @Suite("SOAP API over HTTP: send, inbox, status")
 struct SOAPCycleTests {
@@ -182,7 +183,8 @@ struct SOAPCycleTests {
             #expect(own.text("Results", "PartyAccountDetails", "IsVerified") == "true")
             let party = try await soap.call("GetParty", "<ReferenceId>NL:KVK:87654321</ReferenceId>", token: token)
             #expect(party.text("Details", "EConnectPartyId") == fixture.outsider.partyID)
-            let all = try await soap.call("GetParties", "<Search><CountryCode>NL</CountryCode></Search><Paging><Limit>2</Limit></Paging>", token: token)
+            let all = try await soap.call(
+                "GetParties", "<Search><CountryCode>NL</CountryCode></Search><Paging><Limit>2</Limit></Paging>", token: token)
             #expect(all.all("Results", "Party").count == 2)
             let next = try #require(all.text("PagingResponse", "NextPage"))
             let rest = try await soap.call(

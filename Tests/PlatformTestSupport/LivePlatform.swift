@@ -1,6 +1,7 @@
 import EConnectClient
 import EConnectWire
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import HardenedXML
 import Hummingbird
@@ -37,7 +38,7 @@ public struct LivePlatform: Sendable {
 
     /// On `store` (a fresh SQLite file when nil), delivering outside the platform through `mailer`.
     public init(store: (any PlatformStore)? = nil, mailer: (any DocumentMailer)? = nil) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-client-\(UUID().uuidString).sqlite").path
+        let path = TestFolder.root.appendingPathComponent("efactuur-client-\(UUID().uuidString).sqlite").path
         let clock = clock
         let service = PlatformService(
             store: try store ?? SQLitePlatformStore(path: path), configuration: .init(mailer: mailer), clock: { clock.read() })
@@ -71,4 +72,3 @@ public struct LivePlatform: Sendable {
             via: "XCNL10001", toReference: "0190:00000001003214321000", payload: payload, templateID: TemplateID.factuur)
     }
 }
-

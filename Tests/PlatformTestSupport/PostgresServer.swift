@@ -1,3 +1,4 @@
+import EInvoiceTestSupport
 import Foundation
 
 /// A real PostgreSQL server for the tests: a new cluster in a temporary folder (initdb), started on
@@ -40,7 +41,7 @@ public final class PostgresServer: Sendable {
             let candidate = TestPorts.take()
             let started: Void? = try? Self.run(
                 asServerUser: true, log: log, "\(bin)/pg_ctl", "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o",
-                "-p \(candidate) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start")
+                "-p \(candidate) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400", "start")
             if started != nil {
                 port = candidate
                 break
@@ -56,7 +57,8 @@ public final class PostgresServer: Sendable {
     /// A new, empty database; its `postgres://` URL.
     public func makeDatabase() throws -> String {
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try Self.run(asServerUser: false, log: "\(directory)/commands.log", "\(bin)/createdb", "-h", "127.0.0.1", "-p", String(port), "-U", user, name)
+        try Self.run(
+            asServerUser: false, log: "\(directory)/commands.log", "\(bin)/createdb", "-h", "127.0.0.1", "-p", String(port), "-U", user, name)
         return "postgres://\(user)@127.0.0.1:\(port)/\(name)"
     }
 

@@ -1,3 +1,4 @@
+import EInvoiceTestSupport
 import Foundation
 import GRDB
 import Logging
@@ -27,7 +28,7 @@ struct StoreConformanceTests {
         static func make(_ engine: Engine, instances: Int = 1) async throws -> Fixture {
             switch engine {
             case .sqlite:
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-store-\(UUID().uuidString)")
+                let directory = TestFolder.root.appendingPathComponent("efactuur-store-\(UUID().uuidString)")
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 let path = directory.appendingPathComponent("platform.sqlite").path
                 return Fixture(stores: try (0..<instances).map { _ in try SQLitePlatformStore(path: path) }, directory: directory)
@@ -208,7 +209,8 @@ struct StoreConformanceTests {
         #expect(claimed.count == 5)
         #expect(Set(claimed).count == claimed.count)
 
-        let key = ConnectionKey(appKey: "K1", partyID: sender.partyID, userID: try await store.users(accountID: account.id)[0].id,
+        let key = ConnectionKey(
+            appKey: "K1", partyID: sender.partyID, userID: try await store.users(accountID: account.id)[0].id,
             email: "a@a.example", createdOn: Self.now)
         try await store.insertConnectionKey(key, secretHash: [1, 2, 3])
         try await store.insertSecurityToken(hash: [9], appKey: "K1", expiresOn: Self.now)
@@ -235,7 +237,7 @@ struct StoreConformanceTests {
         switch engine {
         case .sqlite:
             let queue = try DatabaseQueue(path: fixture.directory!.appendingPathComponent("platform.sqlite").path)
-            let rows = try await queue.read { db in
+            let rows = try queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
             }
             for row in rows {

@@ -1,12 +1,13 @@
+import EInvoiceTestSupport
 import Foundation
 import GRDB
 import Logging
+import PlatformTestSupport
 import PostgresNIO
 import Testing
 
 @testable import Platform
 @testable import PlatformPostgres
-import PlatformTestSupport
 
 /// A platform made by the version before the store contract opens under it: nothing lost, and
 /// registry numbers two organisations share stop the upgrade with a message naming them.
@@ -14,7 +15,7 @@ import PlatformTestSupport
 struct StoreUpgradeTests {
     @Test("SQLite: v5 → v6 keeps documents and their numbering, refuses shared KvK numbers until resolved")
     func sqlite() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-upgrade-\(UUID().uuidString)")
+        let directory = TestFolder.root.appendingPathComponent("efactuur-upgrade-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("platform.sqlite").path

@@ -42,7 +42,9 @@ struct BooksCommandTests {
     func setUp() async throws -> Setup {
         let dir = platformCommands.dataDir()
         func keys(_ name: String, _ registry: [String]) throws -> QuickConnect {
-            let account = try platformCommands.json(["platform", "account", "create", "--data-dir", dir, "--name", name, "--email", "admin@\(name).example"])
+            let account = try platformCommands.json([
+                "platform", "account", "create", "--data-dir", dir, "--name", name, "--email", "admin@\(name).example",
+            ])
             let org = try platformCommands.json(
                 ["platform", "org", "create", "--data-dir", dir, "--account", account["account"]!, "--name", "\(name) B.V."] + registry)
             let keys = try platformCommands.json(
@@ -76,19 +78,23 @@ struct BooksCommandTests {
         try books(setup, ["admin", "create", name])
         try books(
             setup,
-            ["settings", "set", "--admin", name, "--quick-connect", keys.text, "--platform-url", setup.base,
-             "--si-version", "2.0", "--purchase-folder", "\(setup.dir)/\(name)/inkoop", "--sales-folder", "\(setup.dir)/\(name)/verkoop",
-             "--from-date", "2020-01-01"] + extra)
+            [
+                "settings", "set", "--admin", name, "--quick-connect", keys.text, "--platform-url", setup.base,
+                "--si-version", "2.0", "--purchase-folder", "\(setup.dir)/\(name)/inkoop", "--sales-folder", "\(setup.dir)/\(name)/verkoop",
+                "--from-date", "2020-01-01",
+            ] + extra)
     }
 
     /// The supplier's administration with its sender details, using debtor dossier numbers as KvK.
     func connectSupplier(_ setup: Setup, dossierAsKvK: Bool = true) throws {
         try connect(
             setup, "DeVries", setup.supplier,
-            extra: ["--sender-name", "Bouwbedrijf De Vries B.V.", "--sender-street", "Havenweg 12", "--sender-postcode", "3011 AB",
-                    "--sender-city", "Rotterdam", "--sender-country", "NL", "--sender-kvk", "12345678",
-                    "--sender-vat", "NL123456782B01", "--sender-iban", "NL91 ABNA 0417 1643 00",
-                    dossierAsKvK ? "--use-dossier-as-kvk" : "--no-use-dossier-as-kvk"])
+            extra: [
+                "--sender-name", "Bouwbedrijf De Vries B.V.", "--sender-street", "Havenweg 12", "--sender-postcode", "3011 AB",
+                "--sender-city", "Rotterdam", "--sender-country", "NL", "--sender-kvk", "12345678",
+                "--sender-vat", "NL123456782B01", "--sender-iban", "NL91 ABNA 0417 1643 00",
+                dossierAsKvK ? "--use-dossier-as-kvk" : "--no-use-dossier-as-kvk",
+            ])
     }
 
     func debtor(_ setup: Setup, _ arguments: [String]) throws -> (number: String, identifier: String) {
@@ -98,12 +104,18 @@ struct BooksCommandTests {
     }
 
     /// A draft invoice for `debtor` with the given lines (description, quantity, price).
-    func invoice(_ setup: Setup, debtor: String, lines: [(String, String, String)] = [("Arbeid", "8", "62.50"), ("Materiaal", "1", "120.00")]) throws -> String {
+    func invoice(
+        _ setup: Setup, debtor: String, lines: [(String, String, String)] = [("Arbeid", "8", "62.50"), ("Materiaal", "1", "120.00")]
+    ) throws -> String {
         let created = try json(setup, ["invoice", "create", "--admin", "DeVries", "--debtor", debtor, "--reference", "PO-1"])
         let number = created["invoice"] as! String
         for (description, quantity, price) in lines {
-            try books(setup, ["invoice", "line", "add", "--admin", "DeVries", "--invoice", number, "--description", description,
-                              "--quantity", quantity, "--price", price, "--vat", "21"])
+            try books(
+                setup,
+                [
+                    "invoice", "line", "add", "--admin", "DeVries", "--invoice", number, "--description", description,
+                    "--quantity", quantity, "--price", price, "--vat", "21",
+                ])
         }
         return number
     }

@@ -1,4 +1,5 @@
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import Testing
 
@@ -29,7 +30,7 @@ struct CommandLineTests {
         process.arguments = arguments
         // Output goes to files, not pipes: a child that fills one pipe while we wait on the
         // other would never finish.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-run-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("efactuur-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let outPath = folder.appendingPathComponent("stdout").path
@@ -52,10 +53,10 @@ struct CommandLineTests {
     }
 
     func temporaryFile(_ bytes: [UInt8], name: String = "invoice.xml") throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-cli-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("efactuur-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 
@@ -126,12 +127,15 @@ struct CommandLineTests {
         // pypdf (pip install pypdf; .ci/run installs it) opens the file and extracts its text.
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", """
+        python.arguments = [
+            "python3", "-c",
+            """
             import sys, pypdf
             reader = pypdf.PdfReader(sys.argv[1], strict=True)
             print(len(reader.pages))
             print("\\n".join(page.extract_text() for page in reader.pages))
-            """, output]
+            """, output,
+        ]
         let out = Pipe()
         python.standardOutput = out
         try python.run()
@@ -148,7 +152,7 @@ struct CommandLineTests {
 
     @Test("efactuur demo: keys, Quick Connect, debtor, invoice, VERZENDEN, Delivery ID, route, purchase invoice")
     func demoRunsTheMainJob() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-demo-\(UUID().uuidString)").path
+        let folder = TestFolder.root.appendingPathComponent("efactuur-demo-\(UUID().uuidString)").path
         let result = try run(["demo", "--folder", folder])
         #expect(result.status == 0, "\(result.stderr)")
         for expected in [
@@ -194,10 +198,10 @@ struct ValidateCommandTests {
     }
 
     @Test func jsonIsOneObjectPerDocument() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-validate-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("efactuur-validate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for number in 1...3 {
-            FileManager.default.createFile(
+            _ = FileManager.default.createFile(
                 atPath: folder.appendingPathComponent("F\(number).xml").path,
                 contents: Data(UBLWriter().write(ExampleInvoices.siUBL(number: "F\(number)", lineCount: number))))
         }

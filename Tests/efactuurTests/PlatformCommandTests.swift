@@ -1,5 +1,6 @@
 import EConnectWire
 import EInvoice
+import EInvoiceTestSupport
 import Foundation
 import PlatformTestSupport
 import Testing
@@ -7,7 +8,7 @@ import Testing
 @testable import efactuur
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The platform commands and `efactuur serve`, run as an operator would, and the server driven by
@@ -23,7 +24,7 @@ struct PlatformCommandTests {
     }
 
     func dataDir() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-platform-\(UUID().uuidString)").path
+        TestFolder.root.appendingPathComponent("efactuur-platform-\(UUID().uuidString)").path
     }
 
     @Test("Account, organisation and keys: the Bedrijfs-ID, a Secret shown once and the Quick Connect text")
@@ -262,7 +263,7 @@ struct ServeConfigurationTests {
         let named = Set(help.matches(of: /--([a-z0-9-]+)/).map { String($0.1) })
         #expect(named == Set(ServeConfiguration.valueOptions + ServeConfiguration.flags + ["config", "help", "version"]))
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("efactuur-config-\(UUID().uuidString)")
+        let folder = TestFolder.root.appendingPathComponent("efactuur-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let dataDir = folder.appendingPathComponent("data").path

@@ -26,11 +26,12 @@ public enum ExampleInvoices {
         let rates: [(VATCategory, DecimalNumber)] = [(.standard, 21), (.standard, 9), (.zeroRated, 0)]
         for index in 0..<lineCount {
             let (category, rate) = rates[index % rates.count]
-            builder.addLine(InvoiceBuilder.Line(
-                name: "Artikel \(index + 1)", description: "Omschrijving van artikel \(index + 1)",
-                quantity: DecimalNumber(significand: Int128(1 + index % 7) * 5, scale: 1), unitCode: "C62",
-                netPrice: DecimalNumber(significand: Int128(1999 + (index * 37) % 10_000), scale: 2),
-                category: category, rate: rate, sellersItemID: "SKU-\(index + 1)"))
+            builder.addLine(
+                InvoiceBuilder.Line(
+                    name: "Artikel \(index + 1)", description: "Omschrijving van artikel \(index + 1)",
+                    quantity: DecimalNumber(significand: Int128(1 + index % 7) * 5, scale: 1), unitCode: "C62",
+                    netPrice: DecimalNumber(significand: Int128(1999 + (index * 37) % 10_000), scale: 2),
+                    category: category, rate: rate, sellersItemID: "SKU-\(index + 1)"))
         }
         if lineCount > 1 { builder.addAllowance("10.00", reason: "Korting", vat: .standard, rate: 21) }
         return try! builder.build()  // the lines above are valid by construction

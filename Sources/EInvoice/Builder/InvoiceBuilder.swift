@@ -113,18 +113,24 @@ public struct InvoiceBuilder: Sendable {
             Line(name: name, quantity: quantity, unitCode: unitCode, netPrice: netPrice, category: category, rate: rate))
     }
 
-    public mutating func addAllowance(_ amount: DecimalNumber, reason: String, vat category: VATCategory = .standard,
-                                      rate: DecimalNumber? = 21) {
+    public mutating func addAllowance(
+        _ amount: DecimalNumber, reason: String, vat category: VATCategory = .standard,
+        rate: DecimalNumber? = 21
+    ) {
         documentAdjustments.append(
-            DocumentAdjustment(isCharge: false, adjustment: Adjustment(amount: amount, reason: reason),
-                               category: category, rate: rate))
+            DocumentAdjustment(
+                isCharge: false, adjustment: Adjustment(amount: amount, reason: reason),
+                category: category, rate: rate))
     }
 
-    public mutating func addCharge(_ amount: DecimalNumber, reason: String, vat category: VATCategory = .standard,
-                                   rate: DecimalNumber? = 21) {
+    public mutating func addCharge(
+        _ amount: DecimalNumber, reason: String, vat category: VATCategory = .standard,
+        rate: DecimalNumber? = 21
+    ) {
         documentAdjustments.append(
-            DocumentAdjustment(isCharge: true, adjustment: Adjustment(amount: amount, reason: reason),
-                               category: category, rate: rate))
+            DocumentAdjustment(
+                isCharge: true, adjustment: Adjustment(amount: amount, reason: reason),
+                category: category, rate: rate))
     }
 
     /// The line net amount (BT-131): quantity × price ÷ base quantity, rounded, minus line
@@ -195,8 +201,9 @@ public struct InvoiceBuilder: Sendable {
         for adjustment in documentAdjustments {
             let amount = adjustment.adjustment.amount.rounded(scale: 2)
             if adjustment.isCharge { chargeTotal += amount } else { allowanceTotal += amount }
-            addTaxable(VATKey(category: adjustment.category, rate: adjustment.rate?.normalized),
-                       adjustment.isCharge ? amount : -amount)
+            addTaxable(
+                VATKey(category: adjustment.category, rate: adjustment.rate?.normalized),
+                adjustment.isCharge ? amount : -amount)
             invoice.allowanceCharges.append(
                 AllowanceCharge(
                     isCharge: adjustment.isCharge, reasonCode: adjustment.adjustment.reasonCode,
@@ -217,7 +224,8 @@ public struct InvoiceBuilder: Sendable {
                     DecimalNumber(significand: 0, scale: 2)
                 }
             taxTotal += tax
-            let reason = key.category.requiresExemptionReason
+            let reason =
+                key.category.requiresExemptionReason
                 ? exemptionReasons[key.category] ?? InvoiceBuilder.standardExemptionReason(key.category) : nil
             subtotals.append(
                 TaxSubtotal(

@@ -216,8 +216,10 @@ enum CheckDigits {
     static func mod97(_ text: String) -> Int {
         var remainder = 0
         for character in text {
-            guard let value = character.isASCIIDigit ? character.wholeNumberValue
-                : character.isASCIILetter ? Int(character.asciiValue! - UInt8(ascii: "A")) + 10 : nil
+            guard
+                let value = character.isASCIIDigit
+                    ? character.wholeNumberValue
+                    : character.isASCIILetter ? Int(character.asciiValue! - UInt8(ascii: "A")) + 10 : nil
             else { return -1 }
             remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97
         }

@@ -34,8 +34,10 @@ public struct PaymentMeans: Sendable, Hashable {
     }
 
     /// A SEPA credit transfer (code 58) to an IBAN.
-    public static func sepaCreditTransfer(iban: String, accountName: String? = nil, bic: String? = nil,
-                                          paymentID: String? = nil) -> PaymentMeans {
+    public static func sepaCreditTransfer(
+        iban: String, accountName: String? = nil, bic: String? = nil,
+        paymentID: String? = nil
+    ) -> PaymentMeans {
         PaymentMeans(
             code: "58", paymentID: paymentID,
             payeeFinancialAccount: FinancialAccount(id: iban, name: accountName, branchID: bic))

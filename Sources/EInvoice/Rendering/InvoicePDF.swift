@@ -340,8 +340,10 @@ private struct Document {
         objects.append(Array("<< /Title (".utf8) + Array(PDFText.escaped(title).utf8) + Array(") /Producer (efactuur) >>".utf8))
         for (index, content) in pages.enumerated() {
             let stream = Array(content.utf8)
-            objects.append(Array(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents \(pageIDs[index] + 1) 0 R >>".utf8))
+            objects.append(
+                Array(
+                    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents \(pageIDs[index] + 1) 0 R >>"
+                        .utf8))
             objects.append(Array("<< /Length \(stream.count) >>\nstream\n".utf8) + stream + Array("\nendstream".utf8))
         }
 

@@ -2,9 +2,9 @@ import EInvoice
 import HardenedXML
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The namespaces rules name by prefix, as the official Schematron binds them.

@@ -254,13 +254,17 @@ extension Node {
 
     func all(_ path: StaticString) -> [Node] {
         var result: [Node] = []
-        select(path) { result.append($0); return true }
+        select(path) {
+            result.append($0); return true
+        }
         return result
     }
 
     func first(_ path: StaticString) -> Node? {
         var found: Node?
-        select(path) { found = $0; return false }
+        select(path) {
+            found = $0; return false
+        }
         return found
     }
 
@@ -277,7 +281,9 @@ extension Node {
 
     func count(_ path: StaticString) -> Int {
         var count = 0
-        select(path) { _ in count += 1; return true }
+        select(path) { _ in
+            count += 1; return true
+        }
         return count
     }
 

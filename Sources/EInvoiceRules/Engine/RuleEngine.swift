@@ -160,7 +160,8 @@ final class IndexedPattern: Sendable {
         for position in start..<end {
             let rule = Int(candidates[position])
             guard matches(rule, node) else { continue }
-            for assertion in Int(assertionStarts[rule])..<Int(assertionStarts[rule + 1]) where !tests[assertion]._withUnsafeGuaranteedRef({ $0.run(node) }) {
+            for assertion in Int(assertionStarts[rule])..<Int(assertionStarts[rule + 1])
+            where !tests[assertion]._withUnsafeGuaranteedRef({ $0.run(node) }) {
                 failed(assertion)
             }
             return

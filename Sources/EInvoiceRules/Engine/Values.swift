@@ -57,7 +57,8 @@ enum XPathNumber {
         case "NaN": return .nan
         default: break
         }
-        guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x45 || $0 == 0x65 })
+        guard !trimmed.isEmpty,
+            trimmed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B || $0 == 0x45 || $0 == 0x65 })
         else { return nil }
         return Double(trimmed)
     }

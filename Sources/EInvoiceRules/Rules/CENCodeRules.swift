@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 /// The EN 16931 code-list rules BR-CL-* (pattern `Codesmodel`). The lists are data in
 /// ``CodeLists``; a value passes when, after `normalize-space`, it has no inner space and is in
 /// the list.

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 import EInvoice
 
 /// The releases of the CEN EN 16931 rules the three rule sets embed (they differ in a few rules).

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 import EInvoice
 
 /// The EN 16931 semantic rules in their UBL binding (pattern `UBL-model`): BR-*, BR-CO-*, BR-DEC-*

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 /// The EN 16931 UBL syntax binding (pattern `UBL-syntax`): UBL-SR (cardinalities UBL allows but
 /// EN 16931 does not), UBL-DT (data types) and the UBL-CR catalogue of elements EN 16931 does not use.
 enum CENSyntaxRules {

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 import EInvoice
 
 /// SI-UBL 2.0 (NLCIUS) rules of validation set 2.0.3.12: the specification-identifier checks and

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 import EInvoice
 
 /// The national rules of Peppol BIS Billing 3.0, one pattern per country as the official

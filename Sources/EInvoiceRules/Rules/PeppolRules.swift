@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 import EInvoice
 
 /// Peppol BIS Billing 3.0.19 rules on top of its CEN copy: PEPPOL-EN16931-* (transaction rules,

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (The rule tables keep their compact layout: one rule call per rule, as in the official artifacts.)
 import EInvoice
 
 /// The ten-rule template EN 16931 applies to each VAT category (BR-S-01 … BR-Z-10, BR-AE-*,

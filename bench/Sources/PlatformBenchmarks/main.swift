@@ -14,7 +14,7 @@ import Platform
 import PlatformServer
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 let arguments = CommandLine.arguments
@@ -23,7 +23,9 @@ func option(_ name: String, _ fallback: Int) -> Int { option(name).flatMap { Int
 if let index = arguments.firstIndex(of: "--print-invoice") {
     // For external load generators: a SI-UBL invoice without prolog, its number NUMBERX.
     let invoice = ExampleInvoices.siUBL(number: "NUMBERX", lineCount: Int(arguments[index + 1]) ?? 20)
-    print(String(decoding: UBLWriter().write(invoice), as: UTF8.self).replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: ""), terminator: "")
+    print(
+        String(decoding: UBLWriter().write(invoice), as: UTF8.self).replacingOccurrences(
+            of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", with: ""), terminator: "")
     exit(0)
 }
 
@@ -101,7 +103,9 @@ func sendBody(_ number: Int) -> String {
 
 var nextNumber = 0
 @MainActor func sendRun(clients: Int, documents: Int) async throws {
-    let bodies = (0..<documents).map { _ in nextNumber += 1; return sendBody(nextNumber) }
+    let bodies = (0..<documents).map { _ in
+        nextNumber += 1; return sendBody(nextNumber)
+    }
     let clock = ContinuousClock()
     let start = clock.now
     let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -170,7 +174,8 @@ for target in [existing, 10_000, stored] where target >= count {
     try await timeListing("page after the middle", "<Paging><Limit>10</Limit><StartPage>\(count / 2)</StartPage></Paging>")
     try await timeListing(
         "CreatedOn/From in the last hour, Factuur template",
-        "<Paging><Limit>10</Limit></Paging><Search><CreatedOn><To xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/><From>\(WireDate.format(Date().addingTimeInterval(-3600)))</From></CreatedOn><Template><MasterId>\(Template.factuur.masterID)</MasterId></Template></Search>")
+        "<Paging><Limit>10</Limit></Paging><Search><CreatedOn><To xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/><From>\(WireDate.format(Date().addingTimeInterval(-3600)))</From></CreatedOn><Template><MasterId>\(Template.factuur.masterID)</MasterId></Template></Search>"
+    )
 }
 print("server RSS after the listing runs \(residentKiB(server.processIdentifier) / 1024) MiB")
 

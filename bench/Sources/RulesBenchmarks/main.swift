@@ -38,10 +38,11 @@ if let file = option("--profile") {
     print("\(format(perDocument * 1e6)) µs \(withParsing ? "parsing and validating" : "validating") \(file)")
     exit(0)
 }
-let corpusFolder = option("--corpus")
+let corpusFolder =
+    option("--corpus")
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/corpus").path
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("shared/corpus").path
 
 print("validator — \(ProcessInfo.processInfo.activeProcessorCount) cores, release build")
 print("")
@@ -57,14 +58,17 @@ if !corpus.isEmpty {
     let perDocument = measure(seconds: seconds) { for document in corpus { _ = try! validator.validate(document.bytes) } }
     let total = corpus.reduce(0) { $0 + $1.bytes.count }
     print("corpus (\(corpus.count) documents, \(total / 1024) KiB, rule set per CustomizationID):")
-    print("  \(format(Double(corpus.count) / perDocument, 0)) documents/s, \(format(perDocument * 1e6 / Double(corpus.count))) µs per document (parse + validate)")
+    print(
+        "  \(format(Double(corpus.count) / perDocument, 0)) documents/s, \(format(perDocument * 1e6 / Double(corpus.count))) µs per document (parse + validate)"
+    )
     let typical = corpus.first { $0.path.hasSuffix("SI-UBL-2.0_ok_full.xml") } ?? corpus[0]
     let parsed = try XMLReader().read(typical.bytes)
     let siUBL = Validator(ruleSet: .siUBL)
     let validateOnly = measure(seconds: seconds) { _ = siUBL.validate(parsed) }
     let withParse = measure(seconds: seconds) { _ = try! siUBL.validate(typical.bytes) }
-    print("  typical SI-UBL invoice \(typical.path) (\(typical.bytes.count / 1024) KiB): "
-        + "\(format(validateOnly * 1e6)) µs validating, \(format(withParse * 1e6)) µs with parsing")
+    print(
+        "  typical SI-UBL invoice \(typical.path) (\(typical.bytes.count / 1024) KiB): "
+            + "\(format(validateOnly * 1e6)) µs validating, \(format(withParse * 1e6)) µs with parsing")
     print("")
 }
 
@@ -77,17 +81,22 @@ for lines in [10, 100, 1_000, 10_000] {
     let validator = Validator(ruleSet: .siUBL)
     let time = measure(seconds: seconds) { _ = try! validator.validate(bytes) }
     let size = bytes.count >= 1_000_000 ? "\(format(Double(bytes.count) / 1e6)) MB" : "\(bytes.count / 1000) KB"
-    print("  \(String(lines).padding(toLength: 9, withPad: " ", startingAt: 0))  \(size.padding(toLength: 8, withPad: " ", startingAt: 0))  "
-        + "\(format(time * 1e3, 3).padding(toLength: 12, withPad: " ", startingAt: 0))  \(format(time * 1e6 / Double(lines), 2))")
+    print(
+        "  \(String(lines).padding(toLength: 9, withPad: " ", startingAt: 0))  \(size.padding(toLength: 8, withPad: " ", startingAt: 0))  "
+            + "\(format(time * 1e3, 3).padding(toLength: 12, withPad: " ", startingAt: 0))  \(format(time * 1e6 / Double(lines), 2))")
 }
 
 if let (before, after) = try peakMemoryInChild(of: largest, name: "efactuur-rules-bench-10000.xml") {
     let growth = after - before
     print("")
-    print("peak memory validating the 10,000-line invoice (\(format(Double(largest.count) / 1e6)) MB): +\(format(Double(growth) / 1e6)) MB = \(format(Double(growth) / Double(largest.count), 2))× the file size")
+    print(
+        "peak memory validating the 10,000-line invoice (\(format(Double(largest.count) / 1e6)) MB): +\(format(Double(growth) / 1e6)) MB = \(format(Double(growth) / Double(largest.count), 2))× the file size"
+    )
 }
 
-if let xslt = ProcessInfo.processInfo.environment["EFACTUUR_OFFICIAL_XSLT"], let typical = corpus.first(where: { $0.path.hasSuffix("SI-UBL-2.0_ok_full.xml") }) {
+if let xslt = ProcessInfo.processInfo.environment["EFACTUUR_OFFICIAL_XSLT"],
+    let typical = corpus.first(where: { $0.path.hasSuffix("SI-UBL-2.0_ok_full.xml") })
+{
     let script = """
         import sys, time
         from saxonche import PySaxonProcessor
@@ -106,11 +115,15 @@ if let xslt = ProcessInfo.processInfo.environment["EFACTUUR_OFFICIAL_XSLT"], let
     python.standardOutput = output
     try python.run()
     python.waitUntilExit()
-    if let official = Double(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
+    if let official = Double(
+        String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    {
         let parsed = try XMLReader().read(typical.bytes)
         let ours = measure(seconds: seconds) { _ = Validator(ruleSet: .siUBL).validate(parsed) }
         print("")
-        print("official XSLT (SaxonC-HE) on \(typical.path): \(format(official * 1e3, 2)) ms warm; efactuur \(format(ours * 1e3, 3)) ms: \(format(official / ours, 0))× faster")
+        print(
+            "official XSLT (SaxonC-HE) on \(typical.path): \(format(official * 1e3, 2)) ms warm; efactuur \(format(ours * 1e3, 3)) ms: \(format(official / ours, 0))× faster"
+        )
     }
 } else {
     print("")

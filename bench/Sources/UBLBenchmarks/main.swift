@@ -4,21 +4,22 @@
 //   swift run -c release --package-path bench UBLBenchmarks [--corpus DIR] [--seconds S]
 import BenchSupport
 import EInvoice
-import HardenedXML
 import Foundation
+import HardenedXML
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // Child mode: read one file once and report the peak resident memory.
 try measurePeakMemoryIfChild { bytes in _ = try UBLReader().read(bytes) }
 
 let seconds = Double(option("--seconds") ?? "2") ?? 2
-let corpusFolder = option("--corpus")
+let corpusFolder =
+    option("--corpus")
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/corpus").path
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("shared/corpus").path
 
 var corpus: [[UInt8]] = []
 if let enumerator = FileManager.default.enumerator(atPath: corpusFolder) {
@@ -53,20 +54,22 @@ for lines in [10, 100, 1_000, 10_000] {
     let readTime = measure(seconds: seconds) { _ = try! UBLReader().read(bytes) }
     let writeTime = measure(seconds: seconds) { _ = UBLWriter().write(invoice) }
     let size = bytes.count >= 1_000_000 ? "\(format(Double(bytes.count) / 1e6)) MB" : "\(bytes.count / 1000) KB"
-    print("  \(String(lines).padding(toLength: 9, withPad: " ", startingAt: 0))  \(size.padding(toLength: 8, withPad: " ", startingAt: 0))  "
-        + "\(format(Double(bytes.count) / readTime / 1e6).padding(toLength: 10, withPad: " ", startingAt: 0))  "
-        + "\(format(readTime * 1e6 / Double(lines), 2).padding(toLength: 13, withPad: " ", startingAt: 0))  "
-        + "\(format(Double(bytes.count) / writeTime / 1e6).padding(toLength: 11, withPad: " ", startingAt: 0))  "
-        + "\(format(writeTime * 1e6 / Double(lines), 2))")
+    print(
+        "  \(String(lines).padding(toLength: 9, withPad: " ", startingAt: 0))  \(size.padding(toLength: 8, withPad: " ", startingAt: 0))  "
+            + "\(format(Double(bytes.count) / readTime / 1e6).padding(toLength: 10, withPad: " ", startingAt: 0))  "
+            + "\(format(readTime * 1e6 / Double(lines), 2).padding(toLength: 13, withPad: " ", startingAt: 0))  "
+            + "\(format(Double(bytes.count) / writeTime / 1e6).padding(toLength: 11, withPad: " ", startingAt: 0))  "
+            + "\(format(writeTime * 1e6 / Double(lines), 2))")
 }
 
 // Peak memory of reading the 10,000-line invoice, in a fresh process so nothing else counts.
 if let (before, after) = try peakMemoryInChild(of: largest, name: "efactuur-bench-10000.xml") {
     let growth = after - before
     print("")
-    print("peak memory reading the 10,000-line invoice (\(format(Double(largest.count) / 1e6)) MB): "
-        + "+\(format(Double(growth) / 1e6)) MB over the process's \(format(Double(before) / 1e6)) MB = "
-        + "\(format(Double(growth) / Double(largest.count), 2))× the file size")
+    print(
+        "peak memory reading the 10,000-line invoice (\(format(Double(largest.count) / 1e6)) MB): "
+            + "+\(format(Double(growth) / 1e6)) MB over the process's \(format(Double(before) / 1e6)) MB = "
+            + "\(format(Double(growth) / Double(largest.count), 2))× the file size")
 }
 
 // Where the reading time goes: the XML tree alone, then the mapping to the model.
