@@ -2,6 +2,10 @@
 import PackageDescription
 
 // Module map and one-way dependencies: see README.md ("Modules").
+
+/// What every target is compiled with: `any` spelled out for every existential, so a protocol
+/// used as a type (and its cost) is never mistaken for a concrete one.
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 let package = Package(
     name: "efactuur",
     platforms: [.macOS(.v15)],
@@ -50,14 +54,14 @@ let package = Package(
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
         // libxml2 with DTDs, entities and network access off, and limits on size and depth.
-        .target(name: "HardenedXML", dependencies: ["CLibXML2"]),
+        .target(name: "HardenedXML", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // The EN 16931 document model, money, identifiers, the builder, UBL 2.1 reader and writer.
-        .target(name: "EInvoice", dependencies: ["HardenedXML"]),
+        .target(name: "EInvoice", dependencies: ["HardenedXML"], swiftSettings: swiftSettings),
         // The validator: EN 16931, SI-UBL 2.0 and Peppol BIS 3 rules, natively.
-        .target(name: "EInvoiceRules", dependencies: ["EInvoice", "HardenedXML"]),
+        .target(name: "EInvoiceRules", dependencies: ["EInvoice", "HardenedXML"], swiftSettings: swiftSettings),
         // What goes over the wire: SOAP 1.1 envelopes, the native API v3/v3.1 messages, faults,
         // the WSDL, the Quick Connect text. No I/O.
-        .target(name: "EConnectWire", dependencies: ["EInvoice", "HardenedXML"]),
+        .target(name: "EConnectWire", dependencies: ["EInvoice", "HardenedXML"], swiftSettings: swiftSettings),
         // The access point's domain and its storage (SQLite through GRDB).
         .target(
             name: "Platform",
@@ -69,7 +73,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // The platform's storage on PostgreSQL, for several platform instances on one database.
         .target(
@@ -79,7 +84,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // HTTP front ends on Hummingbird: /soap/v3, /soap/v3.1 (+ ?wsdl), /health.
         .target(
@@ -97,7 +103,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // The native API v3/v3.1 from the caller's side: login and re-login, paging, retries, typed faults.
         .target(
@@ -106,7 +113,8 @@ let package = Package(
                 "EConnectWire", "HardenedXML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // The accounting side: administrations, settings, debtors, invoices, purchase invoices, and
         // the send and receive flows through EConnectClient (SQLite through GRDB).
@@ -116,7 +124,8 @@ let package = Package(
                 "EInvoice", "EInvoiceRules", "EConnectClient", "EConnectWire", "HardenedXML",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // Peppol AS4 as messages: SBDH, ebMS 3 user and signal messages, WS-Security (sign, encrypt,
         // verify, decrypt), MIME. No I/O.
@@ -130,7 +139,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // Finding a Peppol participant: SML names, DNS NAPTR, the SMP client and the SMP documents
         // efactuur publishes.
@@ -142,7 +152,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // The platform on the Peppol network: lookups, the AS4 sender and receiver, its SMP.
         .target(
@@ -153,7 +164,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "efactuur",
@@ -163,11 +175,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // Shared by the test targets: the corpus beside the checkout, the UBL 2.1 schema check.
-        .target(name: "EInvoiceTestSupport", dependencies: ["CLibXML2", "HardenedXML"], path: "Tests/EInvoiceTestSupport"),
-        .testTarget(name: "HardenedXMLTests", dependencies: ["HardenedXML"]),
+        .target(
+            name: "EInvoiceTestSupport", dependencies: ["CLibXML2", "HardenedXML"], path: "Tests/EInvoiceTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "HardenedXMLTests", dependencies: ["HardenedXML"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PeppolAS4Tests",
             dependencies: [
@@ -175,22 +189,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PeppolDiscoveryTests", dependencies: ["PeppolDiscovery", "PeppolAS4", "EInvoiceTestSupport"]),
+        .testTarget(
+            name: "PeppolDiscoveryTests", dependencies: ["PeppolDiscovery", "PeppolAS4", "EInvoiceTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EInvoiceTests",
             dependencies: [
                 "EInvoice", "EInvoiceTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"]),
+        .testTarget(
+            name: "EInvoiceRulesTests", dependencies: ["EInvoiceRules", "EInvoice", "HardenedXML", "EInvoiceTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "efactuurTests",
-            dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML", "PlatformTestSupport", "EInvoiceTestSupport"]
+            dependencies: ["efactuur", "EInvoice", "EConnectWire", "EConnectClient", "HardenedXML", "PlatformTestSupport", "EInvoiceTestSupport"],
+            swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML", "EInvoiceTestSupport"]),
+        .testTarget(name: "EConnectWireTests", dependencies: ["EConnectWire", "HardenedXML", "EInvoiceTestSupport"], swiftSettings: swiftSettings),
         // Shared by the tests that run the real platform in-process on a loopback port.
         .target(
             name: "PlatformTestSupport",
@@ -198,16 +218,20 @@ let package = Package(
                 "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML", "EInvoiceTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            path: "Tests/PlatformTestSupport"
+            path: "Tests/PlatformTestSupport",
+            swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice", "PlatformTestSupport", "EInvoiceTestSupport"]),
+        .testTarget(
+            name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice", "PlatformTestSupport", "EInvoiceTestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "EConnectClientTests",
             dependencies: [
                 "EConnectClient", "EConnectWire", "PlatformServer", "Platform", "EInvoice", "HardenedXML", "PlatformTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // The store contract on both engines, without HTTP.
         .testTarget(
@@ -217,7 +241,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PlatformServerTests",
@@ -228,7 +253,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
     ]
 )

@@ -401,7 +401,7 @@ public struct PlatformService: Sendable {
             outcome = .delivered(OutsideDelivery.change(.afgeleverd, at: clock()))
         } catch {
             let attempts = delivery.attempts + 1
-            let failure = error as? OutsideDeliveryFailure
+            let failure = error as? any OutsideDeliveryFailure
             let reason =
                 failure?.publicReason
                 ?? (document.route == .toPeppol

@@ -32,7 +32,7 @@ struct Efactuur: AsyncParsableCommand {
             } else {
                 try LogOptions.bootstrap(level: nil, json: false)
             }
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Location paths as the rules write them:
@@ -207,7 +208,10 @@ final class CompiledPath: Sendable {
         private static let capacity = 1 << 13
         private nonisolated(unsafe) let keys: UnsafeMutablePointer<Atomic<UInt>>
         private nonisolated(unsafe) let values: UnsafeMutablePointer<Unmanaged<CompiledPath>?>
-        private let writer = Mutex<Int>(0)  // guards inserts; holds the number of entries
+        /// Guards inserts and `entries`. (NSLock, a pthread mutex, rather than Synchronization's
+        /// Mutex: ThreadSanitizer sees the former, so CI's TSan run checks this table.)
+        private let writer = NSLock()
+        private nonisolated(unsafe) var entries = 0
 
         init() {
             keys = .allocate(capacity: Self.capacity)
@@ -222,7 +226,7 @@ final class CompiledPath: Sendable {
             let (slot, known) = probe(address)
             if let known { return known._withUnsafeGuaranteedRef(body) }
             let compiled = literal.withUTF8Buffer { CompiledPath(UnsafeRawBufferPointer($0)) }
-            writer.withLock { entries in
+            writer.withLock {
                 // Another thread may have added it meanwhile (then its slot is taken), or the
                 // table may be full.
                 let (slot, known) = probe(address, from: slot)
