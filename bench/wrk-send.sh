@@ -3,6 +3,7 @@
 # left to the server: `efactuur serve` as users run it, 16 connections, the corpus's typical SI-UBL
 # invoice (SI-UBL-2.0_ok_full.xml, 17 KiB) with a new invoice number per request.
 #   bench/wrk-send.sh [seconds]      (needs wrk: apt-get install wrk)
+#   METRICS=file bench/wrk-send.sh   also keeps the server's /metrics after the run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -22,4 +23,5 @@ sed -e '1{/^<?xml/d}' -e 's|<cbc:ID>TOSL108</cbc:ID>|<cbc:ID>NUMBERX</cbc:ID>|' 
     ../shared/corpus/si-ubl-2.0/SI-UBL-2.0_ok_full.xml > "$work/invoice.xml"
 python3 bench/send-lua.py "$token" "$work/invoice.xml" "$work/send.lua" XCNL10002
 wrk -t2 -c16 -d"${seconds}s" --latency -s "$work/send.lua" "http://127.0.0.1:$port"
+if [ -n "${METRICS:-}" ]; then curl -s "http://127.0.0.1:$port/metrics" > "$METRICS"; fi
 if [ -z "${PERF:-}" ]; then echo "server RSS: $(grep VmRSS /proc/$server/status)"; else kill -INT $server; wait $server || true; fi
