@@ -142,10 +142,7 @@ public final class SQLitePlatformStore: PlatformStore {
                 })
             try db.execute(
                 sql: """
-                    DROP INDEX organisation_kvk; CREATE UNIQUE INDEX organisation_kvk ON organisation(kvk);
-                    DROP INDEX organisation_oin; CREATE UNIQUE INDEX organisation_oin ON organisation(oin);
-                    DROP INDEX organisation_vat; CREATE UNIQUE INDEX organisation_vat ON organisation(vat);
-                    DROP INDEX organisation_kbo; CREATE UNIQUE INDEX organisation_kbo ON organisation(kbo);
+                    \(StoreContract.uniqueRegistryIndexes)
                     CREATE TABLE user_new (
                         id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES account(id),
                         email TEXT NOT NULL, role TEXT NOT NULL, removed_on REAL);

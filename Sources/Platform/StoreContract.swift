@@ -3,6 +3,12 @@ import Foundation
 /// What every `PlatformStore` engine enforces in its schema, and how it says so: the refusals
 /// the databases make are turned into the same `PlatformError`s on every engine.
 public enum StoreContract {
+    /// Makes the registry numbers' indexes unique (migration v6), the same statements on every
+    /// engine; run ``refuseDuplicateRegistrations(_:)`` first.
+    public static let uniqueRegistryIndexes = RegistryColumn.allCases.map {
+        "DROP INDEX \($0.uniqueIndex); CREATE UNIQUE INDEX \($0.uniqueIndex) ON organisation(\($0.rawValue));"
+    }.joined(separator: "\n")
+
     /// An organisation's registry numbers, as an upgrade checks them before making them unique.
     public struct Registration: Sendable {
         public var partyID: String

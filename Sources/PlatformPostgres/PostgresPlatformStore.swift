@@ -3,6 +3,7 @@ import Logging
 import NIOSSL
 import Platform
 import PostgresNIO
+import ServiceLifecycle
 
 /// The platform's state in PostgreSQL, through PostgresNIO, so that several platform instances can
 /// serve from one database.
@@ -17,7 +18,7 @@ import PostgresNIO
 ///   sender + identity index decides, and the loser retries as a revision).
 ///
 /// Durability: PostgreSQL's own — a commit is flushed to its WAL before the call returns.
-public final class PostgresPlatformStore: PlatformStore {
+public final class PostgresPlatformStore: PlatformStore, Service {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
@@ -102,6 +103,14 @@ public final class PostgresPlatformStore: PlatformStore {
     }
 
     deinit { runner.cancel() }
+
+    /// As a service of `serve`'s group (added before the HTTP server, so stopped after it): on
+    /// graceful shutdown the client closes its connections once the requests have drained.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        runner.cancel()
+        await runner.value
+    }
 
     // MARK: Schema
 
@@ -200,10 +209,7 @@ public final class PostgresPlatformStore: PlatformStore {
         (
             "v6: one store contract",
             """
-            DROP INDEX organisation_kvk; CREATE UNIQUE INDEX organisation_kvk ON organisation(kvk);
-            DROP INDEX organisation_oin; CREATE UNIQUE INDEX organisation_oin ON organisation(oin);
-            DROP INDEX organisation_vat; CREATE UNIQUE INDEX organisation_vat ON organisation(vat);
-            DROP INDEX organisation_kbo; CREATE UNIQUE INDEX organisation_kbo ON organisation(kbo);
+            \(StoreContract.uniqueRegistryIndexes)
             ALTER TABLE platform_user ADD COLUMN removed_on DOUBLE PRECISION;
             DROP INDEX platform_user_email;
             CREATE UNIQUE INDEX platform_user_email ON platform_user(account_id, lower(email)) WHERE removed_on IS NULL;

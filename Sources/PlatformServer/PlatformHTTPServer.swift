@@ -16,7 +16,7 @@ public enum PlatformHTTPServer {
     /// tokens purged).
     public static func makeApplication(
         service: PlatformService, host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-        peppol: PeppolAccessPoint? = nil, logger: Logger = Logger(label: "efactuur.platform"),
+        peppol: PeppolAccessPoint? = nil, services: [any Service] = [], logger: Logger = Logger(label: "efactuur.platform"),
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         _ = PlatformMetrics.registry
@@ -34,7 +34,9 @@ public enum PlatformHTTPServer {
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections + 64)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
-        app.addServices(BackgroundWork(service: service, logger: logger))
+        // Started in this order before the HTTP server, stopped in reverse after it: the
+        // requests drain, then the delivery worker, then what `services` holds (the store's client).
+        app.addServices(services + [BackgroundWork(service: service, logger: logger)])
         return app
     }
 

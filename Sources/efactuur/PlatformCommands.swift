@@ -23,10 +23,11 @@ struct PlatformOptions: ParsableArguments {
     /// The platform in `--postgres` or `--data-dir`. Only the commands that start a platform
     /// (`serve`, `platform account create`) pass `creating`; the others refuse a folder that holds
     /// none, so a mistyped `--data-dir` is not a new, empty platform.
-    func service(
-        creating: Bool = false, tokenLifetime: TimeInterval = 4 * 3600, mailer: (any DocumentMailer)? = nil,
-        peppol: (any PeppolNetwork)? = nil
-    ) async throws -> PlatformService {
+    func service(creating: Bool = false) async throws -> PlatformService {
+        PlatformService(store: try await store(creating: creating))
+    }
+
+    func store(creating: Bool) async throws -> any PlatformStore {
         let store: any PlatformStore
         if let postgres {
             store = try await PostgresPlatformStore(url: postgres)
@@ -42,7 +43,7 @@ struct PlatformOptions: ParsableArguments {
             for warning in sqlite.permissionWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             store = sqlite
         }
-        return PlatformService(store: store, configuration: .init(tokenLifetime: tokenLifetime, mailer: mailer, peppol: peppol))
+        return store
     }
 
     /// Prints `fields` as JSON or as aligned `name: value` lines.
@@ -148,8 +149,11 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let mailer = smtpHost.map { SMTPMailer(host: $0, port: smtpPort, from: mailFrom) }
         let peppolSettings = try peppol.settings(defaultURL: "http://\(host):\(port)")
-        let service = try await options.service(
-            creating: true, tokenLifetime: TimeInterval(tokenLifetime), mailer: mailer, peppol: peppolSettings.map { PeppolGateway(settings: $0) })
+        let store = try await options.store(creating: true)
+        let service = PlatformService(
+            store: store,
+            configuration: .init(
+                tokenLifetime: TimeInterval(tokenLifetime), mailer: mailer, peppol: peppolSettings.map { PeppolGateway(settings: $0) }))
         let limits = ServerLimits(
             idleTimeout: .seconds(idleTimeout), minimumUploadRate: minUploadRate,
             maxConnections: ServerLimits.connectionsWithinDescriptorLimit(maxConnections), maxRequestBytes: maxRequestBytes,
@@ -158,7 +162,8 @@ struct Serve: AsyncParsableCommand {
         // Announced once the socket listens, so a script that waits for this line can connect.
         let app = PlatformHTTPServer.makeApplication(
             service: service, host: host, port: port, limits: limits,
-            peppol: peppolSettings.map { PeppolAccessPoint(settings: $0, platform: service) }
+            peppol: peppolSettings.map { PeppolAccessPoint(settings: $0, platform: service) },
+            services: (store as? PostgresPlatformStore).map { [$0] } ?? []
         ) { listening in
             FileHandle.standardError.write(Data("efactuur platform on http://\(host):\(listening)/soap/v3.1 (data: \(data))\n".utf8))
             if let peppolSettings {

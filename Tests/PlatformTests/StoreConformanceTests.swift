@@ -246,11 +246,7 @@ struct StoreConformanceTests {
                 if sql.hasPrefix("CREATE UNIQUE") { unique.insert(name) } else { plain.insert(name) }
             }
         case .postgres:
-            let components = URLComponents(string: fixture.postgresURL!)!
-            let client = PostgresClient(
-                configuration: .init(
-                    host: components.host!, port: components.port!, username: components.user!, password: nil,
-                    database: String(components.path.dropFirst()), tls: .disable))
+            let client = PostgresClient(configuration: try PostgresPlatformStore.configuration(url: fixture.postgresURL!))
             let runner = Task { await client.run() }
             defer { runner.cancel() }
             let rows = try await client.query(

@@ -61,11 +61,7 @@ struct StoreUpgradeTests {
     @Test("PostgreSQL: v5 → v6 refuses shared OIN numbers until resolved, then names every migration")
     func postgres() async throws {
         let url = try PostgresServer.shared().makeDatabase()
-        let components = URLComponents(string: url)!
-        let client = PostgresClient(
-            configuration: .init(
-                host: components.host!, port: components.port!, username: components.user!, password: nil,
-                database: String(components.path.dropFirst()), tls: .disable))
+        let client = PostgresClient(configuration: try PostgresPlatformStore.configuration(url: url))
         let runner = Task { await client.run() }
         defer { runner.cancel() }
         let logger = Logger(label: "test")

@@ -251,6 +251,15 @@ struct PlatformCommandTests {
         // The other instance knows the token and the document.
         let status = try await soap(secondBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: token)
         #expect(element("Code", in: status) == "10", "\(status)")
+
+        // SIGTERM: the first drains its requests, then its delivery worker and its PostgreSQL
+        // client stop, and it ends cleanly; the other instance serves on.
+        first.terminate()
+        for _ in 0..<100 where first.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!first.isRunning, "serve did not stop within 10 s of SIGTERM")
+        #expect(first.terminationReason == .exit && first.terminationStatus == 0)
+        let again = try await soap(secondBase, "GetOutboxDocumentStatus", "<ExternalId>\(externalID)</ExternalId>", token: token)
+        #expect(element("Code", in: again) == "10")
     }
 }
 
