@@ -169,13 +169,7 @@ public final class SQLitePlatformStore: PlatformStore {
                         FROM document;
                     DROP TABLE document;
                     ALTER TABLE document_new RENAME TO document;
-                    CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
-                    CREATE INDEX document_outbox ON document(sender_party, seq);
-                    CREATE INDEX document_inbox ON document(receiver_party, seq);
-                    CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
-                    CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
-                    CREATE INDEX document_outbox_created ON document(sender_party, created_on);
-                    CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
+                    \(StoreContract.documentIndexes)
                     INSERT INTO user (id, account_id, email, role)
                         SELECT 'USR' || lower(hex(randomblob(8))), id, email, 'administrator' FROM account
                         WHERE NOT EXISTS (SELECT 1 FROM user WHERE user.account_id = account.id

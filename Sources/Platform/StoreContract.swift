@@ -9,6 +9,18 @@ public enum StoreContract {
         "DROP INDEX \($0.uniqueIndex); CREATE UNIQUE INDEX \($0.uniqueIndex) ON organisation(\($0.rawValue));"
     }.joined(separator: "\n")
 
+    /// The indexes of the document table, the same on every engine (PostgreSQL makes them with
+    /// the table; SQLite makes them again when v6 rebuilds it).
+    public static let documentIndexes = """
+        CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
+        CREATE INDEX document_outbox ON document(sender_party, seq);
+        CREATE INDEX document_inbox ON document(receiver_party, seq);
+        CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
+        CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
+        CREATE INDEX document_outbox_created ON document(sender_party, created_on);
+        CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
+        """
+
     /// An organisation's registry numbers, as an upgrade checks them before making them unique.
     public struct Registration: Sendable {
         public var partyID: String

@@ -156,13 +156,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                 status_user_email TEXT, status_account_id TEXT, status_account_name TEXT,
                 status_changed_on DOUBLE PRECISION NOT NULL, route TEXT NOT NULL, message_id TEXT NOT NULL,
                 identity TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL);
-            CREATE UNIQUE INDEX document_identity ON document(sender_party, identity);
-            CREATE INDEX document_outbox ON document(sender_party, seq);
-            CREATE INDEX document_inbox ON document(receiver_party, seq);
-            CREATE INDEX document_inbox_created ON document(receiver_party, created_on);
-            CREATE INDEX document_inbox_modified ON document(receiver_party, modified_on);
-            CREATE INDEX document_outbox_created ON document(sender_party, created_on);
-            CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
+            \(StoreContract.documentIndexes)
             CREATE TABLE document_revision (
                 external_id TEXT NOT NULL, revision INTEGER NOT NULL, payload TEXT NOT NULL,
                 created_on DOUBLE PRECISION NOT NULL, PRIMARY KEY (external_id, revision));
