@@ -92,6 +92,12 @@ extension SOAPFault {
     public static func unknownTemplate(_ id: String) -> SOAPFault {
         SOAPFault(code: "ERRTPL4000001", message: "The template '\(id)' does not exist")
     }
+    public static func notFound(_ kind: String, _ id: String) -> SOAPFault {
+        SOAPFault(code: "ERRREQ4000004", message: "No \(kind) '\(id)'")
+    }
+    public static func notRenderable(_ id: String) -> SOAPFault {
+        SOAPFault(code: "ERRDMN8000004", message: "Document \(id) is not an invoice or credit note this platform can render")
+    }
     public static func invalidPagingToken(_ token: String) -> SOAPFault {
         SOAPFault(code: "ERRPAG4000001", message: "The paging token '\(token)' is not one this server gave out")
     }

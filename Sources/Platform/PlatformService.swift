@@ -193,7 +193,8 @@ public struct PlatformService: Sendable {
         else {
             loginThrottle.failed(appKey: appKey, address: clientAddress, now: now)
             configuration.logger.notice(
-                "login failed", metadata: ["appKey": "\(appKey.prefix(64))", "address": "\(clientAddress)", "code": "ERRIAU6000007"])
+                "login failed",
+                metadata: ["appKey": "\(appKey.prefix(64))", "address": "\(clientAddress)", "code": "\(PlatformError.invalidCredentials.code)"])
             throw PlatformError.invalidCredentials
         }
         _ = try session(for: holder)

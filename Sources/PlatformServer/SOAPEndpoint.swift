@@ -212,10 +212,9 @@ struct SOAPEndpoint: Sendable {
         case .unknownTemplate(let id): .unknownTemplate(id)
         case .invalidPagingToken(let token): .invalidPagingToken(token)
         case .invalidInput(let field, let reason): .invalidField(field, reason)
-        case .notFound(let kind, let id): SOAPFault(code: "ERRREQ4000004", message: "No \(kind) '\(id)'")
+        case .notFound(let kind, let id): .notFound(kind, id)
         case .conflictingRecords: .internalError
-        case .notRenderable(let id):
-            SOAPFault(code: "ERRDMN8000004", message: "Document \(id) is not an invoice or credit note this platform can render")
+        case .notRenderable(let id): .notRenderable(id)
         }
     }
 
