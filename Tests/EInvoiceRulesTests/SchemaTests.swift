@@ -156,8 +156,6 @@ struct SchemaTests {
         "listURI", "uri", "foo", "unitCodeListID", "currencyCodeListVersionID", "schemeAgencyID",
     ]
 
-    typealias Seeded = MutatedDocumentTests.Seeded
-
     static func element(_ root: XMLElement, _ path: [Int]) -> XMLElement { path.reduce(root) { $0.children[$1] } }
 
     /// One random change: an element removed, repeated, swapped with a sibling or renamed, an
@@ -177,7 +175,7 @@ struct SchemaTests {
         return names.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 
-    static func mutate(_ root: inout XMLElement, names: [(namespace: String, name: String)], using random: inout Seeded) -> String {
+    static func mutate(_ root: inout XMLElement, names: [(namespace: String, name: String)], using random: inout SeededGenerator) -> String {
         let all = MutatedDocumentTests.paths(root)
         guard let path = all.randomElement(using: &random) else { return "nothing" }
         let target = element(root, path)
@@ -281,7 +279,7 @@ struct SchemaTests {
         let environment = ProcessInfo.processInfo.environment
         let seed = environment["EFACTUUR_SCHEMA_SEED"].flatMap { UInt64($0) } ?? 20_261_204
         let perDocument = environment["EFACTUUR_SCHEMA_MUTATIONS"].flatMap { Int($0) } ?? 28
-        var random = Seeded(state: seed)
+        var random = SeededGenerator(seed: seed)
         var documents = 0
         var agreements = 0
         var invalid = 0
