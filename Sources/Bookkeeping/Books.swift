@@ -28,7 +28,7 @@ public struct Books: Sendable {
         do {
             quickConnect = try QuickConnect(parsing: text)
         } catch {
-            throw BookkeepingError(error.code, error.message)
+            throw BookkeepingError(.init(rawValue: error.code.rawValue), error.message)
         }
         settings.appKey = quickConnect.appKey
         settings.secret = quickConnect.secret
@@ -41,19 +41,19 @@ public struct Books: Sendable {
     public func addDebtor(_ debtor: Debtor, administration: Administration) throws -> Debtor {
         var debtor = debtor
         debtor.name = debtor.name.trimmed
-        guard !debtor.name.isEmpty else { throw BookkeepingError("books.invalid-debtor", "a debtor needs a name") }
+        guard !debtor.name.isEmpty else { throw BookkeepingError(.invalidDebtor, "a debtor needs a name") }
         for (scheme, field, value) in [("0190", "OIN", debtor.oin), ("0106", "Dossier/KvK nr", debtor.kvk)] {
             guard let value = value?.trimmed, !value.isEmpty else { continue }
             do {
                 _ = try PartyIdentifier(scheme: scheme, value: value)
             } catch {
-                throw BookkeepingError("books.invalid-identifier", "\(field): \(error.message)")
+                throw BookkeepingError(.invalidIdentifier, "\(field): \(error.message)")
             }
         }
         if let email = debtor.email?.trimmed, !email.isEmpty {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(where: { $0.isWhitespace || $0.isNewline })
-            else { throw BookkeepingError("books.invalid-email", "'\(email)' is not an e-mail address") }
+            else { throw BookkeepingError(.invalidEmail, "'\(email)' is not an e-mail address") }
             debtor.email = email
         } else {
             debtor.email = nil
@@ -64,7 +64,7 @@ public struct Books: Sendable {
     public func addLine(_ line: SalesInvoiceLine, invoice number: String, administration: Administration) throws -> SalesInvoice {
         try store.updateInvoice(number, administration: administration.id) { invoice in
             guard invoice.state == .draft else {
-                throw BookkeepingError("books.invoice-sent", "invoice \(number) has been sent; its lines cannot change")
+                throw BookkeepingError(.invoiceSent, "invoice \(number) has been sent; its lines cannot change")
             }
             var line = line
             line.position = (invoice.lines.map(\.position).max() ?? 0) + 1
@@ -110,20 +110,20 @@ public struct Books: Sendable {
         if settings.sender.kvk == nil { missing.append("sender KvK") }
         guard missing.isEmpty else {
             throw BookkeepingError(
-                "books.settings-incomplete",
+                .settingsIncomplete,
                 "the administration's e-invoicing settings lack: \(missing.joined(separator: ", "))")
         }
         guard settings.siVersion == "2.0" else {
             throw BookkeepingError(
-                "books.unsupported-si-version", "SimplerInvoicing version \(settings.siVersion) is not supported; set 2.0")
+                .unsupportedSiVersion, "SimplerInvoicing version \(settings.siVersion) is not supported; set 2.0")
         }
         let invoice = try store.invoice(number, administration: administration.id)
         guard !invoice.lines.isEmpty else {
-            throw BookkeepingError("books.no-lines", "invoice \(number) has no lines")
+            throw BookkeepingError(.noLines, "invoice \(number) has no lines")
         }
         if let empty = invoice.lines.first(where: \.isEmpty) {
             throw BookkeepingError(
-                "books.empty-line",
+                .emptyLine,
                 "invoice \(number) line \(empty.position) is empty (it needs a description and a quantity or amount); "
                     + "remove it or fill it in before sending")
         }
@@ -141,13 +141,13 @@ public struct Books: Sendable {
     /// unsent and can be sent again.
     public func send(_ preview: SendPreview, confirmation: String, administration: Administration) async throws -> SalesInvoice {
         guard confirmation == "VERZENDEN" else {
-            throw BookkeepingError("books.not-confirmed", "not sent: the confirmation was '\(confirmation)', not VERZENDEN")
+            throw BookkeepingError(.notConfirmed, "not sent: the confirmation was '\(confirmation)', not VERZENDEN")
         }
         let number = preview.invoice.number
         guard preview.report.isValid else {
             let rules = preview.report.fatalRuleIDs.sorted().joined(separator: ", ")
             try recordFailure(number, "local validation failed: \(rules)", administration)
-            throw BookkeepingError("books.invalid-document", "invoice \(number) does not pass SI-UBL 2.0 validation: \(rules)")
+            throw BookkeepingError(.invalidDocument, "invoice \(number) does not pass SI-UBL 2.0 validation: \(rules)")
         }
         let settings = administration.settings
         let request = SendDocumentRequest(
@@ -160,7 +160,7 @@ public struct Books: Sendable {
             deliveryID = try await client.send(request)
         } catch {
             try recordFailure(number, error.description, administration)
-            throw BookkeepingError(error.code, "invoice \(number) was not sent: \(error.message)")
+            throw BookkeepingError(.init(rawValue: error.code.rawValue), "invoice \(number) was not sent: \(error.message)")
         }
         var ublPath: String?
         if let folder = settings.salesFolder {
@@ -184,13 +184,13 @@ public struct Books: Sendable {
     public func status(_ number: String, administration: Administration) async throws -> (status: WireStatus, info: WireStatusInfo) {
         let invoice = try store.invoice(number, administration: administration.id)
         guard let deliveryID = invoice.deliveryID else {
-            throw BookkeepingError("books.not-sent", "invoice \(number) has not been sent")
+            throw BookkeepingError(.notSent, "invoice \(number) has not been sent")
         }
         let client = try client(administration.settings)
         do {
             return try await client.status(in: .outbox, externalID: deliveryID)
         } catch {
-            throw BookkeepingError(error.code, "the status of \(number) cannot be read: \(error.message)")
+            throw BookkeepingError(.init(rawValue: error.code.rawValue), "the status of \(number) cannot be read: \(error.message)")
         }
     }
 
@@ -198,13 +198,13 @@ public struct Books: Sendable {
     public func delivery(_ number: String, administration: Administration) async throws -> WireDocument {
         let invoice = try store.invoice(number, administration: administration.id)
         guard let deliveryID = invoice.deliveryID else {
-            throw BookkeepingError("books.not-sent", "invoice \(number) has not been sent")
+            throw BookkeepingError(.notSent, "invoice \(number) has not been sent")
         }
         let client = try client(administration.settings)
         do {
             return try await client.document(in: .outbox, externalID: deliveryID).document
         } catch {
-            throw BookkeepingError(error.code, "the delivery of \(number) cannot be read: \(error.message)")
+            throw BookkeepingError(.init(rawValue: error.code.rawValue), "the delivery of \(number) cannot be read: \(error.message)")
         }
     }
 
@@ -228,7 +228,7 @@ public struct Books: Sendable {
 
     public struct NotBooked: Sendable, Codable {
         public var externalID: String
-        public var code: String
+        public var code: BookkeepingError.Code
         public var reason: String
     }
 
@@ -241,10 +241,10 @@ public struct Books: Sendable {
     ) async throws -> ReceiveResult {
         let settings = administration.settings
         guard settings.useAPIv3 else {
-            throw BookkeepingError("books.settings-incomplete", "receiving needs Gebruik API versie 3 (--use-api-v3 on)")
+            throw BookkeepingError(.settingsIncomplete, "receiving needs Gebruik API versie 3 (--use-api-v3 on)")
         }
         guard let folder = settings.purchaseFolder else {
-            throw BookkeepingError("books.settings-incomplete", "set a purchase-invoice folder (--purchase-folder) first")
+            throw BookkeepingError(.settingsIncomplete, "set a purchase-invoice folder (--purchase-folder) first")
         }
         let client = try client(settings)
         var result = ReceiveResult()
@@ -291,19 +291,18 @@ public struct Books: Sendable {
             }
         } catch let error as EConnectError {
             let next: String
-            switch error {
-            case .fault(let fault) where fault.code == SOAPFault.invalidKey.code:
+            if error.fault?.code == SOAPFault.invalidKey.code {
                 // The keys were revoked or mistyped: trying again cannot help.
                 next =
                     "the platform no longer accepts this administration's App Key and Secret; create new connection keys "
                     + "in the platform and enter them with 'efactuur books settings set'"
-            case .fault:
+            } else if error.fault != nil {
                 next = "fix what the platform says, then run it again to continue"
-            case .unreachable, .unreadableAnswer:
+            } else {
                 next = "run it again to continue when the platform answers"
             }
             throw BookkeepingError(
-                error.code, "receiving stopped after \(result.received.count) new document(s): \(error.message); \(next)")
+                .init(rawValue: error.code.rawValue), "receiving stopped after \(result.received.count) new document(s): \(error.message); \(next)")
         }
         return result
     }
@@ -386,7 +385,7 @@ public struct Books: Sendable {
             let secret = settings.secret
         else {
             throw BookkeepingError(
-                "books.settings-incomplete", "the administration needs the platform URL, the App Key and the Secret")
+                .settingsIncomplete, "the administration needs the platform URL, the App Key and the Secret")
         }
         return EConnectClient(configuration: .init(url: url, appKey: appKey, secret: secret, retry: retry))
     }
@@ -415,7 +414,7 @@ public struct Books: Sendable {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
             return path
         } catch {
-            throw BookkeepingError("books.folder-unwritable", "cannot write \(name) into \(folder): \(error.localizedDescription)")
+            throw BookkeepingError(.folderUnwritable, "cannot write \(name) into \(folder): \(error.localizedDescription)")
         }
     }
 }

@@ -76,10 +76,10 @@ public struct BooksStore: Sendable {
 
     public func createAdministration(name: String) throws -> Administration {
         let name = name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw BookkeepingError("books.invalid-name", "an administration needs a name") }
+        guard !name.isEmpty else { throw BookkeepingError(.invalidName, "an administration needs a name") }
         return try database.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM administration WHERE name = ?", arguments: [name]) != nil {
-                throw BookkeepingError("books.administration-exists", "there is already an administration '\(name)'")
+                throw BookkeepingError(.administrationExists, "there is already an administration '\(name)'")
             }
             let settings = Settings()
             try db.execute(
@@ -141,7 +141,7 @@ public struct BooksStore: Sendable {
                 db, sql: "SELECT 1 FROM debtor WHERE administration_id = ? AND number = ?",
                 arguments: [administration, debtor.number]) != nil
             {
-                throw BookkeepingError("books.debtor-exists", "there is already a debtor \(debtor.number)")
+                throw BookkeepingError(.debtorExists, "there is already a debtor \(debtor.number)")
             }
             try db.execute(
                 sql: "INSERT INTO debtor (administration_id, number, data) VALUES (?, ?, ?)",
@@ -185,7 +185,7 @@ public struct BooksStore: Sendable {
                 db, sql: "SELECT 1 FROM sales_invoice WHERE administration_id = ? AND number = ?",
                 arguments: [administration, invoice.number]) != nil
             {
-                throw BookkeepingError("books.invoice-exists", "there is already a sales invoice '\(invoice.number)'")
+                throw BookkeepingError(.invoiceExists, "there is already a sales invoice '\(invoice.number)'")
             }
             try db.execute(
                 sql: "INSERT INTO sales_invoice (administration_id, number, data) VALUES (?, ?, ?)",

@@ -180,10 +180,45 @@ public struct PurchaseInvoice: Sendable, Codable, Equatable {
 
 /// What a bookkeeper can do wrong, with a stable code.
 public struct BookkeepingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: String
+    /// `books.*`, or the platform's or client's own code when the platform refused or could not
+    /// be reached.
+    public struct Code: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
+
+        public static let administrationExists: Code = "books.administration-exists"
+        public static let alreadySent: Code = "books.already-sent"
+        public static let debtorExists: Code = "books.debtor-exists"
+        public static let emptyLine: Code = "books.empty-line"
+        public static let folderUnwritable: Code = "books.folder-unwritable"
+        public static let invalidCompanyId: Code = "books.invalid-company-id"
+        public static let invalidDate: Code = "books.invalid-date"
+        public static let invalidDebtor: Code = "books.invalid-debtor"
+        public static let invalidDocument: Code = "books.invalid-document"
+        public static let invalidEmail: Code = "books.invalid-email"
+        public static let invalidIdentifier: Code = "books.invalid-identifier"
+        public static let invalidName: Code = "books.invalid-name"
+        public static let invalidNumber: Code = "books.invalid-number"
+        public static let invalidUrl: Code = "books.invalid-url"
+        public static let invoiceExists: Code = "books.invoice-exists"
+        public static let invoiceIncomplete: Code = "books.invoice-incomplete"
+        public static let invoiceSent: Code = "books.invoice-sent"
+        public static let noAdministration: Code = "books.no-administration"
+        public static let noDebtor: Code = "books.no-debtor"
+        public static let noInvoice: Code = "books.no-invoice"
+        public static let noLines: Code = "books.no-lines"
+        public static let notConfirmed: Code = "books.not-confirmed"
+        public static let notSent: Code = "books.not-sent"
+        public static let settingsIncomplete: Code = "books.settings-incomplete"
+        public static let unsupportedSiVersion: Code = "books.unsupported-si-version"
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(_ code: String, _ message: String) {
+    public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
@@ -191,12 +226,12 @@ public struct BookkeepingError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String { "\(message) [\(code)]" }
 
     static func noAdministration(_ name: String) -> BookkeepingError {
-        BookkeepingError("books.no-administration", "there is no administration '\(name)'")
+        BookkeepingError(.noAdministration, "there is no administration '\(name)'")
     }
     static func noDebtor(_ number: Int) -> BookkeepingError {
-        BookkeepingError("books.no-debtor", "there is no debtor \(number) in this administration")
+        BookkeepingError(.noDebtor, "there is no debtor \(number) in this administration")
     }
     static func noInvoice(_ number: String) -> BookkeepingError {
-        BookkeepingError("books.no-invoice", "there is no sales invoice '\(number)' in this administration")
+        BookkeepingError(.noInvoice, "there is no sales invoice '\(number)' in this administration")
     }
 }

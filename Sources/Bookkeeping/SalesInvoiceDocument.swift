@@ -53,7 +53,7 @@ enum SalesInvoiceDocument {
         do {
             return try builder.build()
         } catch {
-            throw BookkeepingError("books.invoice-incomplete", "the invoice cannot be written: \(error)")
+            throw BookkeepingError(.invoiceIncomplete, "the invoice cannot be written: \(error)")
         }
     }
 

@@ -3,6 +3,8 @@ import EConnectWire
 import Foundation
 import HardenedXML
 import NIOCore
+import NIOPosix
+import NIOSSL
 
 /// A client of the native SOAP API v3 / v3.1, as an accounting package uses it: it logs in with
 /// the connection keys, logs in again when the platform says the token expired or is unknown,
@@ -226,14 +228,16 @@ public actor EConnectClient {
                     return try ResponseMessage.read(
                         bytes.readableBytesView, operation: operation,
                         limits: XMLReader.Limits(maxBytes: configuration.maxAnswerBytes, maxDepth: 96))
-                } catch .fault(let fault) {
-                    guard response.status == .serviceUnavailable else { throw EConnectError.fault(fault) }
-                    failure = .fault(fault)
-                } catch .malformed(let why) {
-                    guard response.status.code >= 500 else {
-                        throw EConnectError.unreadableAnswer(status: Int(response.status.code), why)
+                } catch {
+                    if let fault = error.fault {
+                        guard response.status == .serviceUnavailable else { throw EConnectError.fault(fault) }
+                        failure = .fault(fault)
+                    } else {
+                        guard response.status.code >= 500 else {
+                            throw EConnectError.unreadableAnswer(status: Int(response.status.code), error.message)
+                        }
+                        failure = .unreadableAnswer(status: Int(response.status.code), error.message)
                     }
-                    failure = .unreadableAnswer(status: Int(response.status.code), why)
                 }
             } catch let error as EConnectError {
                 throw error
@@ -286,51 +290,79 @@ extension EConnectClient {
     /// Why a connection failed, in words a user can act on (the transport's own error names its
     /// internals: "connection reset (error set): Connection refused (errno: 111)").
     static func plainReason(_ error: any Error) -> String {
-        let text = "\(error)".lowercased()
-        if text.contains("refused") { return "nothing answers there (connection refused); is the platform running, and is the URL right?" }
-        if text.contains("timeout") || text.contains("timed out") || text.contains("deadline") { return "no answer in time" }
-        if text.contains("resolve") || text.contains("lookup") || text.contains("getaddrinfo") || text.contains("dns") {
-            return "the host name is not known"
+        switch error {
+        case let error as IOError:
+            switch error.errnoCode {
+            case ECONNREFUSED: "nothing answers there (connection refused); is the platform running, and is the URL right?"
+            case ECONNRESET, EPIPE: "the connection was closed before an answer came"
+            case ETIMEDOUT: "no answer in time"
+            case EHOSTUNREACH, ENETUNREACH: "the host cannot be reached from here"
+            default: "the connection failed"
+            }
+        case let error as NIOConnectionError:
+            // Every address tried failed: say why the first did, or that none was found.
+            if let first = error.connectionErrors.first { plainReason(first.error) } else { "the host name is not known" }
+        case is SocketAddressError: "the host name is not known"
+        case let error as HTTPClientError:
+            switch error {
+            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout: "no answer in time"
+            case .tlsHandshakeTimeout: "the TLS connection could not be set up"
+            case .remoteConnectionClosed: "the connection was closed before an answer came"
+            default: "the connection failed"
+            }
+        case let error as ChannelError:
+            if case .connectTimeout = error { "no answer in time" } else { "the connection failed" }
+        case is NIOSSLError, is NIOSSLExtraError, is BoringSSLError: "the TLS connection could not be set up"
+        default: "the connection failed"
         }
-        if text.contains("certificate") || text.contains("tls") || text.contains("ssl") { return "the TLS connection could not be set up" }
-        if text.contains("reset") || text.contains("closed") || text.contains("eof") { return "the connection was closed before an answer came" }
-        return "the connection failed"
     }
 }
 
-public enum EConnectError: Error, Sendable, CustomStringConvertible {
-    /// The platform refused: its code (`ERRXSL4000001`, …) and message.
-    case fault(SOAPFault)
-    /// No connection, or none completed, after every retry.
-    case unreachable(String)
-    /// The answer is not the SOAP answer the operation has.
-    case unreadableAnswer(status: Int, String)
+public struct EConnectError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The platform's own code for a refusal (`ERRXSL4000001`, …), `client.*` for the client's.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
+
+        /// No connection, or none completed, after every retry.
+        public static let unreachable: Code = "client.unreachable"
+        /// The answer is not the SOAP answer the operation has.
+        public static let unreadableAnswer: Code = "client.unreadable-answer"
+    }
+
+    public var code: Code
+    public var message: String
+    /// The platform's refusal, when it refused; ``code`` is then its code.
+    public var fault: SOAPFault?
+
+    public init(_ code: Code, _ message: String, fault: SOAPFault? = nil) {
+        self.code = code
+        self.message = message
+        self.fault = fault
+    }
+
+    public static func fault(_ fault: SOAPFault) -> EConnectError {
+        EConnectError(Code(rawValue: fault.code.rawValue), fault.message, fault: fault)
+    }
+
+    static func unreachable(_ why: String) -> EConnectError {
+        EConnectError(.unreachable, "the platform cannot be reached: \(why)")
+    }
+
+    static func unreadableAnswer(status: Int, _ why: String) -> EConnectError {
+        EConnectError(.unreadableAnswer, "the platform's answer (HTTP \(status)) cannot be read: \(why)")
+    }
 
     static func unexpectedAnswer(_ answer: ResponseMessage) -> EConnectError {
         .unreadableAnswer(status: 200, "an answer of the wrong kind: \(answer)")
-    }
-
-    public var code: String {
-        switch self {
-        case .fault(let fault): fault.code
-        case .unreachable: "client.unreachable"
-        case .unreadableAnswer: "client.unreadable-answer"
-        }
-    }
-
-    public var message: String {
-        switch self {
-        case .fault(let fault): fault.message
-        case .unreachable(let why): "the platform cannot be reached: \(why)"
-        case .unreadableAnswer(let status, let why): "the platform's answer (HTTP \(status)) cannot be read: \(why)"
-        }
     }
 
     public var description: String { "\(message) [\(code)]" }
 
     /// The token expired or the platform no longer knows it: log in again and repeat.
     var asksForNewLogin: Bool {
-        guard case .fault(let fault) = self else { return false }
-        return fault.code == SOAPFault.tokenExpired.code || fault.code == SOAPFault.invalidKey.code
+        fault?.code == SOAPFault.tokenExpired.code || fault?.code == SOAPFault.invalidKey.code
     }
 }

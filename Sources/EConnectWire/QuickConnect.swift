@@ -52,8 +52,17 @@ public struct QuickConnect: Sendable, Equatable, CustomStringConvertible {
 }
 
 public struct QuickConnectError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Stable code: `quickconnect.invalid`.
-    public let code = "quickconnect.invalid"
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
+
+        /// The text is not a Quick Connect text.
+        public static let invalid: Code = "quickconnect.invalid"
+    }
+
+    public let code = Code.invalid
     public var message: String
     public var description: String { "\(message) [\(code)]" }
 }

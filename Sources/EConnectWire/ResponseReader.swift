@@ -5,13 +5,36 @@ import HardenedXML
 
 /// Why an answer could not be used: the platform refused (a SOAP fault), or what came back is not
 /// an answer to the operation.
-public enum ResponseReadError: Error, Sendable, Equatable {
-    case fault(SOAPFault)
-    case malformed(String)
+public struct ResponseReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
+
+        /// What came back is not an answer to the operation.
+        public static let malformed: Code = "wire.malformed-answer"
+    }
+
+    /// ``Code/malformed``, or the fault's own code.
+    public var code: Code
+    public var message: String
+    /// The platform's refusal, when the answer is a fault.
+    public var fault: SOAPFault?
+
+    public static func fault(_ fault: SOAPFault) -> ResponseReadError {
+        ResponseReadError(code: Code(rawValue: fault.code.rawValue), message: fault.message, fault: fault)
+    }
+
+    public static func malformed(_ why: String) -> ResponseReadError {
+        ResponseReadError(code: .malformed, message: why, fault: nil)
+    }
+
+    public var description: String { "\(message) [\(code)]" }
 }
 
 extension ResponseMessage {
-    /// Reads the answer to `operation`. A fault is thrown as ``ResponseReadError/fault(_:)`` with
+    /// Reads the answer to `operation`. A fault is thrown as a ``ResponseReadError`` with its ``SOAPFault``,
     /// its code and message; elements are taken from whichever API namespace the answer uses.
     public static func read(
         _ bytes: some Collection<UInt8>, operation: Operation, limits: XMLReader.Limits = XMLReader.Limits()

@@ -3,13 +3,21 @@ import Foundation
 /// An API error as the platform reports it: HTTP 500 and a SOAP fault whose `faultstring` is
 /// `Message [CODE]`, with the same text in `detail/Message`.
 public struct SOAPFault: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The eConnect error code, e.g. `ERRIAU6000007`.
-    public var code: String
+    /// An eConnect error code, e.g. `ERRIAU6000007`. Open: a platform may answer with codes this
+    /// catalogue does not have.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
+    }
+
+    public var code: Code
     public var message: String
     /// `soap:Client` when the request itself is wrong, `soap:Server` otherwise.
     public var isClientFault: Bool
 
-    public init(code: String, message: String, isClientFault: Bool = true) {
+    public init(code: Code, message: String, isClientFault: Bool = true) {
         self.code = code
         self.message = message
         self.isClientFault = isClientFault
@@ -22,7 +30,7 @@ public struct SOAPFault: Error, Sendable, Equatable, CustomStringConvertible {
     /// Reads `Message [CODE]` back; the code is the text inside the last brackets.
     public init?(faultString: String) {
         guard faultString.hasSuffix("]"), let open = faultString.lastIndex(of: "[") else { return nil }
-        code = String(faultString[faultString.index(after: open)..<faultString.index(before: faultString.endIndex)])
+        code = Code(rawValue: String(faultString[faultString.index(after: open)..<faultString.index(before: faultString.endIndex)]))
         message = faultString[..<open].trimmingCharacters(in: .whitespaces)
         isClientFault = true
     }

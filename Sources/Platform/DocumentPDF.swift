@@ -27,7 +27,7 @@ extension PlatformService {
         let document: StoredDocument
         do {
             document = try await self.document(session, .inbox, externalID: externalID)
-        } catch PlatformError.documentNotFound {
+        } catch let error as PlatformError where error.code == .documentNotFound {
             document = try await self.document(session, .outbox, externalID: externalID)
         }
         guard let pdf = DocumentPDF.make(for: document) else { throw PlatformError.notRenderable(externalID) }

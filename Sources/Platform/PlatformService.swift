@@ -369,12 +369,17 @@ public struct PlatformService: Sendable {
         let now = clock()
         let due = try await store.claimDueDeliveries(
             now: now, claimUntil: now.addingTimeInterval(OutsideDelivery.claim), limit: limit)
-        Gauge(label: "efactuur_outside_queue_depth").record(try await store.queuedDeliveryCount())
         for delivery in due {
             guard let document = try await store.document(externalID: delivery.externalID) else { continue }
             _ = try await attemptDelivery(delivery, of: document)
         }
         return due.count
+    }
+
+    /// Counts the documents waiting for an outside delivery into `efactuur_outside_queue_depth`;
+    /// the delivery worker calls it once per round, not per batch.
+    public func recordOutsideQueueDepth() async throws {
+        Gauge(label: "efactuur_outside_queue_depth").record(try await store.queuedDeliveryCount())
     }
 
     /// One attempt, its outcome recorded with the document's status; returns the new status when

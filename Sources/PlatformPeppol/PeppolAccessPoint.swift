@@ -73,10 +73,10 @@ public struct PeppolAccessPoint: Sendable {
                 record = try await platform.receiveFromPeppol(
                     payload: payload, from: sender.description, to: received.businessHeader.receiver,
                     messageID: received.header.messageID, receipt: receipt)
-            } catch PlatformError.receiverUnreachable(let receiver) {
-                throw AS4Error.notServiced(receiver)
+            } catch let error as PlatformError where error.code == .receiverUnreachable {
+                throw AS4Error.notServiced(error.subject)
             } catch let error as PlatformError {
-                throw AS4Error(.other, "the document is not accepted: \(error.message)", peppolCode: error.code)
+                throw AS4Error(.other, "the document is not accepted: \(error.message)", peppolCode: error.code.rawValue)
             }
             // A MessageId seen before from someone else is not this message's: no other party's
             // receipt is handed out, and nothing is delivered.

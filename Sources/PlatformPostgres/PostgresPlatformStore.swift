@@ -26,7 +26,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
     /// Connects (the client runs until the store is released) and creates or updates the schema.
     /// The client keeps trying to connect, so a server that cannot be reached, refuses the login
     /// or lacks the TLS the URL demands would make this wait for ever: when no first query is
-    /// answered within `connectTimeout`, it gives up with ``PlatformStoreError/unreachable(host:port:seconds:)``.
+    /// answered within `connectTimeout`, it gives up with ``PlatformStoreError/Code/unreachable``.
     /// (The migration itself has no time limit.)
     public init(
         configuration: PostgresClient.Configuration, connectTimeout: Duration = .seconds(30),
@@ -73,7 +73,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
     public static func configuration(url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, let user = components.user
-        else { throw PlatformStoreError.invalidURL(url) }
+        else { throw PlatformStoreError.invalidURL }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
@@ -904,27 +904,40 @@ public final class PostgresPlatformStore: PlatformStore, Service {
     }
 }
 
-public enum PlatformStoreError: Error, CustomStringConvertible {
-    case invalidURL(String)
-    case invalidTLSMode(String)
-    case unreachable(host: String, port: Int, seconds: Int)
+public struct PlatformStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
 
-    public var code: String {
-        switch self {
-        case .invalidURL: "postgres.url"
-        case .invalidTLSMode: "postgres.sslmode"
-        case .unreachable: "postgres.unreachable"
-        }
+        public static let invalidURL: Code = "postgres.url"
+        public static let invalidTLSMode: Code = "postgres.sslmode"
+        /// No session with the server in time.
+        public static let unreachable: Code = "postgres.unreachable"
     }
 
-    public var description: String {
-        switch self {
-        case .invalidURL: "the --postgres value is not a postgres://user[:password]@host[:port]/database URL"
-        case .invalidTLSMode(let mode):
-            "sslmode '\(mode)' is not one of disable, prefer, require, verify-ca, verify-full"
-        case .unreachable(let host, let port, let seconds):
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(message) [\(code)]" }
+
+    static let invalidURL = PlatformStoreError(
+        .invalidURL, "the --postgres value is not a postgres://user[:password]@host[:port]/database URL")
+
+    static func invalidTLSMode(_ mode: String) -> PlatformStoreError {
+        PlatformStoreError(.invalidTLSMode, "sslmode '\(mode)' is not one of disable, prefer, require, verify-ca, verify-full")
+    }
+
+    static func unreachable(host: String, port: Int, seconds: Int) -> PlatformStoreError {
+        PlatformStoreError(
+            .unreachable,
             "no PostgreSQL session with \(host):\(port) within \(seconds) s: is the server running, are the user and "
-                + "password right, and does it offer TLS when the URL's sslmode asks for it?"
-        }
+                + "password right, and does it offer TLS when the URL's sslmode asks for it?")
     }
 }

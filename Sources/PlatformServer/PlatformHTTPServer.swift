@@ -115,6 +115,7 @@ struct BackgroundWork: Service {
             while !Task.isCancelled {
                 do {
                     while try await service.deliverDueDocuments() > 0 {}
+                    try await service.recordOutsideQueueDepth()
                 } catch is CancellationError {
                     return  // shutting down: what was not attempted stays queued
                 } catch {

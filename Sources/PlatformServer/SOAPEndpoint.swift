@@ -57,7 +57,7 @@ struct SOAPEndpoint: Sendable {
     private func faultResponse(
         _ fault: SOAPFault, status: HTTPResponse.Status = .internalServerError, version: APIVersion, context: PlatformRequestContext
     ) -> Response {
-        context.outcome.faultCode = fault.code
+        context.outcome.faultCode = fault.code.rawValue
         return Self.xmlResponse(status, Envelope.fault(fault, version: version, requestID: context.outcome.requestID))
     }
 
@@ -196,25 +196,25 @@ struct SOAPEndpoint: Sendable {
     }
 
     static func fault(for error: PlatformError) -> SOAPFault {
-        switch error {
+        switch error.code {
         case .invalidCredentials: .invalidKey
-        case .tooManyFailedLogins(let seconds): .tooManyFailedLogins(retryAfter: seconds)
+        case .tooManyFailedLogins: .tooManyFailedLogins(retryAfter: error.retryAfter ?? 0)
         case .tokenExpired: .tokenExpired
-        case .subscriptionTooLow(let level): .subscriptionTooLow(level.rawValue)
-        case .noRightToSendVia(let party): .noRightToSendVia(party)
-        case .noRightToParty(let party): .noRightToParty(party)
-        case .invalidPayload(let why): .invalidField("SendDocument/Payload", why)
-        case .validationFailed(let ids): .validationFailed(ids)
-        case .receiverUnreachable(let reference): .receiverUnreachable(reference)
-        case .documentNotFound(let id): .documentNotFound(id)
-        case .partyNotFound(let reference): .partyNotFound(reference)
-        case .invalidStatus(let code): .invalidStatus(code)
-        case .unknownTemplate(let id): .unknownTemplate(id)
-        case .invalidPagingToken(let token): .invalidPagingToken(token)
-        case .invalidInput(let field, let reason): .invalidField(field, reason)
-        case .notFound(let kind, let id): .notFound(kind, id)
-        case .conflictingRecords: .internalError
-        case .notRenderable(let id): .notRenderable(id)
+        case .subscriptionTooLow: .subscriptionTooLow(error.subject)
+        case .noRightToSendVia: .noRightToSendVia(error.subject)
+        case .noRightToParty: .noRightToParty(error.subject)
+        case .invalidPayload: .invalidField("SendDocument/Payload", error.subject)
+        case .validationFailed: .validationFailed(error.ruleIDs)
+        case .receiverUnreachable: .receiverUnreachable(error.subject)
+        case .documentNotFound: .documentNotFound(error.subject)
+        case .partyNotFound: .partyNotFound(error.subject)
+        case .invalidStatus: .invalidStatus(error.subject)
+        case .unknownTemplate: .unknownTemplate(error.subject)
+        case .invalidPagingToken: .invalidPagingToken(error.subject)
+        case .invalidInput: .invalidField(error.field ?? "", error.subject)
+        case .notFound: .notFound(error.field ?? "record", error.subject)
+        case .notRenderable: .notRenderable(error.subject)
+        default: .internalError  // conflictingRecords, and codes a newer core may add
         }
     }
 

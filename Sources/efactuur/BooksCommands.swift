@@ -42,7 +42,7 @@ struct BooksOptions: ParsableArguments {
             try await body(try open())
         } catch let error as BookkeepingError {
             if json {
-                try emit(["error": error.code, "message": error.message], text: "")
+                try emit(["error": error.code.rawValue, "message": error.message], text: "")
             } else {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             }
@@ -150,13 +150,13 @@ struct SettingsCommand: AsyncParsableCommand {
                 if let email { settings.email = email }
                 if let companyId {
                     guard companyId.uppercased().hasPrefix("XC") else {
-                        throw BookkeepingError("books.invalid-company-id", "'\(companyId)' is not a Bedrijfs-ID (XCNL… or XCBE…)")
+                        throw BookkeepingError(.invalidCompanyId, "'\(companyId)' is not a Bedrijfs-ID (XCNL… or XCBE…)")
                     }
                     settings.companyID = companyId.uppercased()
                 }
                 if let siVersion {
                     guard siVersion == "2.0" else {
-                        throw BookkeepingError("books.unsupported-si-version", "SimplerInvoicing version must be 2.0")
+                        throw BookkeepingError(.unsupportedSiVersion, "SimplerInvoicing version must be 2.0")
                     }
                     settings.siVersion = siVersion
                 }
@@ -164,7 +164,7 @@ struct SettingsCommand: AsyncParsableCommand {
                 if let salesFolder { settings.salesFolder = absolute(salesFolder) }
                 if let fromDate {
                     guard let date = LocalDate(fromDate), date.timeZone == nil else {
-                        throw BookkeepingError("books.invalid-date", "--from-date '\(fromDate)' is not a date (YYYY-MM-DD)")
+                        throw BookkeepingError(.invalidDate, "--from-date '\(fromDate)' is not a date (YYYY-MM-DD)")
                     }
                     settings.fromDate = date
                 }
@@ -179,7 +179,7 @@ struct SettingsCommand: AsyncParsableCommand {
                 if let useDossierAsKvk { settings.useDossierAsKvK = useDossierAsKvk }
                 if let platformUrl {
                     guard let url = URL(string: platformUrl), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                        throw BookkeepingError("books.invalid-url", "--platform-url '\(platformUrl)' is not an http(s) URL")
+                        throw BookkeepingError(.invalidUrl, "--platform-url '\(platformUrl)' is not an http(s) URL")
                     }
                     settings.platformURL = platformUrl
                 }

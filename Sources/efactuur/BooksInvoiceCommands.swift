@@ -54,13 +54,13 @@ struct InvoiceCommand: AsyncParsableCommand {
             func run() async throws {
                 try await options.run(in: administration) { books, current in
                     guard let quantity = DecimalNumber(parsing: quantity) else {
-                        throw BookkeepingError("books.invalid-number", "--quantity '\(self.quantity)' is not a number")
+                        throw BookkeepingError(.invalidNumber, "--quantity '\(self.quantity)' is not a number")
                     }
                     guard let price = DecimalNumber(parsing: price) else {
-                        throw BookkeepingError("books.invalid-number", "--price '\(self.price)' is not a number")
+                        throw BookkeepingError(.invalidNumber, "--price '\(self.price)' is not a number")
                     }
                     guard let rate = DecimalNumber(parsing: vat) else {
-                        throw BookkeepingError("books.invalid-number", "--vat '\(vat)' is not a percentage")
+                        throw BookkeepingError(.invalidNumber, "--vat '\(vat)' is not a percentage")
                     }
                     let category = vatCategory?.uppercased() ?? (rate == .zero ? "Z" : "S")
                     let updated = try books.addLine(
@@ -131,7 +131,7 @@ struct InvoiceCommand: AsyncParsableCommand {
                 let preview = try books.prepareSend(number, administration: current)
                 if preview.invoice.state == .sent && !again {
                     throw BookkeepingError(
-                        "books.already-sent",
+                        .alreadySent,
                         "invoice \(number) was sent on \(preview.invoice.sentOn.map(Self.format) ?? "?") with Delivery ID "
                             + "\(preview.invoice.deliveryID ?? "?"); pass --again to send it once more")
                 }
@@ -149,7 +149,7 @@ struct InvoiceCommand: AsyncParsableCommand {
                     say("Send it via eVerbinding? (Ja/Nee): ", newline: false)
                     let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
                     guard answer == "ja" || answer == "j" else {
-                        throw BookkeepingError("books.not-confirmed", "not sent: the answer was not Ja")
+                        throw BookkeepingError(.notConfirmed, "not sent: the answer was not Ja")
                     }
                     say("Type VERZENDEN to send: ", newline: false)
                     confirmation = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -339,7 +339,7 @@ struct PurchaseCommand: AsyncParsableCommand {
 
 func parseDate(_ text: String, _ option: String) throws -> LocalDate {
     guard let date = LocalDate(text), date.timeZone == nil else {
-        throw BookkeepingError("books.invalid-date", "\(option) '\(text)' is not a date (YYYY-MM-DD)")
+        throw BookkeepingError(.invalidDate, "\(option) '\(text)' is not a date (YYYY-MM-DD)")
     }
     return date
 }

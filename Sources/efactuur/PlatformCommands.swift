@@ -63,13 +63,13 @@ struct PlatformOptions: ParsableArguments {
         do {
             try await body()
         } catch let error as PlatformError {
-            try fail(code: error.code, message: error.message)
+            try fail(code: error.code.rawValue, message: error.message)
         } catch let failure as CommandFailure {
             try fail(code: failure.code, message: failure.message)
         } catch let error as PrivateFilesError {
             try fail(code: "platform.data-dir", message: error.description)
         } catch let error as PlatformStoreError {
-            try fail(code: error.code, message: error.description)
+            try fail(code: error.code.rawValue, message: error.message)
         }
     }
 

@@ -93,7 +93,7 @@ struct BookkeepingTests {
             do {
                 _ = try books.addDebtor(debtor, administration: administration)
                 return nil
-            } catch let error as BookkeepingError { return error.code } catch { return "\(error)" }
+            } catch let error as BookkeepingError { return error.code.rawValue } catch { return "\(error)" }
         }
         #expect(code(debtor(oin: "0000000100321432100")) == "books.invalid-identifier")
         #expect(code(debtor(kvk: "1234567X")) == "books.invalid-identifier")
@@ -183,7 +183,7 @@ struct BookkeepingTests {
             administration: administration.id)
         let preview = try books.prepareSend(invoice.number, administration: administration)
         for word in ["verzenden", "VERZEND", "", "Ja"] {
-            await #expect(throws: BookkeepingError("books.not-confirmed", "not sent: the confirmation was '\(word)', not VERZENDEN")) {
+            await #expect(throws: BookkeepingError(.notConfirmed, "not sent: the confirmation was '\(word)', not VERZENDEN")) {
                 try await books.send(preview, confirmation: word, administration: administration)
             }
         }

@@ -70,7 +70,7 @@ struct EConnectClientTests {
                 _ = try await client.accountDetails()
                 Issue.record("a revoked key still works")
             } catch let error as EConnectError {
-                #expect(error.code == "ERRIAU6000007")
+                #expect(error.code.rawValue == "ERRIAU6000007")
             }
         }
     }
@@ -90,7 +90,7 @@ struct EConnectClientTests {
                 _ = try await LivePlatform.client(url, platform.supplier).send(request)
                 Issue.record("an invalid document was accepted")
             } catch let error as EConnectError {
-                #expect(error.code == "ERRXSL4000001")
+                #expect(error.code.rawValue == "ERRXSL4000001")
                 #expect(error.message.contains("BR-NL-2"))
             }
         }
@@ -113,9 +113,25 @@ struct EConnectClientTests {
             try await client.login()
             Issue.record("logged in to nothing")
         } catch {
-            #expect(error.code == "client.unreachable")
+            #expect(error.code == .unreachable)
+            #expect(error.message.contains("nothing answers there (connection refused)"), "\(error)")
         }
         #expect(ContinuousClock.now - start >= .milliseconds(300), "waited 100 + 200 ms between the three attempts")
+    }
+
+    @Test("A host name that does not resolve is named as such, from the transport's error type")
+    func unknownHost() async throws {
+        let client = EConnectClient(
+            configuration: .init(
+                url: URL(string: "http://efactuur-no-such-host.invalid:8080")!, appKey: "k", secret: "s",
+                retry: .init(maxAttempts: 1, initialDelay: .milliseconds(10))))
+        do {
+            try await client.login()
+            Issue.record("logged in to nothing")
+        } catch {
+            #expect(error.code == .unreachable)
+            #expect(error.message.hasSuffix("the host name is not known"), "\(error)")
+        }
     }
 
     @Test("5xx without a fault and the busy fault (503) are retried; every request goes with Content-Length, never chunked")

@@ -14,7 +14,7 @@ struct FaultTests {
             let token = try await soap.login(fixture.supplier)
             func expectFault(_ answer: SOAPTestClient.Answer, _ code: String, _ comment: Comment? = nil) {
                 #expect(answer.status == 500, comment)
-                #expect(answer.fault?.code == code, comment)
+                #expect(answer.fault?.code.rawValue == code, comment)
                 // The same text in detail/Message.
                 let detail = answer.body.children.first { $0.name == "detail" }?.children.first?.text
                 #expect(detail == answer.fault?.faultString, comment)
@@ -147,7 +147,7 @@ struct IsolationTests {
             ]
             for (token, operation, body, code) in attempts {
                 let answer = try await soap.call(operation, body, token: token)
-                #expect(answer.fault?.code == code, "\(operation) \(body)")
+                #expect(answer.fault?.code.rawValue == code, "\(operation) \(body)")
             }
             let sendVia = try await soap.send(
                 PlatformFixture.invoice(number: "F-ISO-2"), via: s, to: c, token: outsider)

@@ -297,7 +297,7 @@ struct LoginTests {
             for attempt in 0..<25 {
                 let answer = try await soap.call(
                     "Login", "<ConsumerKey>key-\(attempt)</ConsumerKey><ConsumerSecret>x</ConsumerSecret>")
-                codes.append(answer.fault?.code ?? "")
+                codes.append(answer.fault?.code.rawValue ?? "")
             }
             #expect(codes.prefix(20).allSatisfy { $0 == "ERRIAU6000007" })
             #expect(codes.suffix(5).allSatisfy { $0 == "ERRIAU4290001" })

@@ -38,7 +38,7 @@ struct StoreUpgradeTests {
         }
         do {
             let failure = #expect(throws: PlatformError.self) { _ = try SQLitePlatformStore(path: path) }
-            #expect(failure?.code == "platform.conflicting-records")
+            #expect(failure?.code == .conflictingRecords)
             #expect(failure?.message.contains("kvk 12345678 (XCNL10001, XCNL10002)") == true)
         }
         try await DatabaseQueue(path: path).write { db in
@@ -85,7 +85,7 @@ struct StoreUpgradeTests {
             _ = try await PostgresPlatformStore(url: url)
             Issue.record("the upgrade went ahead with a shared OIN")
         } catch let error as PlatformError {
-            #expect(error.code == "platform.conflicting-records")
+            #expect(error.code == .conflictingRecords)
             #expect(error.message.contains("oin 00000001003214321000 (XCNL10001, XCNL10002)"))
         }
         try await client.query("UPDATE organisation SET oin = NULL WHERE party_id = 'XCNL10002'", logger: logger)
