@@ -106,7 +106,7 @@ extension PlatformService {
             senderPartyID: sender, receiverPartyID: organisation.partyID, receiverReference: receiver, receiverEmail: nil,
             subject: "\(Template.factuur.name) \(read.invoice.id)", templateID: Template.factuur.id, route: .toPeppol,
             identity: "peppol:" + messageID, initialStatus: status, payload: payload, payloadSHA256: read.sha256,
-            outsideSenderName: read.invoice.seller.displayName ?? sender)
+            outsideSenderName: read.invoice.seller.displayName ?? sender, invoiceID: read.invoice.id)
         let record = PeppolMessageRecord(
             messageID: messageID, direction: .received, externalID: "", revision: 1, participant: sender, receipt: receipt,
             recordedOn: now)

@@ -312,7 +312,8 @@ public struct PlatformService: Sendable {
             identity:
                 "\(invoice.id)|\(invoice.issueDate)|\(supplier)|\(receiver?.partyID ?? peppolReceiver.map { "peppol:" + $0 } ?? "mailto:" + (toEmail?.trimmed ?? ""))",
             initialStatus: status, payload: payload, payloadSHA256: sha256,
-            deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil, peppolReceiver: peppolReceiver)
+            deliveryClaimedUntil: outside ? now.addingTimeInterval(OutsideDelivery.claim) : nil, peppolReceiver: peppolReceiver,
+            invoiceID: invoice.id)
         let commitStart = ContinuousClock.now
         let stored = try await store.storeDocument(draft, now: now)
         PlatformMeasures.storeCommit.record(ContinuousClock.now - commitStart)

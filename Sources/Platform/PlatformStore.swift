@@ -204,13 +204,16 @@ public struct DocumentDraft: Sendable {
     /// For a document that arrived from outside the platform: the sender's name, as no
     /// organisation of the platform names it (`senderPartyID` is then its participant id).
     public var outsideSenderName: String?
+    /// The invoice's or credit note's own number (`cbc:ID`); nil for an Invoice Response.
+    public var invoiceID: String?
 
     public init(
         senderPartyID: String, receiverPartyID: String?, receiverReference: String, receiverEmail: String?,
         subject: String, templateID: String, route: DeliveryRoute, identity: String, initialStatus: StatusChange,
         payload: String, payloadSHA256: String, deliveryClaimedUntil: Date? = nil, peppolReceiver: String? = nil,
-        outsideSenderName: String? = nil
+        outsideSenderName: String? = nil, invoiceID: String? = nil
     ) {
+        self.invoiceID = invoiceID
         self.peppolReceiver = peppolReceiver
         self.outsideSenderName = outsideSenderName
         self.payloadSHA256 = payloadSHA256

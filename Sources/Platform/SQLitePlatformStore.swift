@@ -176,6 +176,9 @@ public final class SQLitePlatformStore: PlatformStore {
                                           AND user.email = account.email COLLATE NOCASE AND removed_on IS NULL);
                     """)
         }
+        migrator.registerMigration("v7: invoice numbers") { db in
+            try db.execute(sql: StoreContract.invoiceIDColumn)
+        }
         return migrator
     }
 
@@ -482,8 +485,8 @@ public final class SQLitePlatformStore: PlatformStore {
                 INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
                     subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
                     status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
-                    identity, revision, payload, payload_sha256, peppol_receiver, outside_sender_name)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                    identity, revision, payload, payload_sha256, peppol_receiver, outside_sender_name, invoice_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
@@ -491,7 +494,7 @@ public final class SQLitePlatformStore: PlatformStore {
                 draft.receiverEmail, draft.subject, draft.templateID, time, time, status.status.code,
                 status.status.name, status.userID, status.userEmail, status.accountID, status.accountName, time,
                 draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payload, draft.payloadSHA256,
-                draft.peppolReceiver, draft.outsideSenderName,
+                draft.peppolReceiver, draft.outsideSenderName, draft.invoiceID,
             ])
         try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: 1)
         return (externalID, 1)
@@ -523,9 +526,9 @@ public final class SQLitePlatformStore: PlatformStore {
                 db,
                 sql: """
                     \(SQLitePlatformStore.documentSelect) WHERE d.sender_party = ? AND d.peppol_receiver = ?
-                        AND substr(d.identity, 1, length(?3)) = ?3 ORDER BY d.seq DESC LIMIT 1
+                        AND d.invoice_id = ? ORDER BY d.seq DESC LIMIT 1
                     """,
-                arguments: [senderPartyID, peppolReceiver, invoiceID + "|"]
+                arguments: [senderPartyID, peppolReceiver, invoiceID]
             ).map(SQLitePlatformStore.document)
         }
     }

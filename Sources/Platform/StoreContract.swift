@@ -21,6 +21,16 @@ public enum StoreContract {
         CREATE INDEX document_outbox_modified ON document(sender_party, modified_on);
         """
 
+    /// Migration v7, the same on every engine: a document keeps its own number (`cbc:ID`) in a
+    /// column, so an Invoice Response finds the invoice it answers by that number exactly. The
+    /// identity it was cut from before (`number|date|…`) cannot tell `A` from `A|1`.
+    public static let invoiceIDColumn = """
+        ALTER TABLE document ADD COLUMN invoice_id TEXT;
+        UPDATE document SET invoice_id = substr(identity, 1, instr(identity, '|') - 1)
+            WHERE identity NOT LIKE 'peppol:%' AND identity NOT LIKE 'response:%' AND instr(identity, '|') > 0;
+        CREATE INDEX document_answered ON document(sender_party, peppol_receiver, invoice_id);
+        """
+
     /// An organisation's registry numbers, as an upgrade checks them before making them unique.
     public struct Registration: Sendable {
         public var partyID: String

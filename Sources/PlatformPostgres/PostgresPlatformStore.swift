@@ -213,6 +213,8 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                                   AND lower(u.email) = lower(account.email) AND u.removed_on IS NULL)
             """
         ),
+        // A document keeps its own number, so an Invoice Response finds its invoice exactly.
+        ("v7: invoice numbers", StoreContract.invoiceIDColumn.replacingOccurrences(of: "instr(identity, '|')", with: "strpos(identity, '|')")),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -626,12 +628,12 @@ public final class PostgresPlatformStore: PlatformStore, Service {
             INSERT INTO document (seq, external_id, sender_party, receiver_party, receiver_reference, receiver_email,
                 subject, template_id, created_on, modified_on, status_code, status_name, status_user_id,
                 status_user_email, status_account_id, status_account_name, status_changed_on, route, message_id,
-                identity, revision, payload, payload_sha256, peppol_receiver, outside_sender_name)
+                identity, revision, payload, payload_sha256, peppol_receiver, outside_sender_name, invoice_id)
             VALUES (\(sequence), \(externalID), \(draft.senderPartyID), \(draft.receiverPartyID), \(draft.receiverReference),
                 \(draft.receiverEmail), \(draft.subject), \(draft.templateID), \(time), \(time), \(status.status.code),
                 \(status.status.name), \(status.userID), \(status.userEmail), \(status.accountID), \(status.accountName),
                 \(time), \(draft.route.rawValue), \("EM\(100000 + sequence)"), \(draft.identity), 1, \(draft.payload), \(draft.payloadSHA256),
-                \(draft.peppolReceiver), \(draft.outsideSenderName))
+                \(draft.peppolReceiver), \(draft.outsideSenderName), \(draft.invoiceID))
             """, logger: logger)
         try await enqueueDelivery(connection, draft, externalID: externalID, revision: 1)
         return (externalID, 1)
@@ -667,12 +669,12 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         var bindings = PostgresBindings()
         bindings.append(senderPartyID)
         bindings.append(peppolReceiver)
-        bindings.append(invoiceID + "|")
+        bindings.append(invoiceID)
         return try await client.query(
             PostgresQuery(
                 unsafeSQL: """
                     \(Self.documentSelect) WHERE d.sender_party = $1 AND d.peppol_receiver = $2
-                        AND substr(d.identity, 1, length($3)) = $3 ORDER BY d.seq DESC LIMIT 1
+                        AND d.invoice_id = $3 ORDER BY d.seq DESC LIMIT 1
                     """, binds: bindings), logger: logger
         ).collect().first.map { try Self.document($0) }
     }

@@ -115,9 +115,16 @@ struct PeppolExchangeTests {
                 #expect(outbox.peppolReceiver == Network.customer)
                 #expect(outbox.status.status == .afgeleverd)
 
+                // A later invoice whose number starts with the first one's and a `|`: the Invoice
+                // Responses below must still find the first by its number, not by a prefix.
+                var later = try LivePlatform.invoice("PEPPOL-1|2")
+                later.via = request.via
+                let laterID = try await sender.send(later)
+
                 let receiver = LivePlatform.client(urlB, network.b.keys)
                 let inbox = try await receiver.documents(in: EConnectWire.Mailbox.inbox).documents
-                try #require(inbox.count == 1)
+                    .sorted { $0.externalID < $1.externalID }
+                try #require(inbox.count == 2)
                 let received = try await receiver.document(in: EConnectWire.Mailbox.inbox, externalID: inbox[0].externalID)
                 #expect(received.payload == request.payload)
                 let stored = try #require(try await network.b.service.store.document(externalID: inbox[0].externalID))
@@ -141,6 +148,7 @@ struct PeppolExchangeTests {
                     let status = try await sender.status(in: EConnectWire.Mailbox.outbox, externalID: externalID)
                     #expect(status.status.code == code)
                 }
+                #expect(try await network.a.service.store.document(externalID: laterID)?.status.status == .afgeleverd)
                 // On B each response is a document in the outbox, delivered with its receipt.
                 let responses = try await receiver.documents(in: EConnectWire.Mailbox.outbox).documents
                 #expect(responses.count == 2)

@@ -225,7 +225,7 @@ struct StoreConformanceTests {
             "user_email", "document_identity",
         ]
         let expectedPlain: Set<String> = [
-            "organisation_account", "security_token_key", "document_outbox", "document_inbox", "document_inbox_created",
+            "organisation_account", "security_token_key", "document_answered", "document_outbox", "document_inbox", "document_inbox_created",
             "document_inbox_modified", "document_outbox_created", "document_outbox_modified", "outside_delivery_due",
             "peppol_message_document",
         ]

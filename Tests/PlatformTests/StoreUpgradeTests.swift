@@ -49,6 +49,8 @@ struct StoreUpgradeTests {
         let kept = try await store.document(externalID: "EXT41")
         #expect(kept?.sequence == 41)
         #expect(kept?.payload == "<Invoice/>")
+        // v7 took the invoice number out of the identity, for Invoice Responses to find it by.
+        #expect(try await DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "SELECT invoice_id FROM document WHERE seq = 41") } == "F-1")
         let next = try await store.storeDocument(
             DocumentDraft(
                 senderPartyID: "XCNL10001", receiverPartyID: nil, receiverReference: "x@example.org", receiverEmail: nil,
