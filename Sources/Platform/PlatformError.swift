@@ -31,6 +31,11 @@ public struct PlatformError: Error, Sendable, Equatable, CustomStringConvertible
         public static let conflictingRecords: Code = "platform.conflicting-records"
         /// The document is not an invoice or credit note the platform can render as a PDF.
         public static let notRenderable: Code = "platform.not-renderable"
+        /// A portal sign-in with an e-mail address and password that do not belong together (which
+        /// of the two was wrong is never said).
+        public static let signInFailed: Code = "platform.sign-in-failed"
+        /// The signed-in user's role does not allow this (only administrators manage keys and users).
+        public static let notAllowed: Code = "platform.not-allowed"
     }
 
     public var code: Code
@@ -114,6 +119,12 @@ extension PlatformError {
     public static func conflictingRecords(_ what: String) -> PlatformError {
         PlatformError(.conflictingRecords, what)
     }
+    public static let signInFailed = PlatformError(.signInFailed, "the e-mail address or the password is not right")
+
+    public static func notAllowed(_ what: String) -> PlatformError {
+        PlatformError(.notAllowed, "only an administrator of the account may \(what)", subject: what)
+    }
+
     public static func notRenderable(_ id: String) -> PlatformError {
         PlatformError(.notRenderable, "document \(id) is not an invoice or credit note this platform can render", subject: id)
     }

@@ -42,12 +42,15 @@ public struct PlatformService: Sendable {
     public let configuration: Configuration
     let clock: @Sendable () -> Date
     private let loginThrottle: LoginThrottle
+    /// The portal's sign-ins, counted per e-mail address and per client address.
+    let signInThrottle: LoginThrottle
 
     public init(store: any PlatformStore, configuration: Configuration = Configuration(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
         loginThrottle = LoginThrottle(limits: configuration.loginLimits)
+        signInThrottle = LoginThrottle(limits: configuration.loginLimits)
     }
 
     // MARK: Administration

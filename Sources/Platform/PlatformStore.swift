@@ -75,6 +75,41 @@ public protocol PlatformStore: Sendable {
     /// on the document it answers, in one transaction, once per AS4 MessageId; for a MessageId
     /// received before, nothing changes and the first record is returned.
     func recordInvoiceResponse(_ record: PeppolMessageRecord, change: StatusChange?) async throws -> PeppolMessageRecord
+
+    // The portal's sign-in: password hashes (bcrypt) and sessions kept server-side, so several
+    // instances on one database share them.
+
+    /// Sets the user's password hash; nil removes the password (no sign-in).
+    func setPasswordHash(userID: String, hash: String?) async throws
+    /// The active users with this e-mail (compared without case), in any account, that have a
+    /// password, with its hash.
+    func passwordHolders(email: String) async throws -> [(user: User, hash: String)]
+    func insertPortalSession(_ session: PortalSessionRecord) async throws
+    /// The session and its user, while the user is active.
+    func portalSession(idHash: [UInt8]) async throws -> (session: PortalSessionRecord, user: User)?
+    func deletePortalSession(idHash: [UInt8]) async throws
+    /// Ends every session of the user (after a password change, say).
+    func deletePortalSessions(userID: String) async throws
+    /// Deletes the sessions that expired before `now`; returns how many.
+    func deleteExpiredPortalSessions(now: Date) async throws -> Int
+}
+
+/// A signed-in browser: the hash of the cookie's random id (the id itself is never stored), the
+/// user, and the token every form of the session must carry.
+public struct PortalSessionRecord: Sendable, Equatable {
+    public var idHash: [UInt8]
+    public var userID: String
+    public var csrfToken: String
+    public var createdOn: Date
+    public var expiresOn: Date
+
+    public init(idHash: [UInt8], userID: String, csrfToken: String, createdOn: Date, expiresOn: Date) {
+        self.idHash = idHash
+        self.userID = userID
+        self.csrfToken = csrfToken
+        self.createdOn = createdOn
+        self.expiresOn = expiresOn
+    }
 }
 
 /// An AS4 message sent or received, with its proof of delivery.

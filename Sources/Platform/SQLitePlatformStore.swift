@@ -179,6 +179,9 @@ public final class SQLitePlatformStore: PlatformStore {
         migrator.registerMigration("v7: invoice numbers") { db in
             try db.execute(sql: StoreContract.invoiceIDColumn)
         }
+        migrator.registerMigration("v8: portal sign-in") { db in
+            try db.execute(sql: StoreContract.portalSignIn(userTable: "user", bytes: "BLOB", time: "REAL"))
+        }
         return migrator
     }
 
@@ -753,6 +756,72 @@ public final class SQLitePlatformStore: PlatformStore {
             partyID: row["party_id"], accountID: row["account_id"], name: row["name"], country: row["country"],
             kvk: row["kvk"], oin: row["oin"], vat: row["vat"], kbo: row["kbo"], isVerified: row["verified"],
             createdOn: Date(timeIntervalSince1970: row["created_on"]))
+    }
+
+    // MARK: Portal sign-in
+
+    public func setPasswordHash(userID: String, hash: String?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE user SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+        }
+    }
+
+    public func passwordHolders(email: String) async throws -> [(user: User, hash: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM user WHERE email = ? COLLATE NOCASE AND removed_on IS NULL AND password_hash IS NOT NULL
+                    ORDER BY account_id
+                    """,
+                arguments: [email]
+            ).map { (SQLitePlatformStore.user($0), $0["password_hash"]) }
+        }
+    }
+
+    public func insertPortalSession(_ session: PortalSessionRecord) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO portal_session (id_hash, user_id, csrf_token, created_on, expires_on) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    Data(session.idHash), session.userID, session.csrfToken, session.createdOn.timeIntervalSince1970,
+                    session.expiresOn.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func portalSession(idHash: [UInt8]) async throws -> (session: PortalSessionRecord, user: User)? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT s.id_hash, s.csrf_token, s.created_on, s.expires_on, u.* FROM portal_session s
+                    JOIN user u ON u.id = s.user_id WHERE s.id_hash = ? AND u.removed_on IS NULL
+                    """,
+                arguments: [Data(idHash)]
+            ).map { row in
+                let user = SQLitePlatformStore.user(row)
+                let session = PortalSessionRecord(
+                    idHash: [UInt8](row["id_hash"] as Data), userID: user.id, csrfToken: row["csrf_token"],
+                    createdOn: Date(timeIntervalSince1970: row["created_on"]), expiresOn: Date(timeIntervalSince1970: row["expires_on"]))
+                return (session, user)
+            }
+        }
+    }
+
+    public func deletePortalSession(idHash: [UInt8]) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM portal_session WHERE id_hash = ?", arguments: [Data(idHash)]) }
+    }
+
+    public func deletePortalSessions(userID: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM portal_session WHERE user_id = ?", arguments: [userID]) }
+    }
+
+    public func deleteExpiredPortalSessions(now: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM portal_session WHERE expires_on <= ?", arguments: [now.timeIntervalSince1970])
+            return db.changesCount
+        }
     }
 
     static func user(_ row: Row) -> User {

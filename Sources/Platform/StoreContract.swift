@@ -31,6 +31,19 @@ public enum StoreContract {
         CREATE INDEX document_answered ON document(sender_party, peppol_receiver, invoice_id);
         """
 
+    /// Migration v8, the portal's sign-in: a password hash per user and sessions kept in the store.
+    /// `userTable` is the user table's name on the engine, `bytes` and `time` its column types.
+    public static func portalSignIn(userTable: String, bytes: String, time: String) -> String {
+        """
+        ALTER TABLE \(userTable) ADD COLUMN password_hash TEXT;
+        CREATE TABLE portal_session (
+            id_hash \(bytes) PRIMARY KEY, user_id TEXT NOT NULL REFERENCES \(userTable)(id),
+            csrf_token TEXT NOT NULL, created_on \(time) NOT NULL, expires_on \(time) NOT NULL);
+        CREATE INDEX portal_session_user ON portal_session(user_id);
+        CREATE INDEX portal_session_expiry ON portal_session(expires_on);
+        """
+    }
+
     /// An organisation's registry numbers, as an upgrade checks them before making them unique.
     public struct Registration: Sendable {
         public var partyID: String

@@ -215,6 +215,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         ),
         // A document keeps its own number, so an Invoice Response finds its invoice exactly.
         ("v7: invoice numbers", StoreContract.invoiceIDColumn.replacingOccurrences(of: "instr(identity, '|')", with: "strpos(identity, '|')")),
+        ("v8: portal sign-in", StoreContract.portalSignIn(userTable: "platform_user", bytes: "BYTEA", time: "DOUBLE PRECISION")),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -895,6 +896,62 @@ public final class PostgresPlatformStore: PlatformStore, Service {
             vat: try cells["vat"].decode(String?.self), kbo: try cells["kbo"].decode(String?.self),
             isVerified: try cells["verified"].decode(Bool.self),
             createdOn: Date(timeIntervalSince1970: try cells["created_on"].decode(Double.self)))
+    }
+
+    // MARK: Portal sign-in
+
+    public func setPasswordHash(userID: String, hash: String?) async throws {
+        try await client.query("UPDATE platform_user SET password_hash = \(hash) WHERE id = \(userID)", logger: logger)
+    }
+
+    public func passwordHolders(email: String) async throws -> [(user: User, hash: String)] {
+        try await client.query(
+            """
+            SELECT * FROM platform_user
+            WHERE lower(email) = lower(\(email)) AND removed_on IS NULL AND password_hash IS NOT NULL ORDER BY account_id
+            """, logger: logger
+        ).collect().map { row in (try Self.user(row), try row.makeRandomAccess()["password_hash"].decode(String.self)) }
+    }
+
+    public func insertPortalSession(_ session: PortalSessionRecord) async throws {
+        try await client.query(
+            """
+            INSERT INTO portal_session (id_hash, user_id, csrf_token, created_on, expires_on)
+            VALUES (\(ByteBuffer(bytes: session.idHash)), \(session.userID), \(session.csrfToken),
+                \(session.createdOn.timeIntervalSince1970), \(session.expiresOn.timeIntervalSince1970))
+            """, logger: logger)
+    }
+
+    public func portalSession(idHash: [UInt8]) async throws -> (session: PortalSessionRecord, user: User)? {
+        guard
+            let row = try await client.query(
+                """
+                SELECT s.csrf_token, s.created_on, s.expires_on, u.* FROM portal_session s
+                JOIN platform_user u ON u.id = s.user_id WHERE s.id_hash = \(ByteBuffer(bytes: idHash)) AND u.removed_on IS NULL
+                """, logger: logger
+            ).collect().first
+        else { return nil }
+        let cells = row.makeRandomAccess()
+        let user = try Self.user(row)
+        let session = PortalSessionRecord(
+            idHash: idHash, userID: user.id, csrfToken: try cells["csrf_token"].decode(String.self),
+            createdOn: Date(timeIntervalSince1970: try cells["created_on"].decode(Double.self)),
+            expiresOn: Date(timeIntervalSince1970: try cells["expires_on"].decode(Double.self)))
+        return (session, user)
+    }
+
+    public func deletePortalSession(idHash: [UInt8]) async throws {
+        try await client.query("DELETE FROM portal_session WHERE id_hash = \(ByteBuffer(bytes: idHash))", logger: logger)
+    }
+
+    public func deletePortalSessions(userID: String) async throws {
+        try await client.query("DELETE FROM portal_session WHERE user_id = \(userID)", logger: logger)
+    }
+
+    public func deleteExpiredPortalSessions(now: Date) async throws -> Int {
+        try await client.query(
+            "DELETE FROM portal_session WHERE expires_on <= \(now.timeIntervalSince1970) RETURNING user_id", logger: logger
+        ).collect().count
     }
 
     private static func user(_ row: PostgresRow) throws -> User {

@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTPTypes
+import PlatformPortal
 import Synchronization
 
 #if canImport(Glibc)
@@ -227,7 +228,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 }
 
 /// A request context that knows the client's address, for the login throttle.
-public struct PlatformRequestContext: RequestContext {
+public struct PlatformRequestContext: PortalRequestContext {
     public var coreContext: CoreRequestContextStorage
     private let channel: any Channel
     /// Filled in by the endpoint, read by the request log.

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Platform
 import PlatformPeppol
+import PlatformPortal
 import ServiceLifecycle
 
 /// The platform's HTTP front end: the native SOAP API v3 and v3.1 (each with its WSDL at
@@ -62,6 +63,7 @@ public enum PlatformHTTPServer {
             }
         }
         router.get("/health") { _, _ in "ok" }
+        Portal(service: service, logger: logger).register(on: router)
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -125,6 +127,8 @@ struct BackgroundWork: Service {
                     do {
                         let purged = try await service.purgeExpiredTokens()
                         if purged > 0 { logger.info("purged expired security tokens", metadata: ["count": "\(purged)"]) }
+                        let ended = try await service.purgeExpiredPortalSessions()
+                        if ended > 0 { logger.info("purged expired portal sessions", metadata: ["count": "\(ended)"]) }
                     } catch {
                         logger.error("purging expired security tokens failed: \(error)")
                     }

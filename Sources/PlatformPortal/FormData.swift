@@ -1,0 +1,119 @@
+import Foundation
+
+/// The fields of a submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data`
+/// for the upload of a document. Both are read in time linear in the body, whatever it holds.
+struct FormData {
+    var fields: [String: String] = [:]
+    /// Uploaded files by field name: their bytes, exactly as sent.
+    var files: [String: [UInt8]] = [:]
+
+    subscript(_ name: String) -> String { fields[name] ?? "" }
+
+    /// Reads `body` as its content type says; nil when the type is neither form encoding.
+    init?(body: [UInt8], contentType: String?) {
+        let type = (contentType ?? "").lowercased()
+        if type.hasPrefix("application/x-www-form-urlencoded") {
+            fields = Self.urlEncoded(body)
+        } else if type.hasPrefix("multipart/form-data"), let boundary = Self.boundary(contentType ?? "") {
+            guard let parts = Self.multipart(body, boundary: boundary) else { return nil }
+            for part in parts {
+                if part.isFile { files[part.name] = part.body } else { fields[part.name] = String(decoding: part.body, as: UTF8.self) }
+            }
+        } else {
+            return nil
+        }
+    }
+
+    static func urlEncoded(_ body: [UInt8]) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: UInt8(ascii: "&")) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decoded(parts[0])
+            // The first value of a name counts: a second one cannot override a checked field.
+            if fields[name] == nil { fields[name] = parts.count > 1 ? decoded(parts[1]) : "" }
+        }
+        return fields
+    }
+
+    private static func decoded(_ bytes: ArraySlice<UInt8>) -> String {
+        let text = String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        return text.removingPercentEncoding ?? text
+    }
+
+    private static func boundary(_ contentType: String) -> [UInt8]? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
+            let value = pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            // RFC 2046: 1 to 70 characters.
+            guard (1...70).contains(value.utf8.count) else { return nil }
+            return Array(value.utf8)
+        }
+        return nil
+    }
+
+    private struct Part {
+        var name: String
+        var isFile: Bool
+        var body: [UInt8]
+    }
+
+    /// Splits the body at `--boundary` lines (found by Knuth–Morris–Pratt, so no input makes the
+    /// search quadratic) and reads each part's Content-Disposition. At most 16 parts.
+    private static func multipart(_ body: [UInt8], boundary: [UInt8]) -> [Part]? {
+        let delimiter = Array("--".utf8) + boundary
+        let positions = occurrences(of: delimiter, in: body, limit: 17)
+        guard positions.count >= 2 else { return nil }
+        var parts: [Part] = []
+        for (start, end) in zip(positions, positions.dropFirst()) {
+            var partStart = start + delimiter.count
+            // The line break after the delimiter, and the one before the next (part of the delimiter).
+            if body[partStart..<min(partStart + 2, body.count)].elementsEqual([13, 10]) { partStart += 2 }
+            var partEnd = end
+            if partEnd >= 2 && body[partEnd - 2] == 13 && body[partEnd - 1] == 10 { partEnd -= 2 }
+            guard partStart <= partEnd else { return nil }
+            let part = body[partStart..<partEnd]
+            guard let split = occurrences(of: [13, 10, 13, 10], in: Array(part.prefix(4096)), limit: 1).first else { return nil }
+            let headers = String(decoding: part.prefix(split), as: UTF8.self)
+            guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition:") }),
+                let name = parameter("name", in: disposition)
+            else { continue }
+            parts.append(
+                Part(name: name, isFile: parameter("filename", in: disposition) != nil, body: Array(part.dropFirst(split + 4))))
+        }
+        return parts
+    }
+
+    private static func parameter(_ wanted: String, in header: Substring) -> String? {
+        for item in header.split(separator: ";").dropFirst() {
+            let pair = item.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == wanted else { continue }
+            return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return nil
+    }
+
+    /// Where `pattern` starts in `text`, left to right, at most `limit` times (KMP: O(n + m)).
+    static func occurrences(of pattern: [UInt8], in text: [UInt8], limit: Int) -> [Int] {
+        guard !pattern.isEmpty else { return [] }
+        var failure = [Int](repeating: 0, count: pattern.count)
+        var k = 0
+        for i in 1..<pattern.count {
+            while k > 0 && pattern[i] != pattern[k] { k = failure[k - 1] }
+            if pattern[i] == pattern[k] { k += 1 }
+            failure[i] = k
+        }
+        var found: [Int] = []
+        k = 0
+        for (i, byte) in text.enumerated() {
+            while k > 0 && byte != pattern[k] { k = failure[k - 1] }
+            if byte == pattern[k] { k += 1 }
+            if k == pattern.count {
+                found.append(i - pattern.count + 1)
+                if found.count == limit { break }
+                k = failure[k - 1]
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,566 @@
+import EConnectWire
+import EInvoice
+import EInvoiceRules
+import Foundation
+import HTTPTypes
+import HardenedXML
+import Hummingbird
+import Logging
+import Mustache
+import Platform
+
+/// What the portal needs of a request context besides Hummingbird's: where the request came
+/// from, for the sign-in throttle.
+public protocol PortalRequestContext: RequestContext {
+    var clientAddress: String { get }
+}
+
+/// The platform's pages for people, under `/portal`: sign-up and sign-in, organisations and their
+/// connection keys, the inbox and outbox with each document laid out as an invoice, users, and
+/// validation of an uploaded file. Server-rendered HTML, no script needed; every form carries a
+/// CSRF token; every answer carries the security headers. The rules are `PlatformService`'s: this
+/// only reads forms, calls one service function and renders.
+public struct Portal: Sendable {
+    let service: PlatformService
+    let logger: Logger
+    /// The largest form or upload read.
+    static let maxFormBytes = 20 * 1024 * 1024
+    static let sessionCookie = "efactuur_session"
+    /// A visitor who is not signed in gets this random value; their forms must carry it back.
+    static let visitorCookie = "efactuur_visitor"
+
+    public init(service: PlatformService, logger: Logger = Logger(label: "efactuur.portal")) {
+        self.service = service
+        self.logger = logger
+    }
+
+    public func register<Context: PortalRequestContext>(on router: Router<Context>) {
+        router.get("/") { _, _ in Self.redirect("/portal") }
+        let portal = router.group("/portal")
+        portal.get("/static/portal.css") { _, _ in Self.asset(Templates.stylesheet, type: "text/css; charset=utf-8") }
+        portal.get("/static/portal.js") { _, _ in Self.asset(Templates.script, type: "text/javascript; charset=utf-8") }
+        portal.get("") { request, _ in
+            try await handle(request) { visitor in
+                visitor.user == nil ? Self.redirect("/portal/sign-in") : Self.redirect("/portal/organisations")
+            }
+        }
+        portal.get("/sign-in") { request, _ in try await handle(request) { try page("sign-in", "Aanmelden", $0) } }
+        portal.post("/sign-in") { request, context in
+            try await handle(request, form: true) { visitor in
+                do {
+                    let session = try await service.signIn(
+                        email: visitor.form["email"], password: visitor.form["password"], clientAddress: context.clientAddress)
+                    return Self.signedIn(session, visitor, then: "/portal/organisations")
+                } catch let error as PlatformError where [.signInFailed, .tooManyFailedLogins].contains(error.code) {
+                    return try page("sign-in", "Aanmelden", visitor, ["email": visitor.form["email"]], error: error, status: .unauthorized)
+                }
+            }
+        }
+        portal.get("/sign-up") { request, _ in
+            try await handle(request) { try page("sign-up", "Account aanmaken", $0, Self.signUpFields(selected: .basic)) }
+        }
+        portal.post("/sign-up") { request, _ in
+            try await handle(request, form: true) { visitor in
+                let subscription = Subscription(rawValue: visitor.form["subscription"]) ?? .basic
+                do {
+                    let (_, session) = try await service.signUp(
+                        accountName: visitor.form["account"], email: visitor.form["email"], password: visitor.form["password"],
+                        subscription: subscription)
+                    return Self.signedIn(session, visitor, then: "/portal/organisations")
+                } catch let error as PlatformError where error.code == .invalidInput {
+                    var fields = Self.signUpFields(selected: subscription)
+                    fields["account"] = visitor.form["account"]
+                    fields["email"] = visitor.form["email"]
+                    return try page("sign-up", "Account aanmaken", visitor, fields, error: error, status: .badRequest)
+                }
+            }
+        }
+        portal.post("/sign-out") { request, _ in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                if let session = request.cookies[Self.sessionCookie]?.value { try await service.signOut(sessionID: session) }
+                var response = Self.redirect("/portal/sign-in")
+                response.setCookie(Self.cookie(Self.sessionCookie, "", maxAge: 0, secure: visitor.overTLS))
+                return response
+            }
+        }
+        portal.get("/password") { request, _ in try await handle(request, signedIn: true) { try page("password", "Wachtwoord wijzigen", $0) } }
+        portal.post("/password") { request, _ in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                do {
+                    let session = try await service.changePassword(visitor.user!, current: visitor.form["current"], new: visitor.form["new"])
+                    return Self.signedIn(session, visitor, then: "/portal/organisations")
+                } catch let error as PlatformError where error.code == .invalidInput {
+                    return try page("password", "Wachtwoord wijzigen", visitor, error: error, status: .badRequest)
+                }
+            }
+        }
+
+        portal.get("/organisations") { request, _ in
+            try await handle(request, signedIn: true) { try await organisationsPage($0) }
+        }
+        portal.post("/organisations") { request, _ in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                let form = visitor.form
+                do {
+                    let organisation = try await service.createOrganisation(
+                        visitor.user!, name: form["name"], country: form["country"], kvk: form["kvk"], oin: form["oin"], vat: form["vat"],
+                        kbo: form["kbo"])
+                    return Self.redirect("/portal/organisations/\(organisation.partyID)")
+                } catch let error as PlatformError where error.code == .invalidInput {
+                    return try await organisationsPage(visitor, error: error, form: form.fields)
+                }
+            }
+        }
+        portal.get("/organisations/:party") { request, context in
+            try await handle(request, signedIn: true) { visitor in
+                try await organisationPage(visitor, partyID: try context.parameters.require("party"))
+            }
+        }
+        portal.post("/organisations/:party/keys") { request, context in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                let partyID = try context.parameters.require("party")
+                let organisation = try await service.organisation(visitor.user!, partyID: partyID)
+                let (key, secret) = try await service.createConnectionKey(visitor.user!, partyID: partyID)
+                let quickConnect = QuickConnect(appKey: key.appKey, secret: secret, email: key.email, companyID: partyID).text
+                var response = try page(
+                    "key-created", "Nieuwe verbindingssleutel", visitor,
+                    [
+                        "appKey": key.appKey, "secret": secret, "quickConnect": quickConnect, "partyID": partyID,
+                        "organisationName": organisation.name,
+                    ])
+                response.headers[.cacheControl] = "no-store"
+                return response
+            }
+        }
+        portal.post("/organisations/:party/keys/:key/revoke") { request, context in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                let partyID = try context.parameters.require("party")
+                try await service.revokeConnectionKey(visitor.user!, partyID: partyID, appKey: try context.parameters.require("key"))
+                return Self.redirect("/portal/organisations/\(partyID)")
+            }
+        }
+        for mailbox in [Platform.Mailbox.inbox, Platform.Mailbox.outbox] {
+            portal.get("/organisations/:party/\(mailbox == .inbox ? "inbox" : "outbox")") { request, context in
+                try await handle(request, signedIn: true) { visitor in
+                    try await mailboxPage(visitor, request: request, partyID: try context.parameters.require("party"), mailbox: mailbox)
+                }
+            }
+        }
+        portal.get("/organisations/:party/documents/:id") { request, context in
+            try await handle(request, signedIn: true) { visitor in
+                try await documentPage(visitor, partyID: try context.parameters.require("party"), externalID: try context.parameters.require("id"))
+            }
+        }
+        portal.get("/organisations/:party/documents/:id/xml") { request, context in
+            try await handle(request, signedIn: true) { visitor in
+                let (document, _) = try await findDocument(
+                    visitor, partyID: try context.parameters.require("party"), externalID: try context.parameters.require("id"))
+                return Self.download(Array(document.payload.utf8), type: "application/xml", name: "\(document.externalID).xml")
+            }
+        }
+        portal.get("/organisations/:party/documents/:id/pdf") { request, context in
+            try await handle(request, signedIn: true) { visitor in
+                let partyID = try context.parameters.require("party")
+                let externalID = try context.parameters.require("id")
+                let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
+                let pdf = try await service.pdf(session, externalID: externalID)
+                return Self.download(Array(pdf.contents), type: "application/pdf", name: pdf.fileName)
+            }
+        }
+        portal.post("/organisations/:party/documents/:id/status") { request, context in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                let partyID = try context.parameters.require("party")
+                let externalID = try context.parameters.require("id")
+                let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
+                _ = try await service.setInboxStatus(session, externalID: externalID, code: visitor.form["code"])
+                return Self.redirect("/portal/organisations/\(partyID)/documents/\(externalID)")
+            }
+        }
+
+        portal.get("/users") { request, _ in try await handle(request, signedIn: true) { try await usersPage($0) } }
+        portal.post("/users") { request, _ in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                do {
+                    _ = try await service.inviteUser(
+                        visitor.user!, email: visitor.form["email"], role: UserRole(rawValue: visitor.form["role"]) ?? .user,
+                        password: visitor.form["password"])
+                    return Self.redirect("/portal/users")
+                } catch let error as PlatformError where error.code == .invalidInput {
+                    return try await usersPage(visitor, error: error)
+                }
+            }
+        }
+        portal.post("/users/remove") { request, _ in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                do {
+                    try await service.removeUser(visitor.user!, email: visitor.form["email"])
+                    return Self.redirect("/portal/users")
+                } catch let error as PlatformError where error.code == .invalidInput {
+                    return try await usersPage(visitor, error: error)
+                }
+            }
+        }
+
+        portal.get("/validate") { request, _ in
+            try await handle(request) { try page("validate", "Valideren", $0, ["ruleSets": Self.ruleSetOptions]) }
+        }
+        portal.post("/validate") { request, _ in
+            try await handle(request, form: true) { visitor in
+                guard let bytes = visitor.form.files["document"], !bytes.isEmpty else {
+                    return try page(
+                        "validate", "Valideren", visitor, ["ruleSets": Self.ruleSetOptions],
+                        error: PlatformError.invalidInput(field: "bestand", reason: "kies een UBL-bestand"), status: .badRequest)
+                }
+                let ruleSet = Validator.RuleSet(rawValue: visitor.form["ruleset"]) ?? .auto
+                let report = await Self.validate(bytes, ruleSet: ruleSet)
+                var fields = Self.reportFields(report)
+                fields["ruleSets"] = Self.ruleSetOptions
+                fields["report"] = true
+                fields["fileName"] = "het bestand"
+                return try page("validate", "Valideren", visitor, fields, status: report?.isValid == true ? .ok : .unprocessableContent)
+            }
+        }
+    }
+
+    // MARK: Pages
+
+    private func organisationsPage(_ visitor: Visitor, error: PlatformError? = nil, form: [String: String] = [:]) async throws -> Response {
+        let user = visitor.user!
+        let organisations = try await service.organisations(accountID: user.account.id)
+        return try page(
+            "organisations", "Organisaties", visitor,
+            [
+                "accountName": user.account.name, "administrator": user.isAdministrator, "form": form,
+                "hasOrganisations": !organisations.isEmpty, "organisations": organisations.map(Self.organisationFields),
+            ], error: error, status: error == nil ? .ok : .badRequest)
+    }
+
+    private func organisationPage(_ visitor: Visitor, partyID: String) async throws -> Response {
+        let user = visitor.user!
+        let organisation = try await service.organisation(user, partyID: partyID)
+        let keys = try await service.connectionKeys(partyID: organisation.partyID)
+        return try page(
+            "organisation", organisation.name, visitor,
+            [
+                "organisation": Self.organisationFields(organisation), "partyID": organisation.partyID,
+                "administrator": user.isAdministrator, "hasKeys": !keys.isEmpty,
+                "keys": keys.map { key -> [String: Any] in
+                    [
+                        "appKey": key.appKey, "email": key.email, "created": Self.moment(key.createdOn),
+                        "state": key.revokedOn.map { "ingetrokken op \(Self.moment($0))" } ?? "actief", "revocable": key.revokedOn == nil,
+                    ]
+                },
+            ])
+    }
+
+    private func mailboxPage(_ visitor: Visitor, request: Request, partyID: String, mailbox: Platform.Mailbox) async throws -> Response {
+        let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
+        let query = request.uri.queryParameters
+        var filter = DocumentFilter()
+        let subject = query["subject"].map(String.init) ?? ""
+        let status = query["status"].map(String.init) ?? ""
+        if !subject.isEmpty { filter.subject = subject }
+        if !status.isEmpty { filter.statusCode = status }
+        let page = try await service.documents(
+            session, mailbox, partyID: partyID, filter: filter, limit: 50, pageToken: query["page"].map(String.init))
+        let inbox = mailbox == .inbox
+        var carried = ""
+        if !subject.isEmpty { carried += "&subject=" + (subject.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        if !status.isEmpty { carried += "&status=" + (status.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        return try self.page(
+            "mailbox", "\(inbox ? "Inbox" : "Outbox") van \(session.organisation.name)", visitor,
+            [
+                "partyID": partyID, "organisationName": session.organisation.name, "inbox": inbox,
+                "counterpartLabel": inbox ? "Afzender" : "Ontvanger", "hasDocuments": !page.documents.isEmpty,
+                "filter": ["subject": subject], "next": page.nextPage ?? false, "query": carried,
+                "statuses": Template.factuur.statuses.map { ["code": $0.code, "name": $0.name, "selected": $0.code == status] },
+                "documents": page.documents.map { document -> [String: Any] in
+                    [
+                        "externalID": document.externalID, "subject": document.subject,
+                        "counterpart": inbox ? document.senderName : (document.receiverName ?? document.receiverReference),
+                        "created": Self.moment(document.createdOn), "status": "\(document.status.status.code) \(document.status.status.name)",
+                    ]
+                },
+            ])
+    }
+
+    /// The document in the organisation's inbox, else its outbox, and which one.
+    private func findDocument(_ visitor: Visitor, partyID: String, externalID: String) async throws -> (StoredDocument, Platform.Mailbox) {
+        let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
+        do {
+            return (try await service.document(session, .inbox, externalID: externalID), .inbox)
+        } catch let error as PlatformError where error.code == .documentNotFound {
+            return (try await service.document(session, .outbox, externalID: externalID), .outbox)
+        }
+    }
+
+    private func documentPage(_ visitor: Visitor, partyID: String, externalID: String) async throws -> Response {
+        let (document, mailbox) = try await findDocument(visitor, partyID: partyID, externalID: externalID)
+        let report = await Self.validate(Array(document.payload.utf8), ruleSet: .auto)
+        var fields = Self.reportFields(report)
+        let status = document.status
+        fields["partyID"] = partyID
+        fields["mailbox"] = mailbox == .inbox ? "inbox" : "outbox"
+        fields["document"] =
+            [
+                "externalID": document.externalID, "status": "\(status.status.code) \(status.status.name)",
+                "statusBy": [status.userEmail, status.accountName].compactMap { $0 }.joined(separator: ", "),
+                "statusOn": Self.moment(status.changedOn), "route": Self.routeText(document), "sha256": document.payloadSHA256,
+            ] as [String: Any]
+        fields["canSetStatus"] = mailbox == .inbox
+        fields["statuses"] = (Template.named(id: document.templateID) ?? .factuur).statuses.map { ["code": $0.code, "name": $0.name] }
+        if let invoice = try? UBLReader().read(Array(document.payload.utf8)) { fields["invoice"] = InvoiceView.fields(invoice) }
+        return try page("document", document.subject, visitor, fields)
+    }
+
+    private func usersPage(_ visitor: Visitor, error: PlatformError? = nil) async throws -> Response {
+        let user = visitor.user!
+        let users = try await service.users(accountID: user.account.id)
+        return try page(
+            "users", "Gebruikers", visitor,
+            [
+                "accountName": user.account.name, "administrator": user.isAdministrator,
+                "users": users.map { member -> [String: Any] in
+                    [
+                        "email": member.email, "role": member.role == .administrator ? "beheerder" : "gebruiker",
+                        "removable": user.isAdministrator && member.id != user.user.id,
+                    ]
+                },
+            ], error: error, status: error == nil ? .ok : .badRequest)
+    }
+
+    // MARK: The request around each page
+
+    /// Who is asking, and what their form says (CSRF-checked before the handler sees it).
+    struct Visitor {
+        var user: PortalUser?
+        /// The token this visitor's forms carry: the session's, or the visitor cookie's value.
+        var csrf: String
+        var form = FormData(body: [], contentType: "application/x-www-form-urlencoded")!
+        var newVisitorCookie: String?
+        /// Reached over TLS (through the proxy in front of `serve`): the cookies are marked `Secure`.
+        var overTLS = false
+    }
+
+    /// Runs a page: finds the session, reads and CSRF-checks a form, renders errors as pages, and
+    /// adds the security headers to whatever comes back.
+    private func handle(
+        _ request: Request, form: Bool = false, signedIn: Bool = false, _ body: (Visitor) async throws -> Response
+    ) async throws -> Response {
+        var response: Response
+        do {
+            var visitor = try await visitor(for: request)
+            if signedIn && visitor.user == nil {
+                response = Self.redirect("/portal/sign-in")
+            } else {
+                if form {
+                    let bytes = try await request.body.collect(upTo: Self.maxFormBytes)
+                    guard let fields = FormData(body: Array(buffer: bytes), contentType: request.headers[.contentType]) else {
+                        throw PortalRefusal(status: .unsupportedMediaType, message: "Dit formulier is niet als formulier verstuurd.")
+                    }
+                    visitor.form = fields
+                    // The token must be this visitor's own: no other site's form can carry it.
+                    guard !visitor.csrf.isEmpty, Self.constantTimeEqual(fields["csrf"], visitor.csrf) else {
+                        throw PortalRefusal(status: .forbidden, message: "Het formulier is verlopen of niet van deze site. Laad de pagina opnieuw.")
+                    }
+                }
+                response = try await body(visitor)
+            }
+            if let cookie = visitor.newVisitorCookie {
+                response.setCookie(Self.cookie(Self.visitorCookie, cookie, maxAge: 86_400, secure: visitor.overTLS))
+            }
+        } catch let refusal as PortalRefusal {
+            response = try page("message", "Niet gelukt", Visitor(user: nil, csrf: ""), ["message": refusal.message], status: refusal.status)
+        } catch let error as PlatformError {
+            let status: HTTPResponse.Status =
+                switch error.code {
+                case .notFound, .documentNotFound, .noRightToParty: .notFound
+                case .notAllowed: .forbidden
+                case .invalidInput, .invalidStatus, .invalidPagingToken: .badRequest
+                case .tooManyFailedLogins: .tooManyRequests
+                default: .internalServerError
+                }
+            let message = status == .notFound ? "Deze pagina bestaat niet." : error.message
+            response = try page(
+                "message", status == .notFound ? "Niet gevonden" : "Niet gelukt", Visitor(user: nil, csrf: ""), ["message": message], status: status)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            response = try page(
+                "message", "Te groot", Visitor(user: nil, csrf: ""),
+                ["message": "Het formulier of bestand is groter dan \(Self.maxFormBytes / 1_048_576) MiB."], status: .contentTooLarge)
+        }
+        Self.secure(&response.headers)
+        return response
+    }
+
+    private func visitor(for request: Request) async throws -> Visitor {
+        let overTLS = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+        if let session = request.cookies[Self.sessionCookie]?.value, !session.isEmpty,
+            let user = try? await service.portalUser(sessionID: session)
+        {
+            return Visitor(user: user, csrf: user.csrfToken, overTLS: overTLS)
+        }
+        if let value = request.cookies[Self.visitorCookie]?.value, value.utf8.count == 64, value.utf8.allSatisfy(\.isHexDigit) {
+            return Visitor(user: nil, csrf: value, overTLS: overTLS)
+        }
+        let fresh = Self.randomHex()
+        // A first visit that posts a form has no cookie yet, so its token cannot match: refused.
+        return Visitor(user: nil, csrf: fresh, newVisitorCookie: fresh, overTLS: overTLS)
+    }
+
+    private func page(
+        _ name: String, _ title: String, _ visitor: Visitor, _ fields: [String: Any] = [:], error: PlatformError? = nil,
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        var context = fields
+        context["csrf"] = visitor.csrf
+        context["minimumPasswordLength"] = PlatformService.minimumPasswordLength
+        let content = Templates.library.render(context, withTemplate: name) ?? ""
+        var layout: [String: Any] = ["title": title, "content": content, "csrf": visitor.csrf]
+        if let user = visitor.user {
+            layout["user"] = true
+            layout["email"] = user.user.email
+        }
+        if let error { layout["error"] = Self.sentence(error) }
+        let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
+        var response = Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        if visitor.user != nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+
+    private static func signedIn(_ session: String, _ visitor: Visitor, then location: String) -> Response {
+        var response = redirect(location)
+        response.setCookie(cookie(sessionCookie, session, maxAge: Int(PlatformService.portalSessionLifetime), secure: visitor.overTLS))
+        return response
+    }
+
+    static func cookie(_ name: String, _ value: String, maxAge: Int, secure: Bool) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/portal", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    struct PortalRefusal: Error {
+        var status: HTTPResponse.Status
+        var message: String
+    }
+
+    // MARK: Helpers
+
+    /// The headers every portal answer carries: no framing, no sniffing, scripts and styles only
+    /// from here, forms only to here.
+    static func secure(_ headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    static func asset(_ text: String, type: String) -> Response {
+        var headers: HTTPFields = [.contentType: type, .cacheControl: "max-age=3600"]
+        secure(&headers)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func download(_ bytes: [UInt8], type: String, name: String) -> Response {
+        let safe = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+        return Response(
+            status: .ok,
+            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(safe.isEmpty ? "document" : safe)\""],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func validate(_ bytes: [UInt8], ruleSet: Validator.RuleSet) async -> ValidationReport? {
+        // The validator is CPU work: off the event loop, as the API's validation is.
+        await Task.detached { try? Validator(ruleSet: ruleSet).validate(bytes) }.value
+    }
+
+    static func reportFields(_ report: ValidationReport?) -> [String: Any] {
+        guard let report else {
+            return ["verdict": "Dit is geen leesbaar XML-document.", "verdictClass": "invalid", "ruleSet": "—", "hasFindings": false]
+        }
+        let fatal = report.findings.filter { $0.flag == .fatal }.count
+        return [
+            "verdict": report.isValid
+                ? "Geldig" + (report.findings.isEmpty ? "" : " (met \(report.findings.count) waarschuwing(en))")
+                : "Ongeldig: \(fatal) fatale bevinding(en)",
+            "verdictClass": report.isValid ? "valid" : "invalid", "ruleSet": report.ruleSet, "hasFindings": !report.findings.isEmpty,
+            "findings": report.findings.map { finding -> [String: Any] in
+                [
+                    "ruleID": finding.ruleID, "flag": finding.flag == .fatal ? "fataal" : "waarschuwing", "location": finding.location,
+                    "line": finding.line ?? false, "message": finding.message,
+                ]
+            },
+        ]
+    }
+
+    static let ruleSetOptions: [[String: String]] = [
+        ["value": "auto", "label": "volgens CustomizationID"], ["value": "si-ubl", "label": "SI-UBL 2.0"],
+        ["value": "si-ubl-gaccount", "label": "SI-UBL 2.0 G-rekening"], ["value": "peppol", "label": "Peppol BIS 3"],
+        ["value": "en16931", "label": "EN 16931"],
+    ]
+
+    static func signUpFields(selected: Subscription) -> [String: Any] {
+        let labels: [Subscription: String] = [
+            .free: "Gratis (alleen het portaal)", .basic: "Basic (portaal en API)", .professional: "Professional", .enterprise: "Enterprise",
+        ]
+        return [
+            "subscriptions": Subscription.allCases.map { ["value": $0.rawValue, "label": labels[$0] ?? $0.rawValue, "selected": $0 == selected] }
+        ]
+    }
+
+    static func organisationFields(_ organisation: Organisation) -> [String: Any] {
+        let registrations = [
+            organisation.kvk.map { "KvK \($0)" }, organisation.oin.map { "OIN \($0)" }, organisation.vat.map { "btw \($0)" },
+            organisation.kbo.map { "KBO \($0)" },
+        ].compactMap { $0 }.joined(separator: ", ")
+        return [
+            "partyID": organisation.partyID, "name": organisation.name, "country": organisation.country, "registrations": registrations,
+        ]
+    }
+
+    static func routeText(_ document: StoredDocument) -> String {
+        switch document.route {
+        case .toInbox: "op het platform, naar de inbox van \(document.receiverName ?? document.receiverReference)"
+        case .toEmail: "per e-mail naar \(document.receiverEmail ?? document.receiverReference)"
+        case .toPeppol: "over Peppol naar \(document.peppolReceiver ?? document.receiverReference)"
+        }
+    }
+
+    /// `3 december 2026 14:05` (UTC).
+    static func moment(_ date: Date) -> String {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        guard let year = parts.year, let month = parts.month, let day = parts.day, let local = LocalDate(year: year, month: month, day: day)
+        else { return "" }
+        return DutchText.date(local) + String(format: " %02d:%02d UTC", parts.hour ?? 0, parts.minute ?? 0)
+    }
+
+    static func sentence(_ error: PlatformError) -> String {
+        switch error.code {
+        case .signInFailed: "Het e-mailadres of het wachtwoord klopt niet."
+        case .tooManyFailedLogins: "Te veel mislukte pogingen. Probeer het over \(error.retryAfter ?? 60) seconden opnieuw."
+        default: error.message
+        }
+    }
+
+    static func randomHex() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+extension UInt8 {
+    fileprivate var isHexDigit: Bool { (0x30...0x39).contains(self) || (0x61...0x66).contains(self) }
+}

@@ -1,0 +1,279 @@
+import Mustache
+
+// The portal's pages as Mustache templates. `{{value}}` is HTML-escaped, so whatever a document
+// or a form holds shows as text; `{{{content}}}` only ever carries a page rendered here.
+// Every form posts its CSRF token; every field has a label.
+enum Templates {
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, text) in all {
+            do {
+                try library.register(text, named: name)
+            } catch {
+                preconditionFailure("portal template \(name): \(error)")  // a fixed text: a test reads each one
+            }
+        }
+        return library
+    }()
+
+    static let csrfField = #"<input type="hidden" name="csrf" value="{{csrf}}">"#
+
+    static let all: [String: String] = [
+        "layout": """
+        <!doctype html>
+        <html lang="nl">
+        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} — efactuur</title><link rel="stylesheet" href="/portal/static/portal.css"></head>
+        <body>
+        <a class="skip" href="#main">Naar de inhoud</a>
+        <header><nav aria-label="Hoofdmenu"><a class="brand" href="/portal">efactuur</a>
+        {{#user}}<a href="/portal/organisations">Organisaties</a><a href="/portal/users">Gebruikers</a>\
+        <a href="/portal/validate">Valideren</a><a href="/portal/password">Wachtwoord</a>
+        <form class="inline" method="post" action="/portal/sign-out">\(csrfField)<button type="submit">Afmelden ({{email}})</button></form>{{/user}}
+        {{^user}}<a href="/portal/validate">Valideren</a><a href="/portal/sign-in">Aanmelden</a><a href="/portal/sign-up">Account aanmaken</a>{{/user}}
+        </nav></header>
+        <main id="main">
+        <h1>{{title}}</h1>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
+        {{{content}}}
+        </main>
+        </body>
+        </html>
+        """,
+
+        "sign-in": """
+        <form method="post" action="/portal/sign-in">\(csrfField)
+        <p><label for="email">E-mailadres</label><input id="email" name="email" type="email" autocomplete="username" required value="{{email}}"></p>
+        <p><label for="password">Wachtwoord</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+        <p><button type="submit">Aanmelden</button></p>
+        </form>
+        <p>Nog geen account? <a href="/portal/sign-up">Account aanmaken</a></p>
+        """,
+
+        "sign-up": """
+        <form method="post" action="/portal/sign-up">\(csrfField)
+        <p><label for="account">Naam van het account (uw bedrijf)</label><input id="account" name="account" required value="{{account}}"></p>
+        <p><label for="email">E-mailadres van de beheerder</label><input id="email" name="email" type="email" autocomplete="username" required value="{{email}}"></p>
+        <p><label for="password">Wachtwoord (minstens {{minimumPasswordLength}} tekens)</label>\
+        <input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
+        <p><label for="subscription">Abonnement</label><select id="subscription" name="subscription">
+        {{#subscriptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/subscriptions}}
+        </select></p>
+        <p><button type="submit">Account aanmaken</button></p>
+        </form>
+        """,
+
+        "organisations": """
+        {{#hasOrganisations}}
+        <table><caption>Organisaties van {{accountName}}</caption>
+        <thead><tr><th scope="col">Naam</th><th scope="col">Bedrijfs-ID</th><th scope="col">Land</th><th scope="col">Registraties</th><th scope="col">Documenten</th></tr></thead>
+        <tbody>{{#organisations}}<tr><td><a href="/portal/organisations/{{partyID}}">{{name}}</a></td><td>{{partyID}}</td><td>{{country}}</td>\
+        <td>{{registrations}}</td><td><a href="/portal/organisations/{{partyID}}/inbox">Inbox</a> · <a href="/portal/organisations/{{partyID}}/outbox">Outbox</a></td></tr>{{/organisations}}</tbody>
+        </table>
+        {{/hasOrganisations}}
+        {{^organisations}}<p>Dit account heeft nog geen organisaties.</p>{{/organisations}}
+        {{#administrator}}
+        <h2>Organisatie toevoegen</h2>
+        <form method="post" action="/portal/organisations">\(csrfField)
+        <p><label for="name">Naam</label><input id="name" name="name" required value="{{form.name}}"></p>
+        <p><label for="country">Land (NL of BE)</label><input id="country" name="country" required maxlength="2" value="{{form.country}}"></p>
+        <p><label for="kvk">KvK-nummer</label><input id="kvk" name="kvk" inputmode="numeric" value="{{form.kvk}}"></p>
+        <p><label for="oin">OIN</label><input id="oin" name="oin" inputmode="numeric" value="{{form.oin}}"></p>
+        <p><label for="vat">Btw-nummer</label><input id="vat" name="vat" value="{{form.vat}}"></p>
+        <p><label for="kbo">KBO-nummer (België)</label><input id="kbo" name="kbo" value="{{form.kbo}}"></p>
+        <p><button type="submit">Organisatie toevoegen</button></p>
+        </form>
+        {{/administrator}}
+        """,
+
+        "organisation": """
+        <dl class="facts"><dt>Bedrijfs-ID</dt><dd>{{organisation.partyID}}</dd><dt>Land</dt><dd>{{organisation.country}}</dd>
+        {{#organisation.registrations}}<dt>Registraties</dt><dd>{{organisation.registrations}}</dd>{{/organisation.registrations}}</dl>
+        <p><a href="/portal/organisations/{{organisation.partyID}}/inbox">Inbox</a> · <a href="/portal/organisations/{{organisation.partyID}}/outbox">Outbox</a></p>
+        <h2>Verbindingssleutels</h2>
+        <p>Met een App Key en Secret verbindt een boekhoudpakket zich met dit platform (stap 1 van de installatiehandleiding).</p>
+        {{#hasKeys}}
+        <table><caption>Sleutels van {{organisation.name}}</caption>
+        <thead><tr><th scope="col">App Key</th><th scope="col">Gemaakt door</th><th scope="col">Gemaakt op</th><th scope="col">Status</th><th scope="col"><span class="hidden">Actie</span></th></tr></thead>
+        <tbody>{{#keys}}<tr><td><code>{{appKey}}</code></td><td>{{email}}</td><td>{{created}}</td><td>{{state}}</td><td>\
+        {{#revocable}}{{#administrator}}<form class="inline" method="post" action="/portal/organisations/{{partyID}}/keys/{{appKey}}/revoke">\(csrfField)\
+        <button type="submit" aria-label="Sleutel {{appKey}} intrekken">Intrekken</button></form>{{/administrator}}{{/revocable}}</td></tr>{{/keys}}</tbody>
+        </table>
+        {{/hasKeys}}
+        {{^keys}}<p>Nog geen sleutels.</p>{{/keys}}
+        {{#administrator}}
+        <form method="post" action="/portal/organisations/{{organisation.partyID}}/keys">\(csrfField)<button type="submit">Nieuwe verbindingssleutel maken</button></form>
+        {{/administrator}}
+        """,
+
+        "key-created": """
+        <p class="warning" role="alert"><strong>Let op:</strong> het Secret wordt maar één keer getoond. Kopieer het nu; daarna is alleen nog de App Key zichtbaar.</p>
+        <dl class="facts"><dt>App Key</dt><dd><code id="app-key">{{appKey}}</code></dd><dt>Secret</dt><dd><code id="secret">{{secret}}</code></dd></dl>
+        <p><label for="quick-connect">Quick Connect-tekst (plak deze in de e-factureringsinstellingen van uw boekhoudpakket)</label>
+        <textarea id="quick-connect" readonly rows="3">{{quickConnect}}</textarea></p>
+        <p><button type="button" class="copy" data-copy="quick-connect">Kopiëren</button> <span id="copied" role="status"></span></p>
+        <p><a href="/portal/organisations/{{partyID}}">Terug naar {{organisationName}}</a></p>
+        <script src="/portal/static/portal.js"></script>
+        """,
+
+        "mailbox": """
+        <p><a href="/portal/organisations/{{partyID}}">{{organisationName}}</a> · \
+        {{#inbox}}<strong>Inbox</strong> · <a href="/portal/organisations/{{partyID}}/outbox">Outbox</a>{{/inbox}}\
+        {{^inbox}}<a href="/portal/organisations/{{partyID}}/inbox">Inbox</a> · <strong>Outbox</strong>{{/inbox}}</p>
+        <form method="get" action="" class="filters">
+        <p><label for="subject">Onderwerp bevat</label><input id="subject" name="subject" value="{{filter.subject}}">
+        <label for="status">Status</label><select id="status" name="status"><option value="">alle</option>\
+        {{#statuses}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}} {{name}}</option>{{/statuses}}</select>
+        <button type="submit">Zoeken</button></p>
+        </form>
+        {{#hasDocuments}}
+        <table><caption>{{title}}</caption>
+        <thead><tr><th scope="col">Delivery ID</th><th scope="col">Onderwerp</th><th scope="col">{{counterpartLabel}}</th><th scope="col">Ontvangen</th><th scope="col">Status</th></tr></thead>
+        <tbody>{{#documents}}<tr><td><a href="/portal/organisations/{{partyID}}/documents/{{externalID}}">{{externalID}}</a></td><td>{{subject}}</td><td>{{counterpart}}</td><td>{{created}}</td><td>{{status}}</td></tr>{{/documents}}</tbody>
+        </table>
+        {{/hasDocuments}}
+        {{^documents}}<p>Geen documenten.</p>{{/documents}}
+        {{#next}}<p><a rel="next" href="?page={{next}}{{query}}">Volgende pagina</a></p>{{/next}}
+        """,
+
+        "document": """
+        <p><a href="/portal/organisations/{{partyID}}/{{mailbox}}">Terug naar de {{mailbox}}</a></p>
+        <dl class="facts">
+        <dt>Delivery ID</dt><dd>{{document.externalID}}</dd>
+        <dt>Status</dt><dd>{{document.status}}{{#document.statusBy}} — {{document.statusBy}}{{/document.statusBy}}, {{document.statusOn}}</dd>
+        <dt>Route</dt><dd>{{document.route}}</dd>
+        <dt>SHA-256</dt><dd><code>{{document.sha256}}</code></dd>
+        </dl>
+        <p><a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/xml" download>XML downloaden</a> · \
+        <a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/pdf">PDF downloaden</a></p>
+        {{#canSetStatus}}
+        <h2>Status zetten</h2>
+        <form method="post" action="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/status">\(csrfField)
+        <p><label for="code">Nieuwe status</label><select id="code" name="code">\
+        {{#statuses}}<option value="{{code}}">{{code}} {{name}}</option>{{/statuses}}</select>
+        <button type="submit">Status zetten</button></p>
+        </form>
+        {{/canSetStatus}}
+        {{#invoice}}
+        <article class="invoice" aria-label="{{invoice.title}}">
+        <h2>{{invoice.title}} {{invoice.number}}</h2>
+        {{#invoice.isCredit}}<p class="notice">Creditnota: dit bedrag hoeft niet betaald te worden; het is te ontvangen.</p>{{/invoice.isCredit}}
+        <div class="parties">
+        <section><h3>Leverancier</h3>{{#invoice.seller}}<p>{{.}}</p>{{/invoice.seller}}</section>
+        <section><h3>Klant</h3>{{#invoice.buyer}}<p>{{.}}</p>{{/invoice.buyer}}</section>
+        </div>
+        <dl class="facts">{{#invoice.facts}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/invoice.facts}}</dl>
+        <table><caption>Regels</caption>
+        <thead><tr><th scope="col">Omschrijving</th><th scope="col" class="number">Aantal</th><th scope="col">Eenheid</th><th scope="col" class="number">Prijs</th><th scope="col">Btw</th><th scope="col" class="number">Bedrag</th></tr></thead>
+        <tbody>{{#invoice.lines}}<tr><td>{{description}}</td><td class="number">{{quantity}}</td><td>{{unit}}</td><td class="number">{{price}}</td><td>{{vat}}</td><td class="number">{{amount}}</td></tr>{{/invoice.lines}}</tbody>
+        </table>
+        <table><caption>Btw</caption>
+        <thead><tr><th scope="col">Categorie</th><th scope="col" class="number">Grondslag</th><th scope="col" class="number">Btw</th></tr></thead>
+        <tbody>{{#invoice.vat}}<tr><td>{{category}}</td><td class="number">{{taxable}}</td><td class="number">{{amount}}</td></tr>{{/invoice.vat}}</tbody>
+        </table>
+        <table class="totals"><caption>Totalen</caption><tbody>{{#invoice.totals}}<tr><th scope="row">{{label}}</th><td class="number">{{value}}</td></tr>{{/invoice.totals}}</tbody></table>
+        </article>
+        {{/invoice}}
+        {{^invoice}}<p>Dit document is geen factuur of creditnota die hier getoond kan worden.</p>{{/invoice}}
+        <h2>Validatie</h2>
+        {{> findings}}
+        """,
+
+        "findings": """
+        <p class="{{verdictClass}}">{{verdict}} (regelset {{ruleSet}})</p>
+        {{#hasFindings}}
+        <table><caption>Bevindingen</caption>
+        <thead><tr><th scope="col">Regel</th><th scope="col">Ernst</th><th scope="col">Plaats</th><th scope="col">Melding</th></tr></thead>
+        <tbody>{{#findings}}<tr><td>{{ruleID}}</td><td>{{flag}}</td><td><code>{{location}}</code>{{#line}} (regel {{line}}){{/line}}</td><td>{{message}}</td></tr>{{/findings}}</tbody>
+        </table>
+        {{/hasFindings}}
+        """,
+
+        "validate": """
+        <p>Upload een UBL-factuur of -creditnota (SI-UBL 2.0, Peppol BIS 3 of EN 16931). Het bestand wordt alleen gecontroleerd, niet bewaard.</p>
+        <form method="post" action="/portal/validate" enctype="multipart/form-data">\(csrfField)
+        <p><label for="document">UBL-bestand</label><input id="document" name="document" type="file" accept=".xml,application/xml,text/xml" required></p>
+        <p><label for="ruleset">Regelset</label><select id="ruleset" name="ruleset">\
+        {{#ruleSets}}<option value="{{value}}">{{label}}</option>{{/ruleSets}}</select></p>
+        <p><button type="submit">Valideren</button></p>
+        </form>
+        {{#report}}<h2>Resultaat voor {{fileName}}</h2>{{> findings}}{{/report}}
+        """,
+
+        "users": """
+        <table><caption>Gebruikers van {{accountName}}</caption>
+        <thead><tr><th scope="col">E-mailadres</th><th scope="col">Rol</th><th scope="col"><span class="hidden">Actie</span></th></tr></thead>
+        <tbody>{{#users}}<tr><td>{{email}}</td><td>{{role}}</td><td>{{#removable}}<form class="inline" method="post" action="/portal/users/remove">\(csrfField)\
+        <input type="hidden" name="email" value="{{email}}"><button type="submit" aria-label="{{email}} verwijderen">Verwijderen</button></form>{{/removable}}</td></tr>{{/users}}</tbody>
+        </table>
+        {{#administrator}}
+        <h2>Gebruiker uitnodigen</h2>
+        <form method="post" action="/portal/users">\(csrfField)
+        <p><label for="email">E-mailadres</label><input id="email" name="email" type="email" required></p>
+        <p><label for="role">Rol</label><select id="role" name="role"><option value="user">gebruiker</option><option value="administrator">beheerder</option></select></p>
+        <p><label for="password">Eerste wachtwoord (de gebruiker wijzigt het na het aanmelden)</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
+        <p><button type="submit">Uitnodigen</button></p>
+        </form>
+        {{/administrator}}
+        """,
+
+        "password": """
+        <form method="post" action="/portal/password">\(csrfField)
+        <p><label for="current">Huidig wachtwoord</label><input id="current" name="current" type="password" autocomplete="current-password" required></p>
+        <p><label for="new">Nieuw wachtwoord (minstens {{minimumPasswordLength}} tekens)</label><input id="new" name="new" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
+        <p><button type="submit">Wachtwoord wijzigen</button></p>
+        </form>
+        """,
+
+        "message": """
+        <p>{{message}}</p>
+        <p><a href="/portal">Naar het begin</a></p>
+        """,
+    ]
+
+    static let stylesheet = """
+        :root { font-family: system-ui, sans-serif; color: #1a1a1a; background: #fff; line-height: 1.45; }
+        body { margin: 0; }
+        .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
+        header { background: #0b3d6b; padding: .6rem 1rem; }
+        header nav { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; }
+        header a, header button { color: #fff; }
+        header .brand { font-weight: bold; margin-right: 1rem; }
+        header button { background: none; border: 1px solid #fff; border-radius: 3px; padding: .2rem .5rem; cursor: pointer; }
+        main { max-width: 64rem; margin: 1.5rem auto; padding: 0 1rem; }
+        a:focus, button:focus, input:focus, select:focus, textarea:focus { outline: 3px solid #f0a500; outline-offset: 2px; }
+        label { display: block; font-weight: 600; margin-bottom: .2rem; }
+        input, select, textarea { font: inherit; padding: .35rem; border: 1px solid #666; border-radius: 3px; max-width: 100%; }
+        input:not([type=file]), textarea { width: 28rem; }
+        button { font: inherit; padding: .4rem .9rem; border-radius: 3px; border: 1px solid #0b3d6b; background: #0b3d6b; color: #fff; cursor: pointer; }
+        form.inline { display: inline; }
+        table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+        caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+        th, td { border-bottom: 1px solid #ccc; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+        .number { text-align: right; white-space: nowrap; }
+        .facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+        .facts dt { font-weight: 600; } .facts dd { margin: 0; overflow-wrap: anywhere; }
+        .parties { display: flex; flex-wrap: wrap; gap: 3rem; } .parties p { margin: 0; }
+        .error { background: #fde8e8; border-left: 4px solid #b00020; padding: .5rem .8rem; }
+        .notice, .valid { background: #e7f4ea; border-left: 4px solid #1e7b34; padding: .5rem .8rem; }
+        .invalid { background: #fde8e8; border-left: 4px solid #b00020; padding: .5rem .8rem; }
+        .warning { background: #fff4d6; border-left: 4px solid #9a6700; padding: .5rem .8rem; }
+        .hidden { position: absolute; left: -999px; }
+        .invoice { border: 1px solid #ccc; padding: 1rem 1.5rem; margin: 1.5rem 0; }
+        .totals { width: auto; margin-left: auto; }
+        """
+
+    /// The copy button of a new key's Quick Connect text; the page works without it.
+    static let script = """
+        document.querySelectorAll('button.copy').forEach(function (button) {
+          button.addEventListener('click', function () {
+            var field = document.getElementById(button.getAttribute('data-copy'));
+            field.select();
+            var done = function () { document.getElementById('copied').textContent = 'Gekopieerd'; };
+            if (navigator.clipboard) { navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand('copy'); done(); }); }
+            else { document.execCommand('copy'); done(); }
+          });
+        });
+        """
+}
