@@ -52,7 +52,9 @@ public struct Portal: Sendable {
                         email: visitor.form["email"], password: visitor.form["password"], clientAddress: context.clientAddress)
                     return Self.signedIn(session, visitor, then: "/portal/organisations")
                 } catch let error as PlatformError where [.signInFailed, .tooManyFailedLogins].contains(error.code) {
-                    return try page("sign-in", "Aanmelden", visitor, ["email": visitor.form["email"]], error: error, status: .unauthorized)
+                    return try page(
+                        "sign-in", "Aanmelden", visitor, ["email": visitor.form["email"]], error: error,
+                        status: error.code == .tooManyFailedLogins ? .tooManyRequests : .unauthorized)
                 }
             }
         }

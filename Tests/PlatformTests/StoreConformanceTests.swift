@@ -162,6 +162,59 @@ struct StoreConformanceTests {
         #expect(try await service.users(accountID: account.id).count == 2)
     }
 
+    @Test(
+        "Portal sign-in: passwords, sessions shared by every instance, ended by sign-out, expiry, removal and a new password",
+        arguments: Engine.allCases)
+    func portalSessions(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine, instances: 2)
+        defer { fixture.remove() }
+        let clock = TestClock()
+        let first = PlatformService(store: fixture.stores[0], clock: { clock.read() })
+        let second = PlatformService(store: fixture.stores[1], clock: { clock.read() })
+        let (account, session) = try await first.signUp(
+            accountName: "A", email: "Admin@A.example", password: "een-goed-wachtwoord", subscription: .basic)
+        // The other instance knows the session: it is in the store, not in a process.
+        let user = try await second.portalUser(sessionID: session)
+        #expect(user.account.id == account.id && user.user.email == "Admin@A.example" && user.isAdministrator)
+        #expect(user.csrfToken.count == 64)
+        await #expect(throws: PlatformError.signInFailed) {
+            try await second.signIn(email: "admin@a.example", password: "een-fout-wachtwoord", clientAddress: "a")
+        }
+        let again = try await second.signIn(email: "ADMIN@a.example", password: "een-goed-wachtwoord", clientAddress: "b")
+        #expect(again != session)
+        await #expect(throws: PlatformError.self) {
+            try await first.signUp(accountName: "B", email: "b@b.example", password: "kort", subscription: .basic)
+        }
+
+        try await first.signOut(sessionID: session)
+        await #expect(throws: PlatformError.signInFailed) { try await second.portalUser(sessionID: session) }
+        _ = try await second.portalUser(sessionID: again)
+
+        // A new password ends every other session.
+        let third = try await first.signIn(email: "admin@a.example", password: "een-goed-wachtwoord", clientAddress: "c")
+        let afterChange = try await first.changePassword(
+            try await first.portalUser(sessionID: third), current: "een-goed-wachtwoord", new: "een-nieuw-wachtwoord")
+        for old in [again, third] { await #expect(throws: PlatformError.signInFailed) { try await second.portalUser(sessionID: old) } }
+        _ = try await second.portalUser(sessionID: afterChange)
+
+        // An invited user signs in; removed, their session is gone at once.
+        let admin = try await first.portalUser(sessionID: afterChange)
+        _ = try await first.inviteUser(admin, email: "boekhouder@a.example", role: .user, password: "eerste-wachtwoord")
+        let member = try await second.signIn(email: "boekhouder@a.example", password: "eerste-wachtwoord", clientAddress: "d")
+        let memberUser = try await first.portalUser(sessionID: member)
+        #expect(!memberUser.isAdministrator)
+        await #expect(throws: PlatformError.notAllowed("create connection keys")) {
+            try await first.createConnectionKey(memberUser, partyID: "XCNL10001")
+        }
+        try await first.removeUser(admin, email: "boekhouder@a.example")
+        await #expect(throws: PlatformError.signInFailed) { try await first.portalUser(sessionID: member) }
+
+        // Sessions expire, and the purge removes them.
+        clock.advance(PlatformService.portalSessionLifetime + 1)
+        await #expect(throws: PlatformError.signInFailed) { try await first.portalUser(sessionID: afterChange) }
+        #expect(try await first.purgeExpiredPortalSessions() >= 1)
+    }
+
     @Test("Documents: a re-send is a revision, paging, status; tokens expire; claims are exclusive", arguments: Engine.allCases)
     func documentsAndQueues(engine: Engine) async throws {
         let fixture = try await Fixture.make(engine, instances: 2)
@@ -225,7 +278,8 @@ struct StoreConformanceTests {
             "user_email", "document_identity",
         ]
         let expectedPlain: Set<String> = [
-            "organisation_account", "security_token_key", "document_answered", "document_outbox", "document_inbox", "document_inbox_created",
+            "organisation_account", "security_token_key", "document_answered", "portal_session_user", "portal_session_expiry", "document_outbox",
+            "document_inbox", "document_inbox_created",
             "document_inbox_modified", "document_outbox_created", "document_outbox_modified", "outside_delivery_due",
             "peppol_message_document",
         ]

@@ -1,0 +1,304 @@
+import EConnectWire
+import EInvoice
+import EInvoiceRules
+import EInvoiceTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Platform
+import PlatformServer
+import Testing
+
+/// A browser's side of the portal over real HTTP: cookies kept, redirects not followed, the CSRF
+/// token taken from the page as a browser's form would carry it.
+struct PortalVisitor {
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+    var headers: HTTPFields = [:]
+
+    struct Page {
+        var status: Int
+        var headers: HTTPFields
+        var text: String
+        var location: String? { headers[.location] }
+        /// The CSRF token the page's forms carry.
+        var csrf: String? {
+            guard let range = text.range(of: #"name="csrf" value=""#) else { return nil }
+            return String(text[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    mutating func get(_ path: String) async throws -> Page {
+        try await request(path, method: .get, body: nil, contentType: nil)
+    }
+
+    /// Posts a form; `csrf` nil means the token of the page last read is sent as it is.
+    mutating func post(_ path: String, _ fields: [String: String]) async throws -> Page {
+        let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
+        return try await request(path, method: .post, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded")
+    }
+
+    mutating func upload(_ path: String, file: [UInt8], fields: [String: String]) async throws -> Page {
+        let boundary = "----efactuur-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"document\"; filename=\"f.xml\"\r\n")
+        body.writeString("Content-Type: application/xml\r\n\r\n")
+        body.writeBytes(file)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        return try await request(path, method: .post, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
+    private mutating func request(_ path: String, method: HTTPRequest.Method, body: ByteBuffer?, contentType: String?) async throws -> Page {
+        var headers = self.headers
+        if let contentType { headers[.contentType] = contentType }
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: body)
+        for field in response.headers where field.name == .setCookie {
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let value = pair.count > 1 ? String(pair[1]) : ""
+            if field.value.contains("Max-Age=0") || value.isEmpty { cookies[String(pair[0])] = nil } else { cookies[String(pair[0])] = value }
+        }
+        return Page(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+    }
+
+    /// Signs up an account through the forms and stays signed in.
+    mutating func signUp(_ account: String, email: String, password: String = "een-goed-wachtwoord") async throws {
+        let form = try await get("/portal/sign-up")
+        let answer = try await post(
+            "/portal/sign-up", ["csrf": form.csrf!, "account": account, "email": email, "password": password, "subscription": "basic"])
+        #expect(answer.status == 303, "\(answer.text)")
+    }
+
+    mutating func createOrganisation(_ name: String, _ registry: [String: String]) async throws -> String {
+        let page = try await get("/portal/organisations")
+        let answer = try await post("/portal/organisations", ["csrf": page.csrf!, "name": name, "country": "NL"].merging(registry) { $1 })
+        #expect(answer.status == 303, "\(answer.text)")
+        return String(answer.location!.split(separator: "/").last!)
+    }
+}
+
+@Suite("Portal over HTTP: sign-in, CSRF, isolation, escaping, headers, keys, validation")
+struct PortalTests {
+    @Test("Sign-up signs in with an HttpOnly SameSite=Lax session cookie; forms without their token are refused; sign-out ends the session")
+    func signUpCSRFAndSignOut() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var browser = PortalVisitor(client: soap.client)
+            let form = try await browser.get("/portal/sign-up")
+            #expect(form.status == 200)
+            let token = try #require(form.csrf)
+            // No token, another token, or no visitor cookie: each refused, and no account is made.
+            var fields = ["account": "Acme", "email": "baas@acme.example", "password": "een-goed-wachtwoord", "subscription": "basic"]
+            #expect(try await browser.post("/portal/sign-up", fields).status == 403)
+            fields["csrf"] = String(repeating: "0", count: 64)
+            #expect(try await browser.post("/portal/sign-up", fields).status == 403)
+            var stranger = PortalVisitor(client: soap.client)
+            fields["csrf"] = token
+            #expect(try await stranger.post("/portal/sign-up", fields).status == 403)
+            #expect(try await fixture.service.accounts().allSatisfy { $0.name != "Acme" })
+
+            let signedUp = try await browser.post("/portal/sign-up", fields)
+            #expect(signedUp.status == 303)
+            let cookie = try #require(signedUp.headers[values: .setCookie].first { $0.hasPrefix("efactuur_session=") })
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"))
+            let organisations = try await browser.get("/portal/organisations")
+            #expect(organisations.status == 200)
+            #expect(organisations.text.contains("Dit account heeft nog geen organisaties."))
+            // A signed-in form needs the session's token, not the visitor's.
+            #expect(try await browser.post("/portal/organisations", ["csrf": token, "name": "X", "country": "NL"]).status == 403)
+
+            let signOut = try await browser.post("/portal/sign-out", ["csrf": organisations.csrf!])
+            #expect(signOut.status == 303)
+            #expect(try await browser.get("/portal/organisations").location == "/portal/sign-in")
+
+            // Sign in again: a wrong password and an unknown address read the same.
+            let signIn = try await browser.get("/portal/sign-in")
+            let wrong = try await browser.post(
+                "/portal/sign-in", ["csrf": signIn.csrf!, "email": "baas@acme.example", "password": "niet-het-wachtwoord"])
+            let unknown = try await browser.post(
+                "/portal/sign-in", ["csrf": signIn.csrf!, "email": "niemand@acme.example", "password": "een-goed-wachtwoord"])
+            #expect(wrong.status == 401 && unknown.status == 401)
+            #expect(wrong.text.contains("Het e-mailadres of het wachtwoord klopt niet."))
+            #expect(
+                wrong.text.replacingOccurrences(of: "baas@acme.example", with: "").count
+                    == unknown.text.replacingOccurrences(of: "niemand@acme.example", with: "").count)
+            let right = try await browser.post(
+                "/portal/sign-in", ["csrf": signIn.csrf!, "email": "BAAS@acme.example", "password": "een-goed-wachtwoord"])
+            #expect(right.location == "/portal/organisations")
+
+            // Behind a TLS proxy the cookies are Secure.
+            var secure = PortalVisitor(client: soap.client, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            let page = try await secure.get("/portal/sign-in")
+            #expect(page.headers[values: .setCookie].allSatisfy { $0.contains("; Secure") })
+        }
+    }
+
+    @Test("Every answer carries the security headers: pages, redirects, not-found, assets")
+    func securityHeaders() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var browser = PortalVisitor(client: soap.client)
+            for path in ["/portal/sign-in", "/portal", "/portal/organisations", "/portal/static/portal.css", "/portal/validate"] {
+                let page = try await browser.get(path)
+                #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true, "\(path)")
+                #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true, "\(path)")
+                #expect(page.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(path)")
+                #expect(page.headers[.xContentTypeOptions] == "nosniff", "\(path)")
+            }
+        }
+    }
+
+    @Test("A user of one account gets 404 for another account's organisation, keys and documents")
+    func accountsAreIsolated() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var alice = PortalVisitor(client: soap.client)
+            try await alice.signUp("Alice BV", email: "alice@alice.example")
+            let party = try await alice.createOrganisation("Alice BV", ["kvk": "11223344"])
+            let page = try await alice.get("/portal/organisations/\(party)")
+            _ = try await alice.post("/portal/organisations/\(party)/keys", ["csrf": page.csrf!])
+            let key = try #require(try await fixture.service.connectionKeys(partyID: party).first)
+            // A document sent to Alice's organisation by the fixture's supplier.
+            let token = try await soap.login(fixture.supplier)
+            let sent = try await soap.send(PlatformFixture.invoice(number: "ISO-1"), via: fixture.supplier.partyID, to: party, token: token)
+            let externalID = try #require(sent.text("ExternalId"), "\(sent.bytes)")
+            #expect(try await alice.get("/portal/organisations/\(party)/documents/\(externalID)").status == 200)
+
+            var mallory = PortalVisitor(client: soap.client)
+            try await mallory.signUp("Mallory BV", email: "mallory@mallory.example")
+            let csrf = try await mallory.get("/portal/organisations").csrf!
+            for path in [
+                "/portal/organisations/\(party)", "/portal/organisations/\(party)/inbox", "/portal/organisations/\(party)/outbox",
+                "/portal/organisations/\(party)/documents/\(externalID)", "/portal/organisations/\(party)/documents/\(externalID)/xml",
+                "/portal/organisations/\(party)/documents/\(externalID)/pdf",
+                "/portal/organisations/\(fixture.supplier.partyID)/documents/\(externalID)",
+            ] {
+                let answer = try await mallory.get(path)
+                #expect(answer.status == 404, "\(path)")
+                #expect(!answer.text.contains("ISO-1"), "\(path)")
+            }
+            for path in [
+                "/portal/organisations/\(party)/keys", "/portal/organisations/\(party)/keys/\(key.appKey)/revoke",
+                "/portal/organisations/\(party)/documents/\(externalID)/status",
+            ] {
+                #expect(try await mallory.post(path, ["csrf": csrf, "code": "50"]).status == 404, "\(path)")
+            }
+            #expect(try await fixture.service.connectionKeys(partyID: party).allSatisfy { $0.revokedOn == nil })
+            #expect(try await fixture.service.connectionKeys(partyID: party).count == 1)
+        }
+    }
+
+    @Test("Markup in an invoice's fields shows as text, never as markup")
+    func invoiceFieldsAreEscaped() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var browser = PortalVisitor(client: soap.client)
+            try await browser.signUp("Ontvanger", email: "inbox@ontvanger.example")
+            let party = try await browser.createOrganisation("Ontvanger", ["kvk": "11223344"])
+            let hostile = #"<script>alert(1)</script>"><img src=x onerror=alert(2)>"#
+            var invoice = ExampleInvoices.siUBL(number: "XSS-1", lineCount: 1)
+            invoice.seller.name = hostile
+            invoice.seller.legalEntity?.registrationName = hostile
+            invoice.notes = [hostile]
+            invoice.lines[0].item.name = hostile
+            let payload = String(decoding: UBLWriter().write(invoice), as: UTF8.self)
+            let token = try await soap.login(fixture.supplier)
+            let sent = try await soap.send(payload, via: fixture.supplier.partyID, to: party, token: token)
+            let externalID = try #require(sent.text("ExternalId"), "\(String(decoding: sent.bytes, as: UTF8.self))")
+            let inbox = try await browser.get("/portal/organisations/\(party)/inbox")
+            #expect(inbox.text.contains(externalID))
+            let page = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)")
+            #expect(page.status == 200)
+            #expect(!page.text.contains("<script>alert") && !page.text.contains("<img src=x"))
+            #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            // The exact bytes come back as the download.
+            let xml = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)/xml")
+            let stored = try #require(try await fixture.service.storedDocument(externalID: externalID))
+            #expect(xml.text == stored.payload)
+            #expect(
+                stored.payload
+                    == payload.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "").trimmingCharacters(in: .newlines))
+            #expect(xml.headers[.contentDisposition]?.hasPrefix("attachment") == true)
+        }
+    }
+
+    @Test("A key made in the portal logs in over SOAP; revoked in the portal, its next login is refused")
+    func keysFromThePortal() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var browser = PortalVisitor(client: soap.client)
+            try await browser.signUp("Sleutels BV", email: "beheer@sleutels.example")
+            let party = try await browser.createOrganisation("Sleutels BV", ["kvk": "11223344"])
+            let page = try await browser.get("/portal/organisations/\(party)")
+            let created = try await browser.post("/portal/organisations/\(party)/keys", ["csrf": page.csrf!])
+            #expect(created.headers[.cacheControl] == "no-store")
+            let text = try #require(created.text.range(of: "APP_KEY:").map { String(created.text[$0.lowerBound...].prefix { $0 != "<" }) })
+            let quickConnect = try QuickConnect(parsing: text)
+            let keys = PlatformFixture.Party(
+                organisation: try await fixture.service.organisation(partyID: party), appKey: quickConnect.appKey, secret: quickConnect.secret)
+            _ = try await soap.login(keys)
+            // The secret is shown once: the organisation page lists the App Key only.
+            let listed = try await browser.get("/portal/organisations/\(party)")
+            #expect(listed.text.contains(quickConnect.appKey) && !listed.text.contains(quickConnect.secret))
+            let revoked = try await browser.post("/portal/organisations/\(party)/keys/\(quickConnect.appKey)/revoke", ["csrf": listed.csrf!])
+            #expect(revoked.status == 303)
+            await #expect(throws: (any Error).self) { _ = try await soap.login(keys) }
+        }
+    }
+
+    @Test("Wrong passwords in a row are slowed down and unlock nothing; the right one works again after the window")
+    func wrongPasswordsAreThrottled() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var owner = PortalVisitor(client: soap.client)
+            try await owner.signUp("Doelwit", email: "doel@doelwit.example")
+            var attacker = PortalVisitor(client: soap.client)
+            let csrf = try await attacker.get("/portal/sign-in").csrf!
+            var statuses: [Int: Int] = [:]
+            let start = ContinuousClock.now
+            for attempt in 0..<1_000 {
+                let answer = try await attacker.post(
+                    "/portal/sign-in", ["csrf": csrf, "email": "doel@doelwit.example", "password": "raden-\(attempt)-xx"])
+                statuses[answer.status, default: 0] += 1
+            }
+            #expect(statuses[303] == nil)
+            #expect(statuses[429, default: 0] >= 990, "\(statuses)")
+            // The right password during the lock-out is refused too, without being checked.
+            let during = try await attacker.post(
+                "/portal/sign-in", ["csrf": csrf, "email": "doel@doelwit.example", "password": "een-goed-wachtwoord"])
+            #expect(during.status == 429)
+            #expect(ContinuousClock.now - start < .seconds(60), "refusals past the limit cost no bcrypt")
+            fixture.clock.advance(3600)
+            let after = try await attacker.post(
+                "/portal/sign-in", ["csrf": csrf, "email": "doel@doelwit.example", "password": "een-goed-wachtwoord"])
+            #expect(after.location == "/portal/organisations")
+        }
+    }
+
+    @Test("Validation in the browser: no account needed, the verdict and rule ids of the validator, nothing stored")
+    func validationUpload() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var visitor = PortalVisitor(client: soap.client)
+            let form = try await visitor.get("/portal/validate")
+            let valid = UBLWriter().write(ExampleInvoices.siUBL(number: "V-1", lineCount: 2))
+            let good = try await visitor.upload("/portal/validate", file: valid, fields: ["csrf": form.csrf!, "ruleset": "auto"])
+            #expect(good.status == 200)
+            #expect(good.text.contains("Geldig"))
+            var broken = String(decoding: valid, as: UTF8.self)
+            broken = broken.replacingOccurrences(of: "<cbc:BuyerReference>", with: "<cbc:Note>").replacingOccurrences(
+                of: "</cbc:BuyerReference>", with: "</cbc:Note>")
+            let report = try Validator().validate(Array(broken.utf8))
+            let bad = try await visitor.upload("/portal/validate", file: Array(broken.utf8), fields: ["csrf": form.csrf!, "ruleset": "auto"])
+            #expect(bad.status == 422)
+            for ruleID in Set(report.findings.map(\.ruleID)) { #expect(bad.text.contains(">\(ruleID)<"), "\(ruleID)") }
+            #expect(try await visitor.upload("/portal/validate", file: valid, fields: ["ruleset": "auto"]).status == 403)
+            #expect(try await fixture.service.accounts().count == 3)
+        }
+    }
+}
