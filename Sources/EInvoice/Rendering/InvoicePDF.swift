@@ -44,9 +44,9 @@ private struct Layout {
         let currency = invoice.documentCurrencyCode
         text(InvoicePDF.title(of: invoice), x: Layout.margin, size: 18, font: .bold)
         advance(26)
-        var dates = "Datum \(invoice.issueDate)"
+        var dates = "Datum \(DutchText.date(invoice.issueDate))"
         if let due = invoice.dueDate ?? invoice.paymentMeans.lazy.compactMap(\.paymentDueDate).first {
-            dates += "    Vervaldatum \(due)"
+            dates += "    Vervaldatum \(DutchText.date(due))"
         }
         text(dates, x: Layout.margin, size: 10)
         advance(24)
@@ -84,10 +84,10 @@ private struct Layout {
             }
             let name = line.item.name ?? line.item.description ?? line.id
             text(name, x: Layout.margin, size: 9, width: 250)
-            if let quantity = line.quantity { right(quantity.value.description, at: 365, size: 9) }
-            if let price = line.price { right(money(price.priceAmount.value), at: 435, size: 9) }
+            if let quantity = line.quantity { right(DutchText.number(quantity.value) + " " + DutchText.unit(quantity.unitCode), at: 365, size: 9) }
+            if let price = line.price { right(money(price.priceAmount.value, currency), at: 435, size: 9) }
             right(rate(line.item.taxCategory), at: 480, size: 9)
-            if let amount = line.lineExtensionAmount { right(money(amount.value), at: Layout.width - Layout.margin, size: 9) }
+            if let amount = line.lineExtensionAmount { right(money(amount.value, currency), at: Layout.width - Layout.margin, size: 9) }
             advance(13)
         }
         rule()
@@ -97,14 +97,16 @@ private struct Layout {
         for adjustment in invoice.allowanceCharges {
             totals.append(((adjustment.isCharge ? "Toeslag " : "Korting ") + (adjustment.reason ?? ""), signed(adjustment), .regular))
         }
-        if let net = invoice.totals.taxExclusiveAmount { totals.append(("Totaal excl. btw", money(net.value), .regular)) }
+        if let net = invoice.totals.taxExclusiveAmount { totals.append(("Totaal excl. btw", money(net.value, currency), .regular)) }
         for subtotal in invoice.vatTotal?.subtotals ?? [] {
-            let base = subtotal.taxableAmount.map { " over \(money($0.value))" } ?? ""
-            totals.append(("Btw \(rate(subtotal.category))\(base)", money(subtotal.taxAmount.value), .regular))
+            let base = subtotal.taxableAmount.map { " over \(money($0.value, currency))" } ?? ""
+            totals.append(("Btw \(rate(subtotal.category))\(base)", money(subtotal.taxAmount.value, currency), .regular))
         }
-        if let gross = invoice.totals.taxInclusiveAmount { totals.append(("Totaal incl. btw", money(gross.value), .regular)) }
-        if let prepaid = invoice.totals.prepaidAmount { totals.append(("Reeds betaald", money(prepaid.value), .regular)) }
-        totals.append(("Te betalen (\(currency))", money(invoice.totals.payableAmount.value), .bold))
+        if let gross = invoice.totals.taxInclusiveAmount { totals.append(("Totaal incl. btw", money(gross.value, currency), .regular)) }
+        if let prepaid = invoice.totals.prepaidAmount { totals.append(("Reeds betaald", money(prepaid.value, currency), .regular)) }
+        // A credit note is money the customer receives, not money they pay.
+        let isCredit = invoice.kind == .creditNote || invoice.typeCode == "381"
+        totals.append((isCredit ? "Te ontvangen" : "Te betalen", money(invoice.totals.payableAmount.value, currency), .bold))
         for (label, amount, font) in totals {
             if y < Layout.bottom { newPage() }
             right(label, at: 440, size: 10, font: font)
@@ -171,7 +173,8 @@ private struct Layout {
     }
 
     private func signed(_ adjustment: AllowanceCharge) -> String {
-        (adjustment.isCharge ? "" : "-") + money(adjustment.amount.value)
+        let value = adjustment.amount.value
+        return money(adjustment.isCharge ? value : .zero - value, invoice?.documentCurrencyCode ?? "EUR")
     }
 
     private mutating func lineHeader() {
@@ -235,11 +238,8 @@ private struct Layout {
     }
 }
 
-/// An amount as people read it on an invoice: at least two decimals (`187.50`, `1273.00`).
-private func money(_ value: DecimalNumber) -> String {
-    guard value.scale < 2 else { return value.description }
-    return (value.rescaled(to: 2) ?? value).description
-}
+/// An amount as Dutch readers read it on an invoice: `€ 1.273,00`.
+private func money(_ value: DecimalNumber, _ currency: String) -> String { DutchText.amount(value, currency: currency) }
 
 private func format(_ value: Double) -> String {
     let rounded = (value * 100).rounded() / 100
