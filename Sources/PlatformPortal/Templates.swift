@@ -44,7 +44,7 @@ enum Templates {
 
         "sign-in": """
         <form method="post" action="/portal/sign-in">\(csrfField)
-        <p><label for="email">E-mailadres</label><input id="email" name="email" type="email" autocomplete="username" required value="{{email}}"></p>
+        <p><label for="email">E-mailadres</label><input id="email" name="email" type="email" autocomplete="email" required value="{{email}}"></p>
         <p><label for="password">Wachtwoord</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
         <p><button type="submit">Aanmelden</button></p>
         </form>
@@ -54,7 +54,7 @@ enum Templates {
         "sign-up": """
         <form method="post" action="/portal/sign-up">\(csrfField)
         <p><label for="account">Naam van het account (uw bedrijf)</label><input id="account" name="account" required value="{{account}}"></p>
-        <p><label for="email">E-mailadres van de beheerder</label><input id="email" name="email" type="email" autocomplete="username" required value="{{email}}"></p>
+        <p><label for="email">E-mailadres van de beheerder</label><input id="email" name="email" type="email" autocomplete="email" required value="{{email}}"></p>
         <p><label for="password">Wachtwoord (minstens {{minimumPasswordLength}} tekens)</label>\
         <input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
         <p><label for="subscription">Abonnement</label><select id="subscription" name="subscription">
