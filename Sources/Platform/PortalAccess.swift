@@ -86,6 +86,17 @@ extension PlatformService {
         return try await startPortalSession(for: portalUser.user)
     }
 
+    /// Sets a user's portal password, as the operator does for a first administrator or a user who
+    /// lost theirs; every session of the user ends.
+    public func setPassword(accountID: String, email: String, password: String) async throws {
+        try Self.checkNewPassword(password)
+        guard let user = try await store.user(accountID: accountID, email: email.trimmed) else {
+            throw PlatformError.notFound(kind: "user", id: email.trimmed)
+        }
+        try await store.setPasswordHash(userID: user.id, hash: await Self.hashPassword(password))
+        try await store.deletePortalSessions(userID: user.id)
+    }
+
     /// Adds a user to the signed-in administrator's account with a first password they change.
     public func inviteUser(_ portalUser: PortalUser, email: String, role: UserRole, password: String) async throws -> User {
         guard portalUser.isAdministrator else { throw PlatformError.notAllowed("invite users") }

@@ -179,8 +179,8 @@ public final class SQLitePlatformStore: PlatformStore {
         migrator.registerMigration("v7: invoice numbers") { db in
             try db.execute(sql: StoreContract.invoiceIDColumn)
         }
-        migrator.registerMigration("v8: portal sign-in") { db in
-            try db.execute(sql: StoreContract.portalSignIn(userTable: "user", bytes: "BLOB", time: "REAL"))
+        migrator.registerMigration("v8: portal") { db in
+            try db.execute(sql: StoreContract.portal(userTable: "user", bytes: "BLOB", time: "REAL"))
         }
         return migrator
     }

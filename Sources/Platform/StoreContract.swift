@@ -31,9 +31,11 @@ public enum StoreContract {
         CREATE INDEX document_answered ON document(sender_party, peppol_receiver, invoice_id);
         """
 
-    /// Migration v8, the portal's sign-in: a password hash per user and sessions kept in the store.
+    /// Migration v8, the portal: a password hash per user, sessions kept in the store, and the
+    /// mailboxes filtered by status or subject through an index (without one, a filter that matches
+    /// little reads every document of the mailbox: 0.5 s at 100,000).
     /// `userTable` is the user table's name on the engine, `bytes` and `time` its column types.
-    public static func portalSignIn(userTable: String, bytes: String, time: String) -> String {
+    public static func portal(userTable: String, bytes: String, time: String) -> String {
         """
         ALTER TABLE \(userTable) ADD COLUMN password_hash TEXT;
         CREATE TABLE portal_session (
@@ -41,6 +43,10 @@ public enum StoreContract {
             csrf_token TEXT NOT NULL, created_on \(time) NOT NULL, expires_on \(time) NOT NULL);
         CREATE INDEX portal_session_user ON portal_session(user_id);
         CREATE INDEX portal_session_expiry ON portal_session(expires_on);
+        CREATE INDEX document_inbox_status ON document(receiver_party, status_code, seq);
+        CREATE INDEX document_outbox_status ON document(sender_party, status_code, seq);
+        CREATE INDEX document_inbox_subject ON document(receiver_party, subject, seq);
+        CREATE INDEX document_outbox_subject ON document(sender_party, subject, seq);
         """
     }
 

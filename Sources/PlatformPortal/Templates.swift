@@ -122,7 +122,7 @@ enum Templates {
         {{#inbox}}<strong>Inbox</strong> · <a href="/portal/organisations/{{partyID}}/outbox">Outbox</a>{{/inbox}}\
         {{^inbox}}<a href="/portal/organisations/{{partyID}}/inbox">Inbox</a> · <strong>Outbox</strong>{{/inbox}}</p>
         <form method="get" action="" class="filters">
-        <p><label for="subject">Onderwerp bevat</label><input id="subject" name="subject" value="{{filter.subject}}">
+        <p><label for="subject">Onderwerp (precies)</label><input id="subject" name="subject" value="{{filter.subject}}">
         <label for="status">Status</label><select id="status" name="status"><option value="">alle</option>\
         {{#statuses}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}} {{name}}</option>{{/statuses}}</select>
         <button type="submit">Zoeken</button></p>

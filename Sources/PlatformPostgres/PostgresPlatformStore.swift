@@ -215,7 +215,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         ),
         // A document keeps its own number, so an Invoice Response finds its invoice exactly.
         ("v7: invoice numbers", StoreContract.invoiceIDColumn.replacingOccurrences(of: "instr(identity, '|')", with: "strpos(identity, '|')")),
-        ("v8: portal sign-in", StoreContract.portalSignIn(userTable: "platform_user", bytes: "BYTEA", time: "DOUBLE PRECISION")),
+        ("v8: portal", StoreContract.portal(userTable: "platform_user", bytes: "BYTEA", time: "DOUBLE PRECISION")),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).

@@ -185,7 +185,7 @@ struct PlatformCommand: AsyncParsableCommand {
     struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "user", abstract: "An account's users; administrators create connection keys and manage users.",
-            subcommands: [Add.self, List.self, Remove.self])
+            subcommands: [Add.self, List.self, Remove.self, SetPassword.self])
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user to an account.")
@@ -214,6 +214,23 @@ struct PlatformCommand: AsyncParsableCommand {
                 try await options.run {
                     let users = try await options.service().users(accountID: account)
                     try options.emit(table: users.map { ["email": $0.email, "role": $0.role.rawValue] }, columns: ["email", "role"])
+                }
+            }
+        }
+
+        struct SetPassword: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "set-password",
+                abstract: "Set a user's portal password, read from standard input (never from the command line); their sessions end.")
+            @OptionGroup var options: PlatformOptions
+            @Option(help: "The account (ACC…).") var account: String
+            @Option(help: "The user's e-mail address.") var email: String
+
+            func run() async throws {
+                let password = readLine(strippingNewline: true) ?? ""
+                try await options.run {
+                    try await options.service().setPassword(accountID: account, email: email, password: password)
+                    try options.emit(["account": account, "email": email, "password": "set"])
                 }
             }
         }

@@ -278,7 +278,8 @@ struct StoreConformanceTests {
             "user_email", "document_identity",
         ]
         let expectedPlain: Set<String> = [
-            "organisation_account", "security_token_key", "document_answered", "portal_session_user", "portal_session_expiry", "document_outbox",
+            "organisation_account", "security_token_key", "document_answered", "portal_session_user", "portal_session_expiry",
+            "document_inbox_status", "document_outbox_status", "document_inbox_subject", "document_outbox_subject", "document_outbox",
             "document_inbox", "document_inbox_created",
             "document_inbox_modified", "document_outbox_created", "document_outbox_modified", "outside_delivery_due",
             "peppol_message_document",
