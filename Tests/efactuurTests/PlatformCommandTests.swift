@@ -70,6 +70,20 @@ struct PlatformCommandTests {
         #expect(notAdmin.status == 1)
         #expect(try cli.run(["platform", "account", "create", "--data-dir", dir]).status == 2)
 
+        // A portal password, from standard input only; too short is refused with its code.
+        let set = try cli.run(
+            ["platform", "user", "set-password", "--data-dir", dir, "--account", accountID, "--email", "a@acme.nl", "--json"],
+            stdin: Array("een-goed-wachtwoord\n".utf8))
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(set.stdout.contains("\"password\":\"set\"") && !set.stdout.contains("een-goed"))
+        let short = try cli.run(
+            ["platform", "user", "set-password", "--data-dir", dir, "--account", accountID, "--email", "a@acme.nl", "--json"],
+            stdin: Array("kort\n".utf8))
+        #expect(short.status == 1)
+        #expect(short.stdout.contains("platform.invalid-input"))
+        let sqlite = try Data(contentsOf: URL(fileURLWithPath: dir + "/platform.sqlite"))
+        #expect(sqlite.range(of: Data("een-goed-wachtwoord".utf8)) == nil)
+
         #expect(try json(["platform", "keys", "revoke", "--data-dir", dir, appKey])["revoked"] == appKey)
         let again = try cli.run(["platform", "keys", "revoke", "--data-dir", dir, appKey, "--json"])
         #expect(again.status == 1)
