@@ -469,6 +469,16 @@ public struct PlatformService: Sendable {
         return document
     }
 
+    /// Every status a document in the keys' inbox or outbox has had, oldest first, with who set it.
+    public func statusHistory(
+        _ session: Session, _ mailbox: Mailbox, externalID: String
+    ) async throws -> [(
+        revision: Int, change: StatusChange
+    )] {
+        _ = try await document(session, mailbox, externalID: externalID)
+        return try await store.statusHistory(externalID: externalID)
+    }
+
     /// Sets the status of a received document; the sender sees it on its outbox document.
     public func setInboxStatus(_ session: Session, externalID: String, code: String) async throws -> StoredDocument {
         let document = try await document(session, .inbox, externalID: externalID)

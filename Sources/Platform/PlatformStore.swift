@@ -59,6 +59,8 @@ public protocol PlatformStore: Sendable {
     )
         async throws -> [StoredDocument]
     func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument?
+    /// Every status the document has had, oldest first, with the revision it was set on.
+    func statusHistory(externalID: String) async throws -> [(revision: Int, change: StatusChange)]
 
     /// Keeps the proof of a Peppol exchange (the signed receipt), replacing the record of an
     /// earlier attempt with the same AS4 MessageId.

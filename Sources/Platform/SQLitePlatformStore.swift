@@ -182,6 +182,9 @@ public final class SQLitePlatformStore: PlatformStore {
         migrator.registerMigration("v8: portal") { db in
             try db.execute(sql: StoreContract.portal(userTable: "user", bytes: "BLOB", time: "REAL"))
         }
+        migrator.registerMigration("v9: status history") { db in
+            try db.execute(sql: StoreContract.sqliteStatusHistory)
+        }
         return migrator
     }
 
@@ -600,6 +603,20 @@ public final class SQLitePlatformStore: PlatformStore {
                 sql: "\(SQLitePlatformStore.listingSelect) WHERE \(conditions.joined(separator: " AND ")) ORDER BY d.seq LIMIT ?",
                 arguments: arguments
             ).map(SQLitePlatformStore.document)
+        }
+    }
+
+    public func statusHistory(externalID: String) async throws -> [(revision: Int, change: StatusChange)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM document_status WHERE external_id = ? ORDER BY id", arguments: [externalID]).map { row in
+                (
+                    row["revision"],
+                    StatusChange(
+                        status: DocumentStatus(code: row["status_code"], name: row["status_name"]), userID: row["status_user_id"],
+                        userEmail: row["status_user_email"], accountID: row["status_account_id"], accountName: row["status_account_name"],
+                        changedOn: Date(timeIntervalSince1970: row["changed_on"]))
+                )
+            }
         }
     }
 

@@ -50,6 +50,51 @@ public enum StoreContract {
         """
     }
 
+    /// Migration v9: every status a document has had, who set it and when, in `document_status`.
+    /// Written by the database's triggers on every insert and status change of `document`, so no
+    /// code path can change a status without leaving its record; the current statuses are the
+    /// first entries. `serial`, `time` and the trigger bodies are the engine's.
+    static let statusHistoryColumns =
+        "external_id, revision, status_code, status_name, status_user_id, status_user_email, status_account_id, status_account_name, changed_on"
+    static let statusHistoryValues =
+        "NEW.external_id, NEW.revision, NEW.status_code, NEW.status_name, NEW.status_user_id, NEW.status_user_email, NEW.status_account_id, NEW.status_account_name, NEW.status_changed_on"
+
+    public static let sqliteStatusHistory = """
+        CREATE TABLE document_status (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, external_id TEXT NOT NULL, revision INTEGER NOT NULL,
+            status_code TEXT NOT NULL, status_name TEXT NOT NULL, status_user_id TEXT, status_user_email TEXT,
+            status_account_id TEXT, status_account_name TEXT, changed_on REAL NOT NULL);
+        CREATE INDEX document_status_document ON document_status(external_id, id);
+        INSERT INTO document_status (\(statusHistoryColumns))
+            SELECT external_id, revision, status_code, status_name, status_user_id, status_user_email, status_account_id,
+                status_account_name, status_changed_on FROM document ORDER BY seq;
+        CREATE TRIGGER document_status_inserted AFTER INSERT ON document
+            BEGIN INSERT INTO document_status (\(statusHistoryColumns)) VALUES (\(statusHistoryValues)); END;
+        CREATE TRIGGER document_status_changed AFTER UPDATE OF status_code, status_changed_on, revision ON document
+            WHEN NEW.status_code IS NOT OLD.status_code OR NEW.status_changed_on IS NOT OLD.status_changed_on
+                OR NEW.revision IS NOT OLD.revision
+            BEGIN INSERT INTO document_status (\(statusHistoryColumns)) VALUES (\(statusHistoryValues)); END;
+        """
+
+    public static let postgresStatusHistory = """
+        CREATE TABLE document_status (
+            id BIGSERIAL PRIMARY KEY, external_id TEXT NOT NULL, revision INTEGER NOT NULL,
+            status_code TEXT NOT NULL, status_name TEXT NOT NULL, status_user_id TEXT, status_user_email TEXT,
+            status_account_id TEXT, status_account_name TEXT, changed_on DOUBLE PRECISION NOT NULL);
+        CREATE INDEX document_status_document ON document_status(external_id, id);
+        INSERT INTO document_status (\(statusHistoryColumns))
+            SELECT external_id, revision, status_code, status_name, status_user_id, status_user_email, status_account_id,
+                status_account_name, status_changed_on FROM document ORDER BY seq;
+        CREATE FUNCTION document_status_record() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN INSERT INTO document_status (\(statusHistoryColumns)) VALUES (\(statusHistoryValues)); RETURN NEW; END $$;
+        CREATE TRIGGER document_status_inserted AFTER INSERT ON document
+            FOR EACH ROW EXECUTE FUNCTION document_status_record();
+        CREATE TRIGGER document_status_changed AFTER UPDATE OF status_code, status_changed_on, revision ON document
+            FOR EACH ROW WHEN (NEW.status_code IS DISTINCT FROM OLD.status_code OR NEW.status_changed_on IS DISTINCT FROM OLD.status_changed_on
+                OR NEW.revision IS DISTINCT FROM OLD.revision)
+            EXECUTE FUNCTION document_status_record();
+        """
+
     /// An organisation's registry numbers, as an upgrade checks them before making them unique.
     public struct Registration: Sendable {
         public var partyID: String

@@ -298,6 +298,8 @@ public struct Portal: Sendable {
 
     private func documentPage(_ visitor: Visitor, partyID: String, externalID: String) async throws -> Response {
         let (document, mailbox) = try await findDocument(visitor, partyID: partyID, externalID: externalID)
+        let history = try await service.statusHistory(
+            try await service.mailboxSession(visitor.user!, partyID: partyID), mailbox, externalID: externalID)
         let report = await Self.validate(Array(document.payload.utf8), ruleSet: .auto)
         var fields = Self.reportFields(report)
         let status = document.status
@@ -309,6 +311,13 @@ public struct Portal: Sendable {
                 "statusBy": [status.userEmail, status.accountName].compactMap { $0 }.joined(separator: ", "),
                 "statusOn": Self.moment(status.changedOn), "route": Self.routeText(document), "sha256": document.payloadSHA256,
             ] as [String: Any]
+        fields["timeline"] = history.map { revision, change -> [String: Any] in
+            [
+                "status": "\(change.status.code) \(change.status.name)", "on": Self.moment(change.changedOn),
+                "by": [change.userEmail, change.accountName].compactMap { $0 }.joined(separator: ", "),
+                "revision": revision > 1 ? "revisie \(revision)" : false,
+            ]
+        }
         fields["canSetStatus"] = mailbox == .inbox
         fields["statuses"] = (Template.named(id: document.templateID) ?? .factuur).statuses.map { ["code": $0.code, "name": $0.name] }
         if let invoice = try? UBLReader().read(Array(document.payload.utf8)) { fields["invoice"] = InvoiceView.fields(invoice) }

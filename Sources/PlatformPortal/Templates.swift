@@ -147,6 +147,8 @@ enum Templates {
         </dl>
         <p><a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/xml" download>XML downloaden</a> · \
         <a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/pdf">PDF downloaden</a></p>
+        <h2>Statusverloop</h2>
+        <ol class="timeline">{{#timeline}}<li><strong>{{status}}</strong> — {{on}}{{#by}}, {{by}}{{/by}}{{#revision}} ({{revision}}){{/revision}}</li>{{/timeline}}</ol>
         {{#canSetStatus}}
         <h2>Status zetten</h2>
         <form method="post" action="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/status">\(csrfField)

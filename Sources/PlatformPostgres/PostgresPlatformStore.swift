@@ -216,6 +216,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         // A document keeps its own number, so an Invoice Response finds its invoice exactly.
         ("v7: invoice numbers", StoreContract.invoiceIDColumn.replacingOccurrences(of: "instr(identity, '|')", with: "strpos(identity, '|')")),
         ("v8: portal", StoreContract.portal(userTable: "platform_user", bytes: "BYTEA", time: "DOUBLE PRECISION")),
+        ("v9: status history", StoreContract.postgresStatusHistory),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -240,7 +241,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                         })
                 }
                 // One statement per call: the extended query protocol takes no more.
-                for statement in migration.script.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                for statement in Self.statements(migration.script) {
                     try await connection.query(PostgresQuery(unsafeSQL: String(statement)), logger: logger)
                 }
                 try await connection.query(
@@ -253,6 +254,26 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                     logger: logger)
             }
         }
+    }
+
+    /// A script's statements: split at `;`, except inside a `$$ … $$` function body.
+    static func statements(_ script: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var inBody = false
+        var previous: Character = " "
+        for character in script {
+            if character == "$" && previous == "$" { inBody.toggle() }
+            if character == ";" && !inBody {
+                if !current.allSatisfy(\.isWhitespace) { statements.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        if !current.allSatisfy(\.isWhitespace) { statements.append(current) }
+        return statements
     }
 
     // MARK: Accounts, organisations, users
@@ -756,6 +777,24 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         return try await client.query(
             query.sql("\(Self.listingSelect) WHERE", suffix: "ORDER BY d.seq LIMIT \(max(0, limit))"), logger: logger
         ).collect().map { try Self.document($0) }
+    }
+
+    public func statusHistory(externalID: String) async throws -> [(revision: Int, change: StatusChange)] {
+        try await client.query(
+            """
+            SELECT revision, status_code, status_name, status_user_id, status_user_email, status_account_id, status_account_name,
+                changed_on FROM document_status WHERE external_id = \(externalID) ORDER BY id
+            """, logger: logger
+        ).collect().map { row in
+            let (revision, code, name, userID, email, accountID, accountName, changedOn) = try row.decode(
+                (Int, String, String, String?, String?, String?, String?, Double).self)
+            return (
+                revision,
+                StatusChange(
+                    status: DocumentStatus(code: code, name: name), userID: userID, userEmail: email, accountID: accountID,
+                    accountName: accountName, changedOn: Date(timeIntervalSince1970: changedOn))
+            )
+        }
     }
 
     public func setStatus(externalID: String, change: StatusChange) async throws -> StoredDocument? {

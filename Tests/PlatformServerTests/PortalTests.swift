@@ -216,6 +216,14 @@ struct PortalTests {
             #expect(page.status == 200)
             #expect(!page.text.contains("<script>alert") && !page.text.contains("<img src=x"))
             #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            // The status timeline: who set which status when.
+            #expect(page.text.contains("<h2>Statusverloop</h2>"))
+            #expect(page.text.contains("<li><strong>10 Afgeleverd</strong>"))
+            let status = try await browser.post(
+                "/portal/organisations/\(party)/documents/\(externalID)/status", ["csrf": page.csrf!, "code": "30"])
+            #expect(status.status == 303)
+            let after = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)")
+            #expect(after.text.contains("<li><strong>30 Verwerkt</strong>") && after.text.contains("inbox@ontvanger.example"))
             // The exact bytes come back as the download.
             let xml = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)/xml")
             let stored = try #require(try await fixture.service.storedDocument(externalID: externalID))

@@ -244,6 +244,11 @@ struct StoreConformanceTests {
         let changed = try await store.setStatus(
             externalID: first.externalID, change: StatusChange(status: .gelezen, changedOn: Self.now.addingTimeInterval(2)))
         #expect(changed?.status.status == .gelezen)
+        // Every status it has had, each revision's first one included, kept by the database.
+        let history = try await store.statusHistory(externalID: first.externalID)
+        #expect(history.map { "\($0.revision) \($0.change.status.code)" } == ["1 5", "2 5", "2 20"])
+        #expect(history.last?.change.changedOn == Self.now.addingTimeInterval(2))
+        #expect(try await store.statusHistory(externalID: "XCNIN999999").isEmpty)
 
         // Two workers claiming at once never get the same delivery.
         let claims = try await withThrowingTaskGroup(of: [QueuedDelivery].self) { group in
@@ -279,7 +284,8 @@ struct StoreConformanceTests {
         ]
         let expectedPlain: Set<String> = [
             "organisation_account", "security_token_key", "document_answered", "portal_session_user", "portal_session_expiry",
-            "document_inbox_status", "document_outbox_status", "document_inbox_subject", "document_outbox_subject", "document_outbox",
+            "document_inbox_status", "document_outbox_status", "document_inbox_subject", "document_outbox_subject", "document_status_document",
+            "document_outbox",
             "document_inbox", "document_inbox_created",
             "document_inbox_modified", "document_outbox_created", "document_outbox_modified", "outside_delivery_due",
             "peppol_message_document",
