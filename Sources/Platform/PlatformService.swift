@@ -71,11 +71,32 @@ public struct PlatformService: Sendable {
         kbo: String? = nil
     ) async throws -> Organisation {
         guard try await store.account(id: accountID) != nil else { throw PlatformError.notFound(kind: "account", id: accountID) }
-        guard !name.trimmed.isEmpty else { throw PlatformError.invalidInput(field: "name", reason: "is empty") }
         let country = country.trimmed.uppercased()
         guard country.count == 2, country.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw PlatformError.invalidInput(field: "country", reason: "'\(country)' is not an ISO 3166 two-letter code")
         }
+        let checked = try Self.checkedRegistration(name: name, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+        let draft = OrganisationDraft(
+            accountID: accountID, name: checked.name, country: country, kvk: checked.kvk, oin: checked.oin, vat: checked.vat,
+            kbo: checked.kbo)
+        return try await store.insertOrganisation(draft, now: clock())
+    }
+
+    /// Changes an organisation's name and registry numbers, with the checks of a new one; its
+    /// Bedrijfs-ID and country stay. A number another organisation has is refused by the index.
+    public func updateOrganisation(
+        partyID: String, name: String, kvk: String?, oin: String?, vat: String?, kbo: String?
+    ) async throws -> Organisation {
+        let checked = try Self.checkedRegistration(name: name, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+        guard let updated = try await store.updateOrganisation(checked, partyID: partyID) else {
+            throw PlatformError.notFound(kind: "organisation", id: partyID)
+        }
+        return updated
+    }
+
+    /// A name and registry numbers checked (format and check digits) and in their stored form.
+    static func checkedRegistration(name: String, kvk: String?, oin: String?, vat: String?, kbo: String?) throws -> OrganisationDraft {
+        guard !name.trimmed.isEmpty else { throw PlatformError.invalidInput(field: "name", reason: "is empty") }
         func checked(_ value: String?, scheme: String, column: RegistryColumn) throws -> String? {
             guard let value = value?.trimmed, !value.isEmpty else { return nil }
             let identifier: PartyIdentifier
@@ -86,13 +107,12 @@ public struct PlatformService: Sendable {
             }
             return identifier.value
         }
-        let draft = OrganisationDraft(
-            accountID: accountID, name: name.trimmed, country: country,
+        return OrganisationDraft(
+            accountID: "", name: name.trimmed, country: "",
             kvk: try checked(kvk, scheme: "0106", column: .kvk),
             oin: try checked(oin, scheme: "0190", column: .oin),
             vat: try checked(vat, scheme: vat?.uppercased().hasPrefix("BE") == true ? "9925" : "9944", column: .vat),
             kbo: try checked(kbo, scheme: "0208", column: .kbo))
-        return try await store.insertOrganisation(draft, now: clock())
     }
 
     /// A new connection key for the organisation, made by (and carrying the rights of) the

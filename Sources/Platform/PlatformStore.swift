@@ -14,6 +14,10 @@ public protocol PlatformStore: Sendable {
     /// registered it: `PlatformError.invalidInput` naming the column and the other organisation.
     func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation
     func organisation(partyID: String) async throws -> Organisation?
+    /// Sets the organisation's name and registry numbers (from `draft`; its account and country
+    /// are not used); a number another organisation has is refused as by ``insertOrganisation(_:now:)``.
+    /// Nil when there is no such organisation.
+    func updateOrganisation(_ draft: OrganisationDraft, partyID: String) async throws -> Organisation?
     /// The organisation registered under a registry number (`kvk`, `oin`, `vat`, `kbo`).
     func organisation(registry: RegistryColumn, value: String) async throws -> Organisation?
     func organisations(accountID: String) async throws -> [Organisation]

@@ -134,6 +134,14 @@ extension PlatformService {
             accountID: portalUser.account.id, name: name, country: country, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
     }
 
+    public func updateOrganisation(
+        _ portalUser: PortalUser, partyID: String, name: String, kvk: String?, oin: String?, vat: String?, kbo: String?
+    ) async throws -> Organisation {
+        guard portalUser.isAdministrator else { throw PlatformError.notAllowed("change organisations") }
+        let organisation = try await organisation(portalUser, partyID: partyID)
+        return try await updateOrganisation(partyID: organisation.partyID, name: name, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+    }
+
     public func createConnectionKey(_ portalUser: PortalUser, partyID: String) async throws -> (key: ConnectionKey, secret: String) {
         guard portalUser.isAdministrator else { throw PlatformError.notAllowed("create connection keys") }
         let organisation = try await organisation(portalUser, partyID: partyID)

@@ -247,6 +247,24 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
+    public func updateOrganisation(_ draft: OrganisationDraft, partyID: String) async throws -> Organisation? {
+        try await pool.write { db in
+            do {
+                try db.execute(
+                    sql: "UPDATE organisation SET name = ?, kvk = ?, oin = ?, vat = ?, kbo = ? WHERE party_id = ?",
+                    arguments: [draft.name, draft.kvk, draft.oin, draft.vat, draft.kbo, partyID])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                guard let column = RegistryColumn.allCases.first(where: { error.message?.hasSuffix("organisation.\($0.rawValue)") == true }),
+                    let value = draft[column]
+                else { throw error }
+                let other = try Row.fetchOne(db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ?", arguments: [value])
+                throw StoreContract.alreadyRegistered(column, value: value, to: other?["party_id"])
+            }
+            return try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [partyID])
+                .map(SQLitePlatformStore.organisation)
+        }
+    }
+
     public func organisation(partyID: String) async throws -> Organisation? {
         try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [partyID])

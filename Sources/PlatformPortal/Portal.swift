@@ -118,6 +118,20 @@ public struct Portal: Sendable {
                 try await organisationPage(visitor, partyID: try context.parameters.require("party"))
             }
         }
+        portal.post("/organisations/:party") { request, context in
+            try await handle(request, form: true, signedIn: true) { visitor in
+                let partyID = try context.parameters.require("party")
+                let form = visitor.form
+                do {
+                    _ = try await service.updateOrganisation(
+                        visitor.user!, partyID: partyID, name: form["name"], kvk: form["kvk"], oin: form["oin"], vat: form["vat"],
+                        kbo: form["kbo"])
+                    return Self.redirect("/portal/organisations/\(partyID)")
+                } catch let error as PlatformError where error.code == .invalidInput {
+                    return try await organisationPage(visitor, partyID: partyID, error: error, edit: form.fields)
+                }
+            }
+        }
         portal.post("/organisations/:party/keys") { request, context in
             try await handle(request, form: true, signedIn: true) { visitor in
                 let partyID = try context.parameters.require("party")
@@ -237,13 +251,20 @@ public struct Portal: Sendable {
             ], error: error, status: error == nil ? .ok : .badRequest)
     }
 
-    private func organisationPage(_ visitor: Visitor, partyID: String) async throws -> Response {
+    private func organisationPage(
+        _ visitor: Visitor, partyID: String, error: PlatformError? = nil, edit: [String: String]? = nil
+    ) async throws -> Response {
         let user = visitor.user!
         let organisation = try await service.organisation(user, partyID: partyID)
         let keys = try await service.connectionKeys(partyID: organisation.partyID)
+        let stored = [
+            "name": organisation.name, "kvk": organisation.kvk ?? "", "oin": organisation.oin ?? "", "vat": organisation.vat ?? "",
+            "kbo": organisation.kbo ?? "",
+        ]
         return try page(
             "organisation", organisation.name, visitor,
             [
+                "edit": edit ?? stored, "editing": edit != nil,
                 "organisation": Self.organisationFields(organisation), "partyID": organisation.partyID,
                 "administrator": user.isAdministrator, "hasKeys": !keys.isEmpty,
                 "keys": keys.map { key -> [String: Any] in
@@ -252,7 +273,7 @@ public struct Portal: Sendable {
                         "state": key.revokedOn.map { "ingetrokken op \(Self.moment($0))" } ?? "actief", "revocable": key.revokedOn == nil,
                     ]
                 },
-            ])
+            ], error: error, status: error == nil ? .ok : .badRequest)
     }
 
     private func mailboxPage(_ visitor: Visitor, request: Request, partyID: String, mailbox: Platform.Mailbox) async throws -> Response {

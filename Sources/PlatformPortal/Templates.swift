@@ -91,6 +91,18 @@ enum Templates {
         <dl class="facts"><dt>Bedrijfs-ID</dt><dd>{{organisation.partyID}}</dd><dt>Land</dt><dd>{{organisation.country}}</dd>
         {{#organisation.registrations}}<dt>Registraties</dt><dd>{{organisation.registrations}}</dd>{{/organisation.registrations}}</dl>
         <p><a href="/portal/organisations/{{organisation.partyID}}/inbox">Inbox</a> · <a href="/portal/organisations/{{organisation.partyID}}/outbox">Outbox</a></p>
+        {{#administrator}}
+        <details{{#editing}} open{{/editing}}><summary>Gegevens wijzigen</summary>
+        <form method="post" action="/portal/organisations/{{organisation.partyID}}">\(csrfField)
+        <p><label for="name">Naam</label><input id="name" name="name" required value="{{edit.name}}"></p>
+        <p><label for="kvk">KvK-nummer</label><input id="kvk" name="kvk" inputmode="numeric" value="{{edit.kvk}}"></p>
+        <p><label for="oin">OIN</label><input id="oin" name="oin" inputmode="numeric" value="{{edit.oin}}"></p>
+        <p><label for="vat">Btw-nummer</label><input id="vat" name="vat" value="{{edit.vat}}"></p>
+        <p><label for="kbo">KBO-nummer (België)</label><input id="kbo" name="kbo" value="{{edit.kbo}}"></p>
+        <p><button type="submit">Opslaan</button></p>
+        </form>
+        </details>
+        {{/administrator}}
         <h2>Verbindingssleutels</h2>
         <p>Met een App Key en Secret verbindt een boekhoudpakket zich met dit platform (stap 1 van de installatiehandleiding).</p>
         {{#hasKeys}}

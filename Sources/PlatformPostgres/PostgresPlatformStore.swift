@@ -328,6 +328,23 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         }
     }
 
+    public func updateOrganisation(_ draft: OrganisationDraft, partyID: String) async throws -> Organisation? {
+        do {
+            return try await client.query(
+                """
+                UPDATE organisation SET name = \(draft.name), kvk = \(draft.kvk), oin = \(draft.oin), vat = \(draft.vat), kbo = \(draft.kbo)
+                WHERE party_id = \(partyID) RETURNING *
+                """, logger: logger
+            ).collect().first.map(Self.organisation)
+        } catch let error where Self.isUniqueViolation(error) {
+            let index = Self.violatedConstraint(error)
+            guard let column = RegistryColumn.allCases.first(where: { $0.uniqueIndex == index }), let value = draft[column] else {
+                throw error
+            }
+            throw StoreContract.alreadyRegistered(column, value: value, to: try await organisation(registry: column, value: value)?.partyID)
+        }
+    }
+
     public func organisation(partyID: String) async throws -> Organisation? {
         try await client.query("SELECT * FROM organisation WHERE party_id = \(partyID)", logger: logger).collect().first
             .map(Self.organisation)

@@ -183,11 +183,23 @@ struct PortalTests {
                 #expect(!answer.text.contains("ISO-1"), "\(path)")
             }
             for path in [
-                "/portal/organisations/\(party)/keys", "/portal/organisations/\(party)/keys/\(key.appKey)/revoke",
+                "/portal/organisations/\(party)", "/portal/organisations/\(party)/keys", "/portal/organisations/\(party)/keys/\(key.appKey)/revoke",
                 "/portal/organisations/\(party)/documents/\(externalID)/status",
             ] {
-                #expect(try await mallory.post(path, ["csrf": csrf, "code": "50"]).status == 404, "\(path)")
+                #expect(try await mallory.post(path, ["csrf": csrf, "code": "50", "name": "Overgenomen"]).status == 404, "\(path)")
             }
+            #expect(try await fixture.service.organisation(partyID: party).name == "Alice BV")
+
+            // Alice changes her own organisation; a number another organisation has is refused.
+            let edit = try await alice.get("/portal/organisations/\(party)")
+            let taken = try await alice.post(
+                "/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice Holding BV", "kvk": "12345678"])
+            #expect(taken.status == 400)
+            #expect(taken.text.contains("already registered to \(fixture.supplier.partyID)"))
+            let saved = try await alice.post(
+                "/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice Holding BV", "kvk": "11223344", "oin": ""])
+            #expect(saved.location == "/portal/organisations/\(party)")
+            #expect(try await fixture.service.organisation(partyID: party).name == "Alice Holding BV")
             #expect(try await fixture.service.connectionKeys(partyID: party).allSatisfy { $0.revokedOn == nil })
             #expect(try await fixture.service.connectionKeys(partyID: party).count == 1)
         }

@@ -100,6 +100,22 @@ struct StoreConformanceTests {
             _ = try await store.insertOrganisation(OrganisationDraft(accountID: account.id, name: name, country: "NL"), now: Self.now)
         }
         #expect(try await store.organisations(accountID: account.id).count == 3)
+
+        // A change is held to the same indexes: a number another organisation has is refused and
+        // nothing changes; a free one is taken.
+        let third = try #require(try await store.organisations(accountID: account.id).first { $0.name == "Derde" })
+        do {
+            _ = try await store.updateOrganisation(
+                OrganisationDraft(accountID: "", name: "Derde B.V.", country: "", kvk: "12345678"), partyID: third.partyID)
+            Issue.record("a change took another organisation's KvK")
+        } catch let error as PlatformError {
+            #expect(error.code == .invalidInput && error.field == "kvk" && error.subject.contains(first.partyID), "\(error)")
+        }
+        #expect(try await store.organisation(partyID: third.partyID)?.name == "Derde")
+        let changed = try await store.updateOrganisation(
+            OrganisationDraft(accountID: "", name: "Derde B.V.", country: "", kvk: "87654321"), partyID: third.partyID)
+        #expect(changed?.name == "Derde B.V." && changed?.kvk == "87654321" && changed?.partyID == third.partyID)
+        #expect(try await store.updateOrganisation(OrganisationDraft(accountID: "", name: "X", country: ""), partyID: "XCNL99999") == nil)
     }
 
     @Test("The same KvK registered through several instances at once: exactly one gets it", arguments: Engine.allCases)
