@@ -7,7 +7,9 @@ import HardenedXML
 import Hummingbird
 import Logging
 import Mustache
+import NIOPosix
 import Platform
+import Synchronization
 
 /// What the portal needs of a request context besides Hummingbird's: where the request came
 /// from, for the sign-in throttle.
@@ -228,7 +230,7 @@ public struct Portal: Sendable {
                         error: PlatformError.invalidInput(field: "bestand", reason: "kies een UBL-bestand"), status: .badRequest)
                 }
                 let ruleSet = Validator.RuleSet(rawValue: visitor.form["ruleset"]) ?? .auto
-                let report = await Self.validate(bytes, ruleSet: ruleSet)
+                let report = try await Self.validate(bytes, ruleSet: ruleSet)
                 var fields = Self.reportFields(report)
                 fields["ruleSets"] = Self.ruleSetOptions
                 fields["report"] = true
@@ -321,7 +323,7 @@ public struct Portal: Sendable {
         let (document, mailbox) = try await findDocument(visitor, partyID: partyID, externalID: externalID)
         let history = try await service.statusHistory(
             try await service.mailboxSession(visitor.user!, partyID: partyID), mailbox, externalID: externalID)
-        let report = await Self.validate(Array(document.payload.utf8), ruleSet: .auto)
+        let report = try await Self.validate(Array(document.payload.utf8), ruleSet: .auto)
         var fields = Self.reportFields(report)
         let status = document.status
         fields["partyID"] = partyID
@@ -505,9 +507,23 @@ public struct Portal: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    static func validate(_ bytes: [UInt8], ruleSet: Validator.RuleSet) async -> ValidationReport? {
-        // The validator is CPU work: off the event loop, as the API's validation is.
-        await Task.detached { try? Validator(ruleSet: ruleSet).validate(bytes) }.value
+    /// Validations running or waiting at once; anyone may upload, so past this a visitor is asked
+    /// to try again instead of every upload queueing for the cores.
+    static let maxValidations = 4
+    static let validations = Mutex(0)
+
+    static func validate(_ bytes: [UInt8], ruleSet: Validator.RuleSet) async throws -> ValidationReport? {
+        let admitted = validations.withLock { running in
+            guard running < maxValidations else { return false }
+            running += 1
+            return true
+        }
+        guard admitted else {
+            throw PortalRefusal(status: .serviceUnavailable, message: "Er worden nu te veel bestanden gecontroleerd. Probeer het zo opnieuw.")
+        }
+        defer { validations.withLock { $0 -= 1 } }
+        // The validator is CPU work: on the thread pool the API's validation uses, off the event loop.
+        return try await NIOThreadPool.singleton.runIfActive { try? Validator(ruleSet: ruleSet).validate(bytes) }
     }
 
     static func reportFields(_ report: ValidationReport?) -> [String: Any] {
