@@ -267,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "PlatformServerTests",
             dependencies: [
-                "PlatformServer", "Platform", "PlatformPostgres", "EConnectWire", "EConnectClient", "EInvoice",
+                "PlatformServer", "Platform", "PlatformPostgres", "PlatformPortal", "EConnectWire", "EConnectClient", "EInvoice",
                 "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping", "PlatformPeppol", "PeppolAS4",
                 "PeppolDiscovery",
                 .product(name: "Crypto", package: "swift-crypto"),

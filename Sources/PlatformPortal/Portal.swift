@@ -30,6 +30,8 @@ public struct Portal: Sendable {
     static let sessionCookie = "efactuur_session"
     /// A visitor who is not signed in gets this random value; their forms must carry it back.
     static let visitorCookie = "efactuur_visitor"
+    /// `nl` or `en`, once the visitor chose one; else the browser's Accept-Language decides.
+    static let languageCookie = "efactuur_language"
 
     public init(service: PlatformService, logger: Logger = Logger(label: "efactuur.portal")) {
         self.service = service
@@ -46,7 +48,7 @@ public struct Portal: Sendable {
                 visitor.user == nil ? Self.redirect("/portal/sign-in") : Self.redirect("/portal/organisations")
             }
         }
-        portal.get("/sign-in") { request, _ in try await handle(request) { try page("sign-in", "Aanmelden", $0) } }
+        portal.get("/sign-in") { request, _ in try await handle(request) { try page("sign-in", $0.texts["signIn"], $0) } }
         portal.post("/sign-in") { request, context in
             try await handle(request, form: true) { visitor in
                 do {
@@ -55,13 +57,13 @@ public struct Portal: Sendable {
                     return Self.signedIn(session, visitor, then: "/portal/organisations")
                 } catch let error as PlatformError where [.signInFailed, .tooManyFailedLogins].contains(error.code) {
                     return try page(
-                        "sign-in", "Aanmelden", visitor, ["email": visitor.form["email"]], error: error,
+                        "sign-in", visitor.texts["signIn"], visitor, ["email": visitor.form["email"]], error: error,
                         status: error.code == .tooManyFailedLogins ? .tooManyRequests : .unauthorized)
                 }
             }
         }
         portal.get("/sign-up") { request, _ in
-            try await handle(request) { try page("sign-up", "Account aanmaken", $0, Self.signUpFields(selected: .basic)) }
+            try await handle(request) { try page("sign-up", $0.texts["signUp"], $0, Self.signUpFields(selected: .basic, $0.texts)) }
         }
         portal.post("/sign-up") { request, _ in
             try await handle(request, form: true) { visitor in
@@ -72,10 +74,10 @@ public struct Portal: Sendable {
                         subscription: subscription)
                     return Self.signedIn(session, visitor, then: "/portal/organisations")
                 } catch let error as PlatformError where error.code == .invalidInput {
-                    var fields = Self.signUpFields(selected: subscription)
+                    var fields = Self.signUpFields(selected: subscription, visitor.texts)
                     fields["account"] = visitor.form["account"]
                     fields["email"] = visitor.form["email"]
-                    return try page("sign-up", "Account aanmaken", visitor, fields, error: error, status: .badRequest)
+                    return try page("sign-up", visitor.texts["signUp"], visitor, fields, error: error, status: .badRequest)
                 }
             }
         }
@@ -87,14 +89,14 @@ public struct Portal: Sendable {
                 return response
             }
         }
-        portal.get("/password") { request, _ in try await handle(request, signedIn: true) { try page("password", "Wachtwoord wijzigen", $0) } }
+        portal.get("/password") { request, _ in try await handle(request, signedIn: true) { try page("password", $0.texts["changePassword"], $0) } }
         portal.post("/password") { request, _ in
             try await handle(request, form: true, signedIn: true) { visitor in
                 do {
                     let session = try await service.changePassword(visitor.user!, current: visitor.form["current"], new: visitor.form["new"])
                     return Self.signedIn(session, visitor, then: "/portal/organisations")
                 } catch let error as PlatformError where error.code == .invalidInput {
-                    return try page("password", "Wachtwoord wijzigen", visitor, error: error, status: .badRequest)
+                    return try page("password", visitor.texts["changePassword"], visitor, error: error, status: .badRequest)
                 }
             }
         }
@@ -141,7 +143,7 @@ public struct Portal: Sendable {
                 let (key, secret) = try await service.createConnectionKey(visitor.user!, partyID: partyID)
                 let quickConnect = QuickConnect(appKey: key.appKey, secret: secret, email: key.email, companyID: partyID).text
                 var response = try page(
-                    "key-created", "Nieuwe verbindingssleutel", visitor,
+                    "key-created", visitor.texts["newKey"], visitor,
                     [
                         "appKey": key.appKey, "secret": secret, "quickConnect": quickConnect, "partyID": partyID,
                         "organisationName": organisation.name,
@@ -220,22 +222,22 @@ public struct Portal: Sendable {
         }
 
         portal.get("/validate") { request, _ in
-            try await handle(request) { try page("validate", "Valideren", $0, ["ruleSets": Self.ruleSetOptions]) }
+            try await handle(request) { try page("validate", $0.texts["validate"], $0, ["ruleSets": Self.ruleSetOptions($0.texts)]) }
         }
         portal.post("/validate") { request, _ in
             try await handle(request, form: true) { visitor in
                 guard let bytes = visitor.form.files["document"], !bytes.isEmpty else {
                     return try page(
-                        "validate", "Valideren", visitor, ["ruleSets": Self.ruleSetOptions],
-                        error: PlatformError.invalidInput(field: "bestand", reason: "kies een UBL-bestand"), status: .badRequest)
+                        "validate", visitor.texts["validate"], visitor, ["ruleSets": Self.ruleSetOptions(visitor.texts)],
+                        error: PlatformError.invalidInput(field: visitor.texts["file"], reason: visitor.texts["chooseFile"]),
+                        status: .badRequest)
                 }
                 let ruleSet = Validator.RuleSet(rawValue: visitor.form["ruleset"]) ?? .auto
                 let report = try await Self.validate(bytes, ruleSet: ruleSet)
-                var fields = Self.reportFields(report)
-                fields["ruleSets"] = Self.ruleSetOptions
+                var fields = Self.reportFields(report, visitor.texts)
+                fields["ruleSets"] = Self.ruleSetOptions(visitor.texts)
                 fields["report"] = true
-                fields["fileName"] = "het bestand"
-                return try page("validate", "Valideren", visitor, fields, status: report?.isValid == true ? .ok : .unprocessableContent)
+                return try page("validate", visitor.texts["validate"], visitor, fields, status: report?.isValid == true ? .ok : .unprocessableContent)
             }
         }
     }
@@ -246,7 +248,7 @@ public struct Portal: Sendable {
         let user = visitor.user!
         let organisations = try await service.organisations(accountID: user.account.id)
         return try page(
-            "organisations", "Organisaties", visitor,
+            "organisations", visitor.texts["organisations"], visitor,
             [
                 "accountName": user.account.name, "administrator": user.isAdministrator, "form": form,
                 "hasOrganisations": !organisations.isEmpty, "organisations": organisations.map(Self.organisationFields),
@@ -271,8 +273,10 @@ public struct Portal: Sendable {
                 "administrator": user.isAdministrator, "hasKeys": !keys.isEmpty,
                 "keys": keys.map { key -> [String: Any] in
                     [
-                        "appKey": key.appKey, "email": key.email, "created": Self.moment(key.createdOn),
-                        "state": key.revokedOn.map { "ingetrokken op \(Self.moment($0))" } ?? "actief", "revocable": key.revokedOn == nil,
+                        "appKey": key.appKey, "email": key.email, "created": Self.moment(key.createdOn, visitor.texts),
+                        "state": key.revokedOn.map { "\(visitor.texts["revokedOn"]) \(Self.moment($0, visitor.texts))" }
+                            ?? visitor.texts["active"],
+                        "revocable": key.revokedOn == nil,
                     ]
                 },
             ], error: error, status: error == nil ? .ok : .badRequest)
@@ -293,17 +297,18 @@ public struct Portal: Sendable {
         if !subject.isEmpty { carried += "&subject=" + (subject.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
         if !status.isEmpty { carried += "&status=" + (status.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
         return try self.page(
-            "mailbox", "\(inbox ? "Inbox" : "Outbox") van \(session.organisation.name)", visitor,
+            "mailbox", "\(visitor.texts[inbox ? "inboxOf" : "outboxOf"]) \(session.organisation.name)", visitor,
             [
                 "partyID": partyID, "organisationName": session.organisation.name, "inbox": inbox,
-                "counterpartLabel": inbox ? "Afzender" : "Ontvanger", "hasDocuments": !page.documents.isEmpty,
+                "counterpartLabel": visitor.texts[inbox ? "sender" : "receiver"], "hasDocuments": !page.documents.isEmpty,
                 "filter": ["subject": subject], "next": page.nextPage ?? false, "query": carried,
                 "statuses": Template.factuur.statuses.map { ["code": $0.code, "name": $0.name, "selected": $0.code == status] },
                 "documents": page.documents.map { document -> [String: Any] in
                     [
                         "externalID": document.externalID, "subject": document.subject,
                         "counterpart": inbox ? document.senderName : (document.receiverName ?? document.receiverReference),
-                        "created": Self.moment(document.createdOn), "status": "\(document.status.status.code) \(document.status.status.name)",
+                        "created": Self.moment(document.createdOn, visitor.texts),
+                        "status": "\(document.status.status.code) \(document.status.status.name)",
                     ]
                 },
             ])
@@ -324,26 +329,30 @@ public struct Portal: Sendable {
         let history = try await service.statusHistory(
             try await service.mailboxSession(visitor.user!, partyID: partyID), mailbox, externalID: externalID)
         let report = try await Self.validate(Array(document.payload.utf8), ruleSet: .auto)
-        var fields = Self.reportFields(report)
+        var fields = Self.reportFields(report, visitor.texts)
         let status = document.status
         fields["partyID"] = partyID
         fields["mailbox"] = mailbox == .inbox ? "inbox" : "outbox"
+        fields["mailboxName"] = visitor.texts[mailbox == .inbox ? "inbox" : "outbox"]
         fields["document"] =
             [
                 "externalID": document.externalID, "status": "\(status.status.code) \(status.status.name)",
                 "statusBy": [status.userEmail, status.accountName].compactMap { $0 }.joined(separator: ", "),
-                "statusOn": Self.moment(status.changedOn), "route": Self.routeText(document), "sha256": document.payloadSHA256,
+                "statusOn": Self.moment(status.changedOn, visitor.texts), "route": Self.routeText(document, visitor.texts),
+                "sha256": document.payloadSHA256,
             ] as [String: Any]
         fields["timeline"] = history.map { revision, change -> [String: Any] in
             [
-                "status": "\(change.status.code) \(change.status.name)", "on": Self.moment(change.changedOn),
+                "status": "\(change.status.code) \(change.status.name)", "on": Self.moment(change.changedOn, visitor.texts),
                 "by": [change.userEmail, change.accountName].compactMap { $0 }.joined(separator: ", "),
-                "revision": revision > 1 ? "revisie \(revision)" : false,
+                "revision": revision > 1 ? "\(visitor.texts["revision"]) \(revision)" : false,
             ]
         }
         fields["canSetStatus"] = mailbox == .inbox
         fields["statuses"] = (Template.named(id: document.templateID) ?? .factuur).statuses.map { ["code": $0.code, "name": $0.name] }
-        if let invoice = try? UBLReader().read(Array(document.payload.utf8)) { fields["invoice"] = InvoiceView.fields(invoice) }
+        if let invoice = try? UBLReader().read(Array(document.payload.utf8)) {
+            fields["invoice"] = InvoiceView.fields(invoice, visitor.texts)
+        }
         return try page("document", document.subject, visitor, fields)
     }
 
@@ -351,12 +360,12 @@ public struct Portal: Sendable {
         let user = visitor.user!
         let users = try await service.users(accountID: user.account.id)
         return try page(
-            "users", "Gebruikers", visitor,
+            "users", visitor.texts["users"], visitor,
             [
                 "accountName": user.account.name, "administrator": user.isAdministrator,
                 "users": users.map { member -> [String: Any] in
                     [
-                        "email": member.email, "role": member.role == .administrator ? "beheerder" : "gebruiker",
+                        "email": member.email, "role": visitor.texts[member.role == .administrator ? "roleAdministrator" : "roleUser"],
                         "removable": user.isAdministrator && member.id != user.user.id,
                     ]
                 },
@@ -374,6 +383,9 @@ public struct Portal: Sendable {
         var newVisitorCookie: String?
         /// Reached over TLS (through the proxy in front of `serve`): the cookies are marked `Secure`.
         var overTLS = false
+        var texts = Texts(.dutch)
+        /// Set when the visitor chose a language on this request (`?lang=`): kept in a cookie.
+        var chosenLanguage: String?
     }
 
     /// Runs a page: finds the session, reads and CSRF-checks a form, renders errors as pages, and
@@ -382,29 +394,36 @@ public struct Portal: Sendable {
         _ request: Request, form: Bool = false, signedIn: Bool = false, _ body: (Visitor) async throws -> Response
     ) async throws -> Response {
         var response: Response
+        let (texts, chosen) = Self.language(of: request)
+        let anonymous = Visitor(user: nil, csrf: "", texts: texts)
         do {
             var visitor = try await visitor(for: request)
+            visitor.texts = texts
+            visitor.chosenLanguage = chosen
             if signedIn && visitor.user == nil {
                 response = Self.redirect("/portal/sign-in")
             } else {
                 if form {
                     let bytes = try await request.body.collect(upTo: Self.maxFormBytes)
                     guard let fields = FormData(body: Array(buffer: bytes), contentType: request.headers[.contentType]) else {
-                        throw PortalRefusal(status: .unsupportedMediaType, message: "Dit formulier is niet als formulier verstuurd.")
+                        throw PortalRefusal(status: .unsupportedMediaType, message: texts["notAForm"])
                     }
                     visitor.form = fields
                     // The token must be this visitor's own: no other site's form can carry it.
                     guard !visitor.csrf.isEmpty, Self.constantTimeEqual(fields["csrf"], visitor.csrf) else {
-                        throw PortalRefusal(status: .forbidden, message: "Het formulier is verlopen of niet van deze site. Laad de pagina opnieuw.")
+                        throw PortalRefusal(status: .forbidden, message: texts["formExpired"])
                     }
                 }
                 response = try await body(visitor)
+            }
+            if let chosen = visitor.chosenLanguage {
+                response.setCookie(Self.cookie(Self.languageCookie, chosen, maxAge: 365 * 86_400, secure: visitor.overTLS))
             }
             if let cookie = visitor.newVisitorCookie {
                 response.setCookie(Self.cookie(Self.visitorCookie, cookie, maxAge: 86_400, secure: visitor.overTLS))
             }
         } catch let refusal as PortalRefusal {
-            response = try page("message", "Niet gelukt", Visitor(user: nil, csrf: ""), ["message": refusal.message], status: refusal.status)
+            response = try page("message", texts["failed"], anonymous, ["message": refusal.message], status: refusal.status)
         } catch let error as PlatformError {
             let status: HTTPResponse.Status =
                 switch error.code {
@@ -414,13 +433,11 @@ public struct Portal: Sendable {
                 case .tooManyFailedLogins: .tooManyRequests
                 default: .internalServerError
                 }
-            let message = status == .notFound ? "Deze pagina bestaat niet." : error.message
+            let message = status == .notFound ? texts["pageNotFound"] : Self.sentence(error, texts)
             response = try page(
-                "message", status == .notFound ? "Niet gevonden" : "Niet gelukt", Visitor(user: nil, csrf: ""), ["message": message], status: status)
+                "message", texts[status == .notFound ? "notFound" : "failed"], anonymous, ["message": message], status: status)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            response = try page(
-                "message", "Te groot", Visitor(user: nil, csrf: ""),
-                ["message": "Het formulier of bestand is groter dan \(Self.maxFormBytes / 1_048_576) MiB."], status: .contentTooLarge)
+            response = try page("message", texts["tooLarge"], anonymous, ["message": texts["formTooLarge"]], status: .contentTooLarge)
         }
         Self.secure(&response.headers)
         return response
@@ -446,15 +463,16 @@ public struct Portal: Sendable {
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
         var context = fields
+        context["t"] = visitor.texts.words
         context["csrf"] = visitor.csrf
         context["minimumPasswordLength"] = PlatformService.minimumPasswordLength
         let content = Templates.library.render(context, withTemplate: name) ?? ""
-        var layout: [String: Any] = ["title": title, "content": content, "csrf": visitor.csrf]
+        var layout: [String: Any] = ["title": title, "content": content, "csrf": visitor.csrf, "t": visitor.texts.words]
         if let user = visitor.user {
             layout["user"] = true
             layout["email"] = user.user.email
         }
-        if let error { layout["error"] = Self.sentence(error) }
+        if let error { layout["error"] = Self.sentence(error, visitor.texts) }
         let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
         var response = Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
@@ -519,42 +537,42 @@ public struct Portal: Sendable {
             return true
         }
         guard admitted else {
-            throw PortalRefusal(status: .serviceUnavailable, message: "Er worden nu te veel bestanden gecontroleerd. Probeer het zo opnieuw.")
+            throw PortalRefusal(status: .serviceUnavailable, message: Texts(.dutch)["busy"] + " / " + Texts(.english)["busy"])
         }
         defer { validations.withLock { $0 -= 1 } }
         // The validator is CPU work: on the thread pool the API's validation uses, off the event loop.
         return try await NIOThreadPool.singleton.runIfActive { try? Validator(ruleSet: ruleSet).validate(bytes) }
     }
 
-    static func reportFields(_ report: ValidationReport?) -> [String: Any] {
+    static func reportFields(_ report: ValidationReport?, _ texts: Texts) -> [String: Any] {
         guard let report else {
-            return ["verdict": "Dit is geen leesbaar XML-document.", "verdictClass": "invalid", "ruleSet": "—", "hasFindings": false]
+            return ["verdict": texts["notXML"], "verdictClass": "invalid", "ruleSet": "—", "hasFindings": false]
         }
         let fatal = report.findings.filter { $0.flag == .fatal }.count
         return [
             "verdict": report.isValid
-                ? "Geldig" + (report.findings.isEmpty ? "" : " (met \(report.findings.count) waarschuwing(en))")
-                : "Ongeldig: \(fatal) fatale bevinding(en)",
+                ? texts["valid"] + (report.findings.isEmpty ? "" : " (\(texts["with"]) \(report.findings.count) \(texts["withWarnings"]))")
+                : "\(texts["invalid"]): \(fatal) \(texts["fatalFindings"])",
             "verdictClass": report.isValid ? "valid" : "invalid", "ruleSet": report.ruleSet, "hasFindings": !report.findings.isEmpty,
             "findings": report.findings.map { finding -> [String: Any] in
                 [
-                    "ruleID": finding.ruleID, "flag": finding.flag == .fatal ? "fataal" : "waarschuwing", "location": finding.location,
+                    "ruleID": finding.ruleID, "flag": texts[finding.flag == .fatal ? "fatal" : "warning"], "location": finding.location,
                     "line": finding.line ?? false, "message": finding.message,
                 ]
             },
         ]
     }
 
-    static let ruleSetOptions: [[String: String]] = [
-        ["value": "auto", "label": "volgens CustomizationID"], ["value": "si-ubl", "label": "SI-UBL 2.0"],
-        ["value": "si-ubl-gaccount", "label": "SI-UBL 2.0 G-rekening"], ["value": "peppol", "label": "Peppol BIS 3"],
-        ["value": "en16931", "label": "EN 16931"],
-    ]
-
-    static func signUpFields(selected: Subscription) -> [String: Any] {
-        let labels: [Subscription: String] = [
-            .free: "Gratis (alleen het portaal)", .basic: "Basic (portaal en API)", .professional: "Professional", .enterprise: "Enterprise",
+    static func ruleSetOptions(_ texts: Texts) -> [[String: String]] {
+        [
+            ["value": "auto", "label": texts["ruleSetAuto"]], ["value": "si-ubl", "label": "SI-UBL 2.0"],
+            ["value": "si-ubl-gaccount", "label": texts["ruleSetGAccount"]], ["value": "peppol", "label": "Peppol BIS 3"],
+            ["value": "en16931", "label": "EN 16931"],
         ]
+    }
+
+    static func signUpFields(selected: Subscription, _ texts: Texts) -> [String: Any] {
+        let labels: [Subscription: String] = [.free: texts["free"], .basic: texts["basic"], .professional: "Professional", .enterprise: "Enterprise"]
         return [
             "subscriptions": Subscription.allCases.map { ["value": $0.rawValue, "label": labels[$0] ?? $0.rawValue, "selected": $0 == selected] }
         ]
@@ -570,28 +588,43 @@ public struct Portal: Sendable {
         ]
     }
 
-    static func routeText(_ document: StoredDocument) -> String {
+    static func routeText(_ document: StoredDocument, _ texts: Texts) -> String {
         switch document.route {
-        case .toInbox: "op het platform, naar de inbox van \(document.receiverName ?? document.receiverReference)"
-        case .toEmail: "per e-mail naar \(document.receiverEmail ?? document.receiverReference)"
-        case .toPeppol: "over Peppol naar \(document.peppolReceiver ?? document.receiverReference)"
+        case .toInbox: "\(texts["routeInbox"]) \(document.receiverName ?? document.receiverReference)"
+        case .toEmail: "\(texts["routeEmail"]) \(document.receiverEmail ?? document.receiverReference)"
+        case .toPeppol: "\(texts["routePeppol"]) \(document.peppolReceiver ?? document.receiverReference)"
         }
     }
 
-    /// `3 december 2026 14:05` (UTC).
-    static func moment(_ date: Date) -> String {
+    /// `3 december 2026 14:05 UTC`.
+    static func moment(_ date: Date, _ texts: Texts) -> String {
         let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
         guard let year = parts.year, let month = parts.month, let day = parts.day, let local = LocalDate(year: year, month: month, day: day)
         else { return "" }
-        return DutchText.date(local) + String(format: " %02d:%02d UTC", parts.hour ?? 0, parts.minute ?? 0)
+        return InvoiceWords(language: texts.language).date(local) + String(format: " %02d:%02d UTC", parts.hour ?? 0, parts.minute ?? 0)
     }
 
-    static func sentence(_ error: PlatformError) -> String {
+    static func sentence(_ error: PlatformError, _ texts: Texts) -> String {
         switch error.code {
-        case .signInFailed: "Het e-mailadres of het wachtwoord klopt niet."
-        case .tooManyFailedLogins: "Te veel mislukte pogingen. Probeer het over \(error.retryAfter ?? 60) seconden opnieuw."
+        case .signInFailed: texts["signInFailed"]
+        case .tooManyFailedLogins: "\(texts["tooManyAttempts"]) \(error.retryAfter ?? 60)"
         default: error.message
         }
+    }
+
+    /// The visitor's language: `?lang=` (then kept in a cookie), the cookie, or the browser's
+    /// Accept-Language; Dutch when none says English. Returns the choice to keep, if one was made.
+    static func language(of request: Request) -> (Texts, chosen: String?) {
+        if let asked = request.uri.queryParameters["lang"].map(String.init), let language = InvoiceWords.Language(rawValue: asked) {
+            return (Texts(language), language.rawValue)
+        }
+        if let kept = request.cookies[languageCookie]?.value, let language = InvoiceWords.Language(rawValue: kept) {
+            return (Texts(language), nil)
+        }
+        let accepted = (request.headers[.acceptLanguage] ?? "").lowercased()
+        let english = accepted.range(of: "en"), dutch = accepted.range(of: "nl")
+        if let english, dutch.map({ english.lowerBound < $0.lowerBound }) ?? true { return (Texts(.english), nil) }
+        return (Texts(.dutch), nil)
     }
 
     static func randomHex() -> String {

@@ -21,16 +21,17 @@ enum Templates {
     static let all: [String: String] = [
         "layout": """
         <!doctype html>
-        <html lang="nl">
+        <html lang="{{t.language}}">
         <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} — efactuur</title><link rel="stylesheet" href="/portal/static/portal.css"></head>
         <body>
-        <a class="skip" href="#main">Naar de inhoud</a>
-        <header><nav aria-label="Hoofdmenu"><a class="brand" href="/portal">efactuur</a>
-        {{#user}}<a href="/portal/organisations">Organisaties</a><a href="/portal/users">Gebruikers</a>\
-        <a href="/portal/validate">Valideren</a><a href="/portal/password">Wachtwoord</a>
-        <form class="inline" method="post" action="/portal/sign-out">\(csrfField)<button type="submit">Afmelden ({{email}})</button></form>{{/user}}
-        {{^user}}<a href="/portal/validate">Valideren</a><a href="/portal/sign-in">Aanmelden</a><a href="/portal/sign-up">Account aanmaken</a>{{/user}}
+        <a class="skip" href="#main">{{t.skip}}</a>
+        <header><nav aria-label="{{t.mainMenu}}"><a class="brand" href="/portal">efactuur</a>
+        {{#user}}<a href="/portal/organisations">{{t.organisations}}</a><a href="/portal/users">{{t.users}}</a>\
+        <a href="/portal/validate">{{t.validate}}</a><a href="/portal/password">{{t.password}}</a>
+        <form class="inline" method="post" action="/portal/sign-out">\(csrfField)<button type="submit">{{t.signOut}} ({{email}})</button></form>{{/user}}
+        {{^user}}<a href="/portal/validate">{{t.validate}}</a><a href="/portal/sign-in">{{t.signIn}}</a><a href="/portal/sign-up">{{t.signUp}}</a>{{/user}}
+        <a href="?lang={{t.otherLanguage}}" lang="{{t.otherLanguage}}">{{t.otherLanguageName}}</a>
         </nav></header>
         <main id="main">
         <h1>{{title}}</h1>
@@ -44,205 +45,205 @@ enum Templates {
 
         "sign-in": """
         <form method="post" action="/portal/sign-in">\(csrfField)
-        <p><label for="email">E-mailadres</label><input id="email" name="email" type="email" autocomplete="email" required value="{{email}}"></p>
-        <p><label for="password">Wachtwoord</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
-        <p><button type="submit">Aanmelden</button></p>
+        <p><label for="email">{{t.email}}</label><input id="email" name="email" type="email" autocomplete="email" required value="{{email}}"></p>
+        <p><label for="password">{{t.passwordLabel}}</label><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+        <p><button type="submit">{{t.signIn}}</button></p>
         </form>
-        <p>Nog geen account? <a href="/portal/sign-up">Account aanmaken</a></p>
+        <p>{{t.noAccountYet}} <a href="/portal/sign-up">{{t.signUp}}</a></p>
         """,
 
         "sign-up": """
         <form method="post" action="/portal/sign-up">\(csrfField)
-        <p><label for="account">Naam van het account (uw bedrijf)</label><input id="account" name="account" required value="{{account}}"></p>
-        <p><label for="email">E-mailadres van de beheerder</label><input id="email" name="email" type="email" autocomplete="email" required value="{{email}}"></p>
-        <p><label for="password">Wachtwoord (minstens {{minimumPasswordLength}} tekens)</label>\
+        <p><label for="account">{{t.accountName}}</label><input id="account" name="account" required value="{{account}}"></p>
+        <p><label for="email">{{t.adminEmail}}</label><input id="email" name="email" type="email" autocomplete="email" required value="{{email}}"></p>
+        <p><label for="password">{{t.newPasswordLabel}}</label>\
         <input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
-        <p><label for="subscription">Abonnement</label><select id="subscription" name="subscription">
+        <p><label for="subscription">{{t.subscription}}</label><select id="subscription" name="subscription">
         {{#subscriptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/subscriptions}}
         </select></p>
-        <p><button type="submit">Account aanmaken</button></p>
+        <p><button type="submit">{{t.signUp}}</button></p>
         </form>
         """,
 
         "organisations": """
         {{#hasOrganisations}}
-        <table><caption>Organisaties van {{accountName}}</caption>
-        <thead><tr><th scope="col">Naam</th><th scope="col">Bedrijfs-ID</th><th scope="col">Land</th><th scope="col">Registraties</th><th scope="col">Documenten</th></tr></thead>
+        <table><caption>{{t.organisationsOf}} {{accountName}}</caption>
+        <thead><tr><th scope="col">{{t.name}}</th><th scope="col">{{t.bedrijfsID}}</th><th scope="col">{{t.country}}</th><th scope="col">{{t.registrations}}</th><th scope="col">{{t.documents}}</th></tr></thead>
         <tbody>{{#organisations}}<tr><td><a href="/portal/organisations/{{partyID}}">{{name}}</a></td><td>{{partyID}}</td><td>{{country}}</td>\
         <td>{{registrations}}</td><td><a href="/portal/organisations/{{partyID}}/inbox">Inbox</a> · <a href="/portal/organisations/{{partyID}}/outbox">Outbox</a></td></tr>{{/organisations}}</tbody>
         </table>
         {{/hasOrganisations}}
-        {{^organisations}}<p>Dit account heeft nog geen organisaties.</p>{{/organisations}}
+        {{^organisations}}<p>{{t.noOrganisations}}</p>{{/organisations}}
         {{#administrator}}
-        <h2>Organisatie toevoegen</h2>
+        <h2>{{t.addOrganisation}}</h2>
         <form method="post" action="/portal/organisations">\(csrfField)
-        <p><label for="name">Naam</label><input id="name" name="name" required value="{{form.name}}"></p>
-        <p><label for="country">Land (NL of BE)</label><input id="country" name="country" required maxlength="2" value="{{form.country}}"></p>
-        <p><label for="kvk">KvK-nummer</label><input id="kvk" name="kvk" inputmode="numeric" value="{{form.kvk}}"></p>
+        <p><label for="name">{{t.name}}</label><input id="name" name="name" required value="{{form.name}}"></p>
+        <p><label for="country">{{t.countryField}}</label><input id="country" name="country" required maxlength="2" value="{{form.country}}"></p>
+        <p><label for="kvk">{{t.kvk}}</label><input id="kvk" name="kvk" inputmode="numeric" value="{{form.kvk}}"></p>
         <p><label for="oin">OIN</label><input id="oin" name="oin" inputmode="numeric" value="{{form.oin}}"></p>
-        <p><label for="vat">Btw-nummer</label><input id="vat" name="vat" value="{{form.vat}}"></p>
-        <p><label for="kbo">KBO-nummer (België)</label><input id="kbo" name="kbo" value="{{form.kbo}}"></p>
-        <p><button type="submit">Organisatie toevoegen</button></p>
+        <p><label for="vat">{{t.vat}}</label><input id="vat" name="vat" value="{{form.vat}}"></p>
+        <p><label for="kbo">{{t.kbo}}</label><input id="kbo" name="kbo" value="{{form.kbo}}"></p>
+        <p><button type="submit">{{t.addOrganisation}}</button></p>
         </form>
         {{/administrator}}
         """,
 
         "organisation": """
-        <dl class="facts"><dt>Bedrijfs-ID</dt><dd>{{organisation.partyID}}</dd><dt>Land</dt><dd>{{organisation.country}}</dd>
-        {{#organisation.registrations}}<dt>Registraties</dt><dd>{{organisation.registrations}}</dd>{{/organisation.registrations}}</dl>
+        <dl class="facts"><dt>{{t.bedrijfsID}}</dt><dd>{{organisation.partyID}}</dd><dt>{{t.country}}</dt><dd>{{organisation.country}}</dd>
+        {{#organisation.registrations}}<dt>{{t.registrations}}</dt><dd>{{organisation.registrations}}</dd>{{/organisation.registrations}}</dl>
         <p><a href="/portal/organisations/{{organisation.partyID}}/inbox">Inbox</a> · <a href="/portal/organisations/{{organisation.partyID}}/outbox">Outbox</a></p>
         {{#administrator}}
-        <details{{#editing}} open{{/editing}}><summary>Gegevens wijzigen</summary>
+        <details{{#editing}} open{{/editing}}><summary>{{t.editOrganisation}}</summary>
         <form method="post" action="/portal/organisations/{{organisation.partyID}}">\(csrfField)
-        <p><label for="name">Naam</label><input id="name" name="name" required value="{{edit.name}}"></p>
-        <p><label for="kvk">KvK-nummer</label><input id="kvk" name="kvk" inputmode="numeric" value="{{edit.kvk}}"></p>
+        <p><label for="name">{{t.name}}</label><input id="name" name="name" required value="{{edit.name}}"></p>
+        <p><label for="kvk">{{t.kvk}}</label><input id="kvk" name="kvk" inputmode="numeric" value="{{edit.kvk}}"></p>
         <p><label for="oin">OIN</label><input id="oin" name="oin" inputmode="numeric" value="{{edit.oin}}"></p>
-        <p><label for="vat">Btw-nummer</label><input id="vat" name="vat" value="{{edit.vat}}"></p>
-        <p><label for="kbo">KBO-nummer (België)</label><input id="kbo" name="kbo" value="{{edit.kbo}}"></p>
-        <p><button type="submit">Opslaan</button></p>
+        <p><label for="vat">{{t.vat}}</label><input id="vat" name="vat" value="{{edit.vat}}"></p>
+        <p><label for="kbo">{{t.kbo}}</label><input id="kbo" name="kbo" value="{{edit.kbo}}"></p>
+        <p><button type="submit">{{t.save}}</button></p>
         </form>
         </details>
         {{/administrator}}
-        <h2>Verbindingssleutels</h2>
-        <p>Met een App Key en Secret verbindt een boekhoudpakket zich met dit platform (stap 1 van de installatiehandleiding).</p>
+        <h2>{{t.connectionKeys}}</h2>
+        <p>{{t.keysExplained}}</p>
         {{#hasKeys}}
-        <table><caption>Sleutels van {{organisation.name}}</caption>
-        <thead><tr><th scope="col">App Key</th><th scope="col">Gemaakt door</th><th scope="col">Gemaakt op</th><th scope="col">Status</th><th scope="col"><span class="hidden">Actie</span></th></tr></thead>
+        <table><caption>{{t.keysOf}} {{organisation.name}}</caption>
+        <thead><tr><th scope="col">App Key</th><th scope="col">{{t.madeBy}}</th><th scope="col">{{t.madeOn}}</th><th scope="col">{{t.status}}</th><th scope="col"><span class="hidden">{{t.action}}</span></th></tr></thead>
         <tbody>{{#keys}}<tr><td><code>{{appKey}}</code></td><td>{{email}}</td><td>{{created}}</td><td>{{state}}</td><td>\
         {{#revocable}}{{#administrator}}<form class="inline" method="post" action="/portal/organisations/{{partyID}}/keys/{{appKey}}/revoke">\(csrfField)\
-        <button type="submit" aria-label="Sleutel {{appKey}} intrekken">Intrekken</button></form>{{/administrator}}{{/revocable}}</td></tr>{{/keys}}</tbody>
+        <button type="submit" aria-label="{{t.revoke}} {{appKey}}">{{t.revoke}}</button></form>{{/administrator}}{{/revocable}}</td></tr>{{/keys}}</tbody>
         </table>
         {{/hasKeys}}
-        {{^keys}}<p>Nog geen sleutels.</p>{{/keys}}
+        {{^keys}}<p>{{t.noKeys}}</p>{{/keys}}
         {{#administrator}}
-        <form method="post" action="/portal/organisations/{{organisation.partyID}}/keys">\(csrfField)<button type="submit">Nieuwe verbindingssleutel maken</button></form>
+        <form method="post" action="/portal/organisations/{{organisation.partyID}}/keys">\(csrfField)<button type="submit">{{t.createKey}}</button></form>
         {{/administrator}}
         """,
 
         "key-created": """
-        <p class="warning" role="alert"><strong>Let op:</strong> het Secret wordt maar één keer getoond. Kopieer het nu; daarna is alleen nog de App Key zichtbaar.</p>
+        <p class="warning" role="alert">{{t.secretOnce}}</p>
         <dl class="facts"><dt>App Key</dt><dd><code id="app-key">{{appKey}}</code></dd><dt>Secret</dt><dd><code id="secret">{{secret}}</code></dd></dl>
-        <p><label for="quick-connect">Quick Connect-tekst (plak deze in de e-factureringsinstellingen van uw boekhoudpakket)</label>
+        <p><label for="quick-connect">{{t.quickConnect}}</label>
         <textarea id="quick-connect" readonly rows="3">{{quickConnect}}</textarea></p>
-        <p><button type="button" class="copy" data-copy="quick-connect">Kopiëren</button> <span id="copied" role="status"></span></p>
-        <p><a href="/portal/organisations/{{partyID}}">Terug naar {{organisationName}}</a></p>
+        <p><button type="button" class="copy" data-copy="quick-connect" data-done="{{t.copied}}">{{t.copy}}</button> <span id="copied" role="status"></span></p>
+        <p><a href="/portal/organisations/{{partyID}}">{{t.backTo}} {{organisationName}}</a></p>
         <script src="/portal/static/portal.js"></script>
         """,
 
         "mailbox": """
         <p><a href="/portal/organisations/{{partyID}}">{{organisationName}}</a> · \
-        {{#inbox}}<strong>Inbox</strong> · <a href="/portal/organisations/{{partyID}}/outbox">Outbox</a>{{/inbox}}\
-        {{^inbox}}<a href="/portal/organisations/{{partyID}}/inbox">Inbox</a> · <strong>Outbox</strong>{{/inbox}}</p>
+        {{#inbox}}<strong>{{t.inbox}}</strong> · <a href="/portal/organisations/{{partyID}}/outbox">{{t.outbox}}</a>{{/inbox}}\
+        {{^inbox}}<a href="/portal/organisations/{{partyID}}/inbox">{{t.inbox}}</a> · <strong>{{t.outbox}}</strong>{{/inbox}}</p>
         <form method="get" action="" class="filters">
-        <p><label for="subject">Onderwerp (precies)</label><input id="subject" name="subject" value="{{filter.subject}}">
-        <label for="status">Status</label><select id="status" name="status"><option value="">alle</option>\
+        <p><label for="subject">{{t.subjectExact}}</label><input id="subject" name="subject" value="{{filter.subject}}">
+        <label for="status">{{t.status}}</label><select id="status" name="status"><option value="">{{t.all}}</option>\
         {{#statuses}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}} {{name}}</option>{{/statuses}}</select>
-        <button type="submit">Zoeken</button></p>
+        <button type="submit">{{t.search}}</button></p>
         </form>
         {{#hasDocuments}}
         <table><caption>{{title}}</caption>
-        <thead><tr><th scope="col">Delivery ID</th><th scope="col">Onderwerp</th><th scope="col">{{counterpartLabel}}</th><th scope="col">Ontvangen</th><th scope="col">Status</th></tr></thead>
+        <thead><tr><th scope="col">Delivery ID</th><th scope="col">{{t.subject}}</th><th scope="col">{{counterpartLabel}}</th><th scope="col">{{t.received}}</th><th scope="col">{{t.status}}</th></tr></thead>
         <tbody>{{#documents}}<tr><td><a href="/portal/organisations/{{partyID}}/documents/{{externalID}}">{{externalID}}</a></td><td>{{subject}}</td><td>{{counterpart}}</td><td>{{created}}</td><td>{{status}}</td></tr>{{/documents}}</tbody>
         </table>
         {{/hasDocuments}}
-        {{^documents}}<p>Geen documenten.</p>{{/documents}}
-        {{#next}}<p><a rel="next" href="?page={{next}}{{query}}">Volgende pagina</a></p>{{/next}}
+        {{^documents}}<p>{{t.noDocuments}}</p>{{/documents}}
+        {{#next}}<p><a rel="next" href="?page={{next}}{{query}}">{{t.nextPage}}</a></p>{{/next}}
         """,
 
         "document": """
-        <p><a href="/portal/organisations/{{partyID}}/{{mailbox}}">Terug naar de {{mailbox}}</a></p>
+        <p><a href="/portal/organisations/{{partyID}}/{{mailbox}}">{{t.backTo}} {{mailboxName}}</a></p>
         <dl class="facts">
         <dt>Delivery ID</dt><dd>{{document.externalID}}</dd>
-        <dt>Status</dt><dd>{{document.status}}{{#document.statusBy}} — {{document.statusBy}}{{/document.statusBy}}, {{document.statusOn}}</dd>
-        <dt>Route</dt><dd>{{document.route}}</dd>
+        <dt>{{t.status}}</dt><dd>{{document.status}}{{#document.statusBy}} — {{document.statusBy}}{{/document.statusBy}}, {{document.statusOn}}</dd>
+        <dt>{{t.route}}</dt><dd>{{document.route}}</dd>
         <dt>SHA-256</dt><dd><code>{{document.sha256}}</code></dd>
         </dl>
-        <p><a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/xml" download>XML downloaden</a> · \
-        <a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/pdf">PDF downloaden</a></p>
-        <h2>Statusverloop</h2>
+        <p><a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/xml" download>{{t.downloadXML}}</a> · \
+        <a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/pdf">{{t.downloadPDF}}</a></p>
+        <h2>{{t.timeline}}</h2>
         <ol class="timeline">{{#timeline}}<li><strong>{{status}}</strong> — {{on}}{{#by}}, {{by}}{{/by}}{{#revision}} ({{revision}}){{/revision}}</li>{{/timeline}}</ol>
         {{#canSetStatus}}
-        <h2>Status zetten</h2>
+        <h2>{{t.setStatus}}</h2>
         <form method="post" action="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/status">\(csrfField)
-        <p><label for="code">Nieuwe status</label><select id="code" name="code">\
+        <p><label for="code">{{t.newStatus}}</label><select id="code" name="code">\
         {{#statuses}}<option value="{{code}}">{{code}} {{name}}</option>{{/statuses}}</select>
-        <button type="submit">Status zetten</button></p>
+        <button type="submit">{{t.setStatus}}</button></p>
         </form>
         {{/canSetStatus}}
         {{#invoice}}
         <article class="invoice" aria-label="{{invoice.title}}">
         <h2>{{invoice.title}} {{invoice.number}}</h2>
-        {{#invoice.isCredit}}<p class="notice">Creditnota: dit bedrag hoeft niet betaald te worden; het is te ontvangen.</p>{{/invoice.isCredit}}
+        {{#invoice.isCredit}}<p class="notice">{{t.creditNotice}}</p>{{/invoice.isCredit}}
         <div class="parties">
-        <section><h3>Leverancier</h3>{{#invoice.seller}}<p>{{.}}</p>{{/invoice.seller}}</section>
-        <section><h3>Klant</h3>{{#invoice.buyer}}<p>{{.}}</p>{{/invoice.buyer}}</section>
+        <section><h3>{{t.supplier}}</h3>{{#invoice.seller}}<p>{{.}}</p>{{/invoice.seller}}</section>
+        <section><h3>{{t.customer}}</h3>{{#invoice.buyer}}<p>{{.}}</p>{{/invoice.buyer}}</section>
         </div>
         <dl class="facts">{{#invoice.facts}}<dt>{{label}}</dt><dd>{{value}}</dd>{{/invoice.facts}}</dl>
-        <table><caption>Regels</caption>
-        <thead><tr><th scope="col">Omschrijving</th><th scope="col" class="number">Aantal</th><th scope="col">Eenheid</th><th scope="col" class="number">Prijs</th><th scope="col">Btw</th><th scope="col" class="number">Bedrag</th></tr></thead>
+        <table><caption>{{t.lines}}</caption>
+        <thead><tr><th scope="col">{{t.description}}</th><th scope="col" class="number">{{t.quantity}}</th><th scope="col">{{t.unit}}</th><th scope="col" class="number">{{t.price}}</th><th scope="col">{{t.vatShort}}</th><th scope="col" class="number">{{t.amount}}</th></tr></thead>
         <tbody>{{#invoice.lines}}<tr><td>{{description}}</td><td class="number">{{quantity}}</td><td>{{unit}}</td><td class="number">{{price}}</td><td>{{vat}}</td><td class="number">{{amount}}</td></tr>{{/invoice.lines}}</tbody>
         </table>
-        <table><caption>Btw</caption>
-        <thead><tr><th scope="col">Categorie</th><th scope="col" class="number">Grondslag</th><th scope="col" class="number">Btw</th></tr></thead>
+        <table><caption>{{t.vatShort}}</caption>
+        <thead><tr><th scope="col">{{t.category}}</th><th scope="col" class="number">{{t.taxable}}</th><th scope="col" class="number">{{t.vatShort}}</th></tr></thead>
         <tbody>{{#invoice.vat}}<tr><td>{{category}}</td><td class="number">{{taxable}}</td><td class="number">{{amount}}</td></tr>{{/invoice.vat}}</tbody>
         </table>
-        <table class="totals"><caption>Totalen</caption><tbody>{{#invoice.totals}}<tr><th scope="row">{{label}}</th><td class="number">{{value}}</td></tr>{{/invoice.totals}}</tbody></table>
+        <table class="totals"><caption>{{t.totals}}</caption><tbody>{{#invoice.totals}}<tr><th scope="row">{{label}}</th><td class="number">{{value}}</td></tr>{{/invoice.totals}}</tbody></table>
         </article>
         {{/invoice}}
-        {{^invoice}}<p>Dit document is geen factuur of creditnota die hier getoond kan worden.</p>{{/invoice}}
-        <h2>Validatie</h2>
+        {{^invoice}}<p>{{t.notAnInvoice}}</p>{{/invoice}}
+        <h2>{{t.validation}}</h2>
         {{> findings}}
         """,
 
         "findings": """
-        <p class="{{verdictClass}}">{{verdict}} (regelset {{ruleSet}})</p>
+        <p class="{{verdictClass}}">{{verdict}} ({{t.ruleSet}} {{ruleSet}})</p>
         {{#hasFindings}}
-        <table><caption>Bevindingen</caption>
-        <thead><tr><th scope="col">Regel</th><th scope="col">Ernst</th><th scope="col">Plaats</th><th scope="col">Melding</th></tr></thead>
-        <tbody>{{#findings}}<tr><td>{{ruleID}}</td><td>{{flag}}</td><td><code>{{location}}</code>{{#line}} (regel {{line}}){{/line}}</td><td>{{message}}</td></tr>{{/findings}}</tbody>
+        <table><caption>{{t.findings}}</caption>
+        <thead><tr><th scope="col">{{t.rule}}</th><th scope="col">{{t.severity}}</th><th scope="col">{{t.location}}</th><th scope="col">{{t.message}}</th></tr></thead>
+        <tbody>{{#findings}}<tr><td>{{ruleID}}</td><td>{{flag}}</td><td><code>{{location}}</code>{{#line}} ({{t.line}} {{line}}){{/line}}</td><td>{{message}}</td></tr>{{/findings}}</tbody>
         </table>
         {{/hasFindings}}
         """,
 
         "validate": """
-        <p>Upload een UBL-factuur of -creditnota (SI-UBL 2.0, Peppol BIS 3 of EN 16931). Het bestand wordt alleen gecontroleerd, niet bewaard.</p>
+        <p>{{t.validateExplained}}</p>
         <form method="post" action="/portal/validate" enctype="multipart/form-data">\(csrfField)
-        <p><label for="document">UBL-bestand</label><input id="document" name="document" type="file" accept=".xml,application/xml,text/xml" required></p>
-        <p><label for="ruleset">Regelset</label><select id="ruleset" name="ruleset">\
+        <p><label for="document">{{t.ublFile}}</label><input id="document" name="document" type="file" accept=".xml,application/xml,text/xml" required></p>
+        <p><label for="ruleset">{{t.ruleSetLabel}}</label><select id="ruleset" name="ruleset">\
         {{#ruleSets}}<option value="{{value}}">{{label}}</option>{{/ruleSets}}</select></p>
-        <p><button type="submit">Valideren</button></p>
+        <p><button type="submit">{{t.validate}}</button></p>
         </form>
-        {{#report}}<h2>Resultaat voor {{fileName}}</h2>{{> findings}}{{/report}}
+        {{#report}}<h2>{{t.result}}</h2>{{> findings}}{{/report}}
         """,
 
         "users": """
-        <table><caption>Gebruikers van {{accountName}}</caption>
-        <thead><tr><th scope="col">E-mailadres</th><th scope="col">Rol</th><th scope="col"><span class="hidden">Actie</span></th></tr></thead>
+        <table><caption>{{t.usersOf}} {{accountName}}</caption>
+        <thead><tr><th scope="col">{{t.email}}</th><th scope="col">{{t.role}}</th><th scope="col"><span class="hidden">{{t.action}}</span></th></tr></thead>
         <tbody>{{#users}}<tr><td>{{email}}</td><td>{{role}}</td><td>{{#removable}}<form class="inline" method="post" action="/portal/users/remove">\(csrfField)\
-        <input type="hidden" name="email" value="{{email}}"><button type="submit" aria-label="{{email}} verwijderen">Verwijderen</button></form>{{/removable}}</td></tr>{{/users}}</tbody>
+        <input type="hidden" name="email" value="{{email}}"><button type="submit" aria-label="{{t.remove}} {{email}}">{{t.remove}}</button></form>{{/removable}}</td></tr>{{/users}}</tbody>
         </table>
         {{#administrator}}
-        <h2>Gebruiker uitnodigen</h2>
+        <h2>{{t.inviteUser}}</h2>
         <form method="post" action="/portal/users">\(csrfField)
-        <p><label for="email">E-mailadres</label><input id="email" name="email" type="email" required></p>
-        <p><label for="role">Rol</label><select id="role" name="role"><option value="user">gebruiker</option><option value="administrator">beheerder</option></select></p>
-        <p><label for="password">Eerste wachtwoord (de gebruiker wijzigt het na het aanmelden)</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
-        <p><button type="submit">Uitnodigen</button></p>
+        <p><label for="email">{{t.email}}</label><input id="email" name="email" type="email" required></p>
+        <p><label for="role">{{t.role}}</label><select id="role" name="role"><option value="user">{{t.roleUser}}</option><option value="administrator">{{t.roleAdministrator}}</option></select></p>
+        <p><label for="password">{{t.firstPassword}}</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
+        <p><button type="submit">{{t.invite}}</button></p>
         </form>
         {{/administrator}}
         """,
 
         "password": """
         <form method="post" action="/portal/password">\(csrfField)
-        <p><label for="current">Huidig wachtwoord</label><input id="current" name="current" type="password" autocomplete="current-password" required></p>
-        <p><label for="new">Nieuw wachtwoord (minstens {{minimumPasswordLength}} tekens)</label><input id="new" name="new" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
-        <p><button type="submit">Wachtwoord wijzigen</button></p>
+        <p><label for="current">{{t.currentPassword}}</label><input id="current" name="current" type="password" autocomplete="current-password" required></p>
+        <p><label for="new">{{t.newPasswordLabel}}</label><input id="new" name="new" type="password" autocomplete="new-password" required minlength="{{minimumPasswordLength}}"></p>
+        <p><button type="submit">{{t.changePassword}}</button></p>
         </form>
         """,
 
         "message": """
         <p>{{message}}</p>
-        <p><a href="/portal">Naar het begin</a></p>
+        <p><a href="/portal">{{t.home}}</a></p>
         """,
     ]
 
@@ -284,7 +285,7 @@ enum Templates {
           button.addEventListener('click', function () {
             var field = document.getElementById(button.getAttribute('data-copy'));
             field.select();
-            var done = function () { document.getElementById('copied').textContent = 'Gekopieerd'; };
+            var done = function () { document.getElementById('copied').textContent = button.getAttribute('data-done'); };
             if (navigator.clipboard) { navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand('copy'); done(); }); }
             else { document.execCommand('copy'); done(); }
           });

@@ -34,7 +34,7 @@ struct InvoicePDFTests {
         let content = text(pdf)
         for expected in [
             "(Factuur F2026-0042)", "(Voorbeeld Leverancier B.V.)", "(OIN 00000001003214321000)",
-            "(Te betalen)", " \(DutchText.amount(invoice.totals.payableAmount).dropFirst(2)))", "(Delivery ID XCNIN100001)",
+            "(Te betalen)", " \(InvoiceWords.dutch.amount(invoice.totals.payableAmount).dropFirst(2)))", "(Delivery ID XCNIN100001)",
             "(Pagina 1 van 1)", "/BaseFont /Helvetica",
         ] {
             #expect(content.contains(expected), "\(expected)")

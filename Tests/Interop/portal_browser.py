@@ -33,6 +33,8 @@ def browser():
     options = Options()
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=nl"]:
         options.add_argument(argument)
+    # A Dutch reader's browser: the portal answers in the language the browser asks for.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "nl-NL,nl"})
     for binary in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]:
         if os.path.exists(binary):
             options.binary_location = binary

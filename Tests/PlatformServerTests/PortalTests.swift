@@ -11,6 +11,8 @@ import Platform
 import PlatformServer
 import Testing
 
+@testable import PlatformPortal
+
 /// A browser's side of the portal over real HTTP: cookies kept, redirects not followed, the CSRF
 /// token taken from the page as a browser's form would carry it.
 struct PortalVisitor {
@@ -317,6 +319,46 @@ struct PortalTests {
             for ruleID in Set(report.findings.map(\.ruleID)) { #expect(bad.text.contains(">\(ruleID)<"), "\(ruleID)") }
             #expect(try await visitor.upload("/portal/validate", file: valid, fields: ["ruleset": "auto"]).status == 403)
             #expect(try await fixture.service.accounts().count == 3)
+        }
+    }
+
+    @Test("Every word a template asks for is there in Dutch and in English, and the two have the same words")
+    func textsAreComplete() throws {
+        #expect(Set(Texts.dutch.keys) == Set(Texts.english.keys))
+        let asked = Templates.all.values.flatMap { template in
+            template.matches(of: /\{\{t\.([A-Za-z]+)\}\}/).map { String($0.1) }
+        }
+        #expect(!asked.isEmpty)
+        for key in Set(asked) { #expect(Texts.dutch[key] != nil && Texts.english[key] != nil, "\(key)") }
+        // Every template parses (a fixed text; this is where a mistake in one shows).
+        for name in Templates.all.keys { #expect(Templates.library.getTemplate(named: name) != nil, "\(name)") }
+    }
+
+    @Test("English as the second language: chosen with ?lang=en and kept, or asked for by the browser")
+    func english() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer { soap in
+            var dutch = PortalVisitor(client: soap.client)
+            let nl = try await dutch.get("/portal/sign-in")
+            #expect(nl.text.contains("<html lang=\"nl\">") && nl.text.contains(">Aanmelden<"))
+            var visitor = PortalVisitor(client: soap.client)
+            let en = try await visitor.get("/portal/sign-in?lang=en")
+            #expect(en.text.contains("<html lang=\"en\">") && en.text.contains(">Sign in<") && !en.text.contains("Aanmelden"))
+            #expect(try await visitor.get("/portal/sign-up").text.contains("Account name (your company)"), "the choice is kept")
+            var browser = PortalVisitor(client: soap.client, headers: [.acceptLanguage: "en-GB,en;q=0.9,nl;q=0.5"])
+            #expect(try await browser.get("/portal/validate").text.contains("The file is only checked, never stored."))
+            var dutchFirst = PortalVisitor(client: soap.client, headers: [.acceptLanguage: "nl-NL,nl;q=0.9,en;q=0.5"])
+            #expect(try await dutchFirst.get("/portal/validate").text.contains("niet bewaard"))
+
+            // A document in English: labels, amounts and dates as English readers write them.
+            try await browser.signUp("Receiver Ltd", email: "inbox@receiver.example")
+            let party = try await browser.createOrganisation("Receiver Ltd", ["kvk": "11223344"])
+            let token = try await soap.login(fixture.supplier)
+            let sent = try await soap.send(PlatformFixture.invoice(number: "EN-1"), via: fixture.supplier.partyID, to: party, token: token)
+            let externalID = try #require(sent.text("ExternalId"))
+            let page = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)")
+            #expect(page.text.contains("<h2>Invoice EN-1</h2>") && page.text.contains(">To pay<") && page.text.contains("Status history"))
+            #expect(page.text.contains("€") && !page.text.contains("Te betalen"))
         }
     }
 }

@@ -44,9 +44,9 @@ private struct Layout {
         let currency = invoice.documentCurrencyCode
         text(InvoicePDF.title(of: invoice), x: Layout.margin, size: 18, font: .bold)
         advance(26)
-        var dates = "Datum \(DutchText.date(invoice.issueDate))"
+        var dates = "Datum \(InvoiceWords.dutch.date(invoice.issueDate))"
         if let due = invoice.dueDate ?? invoice.paymentMeans.lazy.compactMap(\.paymentDueDate).first {
-            dates += "    Vervaldatum \(DutchText.date(due))"
+            dates += "    Vervaldatum \(InvoiceWords.dutch.date(due))"
         }
         text(dates, x: Layout.margin, size: 10)
         advance(24)
@@ -84,7 +84,9 @@ private struct Layout {
             }
             let name = line.item.name ?? line.item.description ?? line.id
             text(name, x: Layout.margin, size: 9, width: 250)
-            if let quantity = line.quantity { right(DutchText.number(quantity.value) + " " + DutchText.unit(quantity.unitCode), at: 365, size: 9) }
+            if let quantity = line.quantity {
+                right(InvoiceWords.dutch.number(quantity.value) + " " + InvoiceWords.dutch.unit(quantity.unitCode), at: 365, size: 9)
+            }
             if let price = line.price { right(money(price.priceAmount.value, currency), at: 435, size: 9) }
             right(rate(line.item.taxCategory), at: 480, size: 9)
             if let amount = line.lineExtensionAmount { right(money(amount.value, currency), at: Layout.width - Layout.margin, size: 9) }
@@ -239,7 +241,7 @@ private struct Layout {
 }
 
 /// An amount as Dutch readers read it on an invoice: `€ 1.273,00`.
-private func money(_ value: DecimalNumber, _ currency: String) -> String { DutchText.amount(value, currency: currency) }
+private func money(_ value: DecimalNumber, _ currency: String) -> String { InvoiceWords.dutch.amount(value, currency: currency) }
 
 private func format(_ value: Double) -> String {
     let rounded = (value * 100).rounded() / 100

@@ -1,0 +1,90 @@
+/// An invoice's values as its readers expect them, in Dutch (`€ 1.210,00`, `3 december 2026`,
+/// "Vrijgesteld van btw") or English (`€1,210.00`, `3 December 2026`, "Exempt from VAT"). For the
+/// invoice for people (HTML and PDF).
+public struct InvoiceWords: Sendable {
+    public enum Language: String, Sendable, CaseIterable {
+        case dutch = "nl"
+        case english = "en"
+    }
+
+    public let language: Language
+
+    public static let dutch = InvoiceWords(language: .dutch)
+    public static let english = InvoiceWords(language: .english)
+
+    public init(language: Language) { self.language = language }
+
+    /// Two decimals, thousands grouped: `€ 1.210,00` / `€1,210.00`, `€ -5,50` / `-€5.50`, `USD 12,00` / `USD 12.00`.
+    public func amount(_ value: DecimalNumber, currency: String) -> String {
+        let digits = grouped(value.rounded(scale: 2).description)
+        let symbol = currency == "EUR" ? "€" : currency
+        switch language {
+        case .dutch: return "\(symbol) \(digits)"
+        case .english:
+            let separator = currency == "EUR" ? "" : " "
+            return digits.hasPrefix("-") ? "-\(symbol)\(separator)\(digits.dropFirst())" : "\(symbol)\(separator)\(digits)"
+        }
+    }
+
+    public func amount(_ amount: Amount) -> String { self.amount(amount.value, currency: amount.currencyID) }
+
+    /// A quantity or rate as written: `1.000,5` / `1,000.5`, `21`.
+    public func number(_ value: DecimalNumber) -> String { grouped(value.description) }
+
+    func grouped(_ plain: String) -> String {
+        let (thousands, decimal) = language == .dutch ? (".", ",") : (",", ".")
+        var digits = Substring(plain)
+        let negative = digits.first == "-"
+        if negative { digits = digits.dropFirst() }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        var whole = ""
+        for (index, digit) in parts[0].enumerated() {
+            if index > 0 && (parts[0].count - index) % 3 == 0 { whole.append(thousands) }
+            whole.append(digit)
+        }
+        return (negative ? "-" : "") + whole + (parts.count > 1 ? decimal + parts[1] : "")
+    }
+
+    static let months: [Language: [String]] = [
+        .dutch: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+        .english: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    ]
+
+    /// `3 december 2026` / `3 December 2026`.
+    public func date(_ date: LocalDate) -> String {
+        "\(date.day) \(Self.months[language]![min(max(date.month - 1, 0), 11)]) \(date.year)"
+    }
+
+    /// The VAT category in words, with the rate where one applies.
+    public func vatCategory(_ category: TaxCategory?) -> String {
+        guard let category else { return "" }
+        let rate = category.percent.map { " \(number($0))%" } ?? ""
+        let dutch = language == .dutch
+        switch category.id {
+        case "S": return (dutch ? "Btw" : "VAT") + rate
+        case "Z": return dutch ? "Btw 0% (nultarief)" : "VAT 0% (zero rated)"
+        case "E": return dutch ? "Vrijgesteld van btw" : "Exempt from VAT"
+        case "AE": return dutch ? "Btw verlegd" : "VAT reverse charge"
+        case "K": return dutch ? "Intracommunautaire levering, btw verlegd" : "Intra-community supply, VAT reverse charge"
+        case "G": return dutch ? "Uitvoer buiten de EU, geen btw" : "Export outside the EU, no VAT"
+        case "O": return dutch ? "Niet onderworpen aan btw" : "Not subject to VAT"
+        case "L": return "IGIC" + rate
+        case "M": return "IPSI" + rate
+        default: return (dutch ? "Btw-categorie \(category.id)" : "VAT category \(category.id)") + rate
+        }
+    }
+
+    /// A UN/ECE Recommendation 20 unit in words, or the code itself for the rarer ones.
+    public func unit(_ code: String?) -> String {
+        guard let code else { return "" }
+        return Self.units[code].map { language == .dutch ? $0.dutch : $0.english } ?? code
+    }
+
+    static let units: [String: (dutch: String, english: String)] = [
+        "C62": ("stuk", "piece"), "H87": ("stuk", "piece"), "EA": ("stuk", "each"), "XPP": ("stuk", "piece"), "HUR": ("uur", "hour"),
+        "MIN": ("minuut", "minute"), "DAY": ("dag", "day"), "WEE": ("week", "week"), "MON": ("maand", "month"), "ANN": ("jaar", "year"),
+        "KGM": ("kg", "kg"), "GRM": ("g", "g"), "TNE": ("ton", "tonne"), "MTR": ("m", "m"), "KMT": ("km", "km"), "MTK": ("m²", "m²"),
+        "MTQ": ("m³", "m³"), "LTR": ("liter", "litre"), "KWH": ("kWh", "kWh"), "SET": ("set", "set"), "PR": ("paar", "pair"),
+        "LS": ("post", "lump sum"),
+    ]
+}
