@@ -50,6 +50,8 @@ struct InvoicePDFTests {
         #expect(pages >= 3)
         #expect(content.contains("(Pagina \(pages) van \(pages))"))
         #expect(content.components(separatedBy: "(Omschrijving)").count - 1 == pages)
+        // The invoice's number on every page: the heading, the document's Info title, and each footer.
+        #expect(content.components(separatedBy: "(Factuur F2026-0001)").count - 1 == pages + 2)
         #expect(content.contains("(Artikel 150)"))
     }
 

@@ -135,13 +135,16 @@ private struct Layout {
         }
     }
 
-    /// The pages with their numbers in the bottom right corner.
+    /// The pages with the invoice's number bottom left and the page's bottom right, so a page
+    /// that comes loose still says what it belongs to.
     mutating func finishedPages() -> [String] {
         newPage()
         let count = pages.count
+        let title = invoice.map(InvoicePDF.title(of:)) ?? ""
         return pages.enumerated().map { index, page in
             var numbered = page
             let label = "Pagina \(index + 1) van \(count)"
+            numbered += textOperator(title, x: Layout.margin, y: 40, size: 8, font: .regular)
             numbered += textOperator(label, x: Layout.width - Layout.margin - Metrics.width(of: label, size: 8), y: 40, size: 8, font: .regular)
             return numbered
         }
@@ -159,10 +162,14 @@ private struct Layout {
             if let country = address.countryCode { lines.append(country) }
         }
         if let legal = party.legalEntity?.companyID {
-            let scheme = ["0106": "KvK ", "0190": "OIN "][legal.schemeID ?? ""] ?? ""
+            let scheme = ["0106": "KvK ", "0190": "OIN ", "0208": "KBO ", "0088": "GLN "][legal.schemeID ?? ""] ?? ""
             lines.append(scheme + legal.value)
         }
-        if let vat = party.vatIdentifier { lines.append("Btw \(vat)") }
+        if let vat = party.vatIdentifier { lines.append("Btw-nummer \(vat)") }
+        // The contact, so the reader knows whom to ask.
+        if let contact = party.contact {
+            lines += [contact.name, contact.telephone, contact.electronicMail].compactMap { $0 }
+        }
         return lines
     }
 
