@@ -68,7 +68,7 @@ public struct PlatformService: Sendable {
     /// indexes decide, whichever instance registered it).
     public func createOrganisation(
         accountID: String, name: String, country: String, kvk: String? = nil, oin: String? = nil, vat: String? = nil,
-        kbo: String? = nil
+        kbo: String? = nil, isVerified: Bool = true
     ) async throws -> Organisation {
         guard try await store.account(id: accountID) != nil else { throw PlatformError.notFound(kind: "account", id: accountID) }
         let country = country.trimmed.uppercased()
@@ -78,20 +78,38 @@ public struct PlatformService: Sendable {
         let checked = try Self.checkedRegistration(name: name, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
         let draft = OrganisationDraft(
             accountID: accountID, name: checked.name, country: country, kvk: checked.kvk, oin: checked.oin, vat: checked.vat,
-            kbo: checked.kbo)
+            kbo: checked.kbo, isVerified: isVerified)
         return try await store.insertOrganisation(draft, now: clock())
     }
 
     /// Changes an organisation's name and registry numbers, with the checks of a new one; its
-    /// Bedrijfs-ID and country stay. A number another organisation has is refused by the index.
+    /// Bedrijfs-ID and country stay. New numbers make it unverified again: nobody is found by a
+    /// number the operator has not checked. A number another verified organisation has is refused.
     public func updateOrganisation(
         partyID: String, name: String, kvk: String?, oin: String?, vat: String?, kbo: String?
     ) async throws -> Organisation {
-        let checked = try Self.checkedRegistration(name: name, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+        guard let current = try await store.organisation(partyID: partyID) else { throw PlatformError.notFound(kind: "organisation", id: partyID) }
+        var checked = try Self.checkedRegistration(name: name, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+        checked.isVerified =
+            current.isVerified && checked.kvk == current.kvk && checked.oin == current.oin && checked.vat == current.vat
+            && checked.kbo == current.kbo
         guard let updated = try await store.updateOrganisation(checked, partyID: partyID) else {
             throw PlatformError.notFound(kind: "organisation", id: partyID)
         }
         return updated
+    }
+
+    /// The operator has checked the organisation's registry numbers: it is found by them, and it
+    /// may send. Refused when another verified organisation has one of its numbers.
+    public func verifyOrganisation(partyID: String) async throws -> Organisation {
+        guard let current = try await store.organisation(partyID: partyID) else { throw PlatformError.notFound(kind: "organisation", id: partyID) }
+        let draft = OrganisationDraft(
+            accountID: current.accountID, name: current.name, country: current.country, kvk: current.kvk, oin: current.oin,
+            vat: current.vat, kbo: current.kbo, isVerified: true)
+        guard let verified = try await store.updateOrganisation(draft, partyID: partyID) else {
+            throw PlatformError.notFound(kind: "organisation", id: partyID)
+        }
+        return verified
     }
 
     /// A name and registry numbers checked (format and check digits) and in their stored form.

@@ -14,11 +14,13 @@ public protocol PlatformStore: Sendable {
     /// registered it: `PlatformError.invalidInput` naming the column and the other organisation.
     func insertOrganisation(_ draft: OrganisationDraft, now: Date) async throws -> Organisation
     func organisation(partyID: String) async throws -> Organisation?
-    /// Sets the organisation's name and registry numbers (from `draft`; its account and country
-    /// are not used); a number another organisation has is refused as by ``insertOrganisation(_:now:)``.
+    /// Sets the organisation's name, registry numbers and verification (from `draft`; its account
+    /// and country are not used); a number another verified organisation has is refused as by
+    /// ``insertOrganisation(_:now:)``.
     /// Nil when there is no such organisation.
     func updateOrganisation(_ draft: OrganisationDraft, partyID: String) async throws -> Organisation?
-    /// The organisation registered under a registry number (`kvk`, `oin`, `vat`, `kbo`).
+    /// The verified organisation registered under a registry number (`kvk`, `oin`, `vat`, `kbo`);
+    /// an unverified one is never found by number.
     func organisation(registry: RegistryColumn, value: String) async throws -> Organisation?
     func organisations(accountID: String) async throws -> [Organisation]
     func searchOrganisations(_ search: OrganisationSearch, after: String?, limit: Int) async throws -> [Organisation]

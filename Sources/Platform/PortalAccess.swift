@@ -130,8 +130,9 @@ extension PlatformService {
         _ portalUser: PortalUser, name: String, country: String, kvk: String?, oin: String?, vat: String?, kbo: String?
     ) async throws -> Organisation {
         guard portalUser.isAdministrator else { throw PlatformError.notAllowed("add organisations") }
+        // Unverified until the operator has checked the numbers: a visitor could type anyone's KvK.
         return try await createOrganisation(
-            accountID: portalUser.account.id, name: name, country: country, kvk: kvk, oin: oin, vat: vat, kbo: kbo)
+            accountID: portalUser.account.id, name: name, country: country, kvk: kvk, oin: oin, vat: vat, kbo: kbo, isVerified: false)
     }
 
     public func updateOrganisation(

@@ -185,6 +185,9 @@ public final class SQLitePlatformStore: PlatformStore {
         migrator.registerMigration("v9: status history") { db in
             try db.execute(sql: StoreContract.sqliteStatusHistory)
         }
+        migrator.registerMigration("v10: verified registrations") { db in
+            try db.execute(sql: StoreContract.verifiedRegistryIndexes(verifiedIs: "verified = 1"))
+        }
         return migrator
     }
 
@@ -240,7 +243,8 @@ public final class SQLitePlatformStore: PlatformStore {
                 guard let column = RegistryColumn.allCases.first(where: { error.message?.hasSuffix("organisation.\($0.rawValue)") == true }),
                     let value = draft[column]
                 else { throw error }
-                let other = try Row.fetchOne(db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ?", arguments: [value])
+                let other = try Row.fetchOne(
+                    db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ? AND verified = 1", arguments: [value])
                 throw StoreContract.alreadyRegistered(column, value: value, to: other?["party_id"])
             }
             return organisation
@@ -251,13 +255,14 @@ public final class SQLitePlatformStore: PlatformStore {
         try await pool.write { db in
             do {
                 try db.execute(
-                    sql: "UPDATE organisation SET name = ?, kvk = ?, oin = ?, vat = ?, kbo = ? WHERE party_id = ?",
-                    arguments: [draft.name, draft.kvk, draft.oin, draft.vat, draft.kbo, partyID])
+                    sql: "UPDATE organisation SET name = ?, kvk = ?, oin = ?, vat = ?, kbo = ?, verified = ? WHERE party_id = ?",
+                    arguments: [draft.name, draft.kvk, draft.oin, draft.vat, draft.kbo, draft.isVerified, partyID])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 guard let column = RegistryColumn.allCases.first(where: { error.message?.hasSuffix("organisation.\($0.rawValue)") == true }),
                     let value = draft[column]
                 else { throw error }
-                let other = try Row.fetchOne(db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ?", arguments: [value])
+                let other = try Row.fetchOne(
+                    db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ? AND verified = 1", arguments: [value])
                 throw StoreContract.alreadyRegistered(column, value: value, to: other?["party_id"])
             }
             return try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [partyID])
@@ -275,7 +280,7 @@ public final class SQLitePlatformStore: PlatformStore {
     public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
         try await pool.read { db in
             try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? ORDER BY number LIMIT 1"),
+                db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? AND verified = 1 ORDER BY number LIMIT 1"),
                 arguments: [value]
             ).map(SQLitePlatformStore.organisation)
         }

@@ -9,6 +9,15 @@ public enum StoreContract {
         "DROP INDEX \($0.uniqueIndex); CREATE UNIQUE INDEX \($0.uniqueIndex) ON organisation(\($0.rawValue));"
     }.joined(separator: "\n")
 
+    /// Migration v10: a registry number is unique among *verified* organisations only, so nobody
+    /// can squat a company's number by registering it first; routing and the SMP find only
+    /// verified organisations by number. `verifiedIs` is the engine's test of the column.
+    public static func verifiedRegistryIndexes(verifiedIs: String) -> String {
+        RegistryColumn.allCases.map {
+            "DROP INDEX \($0.uniqueIndex); CREATE UNIQUE INDEX \($0.uniqueIndex) ON organisation(\($0.rawValue)) WHERE \(verifiedIs);"
+        }.joined(separator: "\n")
+    }
+
     /// The indexes of the document table, the same on every engine (PostgreSQL makes them with
     /// the table; SQLite makes them again when v6 rebuilds it).
     public static let documentIndexes = """

@@ -585,6 +585,7 @@ public struct Portal: Sendable {
         ].compactMap { $0 }.joined(separator: ", ")
         return [
             "partyID": organisation.partyID, "name": organisation.name, "country": organisation.country, "registrations": registrations,
+            "verified": organisation.isVerified,
         ]
     }
 

@@ -90,7 +90,8 @@ enum Templates {
 
         "organisation": """
         <dl class="facts"><dt>{{t.bedrijfsID}}</dt><dd>{{organisation.partyID}}</dd><dt>{{t.country}}</dt><dd>{{organisation.country}}</dd>
-        {{#organisation.registrations}}<dt>{{t.registrations}}</dt><dd>{{organisation.registrations}}</dd>{{/organisation.registrations}}</dl>
+        {{#organisation.registrations}}<dt>{{t.registrations}}</dt><dd>{{organisation.registrations}}</dd>{{/organisation.registrations}}
+        <dt>{{t.verification}}</dt><dd>{{#organisation.verified}}{{t.verified}}{{/organisation.verified}}{{^organisation.verified}}{{t.notVerified}}{{/organisation.verified}}</dd></dl>
         <p><a href="/portal/organisations/{{organisation.partyID}}/inbox">Inbox</a> · <a href="/portal/organisations/{{organisation.partyID}}/outbox">Outbox</a></p>
         {{#administrator}}
         <details{{#editing}} open{{/editing}}><summary>{{t.editOrganisation}}</summary>

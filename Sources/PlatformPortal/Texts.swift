@@ -70,6 +70,9 @@ struct Texts: Sendable {
         "payTo": "Betalen op rekening", "paymentReference": "Betalingskenmerk", "lineTotal": "Totaal regels",
         "allowances": "Kortingen", "charges": "Toeslagen", "totalExclVAT": "Totaal excl. btw", "totalInclVAT": "Totaal incl. btw",
         "prepaid": "Al betaald", "toPay": "Te betalen", "toReceive": "Te ontvangen", "vatNumber": "Btw-nummer",
+        "verification": "Controle", "verified": "Gecontroleerd: wordt op de registratienummers gevonden en mag versturen.",
+        "notVerified":
+            "Nog niet gecontroleerd: het platform controleert de registratienummers voordat anderen deze organisatie erop vinden en voordat ze documenten verstuurt.",
     ]
 
     static let english: [String: String] = [
@@ -120,6 +123,9 @@ struct Texts: Sendable {
         "precedingInvoice": "Invoice this refers to", "period": "Period", "through": "to", "note": "Note", "payTo": "Pay to account",
         "paymentReference": "Payment reference", "lineTotal": "Lines total", "allowances": "Allowances", "charges": "Charges",
         "totalExclVAT": "Total excl. VAT", "totalInclVAT": "Total incl. VAT", "prepaid": "Paid already", "toPay": "To pay",
-        "toReceive": "To receive", "vatNumber": "VAT number",
+        "toReceive": "To receive", "vatNumber": "VAT number", "verification": "Verification",
+        "verified": "Checked: found by its registration numbers, and may send.",
+        "notVerified":
+            "Not checked yet: the platform checks the registration numbers before others find this organisation by them and before it sends documents.",
     ]
 }

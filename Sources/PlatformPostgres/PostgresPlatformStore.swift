@@ -217,6 +217,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         ("v7: invoice numbers", StoreContract.invoiceIDColumn.replacingOccurrences(of: "instr(identity, '|')", with: "strpos(identity, '|')")),
         ("v8: portal", StoreContract.portal(userTable: "platform_user", bytes: "BYTEA", time: "DOUBLE PRECISION")),
         ("v9: status history", StoreContract.postgresStatusHistory),
+        ("v10: verified registrations", StoreContract.verifiedRegistryIndexes(verifiedIs: "verified")),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -332,7 +333,8 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         do {
             return try await client.query(
                 """
-                UPDATE organisation SET name = \(draft.name), kvk = \(draft.kvk), oin = \(draft.oin), vat = \(draft.vat), kbo = \(draft.kbo)
+                UPDATE organisation SET name = \(draft.name), kvk = \(draft.kvk), oin = \(draft.oin), vat = \(draft.vat), kbo = \(draft.kbo),
+                    verified = \(draft.isVerified)
                 WHERE party_id = \(partyID) RETURNING *
                 """, logger: logger
             ).collect().first.map(Self.organisation)
@@ -356,7 +358,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         bindings.append(value)
         return try await client.query(
             PostgresQuery(
-                unsafeSQL: "SELECT * FROM organisation WHERE \(registry.rawValue) = $1 ORDER BY number LIMIT 1", binds: bindings),
+                unsafeSQL: "SELECT * FROM organisation WHERE \(registry.rawValue) = $1 AND verified ORDER BY number LIMIT 1", binds: bindings),
             logger: logger
         ).collect().first.map { try Self.organisation($0) }
     }

@@ -357,7 +357,24 @@ struct PlatformCommand: AsyncParsableCommand {
 
     struct OrganisationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "org", abstract: "Organisations and their Bedrijfs-IDs.", subcommands: [Create.self, List.self, Show.self])
+            commandName: "org", abstract: "Organisations and their Bedrijfs-IDs.",
+            subcommands: [Create.self, List.self, Show.self, Verify.self])
+
+        struct Verify: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "verify",
+                abstract:
+                    "Mark an organisation made in the portal as checked: it is then found by its registry numbers and may send.")
+            @OptionGroup var options: PlatformOptions
+            @Argument(help: "Bedrijfs-ID (XCNL…).") var partyID: String
+
+            func run() async throws {
+                try await options.run {
+                    let organisation = try await options.service().verifyOrganisation(partyID: partyID)
+                    try options.emit(["bedrijfsId": organisation.partyID, "verified": String(organisation.isVerified)])
+                }
+            }
+        }
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "list", abstract: "List an account's organisations.")
@@ -392,6 +409,7 @@ struct PlatformCommand: AsyncParsableCommand {
                         "bedrijfsId": organisation.partyID, "name": organisation.name, "account": organisation.accountID,
                         "country": organisation.country, "kvk": organisation.kvk ?? "", "oin": organisation.oin ?? "",
                         "vat": organisation.vat ?? "", "kbo": organisation.kbo ?? "", "reference": organisation.referenceID,
+                        "verified": String(organisation.isVerified),
                     ])
                 }
             }

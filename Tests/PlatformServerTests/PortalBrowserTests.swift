@@ -27,6 +27,8 @@ struct PortalBrowserTests {
             let base = url.absoluteString
             let setup = try await Self.step(["setup", base, folder.path])
             let quickConnect = try #require(setup["quickConnect"] as? String)
+            // The operator checks the numbers of what was made in the portal (`platform org verify`).
+            for party in [setup["party"], setup["receiver"]] { _ = try await platform.service.verifyOrganisation(partyID: party as! String) }
             #expect(setup["copied"] as? String == "Gekopieerd")
 
             // The books, connected by the text copied in the browser, send an invoice (VERZENDEN).

@@ -192,16 +192,28 @@ struct PortalTests {
             }
             #expect(try await fixture.service.organisation(partyID: party).name == "Alice BV")
 
-            // Alice changes her own organisation; a number another organisation has is refused.
+            // Alice changes her own organisation. Typing the supplier's KvK gets her nothing: her
+            // organisation is unverified, so invoices for that KvK still reach the supplier, and the
+            // answer names no other organisation.
             let edit = try await alice.get("/portal/organisations/\(party)")
-            let taken = try await alice.post(
+            #expect(edit.text.contains("Nog niet gecontroleerd"))
+            let squat = try await alice.post(
                 "/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice Holding BV", "kvk": "12345678"])
-            #expect(taken.status == 400)
-            #expect(taken.text.contains("already registered to \(fixture.supplier.partyID)"))
-            let saved = try await alice.post(
-                "/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice Holding BV", "kvk": "11223344", "oin": ""])
-            #expect(saved.location == "/portal/organisations/\(party)")
+            #expect(squat.location == "/portal/organisations/\(party)")
+            #expect(try await fixture.service.findOrganisation(reference: "0106:12345678")?.partyID == fixture.supplier.partyID)
+            let toSupplier = try await soap.send(
+                PlatformFixture.invoice(number: "ISO-2"), via: fixture.supplier.partyID, to: "0106:12345678", token: token)
+            #expect(toSupplier.text("ExternalId") != nil)
+            #expect(try await alice.get("/portal/organisations/\(party)/inbox").text.contains("ISO-2") == false)
             #expect(try await fixture.service.organisation(partyID: party).name == "Alice Holding BV")
+            #expect(try await fixture.service.organisation(partyID: party).isVerified == false)
+            // Once the operator verifies it, it keeps that until its numbers change.
+            _ = try await fixture.service.updateOrganisation(partyID: party, name: "Alice BV", kvk: "11223344", oin: nil, vat: nil, kbo: nil)
+            #expect(try await fixture.service.verifyOrganisation(partyID: party).isVerified)
+            _ = try await alice.post("/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice B.V.", "kvk": "11223344"])
+            #expect(try await fixture.service.organisation(partyID: party).isVerified)
+            _ = try await alice.post("/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice B.V.", "kvk": "11223345"])
+            #expect(try await fixture.service.organisation(partyID: party).isVerified == false)
             #expect(try await fixture.service.connectionKeys(partyID: party).allSatisfy { $0.revokedOn == nil })
             #expect(try await fixture.service.connectionKeys(partyID: party).count == 1)
         }

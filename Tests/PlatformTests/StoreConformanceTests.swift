@@ -116,6 +116,21 @@ struct StoreConformanceTests {
             OrganisationDraft(accountID: "", name: "Derde B.V.", country: "", kvk: "87654321"), partyID: third.partyID)
         #expect(changed?.name == "Derde B.V." && changed?.kvk == "87654321" && changed?.partyID == third.partyID)
         #expect(try await store.updateOrganisation(OrganisationDraft(accountID: "", name: "X", country: ""), partyID: "XCNL99999") == nil)
+
+        // An unverified organisation (made in the portal) is held to no index and found by no number:
+        // nobody squats a company's KvK by typing it first. Verifying it is refused while the
+        // verified holder has the number.
+        let squatter = try await store.insertOrganisation(
+            OrganisationDraft(accountID: account.id, name: "Kraker", country: "NL", kvk: "12345678", isVerified: false), now: Self.now)
+        #expect(try await store.organisation(registry: .kvk, value: "12345678")?.partyID == first.partyID)
+        do {
+            _ = try await store.updateOrganisation(
+                OrganisationDraft(accountID: "", name: "Kraker", country: "", kvk: "12345678", isVerified: true), partyID: squatter.partyID)
+            Issue.record("a second organisation was verified with a KvK the first has")
+        } catch let error as PlatformError {
+            #expect(error.code == .invalidInput && error.field == "kvk", "\(error)")
+        }
+        #expect(try await store.organisation(partyID: squatter.partyID)?.isVerified == false)
     }
 
     @Test("The same KvK registered through several instances at once: exactly one gets it", arguments: Engine.allCases)
