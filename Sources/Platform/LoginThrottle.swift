@@ -60,6 +60,26 @@ public final class LoginThrottle: Sendable {
         }
     }
 
+    /// Checks and counts an attempt in one step, before the credentials are looked at: nil when
+    /// it may go ahead (it is then counted as failed until ``succeeded(appKey:address:now:)``),
+    /// else the seconds to wait. Attempts sent at once cannot all pass the check before any is
+    /// counted, so the limit holds, and so does the work an attacker can make the checks do.
+    func admit(appKey: String, address: String, now: Date) -> Int? {
+        if let wait = wait(appKey: appKey, address: address, now: now) { return wait }
+        failed(appKey: appKey, address: address, now: now)
+        return nil
+    }
+
+    /// Takes back the attempt ``admit(appKey:address:now:)`` counted, when it succeeded.
+    func succeeded(appKey: String, address: String, now: Date) {
+        let appKey = Self.bounded(appKey)
+        state.withLock { state in
+            for key in ["key|" + appKey, "pair|" + appKey + "|" + address, "address|" + address] {
+                if let index = state.failures[key]?.lastIndex(of: now) { state.failures[key]?.remove(at: index) }
+            }
+        }
+    }
+
     /// Records a failed login.
     func failed(appKey: String, address: String, now: Date) {
         let appKey = Self.bounded(appKey)

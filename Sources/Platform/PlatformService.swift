@@ -224,7 +224,7 @@ public struct PlatformService: Sendable {
     /// is refused with the time to wait, without being checked.
     public func login(appKey: String, secret: String, clientAddress: String = "local") async throws -> String {
         let now = clock()
-        if let wait = loginThrottle.wait(appKey: appKey, address: clientAddress, now: now) {
+        if let wait = loginThrottle.admit(appKey: appKey, address: clientAddress, now: now) {
             configuration.logger.warning(
                 "login refused: too many failures", metadata: ["appKey": "\(appKey.prefix(64))", "address": "\(clientAddress)"])
             throw PlatformError.tooManyFailedLogins(retryAfter: wait)
@@ -232,12 +232,12 @@ public struct PlatformService: Sendable {
         guard let holder = try await store.keyHolder(appKey: appKey),
             Secrets.constantTimeEqual(holder.secretHash, Secrets.hash(secret))
         else {
-            loginThrottle.failed(appKey: appKey, address: clientAddress, now: now)
             configuration.logger.notice(
                 "login failed",
                 metadata: ["appKey": "\(appKey.prefix(64))", "address": "\(clientAddress)", "code": "\(PlatformError.invalidCredentials.code)"])
             throw PlatformError.invalidCredentials
         }
+        loginThrottle.succeeded(appKey: appKey, address: clientAddress, now: now)
         _ = try session(for: holder)
         let token = Secrets.token()
         try await store.insertSecurityToken(

@@ -29,6 +29,7 @@ extension PlatformService {
         account: Account, sessionID: String
     ) {
         try Self.checkNewPassword(password)
+        try await refuseSecondSignIn(email: email, for: nil)
         let account = try await createAccount(name: accountName, email: email, subscription: subscription)
         guard let user = try await store.user(accountID: account.id, email: email.trimmed) else {
             throw PlatformError.notFound(kind: "user", id: email.trimmed)
@@ -43,17 +44,16 @@ extension PlatformService {
         let email = email.trimmed
         let now = clock()
         let throttleKey = "portal:" + email.lowercased()
-        if let wait = signInThrottle.wait(appKey: throttleKey, address: clientAddress, now: now) {
+        if let wait = signInThrottle.admit(appKey: throttleKey, address: clientAddress, now: now) {
             throw PlatformError.tooManyFailedLogins(retryAfter: wait)
         }
-        let holders = Self.looksLikeEmail(email) ? try await store.passwordHolders(email: email) : []
-        // The same bcrypt work whether or not the address is known, so timing tells nothing.
-        let candidates: [(user: User?, hash: String)] =
-            holders.isEmpty ? [(nil, Self.decoyHash)] : holders.map { (user: $0.user, hash: $0.hash) }
-        for candidate in candidates.prefix(8) where await Self.verifyPassword(password, hash: candidate.hash) {
-            if let user = candidate.user { return try await startPortalSession(for: user) }
+        // An e-mail address signs in to one account (see refuseSecondSignIn), so this is one bcrypt
+        // check whether or not the address is known: timing tells nothing.
+        let holder = Self.looksLikeEmail(email) ? try await store.passwordHolders(email: email).first : nil
+        if await Self.verifyPassword(password, hash: holder?.hash ?? Self.decoyHash), let user = holder?.user {
+            signInThrottle.succeeded(appKey: throttleKey, address: clientAddress, now: now)
+            return try await startPortalSession(for: user)
         }
-        signInThrottle.failed(appKey: throttleKey, address: clientAddress, now: now)
         configuration.logger.notice(
             "portal sign-in failed", metadata: ["address": "\(clientAddress)", "code": "\(PlatformError.Code.signInFailed)"])
         throw PlatformError.signInFailed
@@ -77,10 +77,17 @@ extension PlatformService {
     /// the new session's id is returned.
     public func changePassword(_ portalUser: PortalUser, current: String, new: String) async throws -> String {
         try Self.checkNewPassword(new)
+        // Guessing the current password through a session is throttled as signing in is.
+        let now = clock()
+        let throttleKey = "portal:" + portalUser.user.email.lowercased()
+        if let wait = signInThrottle.admit(appKey: throttleKey, address: "session", now: now) {
+            throw PlatformError.tooManyFailedLogins(retryAfter: wait)
+        }
         let holders = try await store.passwordHolders(email: portalUser.user.email)
         guard let holder = holders.first(where: { $0.user.id == portalUser.user.id }),
             await Self.verifyPassword(current, hash: holder.hash)
         else { throw PlatformError.invalidInput(field: "current password", reason: "is not right") }
+        signInThrottle.succeeded(appKey: throttleKey, address: "session", now: now)
         try await store.setPasswordHash(userID: portalUser.user.id, hash: await Self.hashPassword(new))
         try await store.deletePortalSessions(userID: portalUser.user.id)
         return try await startPortalSession(for: portalUser.user)
@@ -93,6 +100,7 @@ extension PlatformService {
         guard let user = try await store.user(accountID: accountID, email: email.trimmed) else {
             throw PlatformError.notFound(kind: "user", id: email.trimmed)
         }
+        try await refuseSecondSignIn(email: email, for: user.id)
         try await store.setPasswordHash(userID: user.id, hash: await Self.hashPassword(password))
         try await store.deletePortalSessions(userID: user.id)
     }
@@ -101,6 +109,7 @@ extension PlatformService {
     public func inviteUser(_ portalUser: PortalUser, email: String, role: UserRole, password: String) async throws -> User {
         guard portalUser.isAdministrator else { throw PlatformError.notAllowed("invite users") }
         try Self.checkNewPassword(password)
+        try await refuseSecondSignIn(email: email, for: nil)
         let user = try await addUser(accountID: portalUser.account.id, email: email, role: role)
         try await store.setPasswordHash(userID: user.id, hash: await Self.hashPassword(password))
         return user
@@ -168,6 +177,16 @@ extension PlatformService {
 
     // MARK: Passwords
 
+    /// An e-mail address signs in to one account only: a sign-in then means one account, and
+    /// nobody can crowd out another's sign-in by making accounts with their address. (The API's
+    /// users, without a password, may be in several.)
+    private func refuseSecondSignIn(email: String, for userID: String?) async throws {
+        let holders = try await store.passwordHolders(email: email.trimmed)
+        guard holders.allSatisfy({ $0.user.id == userID }) else {
+            throw PlatformError.invalidInput(field: "email", reason: "'\(email.trimmed)' already signs in to an account of this platform")
+        }
+    }
+
     private func startPortalSession(for user: User) async throws -> String {
         let id = Secrets.hex(bytes: 32)
         let now = clock()
@@ -181,6 +200,11 @@ extension PlatformService {
     static func checkNewPassword(_ password: String) throws {
         guard password.count >= minimumPasswordLength else {
             throw PlatformError.invalidInput(field: "password", reason: "needs at least \(minimumPasswordLength) characters")
+        }
+        // bcrypt stops at the first NUL: "\0xxxxxxxxx" would be the empty password. No control
+        // character belongs in a password anyway.
+        guard !password.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw PlatformError.invalidInput(field: "password", reason: "may not hold control characters")
         }
         // bcrypt reads at most 72 bytes; a longer password would be cut without a word.
         guard password.utf8.count <= 72 else {
@@ -197,8 +221,8 @@ extension PlatformService {
     }
 
     static func verifyPassword(_ password: String, hash: String) async -> Bool {
-        // Longer than bcrypt reads: refused rather than compared on a cut-off prefix.
-        guard password.utf8.count <= 72 else { return false }
+        // Longer than bcrypt reads, or cut short by a NUL: refused rather than compared on a prefix.
+        guard password.utf8.count <= 72, !password.utf8.contains(0) else { return false }
         return (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
     }
 }

@@ -24,9 +24,13 @@ struct FormData {
         }
     }
 
+    /// The portal's forms have a dozen fields; more are ignored, so a body of `a&a&a…` costs no
+    /// more than a short one.
+    static let maxFields = 64
+
     static func urlEncoded(_ body: [UInt8]) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in body.split(separator: UInt8(ascii: "&")) {
+        for pair in body.split(separator: UInt8(ascii: "&"), maxSplits: maxFields, omittingEmptySubsequences: true).prefix(maxFields) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             let name = decoded(parts[0])
             // The first value of a name counts: a second one cannot override a checked field.

@@ -7,6 +7,7 @@ import HardenedXML
 import Hummingbird
 import Logging
 import Mustache
+import NIOCore
 import NIOPosix
 import Platform
 import Synchronization
@@ -25,8 +26,11 @@ public protocol PortalRequestContext: RequestContext {
 public struct Portal: Sendable {
     let service: PlatformService
     let logger: Logger
-    /// The largest form or upload read.
-    static let maxFormBytes = 20 * 1024 * 1024
+    /// The largest upload read (a document to validate), and the largest of any other form: a
+    /// form of a few fields never needs more, and every byte of a form is parsed before the
+    /// CSRF check can refuse it.
+    static let maxUploadBytes = 20 * 1024 * 1024
+    static let maxFormBytes = 64 * 1024
     static let sessionCookie = "efactuur_session"
     /// A visitor who is not signed in gets this random value; their forms must carry it back.
     static let visitorCookie = "efactuur_visitor"
@@ -225,7 +229,7 @@ public struct Portal: Sendable {
             try await handle(request) { try page("validate", $0.texts["validate"], $0, ["ruleSets": Self.ruleSetOptions($0.texts)]) }
         }
         portal.post("/validate") { request, _ in
-            try await handle(request, form: true) { visitor in
+            try await handle(request, form: true, upload: true) { visitor in
                 guard let bytes = visitor.form.files["document"], !bytes.isEmpty else {
                     return try page(
                         "validate", visitor.texts["validate"], visitor, ["ruleSets": Self.ruleSetOptions(visitor.texts)],
@@ -233,7 +237,7 @@ public struct Portal: Sendable {
                         status: .badRequest)
                 }
                 let ruleSet = Validator.RuleSet(rawValue: visitor.form["ruleset"]) ?? .auto
-                let report = try await Self.validate(bytes, ruleSet: ruleSet)
+                let report = try await Self.validate(bytes, ruleSet: ruleSet, limited: true)
                 var fields = Self.reportFields(report, visitor.texts)
                 fields["ruleSets"] = Self.ruleSetOptions(visitor.texts)
                 fields["report"] = true
@@ -328,7 +332,7 @@ public struct Portal: Sendable {
         let (document, mailbox) = try await findDocument(visitor, partyID: partyID, externalID: externalID)
         let history = try await service.statusHistory(
             try await service.mailboxSession(visitor.user!, partyID: partyID), mailbox, externalID: externalID)
-        let report = try await Self.validate(Array(document.payload.utf8), ruleSet: .auto)
+        let report = try await Self.validate(Array(document.payload.utf8), ruleSet: .auto, limited: false)
         var fields = Self.reportFields(report, visitor.texts)
         let status = document.status
         fields["partyID"] = partyID
@@ -386,12 +390,14 @@ public struct Portal: Sendable {
         var texts = Texts(.dutch)
         /// Set when the visitor chose a language on this request (`?lang=`): kept in a cookie.
         var chosenLanguage: String?
+        var here = "/portal"
     }
 
     /// Runs a page: finds the session, reads and CSRF-checks a form, renders errors as pages, and
     /// adds the security headers to whatever comes back.
     private func handle(
-        _ request: Request, form: Bool = false, signedIn: Bool = false, _ body: (Visitor) async throws -> Response
+        _ request: Request, form: Bool = false, upload: Bool = false, signedIn: Bool = false,
+        _ body: (Visitor) async throws -> Response
     ) async throws -> Response {
         var response: Response
         let (texts, chosen) = Self.language(of: request)
@@ -400,11 +406,13 @@ public struct Portal: Sendable {
             var visitor = try await visitor(for: request)
             visitor.texts = texts
             visitor.chosenLanguage = chosen
+            // The language link reloads this page; after a form, the start page.
+            visitor.here = request.method == .get ? request.uri.path : "/portal"
             if signedIn && visitor.user == nil {
                 response = Self.redirect("/portal/sign-in")
             } else {
                 if form {
-                    let bytes = try await request.body.collect(upTo: Self.maxFormBytes)
+                    let bytes = try await request.body.collect(upTo: upload ? Self.maxUploadBytes : Self.maxFormBytes)
                     guard let fields = FormData(body: Array(buffer: bytes), contentType: request.headers[.contentType]) else {
                         throw PortalRefusal(status: .unsupportedMediaType, message: texts["notAForm"])
                     }
@@ -427,7 +435,7 @@ public struct Portal: Sendable {
         } catch let error as PlatformError {
             let status: HTTPResponse.Status =
                 switch error.code {
-                case .notFound, .documentNotFound, .noRightToParty: .notFound
+                case .notFound, .documentNotFound, .noRightToParty, .notRenderable: .notFound
                 case .notAllowed: .forbidden
                 case .invalidInput, .invalidStatus, .invalidPagingToken: .badRequest
                 case .tooManyFailedLogins: .tooManyRequests
@@ -436,9 +444,19 @@ public struct Portal: Sendable {
             let message = status == .notFound ? texts["pageNotFound"] : Self.sentence(error, texts)
             response = try page(
                 "message", texts[status == .notFound ? "notFound" : "failed"], anonymous, ["message": message], status: status)
+        } catch is NIOTooManyBytesError {
+            response = try page("message", texts["tooLarge"], anonymous, ["message": texts["formTooLarge"]], status: .contentTooLarge)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             response = try page("message", texts["tooLarge"], anonymous, ["message": texts["formTooLarge"]], status: .contentTooLarge)
+        } catch let error as HTTPError {
+            response = try page("message", texts["failed"], anonymous, ["message": texts["failed"]], status: error.status)
+        } catch {
+            // A store or other failure: logged with its detail, answered as a page like any other.
+            logger.error("portal request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            response = try page("message", texts["failed"], anonymous, ["message": texts["failed"]], status: .internalServerError)
         }
+        // The same address answers in another language, and differently signed in.
+        response.headers[.vary] = "Accept-Language, Cookie"
         Self.secure(&response.headers)
         return response
     }
@@ -467,7 +485,7 @@ public struct Portal: Sendable {
         context["csrf"] = visitor.csrf
         context["minimumPasswordLength"] = PlatformService.minimumPasswordLength
         let content = Templates.library.render(context, withTemplate: name) ?? ""
-        var layout: [String: Any] = ["title": title, "content": content, "csrf": visitor.csrf, "t": visitor.texts.words]
+        var layout: [String: Any] = ["title": title, "content": content, "csrf": visitor.csrf, "t": visitor.texts.words, "here": visitor.here]
         if let user = visitor.user {
             layout["user"] = true
             layout["email"] = user.user.email
@@ -530,7 +548,10 @@ public struct Portal: Sendable {
     static let maxValidations = 4
     static let validations = Mutex(0)
 
-    static func validate(_ bytes: [UInt8], ruleSet: Validator.RuleSet) async throws -> ValidationReport? {
+    /// `limited`: an anonymous upload, counted against ``maxValidations``; a signed-in user's
+    /// document page is not held up by strangers' uploads.
+    static func validate(_ bytes: [UInt8], ruleSet: Validator.RuleSet, limited: Bool) async throws -> ValidationReport? {
+        guard limited else { return try await NIOThreadPool.singleton.runIfActive { try? Validator(ruleSet: ruleSet).validate(bytes) } }
         let admitted = validations.withLock { running in
             guard running < maxValidations else { return false }
             running += 1

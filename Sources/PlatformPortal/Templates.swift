@@ -31,7 +31,7 @@ enum Templates {
         <a href="/portal/validate">{{t.validate}}</a><a href="/portal/password">{{t.password}}</a>
         <form class="inline" method="post" action="/portal/sign-out">\(csrfField)<button type="submit">{{t.signOut}} ({{email}})</button></form>{{/user}}
         {{^user}}<a href="/portal/validate">{{t.validate}}</a><a href="/portal/sign-in">{{t.signIn}}</a><a href="/portal/sign-up">{{t.signUp}}</a>{{/user}}
-        <a href="?lang={{t.otherLanguage}}" lang="{{t.otherLanguage}}">{{t.otherLanguageName}}</a>
+        <a href="{{here}}?lang={{t.otherLanguage}}" lang="{{t.otherLanguage}}">{{t.otherLanguageName}}</a>
         </nav></header>
         <main id="main">
         <h1>{{title}}</h1>

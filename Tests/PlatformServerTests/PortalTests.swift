@@ -145,6 +145,15 @@ struct PortalTests {
         let fixture = try await PlatformFixture.make()
         try await fixture.withServer { soap in
             var browser = PortalVisitor(client: soap.client)
+            // A form is read only up to 64 KiB (an upload to validate up to 20 MiB), and a control
+            // character never makes it into a password.
+            let csrf = try await browser.get("/portal/sign-up").csrf!
+            let big = try await browser.post("/portal/sign-in", ["csrf": csrf, "email": String(repeating: "a", count: 100_000)])
+            #expect(big.status == 413)
+            let nul = try await browser.post(
+                "/portal/sign-up", ["csrf": csrf, "account": "N", "email": "nul@n.example", "password": "\u{0}xxxxxxxxxxxx"])
+            #expect(nul.status == 400 && nul.text.contains("control characters"))
+            #expect(big.headers[.vary] == "Accept-Language, Cookie")
             for path in ["/portal/sign-in", "/portal", "/portal/organisations", "/portal/static/portal.css", "/portal/validate"] {
                 let page = try await browser.get(path)
                 #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true, "\(path)")
@@ -300,6 +309,21 @@ struct PortalTests {
                 statuses[answer.status, default: 0] += 1
             }
             #expect(statuses[303] == nil)
+            // Sent at once, attempts cannot all pass the check before one is counted: at most the
+            // limit's worth is checked (bcrypt), the rest are refused unchecked.
+            let fresh = "gelijktijdig@doelwit.example"
+            let concurrent = try await withThrowingTaskGroup(of: Int.self) { group in
+                for attempt in 0..<24 {
+                    group.addTask { [attacker] in
+                        var visitor = attacker
+                        return try await visitor.post(
+                            "/portal/sign-in", ["csrf": csrf, "email": fresh, "password": "raden-\(attempt)-xx"]
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(concurrent[401, default: 0] <= 5, "\(concurrent)")
             #expect(statuses[429, default: 0] >= 990, "\(statuses)")
             // The right password during the lock-out is refused too, without being checked.
             let during = try await attacker.post(

@@ -216,6 +216,16 @@ struct StoreConformanceTests {
         await #expect(throws: PlatformError.self) {
             try await first.signUp(accountName: "B", email: "b@b.example", password: "kort", subscription: .basic)
         }
+        // One address signs in to one account: a second account with it is refused, in any case,
+        // and so is a password with a NUL (bcrypt would stop there).
+        await #expect(throws: PlatformError.invalidInput(field: "email", reason: "'ADMIN@a.example' already signs in to an account of this platform"))
+        {
+            try await second.signUp(accountName: "Kaper", email: "ADMIN@a.example", password: "een-goed-wachtwoord", subscription: .basic)
+        }
+        #expect(try await first.accounts().count == 1)
+        await #expect(throws: PlatformError.self) {
+            try await first.signUp(accountName: "N", email: "n@n.example", password: "\u{0}xxxxxxxxxxx", subscription: .basic)
+        }
 
         try await first.signOut(sessionID: session)
         await #expect(throws: PlatformError.signInFailed) { try await second.portalUser(sessionID: session) }
