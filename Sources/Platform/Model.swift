@@ -45,6 +45,16 @@ public struct Organisation: Sendable, Codable, Equatable {
     public var isVerified: Bool
     public var createdOn: Date
 
+    /// The Peppol participant ids it is found by on the network (`0106:12345678`, `0190:…`,
+    /// `9944:NL…` or `9925:BE…`, `0208:…`), while verified: an unverified organisation has none.
+    public var peppolParticipantIDs: [String] {
+        guard isVerified else { return [] }
+        return [
+            kvk.map { "0106:\($0)" }, oin.map { "0190:\($0)" },
+            vat.map { ($0.uppercased().hasPrefix("BE") ? "9925:" : "9944:") + $0 }, kbo.map { "0208:\($0)" },
+        ].compactMap { $0 }
+    }
+
     /// The registry id the organisation is best known by (`NL:KVK:…`), or its Bedrijfs-ID.
     public var referenceID: String {
         if let kvk { return "NL:KVK:\(kvk)" }

@@ -35,6 +35,29 @@ public struct PeppolDocumentType: Sendable, Hashable {
         self.process = process
     }
 
+    /// What the platform receives over Peppol and its SMP publishes for every verified
+    /// organisation: Peppol BIS Billing 3 and SI-UBL 2.0, invoices and credit notes, and the
+    /// Invoice Responses to what it sent.
+    public static let received: [PeppolDocumentType] = {
+        let process = Specification.peppolBillingProfile
+        let roots = [
+            "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice",
+            "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote",
+        ]
+        let customizations = ["urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", Specification.siUBL20]
+        return customizations.flatMap { customization in
+            roots.map { PeppolDocumentType(documentType: "\($0)##\(customization)::2.1", process: process) }
+        } + [InvoiceResponse.documentType]
+    }()
+
+    /// The type in words: "Peppol BIS 3 — Invoice", "SI-UBL 2.0 — CreditNote", "Invoice Response".
+    public var name: String {
+        if self == InvoiceResponse.documentType { return "Invoice Response" }
+        let root = documentType.components(separatedBy: "##").first?.components(separatedBy: "::").last ?? documentType
+        let customization = documentType.contains(Specification.siUBL20) ? "SI-UBL 2.0" : "Peppol BIS 3"
+        return "\(customization) — \(root)"
+    }
+
     /// `<root namespace>::<root name>##<CustomizationID>::2.1`, and the ProfileID as process.
     public init(_ invoice: Invoice) {
         let root =

@@ -17,20 +17,6 @@ public struct PeppolAccessPoint: Sendable {
     let directory: PeppolDirectory
     private let published = PublishedMetadata()
 
-    /// What the platform receives and publishes: Peppol BIS Billing 3 and SI-UBL 2.0, invoices
-    /// and credit notes, and the Invoice Responses to what it sent.
-    public static let receivedTypes: [PeppolDocumentType] = {
-        let process = Specification.peppolBillingProfile
-        let roots = [
-            "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice",
-            "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote",
-        ]
-        let customizations = ["urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0", Specification.siUBL20]
-        return customizations.flatMap { customization in
-            roots.map { PeppolDocumentType(documentType: "\($0)##\(customization)::2.1", process: process) }
-        } + [InvoiceResponse.documentType]
-    }()
-
     public init(settings: PeppolSettings, platform: PlatformService, logger: Logger = Logger(label: "efactuur.peppol")) {
         self.settings = settings
         self.platform = platform
@@ -140,11 +126,11 @@ public struct PeppolAccessPoint: Sendable {
         guard organisation != nil else { return notHere }
         if parts.count == 1 {
             let body = ServiceMetadata.serviceGroup(
-                participant, documentTypes: Self.receivedTypes.map(\.documentType), baseURL: settings.publicURL + "/smp")
+                participant, documentTypes: PeppolDocumentType.received.map(\.documentType), baseURL: settings.publicURL + "/smp")
             return Answer(status: 200, contentType: "application/xml;charset=UTF-8", body: body)
         }
         let requested = parts[1].hasPrefix(PeppolScheme.document + "::") ? String(parts[1].dropFirst(PeppolScheme.document.count + 2)) : parts[1]
-        guard let type = Self.receivedTypes.first(where: { $0.documentType == requested }) else {
+        guard let type = PeppolDocumentType.received.first(where: { $0.documentType == requested }) else {
             return Answer(status: 404, contentType: "text/plain", body: Array("this document type is not received here\n".utf8))
         }
         let endpoint = ServiceEndpoint(

@@ -265,6 +265,11 @@ public struct Portal: Sendable {
         let user = visitor.user!
         let organisation = try await service.organisation(user, partyID: partyID)
         let keys = try await service.connectionKeys(partyID: organisation.partyID)
+        // What the platform's SMP says of the organisation, when the platform is on Peppol.
+        var peppol: [String: Any] = ["off": service.configuration.peppol == nil]
+        peppol["participants"] = organisation.peppolParticipantIDs.joined(separator: ", ")
+        peppol["published"] = !organisation.peppolParticipantIDs.isEmpty
+        peppol["types"] = PeppolDocumentType.received.map(\.name)
         let stored = [
             "name": organisation.name, "kvk": organisation.kvk ?? "", "oin": organisation.oin ?? "", "vat": organisation.vat ?? "",
             "kbo": organisation.kbo ?? "",
@@ -273,6 +278,7 @@ public struct Portal: Sendable {
             "organisation", organisation.name, visitor,
             [
                 "edit": edit ?? stored, "editing": edit != nil,
+                "peppol": peppol,
                 "organisation": Self.organisationFields(organisation), "partyID": organisation.partyID,
                 "administrator": user.isAdministrator, "hasKeys": !keys.isEmpty,
                 "keys": keys.map { key -> [String: Any] in

@@ -105,6 +105,11 @@ enum Templates {
         </form>
         </details>
         {{/administrator}}
+        <h2>Peppol</h2>
+        {{#peppol.off}}<p>{{t.peppolOff}}</p>{{/peppol.off}}
+        {{^peppol.off}}{{#peppol.published}}<p>{{t.peppolPublished}} <strong>{{peppol.participants}}</strong></p>
+        <ul>{{#peppol.types}}<li>{{.}}</li>{{/peppol.types}}</ul>{{/peppol.published}}
+        {{^peppol.published}}<p>{{t.peppolNotPublished}}</p>{{/peppol.published}}{{/peppol.off}}
         <h2>{{t.connectionKeys}}</h2>
         <p>{{t.keysExplained}}</p>
         {{#hasKeys}}

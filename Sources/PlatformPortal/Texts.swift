@@ -70,6 +70,10 @@ struct Texts: Sendable {
         "payTo": "Betalen op rekening", "paymentReference": "Betalingskenmerk", "lineTotal": "Totaal regels",
         "allowances": "Kortingen", "charges": "Toeslagen", "totalExclVAT": "Totaal excl. btw", "totalInclVAT": "Totaal incl. btw",
         "prepaid": "Al betaald", "toPay": "Te betalen", "toReceive": "Te ontvangen", "vatNumber": "Btw-nummer",
+        "peppolOff": "Dit platform is niet met het Peppol-netwerk verbonden.",
+        "peppolPublished": "De SMP van dit platform publiceert deze organisatie voor de documenten hieronder als",
+        "peppolNotPublished":
+            "Deze organisatie staat nog niet in de SMP: dat gebeurt zodra ze gecontroleerd is en een KvK-, OIN-, btw- of KBO-nummer heeft.",
         "verification": "Controle", "verified": "Gecontroleerd: wordt op de registratienummers gevonden en mag versturen.",
         "notVerified":
             "Nog niet gecontroleerd: het platform controleert de registratienummers voordat anderen deze organisatie erop vinden en voordat ze documenten verstuurt.",
@@ -124,6 +128,10 @@ struct Texts: Sendable {
         "paymentReference": "Payment reference", "lineTotal": "Lines total", "allowances": "Allowances", "charges": "Charges",
         "totalExclVAT": "Total excl. VAT", "totalInclVAT": "Total incl. VAT", "prepaid": "Paid already", "toPay": "To pay",
         "toReceive": "To receive", "vatNumber": "VAT number", "verification": "Verification",
+        "peppolOff": "This platform is not connected to the Peppol network.",
+        "peppolPublished": "This platform's SMP publishes this organisation for the documents below as",
+        "peppolNotPublished":
+            "This organisation is not in the SMP yet: it will be once it is checked and has a KvK, OIN, VAT or KBO number.",
         "verified": "Checked: found by its registration numbers, and may send.",
         "notVerified":
             "Not checked yet: the platform checks the registration numbers before others find this organisation by them and before it sends documents.",

@@ -205,7 +205,7 @@ struct PeppolExchangeTests {
     @Test("The receiving side down: the document waits in the outbox, is retried, and arrives once")
     func receiverDownThenUp() async throws {
         let network = try await Network()
-        let type = PeppolAccessPoint.receivedTypes[2]  // SI-UBL 2.0 invoice, what LivePlatform.invoice is
+        let type = PeppolDocumentType.received[2]  // SI-UBL 2.0 invoice, what LivePlatform.invoice is
         // While B is up, A looks B up and remembers where it is; then B goes down.
         try await network.b.run { _ in
             #expect(await network.a.service.configuration.peppol?.reaches(Network.customer, type) == true)
@@ -242,7 +242,7 @@ struct PeppolExchangeTests {
             let result = await Python.run([
                 "Tests/Interop/peppol/as4_send.py", "--sender-cert", network.pki.path("ap1.pem"), "--sender-key", network.pki.path("ap1.key"),
                 "--receiver-cert", network.pki.path("ap2.pem"), "--payload", payload.path, "--sender-id", Network.supplier,
-                "--receiver-id", Network.customer, "--doctype", PeppolAccessPoint.receivedTypes[2].documentType,
+                "--receiver-id", Network.customer, "--doctype", PeppolDocumentType.received[2].documentType,
                 "--out", folder.appendingPathComponent("answer.xml").path, "--url",
                 url.deletingLastPathComponent().appendingPathComponent("as4").absoluteString,
             ])
@@ -262,7 +262,7 @@ struct PeppolExchangeTests {
         let payload = Array(invoice.payload.utf8)
         let header = UserMessage(
             messageID: messageID, fromParty: "", toParty: "", process: PeppolIdentifiers.billingProcess,
-            documentType: PeppolAccessPoint.receivedTypes[2].documentType, originalSender: sender,
+            documentType: PeppolDocumentType.received[2].documentType, originalSender: sender,
             finalRecipient: participant)
         let sbd = try BusinessDocumentHeader(
             sender: sender, receiver: participant, documentType: header.documentType, process: header.process,

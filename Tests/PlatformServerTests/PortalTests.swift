@@ -216,9 +216,17 @@ struct PortalTests {
             #expect(try await alice.get("/portal/organisations/\(party)/inbox").text.contains("ISO-2") == false)
             #expect(try await fixture.service.organisation(partyID: party).name == "Alice Holding BV")
             #expect(try await fixture.service.organisation(partyID: party).isVerified == false)
+            #expect(try await fixture.service.organisation(partyID: party).peppolParticipantIDs.isEmpty)
             // Once the operator verifies it, it keeps that until its numbers change.
             _ = try await fixture.service.updateOrganisation(partyID: party, name: "Alice BV", kvk: "11223344", oin: nil, vat: nil, kbo: nil)
-            #expect(try await fixture.service.verifyOrganisation(partyID: party).isVerified)
+            let verified = try await fixture.service.verifyOrganisation(partyID: party)
+            #expect(verified.isVerified)
+            // What the SMP publishes it as is what finds it: the same participant ids.
+            #expect(verified.peppolParticipantIDs == ["0106:11223344"])
+            for participant in verified.peppolParticipantIDs {
+                #expect(try await fixture.service.findOrganisation(reference: participant)?.partyID == party)
+            }
+            #expect(try await alice.get("/portal/organisations/\(party)").text.contains("niet met het Peppol-netwerk verbonden"))
             _ = try await alice.post("/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice B.V.", "kvk": "11223344"])
             #expect(try await fixture.service.organisation(partyID: party).isVerified)
             _ = try await alice.post("/portal/organisations/\(party)", ["csrf": edit.csrf!, "name": "Alice B.V.", "kvk": "11223345"])
