@@ -98,15 +98,12 @@ struct EConnectClientTests {
 
     @Test("No platform listening: retried with back-off, then a client.unreachable error")
     func unreachable() async throws {
-        // A port that was free a moment ago.
-        let port = try await serving({ listening in
-            Application(
-                router: Router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { await listening($0.localAddress!.port!) })
-        }) { $0.port! }
+        // Bound and never listening: refused, and no other test's server can take it meanwhile.
+        let closed = try RefusingPort()
+        defer { withExtendedLifetime(closed) {} }
         let client = EConnectClient(
             configuration: .init(
-                url: URL(string: "http://127.0.0.1:\(port)")!, appKey: "k", secret: "s",
+                url: URL(string: "http://127.0.0.1:\(closed.port)")!, appKey: "k", secret: "s",
                 retry: .init(maxAttempts: 3, initialDelay: .milliseconds(100))))
         let start = ContinuousClock.now
         do {
