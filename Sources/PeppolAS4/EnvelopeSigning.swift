@@ -89,7 +89,7 @@ enum EnvelopeSigning {
 
 /// `bytes` with the one occurrence of `placeholder` replaced by `value`.
 func replacing(_ placeholder: String, with value: String, in bytes: [UInt8]) -> [UInt8] {
-    guard let range = MIMEMessage.firstRange(of: Array(placeholder.utf8), in: bytes, from: 0) else { return bytes }
+    guard let range = ByteSearch.firstRange(of: Array(placeholder.utf8), in: bytes, from: 0) else { return bytes }
     var result = bytes
     result.replaceSubrange(range, with: Array(value.utf8))
     return result

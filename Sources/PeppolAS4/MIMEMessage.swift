@@ -1,3 +1,5 @@
+import HardenedXML
+
 /// An AS4 message on the wire: `multipart/related` with the SOAP envelope first and the
 /// attachments after it, each part's bytes as sent (`Content-Transfer-Encoding: binary`).
 public struct MIMEMessage: Sendable {
@@ -81,7 +83,7 @@ public struct MIMEMessage: Sendable {
     /// Reads a message as phase4 dumps it: MIME headers (with the Content-Type), a blank line,
     /// then the body.
     static func parse(dumpBody dump: [UInt8]) throws(AS4Error) -> MIMEMessage {
-        guard let end = firstRange(of: [0x0D, 0x0A, 0x0D, 0x0A], in: dump, from: 0) else {
+        guard let end = ByteSearch.firstRange(of: [0x0D, 0x0A, 0x0D, 0x0A], in: dump, from: 0) else {
             throw AS4Error(.invalidHeader, "no header block")
         }
         let headers = Part.headerLines(dump[0..<end.lowerBound])
@@ -90,7 +92,7 @@ public struct MIMEMessage: Sendable {
 
     /// The parts between the delimiters (without the CRLF that belongs to each delimiter).
     private static func split(_ body: [UInt8], on delimiter: [UInt8], maxParts: Int) throws(AS4Error) -> [ArraySlice<UInt8>] {
-        guard let firstDelimiter = firstRange(of: delimiter, in: body, from: 0) else {
+        guard let firstDelimiter = ByteSearch.firstRange(of: delimiter, in: body, from: 0) else {
             throw AS4Error(.invalidHeader, "the boundary does not occur in the message")
         }
         var parts: [ArraySlice<UInt8>] = []
@@ -98,11 +100,11 @@ public struct MIMEMessage: Sendable {
         while true {
             // After a delimiter: "--" ends the message; otherwise the rest of the line is padding.
             if position + 1 < body.count && body[position] == 0x2D && body[position + 1] == 0x2D { return parts }
-            guard let lineEnd = firstRange(of: [0x0D, 0x0A], in: body, from: position) else {
+            guard let lineEnd = ByteSearch.firstRange(of: [0x0D, 0x0A], in: body, from: position) else {
                 throw AS4Error(.invalidHeader, "the message ends inside a boundary line")
             }
             let start = lineEnd.upperBound
-            guard let next = firstRange(of: [0x0D, 0x0A] + delimiter, in: body, from: start) else {
+            guard let next = ByteSearch.firstRange(of: [0x0D, 0x0A] + delimiter, in: body, from: start) else {
                 throw AS4Error(.invalidHeader, "the message ends before its closing boundary")
             }
             parts.append(body[start..<next.lowerBound])
@@ -111,39 +113,12 @@ public struct MIMEMessage: Sendable {
         }
     }
 
-    /// Where `needle` first occurs in `haystack` at or after `from`, by Knuth–Morris–Pratt: linear
-    /// whatever the bytes, so a body of near-boundaries cannot make the search quadratic.
-    static func firstRange<Bytes: RandomAccessCollection<UInt8>>(of needle: [UInt8], in haystack: Bytes, from: Int) -> Range<Int>?
-    where Bytes.Index == Int {
-        guard !needle.isEmpty else { return nil }
-        // failure[i]: the length of the longest proper prefix of needle[...i] that is also its suffix.
-        var failure = [Int](repeating: 0, count: needle.count)
-        var k = 0
-        for i in 1..<max(needle.count, 1) {
-            while k > 0 && needle[i] != needle[k] { k = failure[k - 1] }
-            if needle[i] == needle[k] { k += 1 }
-            failure[i] = k
-        }
-        return haystack.withContiguousStorageIfAvailable { buffer -> Range<Int>? in
-            let base = haystack.startIndex
-            var matched = 0
-            var i = max(0, from - base)
-            while i < buffer.count {
-                while matched > 0 && buffer[i] != needle[matched] { matched = failure[matched - 1] }
-                if buffer[i] == needle[matched] { matched += 1 }
-                if matched == needle.count { return (base + i + 1 - needle.count)..<(base + i + 1) }
-                i += 1
-            }
-            return nil
-        } ?? nil
-    }
-
     private struct Part {
         var headers: [String: String]
         var body: [UInt8]
 
         init(_ raw: ArraySlice<UInt8>) throws(AS4Error) {
-            guard let end = MIMEMessage.firstRange(of: [0x0D, 0x0A, 0x0D, 0x0A], in: raw, from: raw.startIndex) else {
+            guard let end = ByteSearch.firstRange(of: [0x0D, 0x0A, 0x0D, 0x0A], in: raw, from: raw.startIndex) else {
                 // A part without headers starts with its blank line.
                 guard raw.starts(with: [0x0D, 0x0A]) else { throw AS4Error(.invalidHeader, "a MIME part has no header block") }
                 headers = [:]

@@ -1,4 +1,5 @@
 import Foundation
+import HardenedXML
 
 /// The fields of a submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data`
 /// for the upload of a document. Both are read in time linear in the body, whatever it holds.
@@ -62,11 +63,16 @@ struct FormData {
         var body: [UInt8]
     }
 
-    /// Splits the body at `--boundary` lines (found by Knuth–Morris–Pratt, so no input makes the
-    /// search quadratic) and reads each part's Content-Disposition. At most 16 parts.
+    /// Splits the body at `--boundary` lines (found in linear time, ``ByteSearch``) and reads each
+    /// part's Content-Disposition. At most 16 parts.
     private static func multipart(_ body: [UInt8], boundary: [UInt8]) -> [Part]? {
         let delimiter = Array("--".utf8) + boundary
-        let positions = occurrences(of: delimiter, in: body, limit: 17)
+        var positions: [Int] = []
+        while positions.count < 17,
+            let found = ByteSearch.firstRange(of: delimiter, in: body, from: positions.last.map { $0 + delimiter.count } ?? 0)
+        {
+            positions.append(found.lowerBound)
+        }
         guard positions.count >= 2 else { return nil }
         var parts: [Part] = []
         for (start, end) in zip(positions, positions.dropFirst()) {
@@ -77,7 +83,10 @@ struct FormData {
             if partEnd >= 2 && body[partEnd - 2] == 13 && body[partEnd - 1] == 10 { partEnd -= 2 }
             guard partStart <= partEnd else { return nil }
             let part = body[partStart..<partEnd]
-            guard let split = occurrences(of: [13, 10, 13, 10], in: Array(part.prefix(4096)), limit: 1).first else { return nil }
+            guard let headersEnd = ByteSearch.firstRange(of: [13, 10, 13, 10], in: part.prefix(4096), from: part.startIndex) else {
+                return nil
+            }
+            let split = headersEnd.lowerBound - part.startIndex
             let headers = String(decoding: part.prefix(split), as: UTF8.self)
             guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition:") }),
                 let name = parameter("name", in: disposition)
@@ -95,29 +104,5 @@ struct FormData {
             return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         return nil
-    }
-
-    /// Where `pattern` starts in `text`, left to right, at most `limit` times (KMP: O(n + m)).
-    static func occurrences(of pattern: [UInt8], in text: [UInt8], limit: Int) -> [Int] {
-        guard !pattern.isEmpty else { return [] }
-        var failure = [Int](repeating: 0, count: pattern.count)
-        var k = 0
-        for i in 1..<pattern.count {
-            while k > 0 && pattern[i] != pattern[k] { k = failure[k - 1] }
-            if pattern[i] == pattern[k] { k += 1 }
-            failure[i] = k
-        }
-        var found: [Int] = []
-        k = 0
-        for (i, byte) in text.enumerated() {
-            while k > 0 && byte != pattern[k] { k = failure[k - 1] }
-            if byte == pattern[k] { k += 1 }
-            if k == pattern.count {
-                found.append(i - pattern.count + 1)
-                if found.count == limit { break }
-                k = failure[k - 1]
-            }
-        }
-        return found
     }
 }

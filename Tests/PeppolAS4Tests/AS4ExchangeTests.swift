@@ -161,7 +161,7 @@ import Testing
     @Test func aChangedCiphertextIsRefusedByTheGCMTag() async throws {
         var sent = try message(from: try pki.identity("ap1"), to: try pki.identity("ap2"), document: try SampleInvoice.bytes())
         // The last bytes of the body before the closing boundary are the GCM tag.
-        let closing = try #require(MIMEMessage.firstRange(of: Array("\r\n--".utf8), in: sent.body, from: sent.body.count - 120))
+        let closing = try #require(ByteSearch.firstRange(of: Array("\r\n--".utf8), in: sent.body, from: sent.body.count - 120))
         sent.body[closing.lowerBound - 3] ^= 0x01
         let error = await #expect(throws: AS4Error.self) {
             try await AS4Inbound(identity: try pki.identity("ap2"), trust: try pki.trust()).open(body: sent.body, contentType: sent.contentType)
@@ -259,8 +259,8 @@ import Testing
             let low = Int.random(in: 0...bytes.count, using: &generator)
             let slice = bytes[low...]
             let from = Int.random(in: 0...bytes.count + 2, using: &generator)
-            #expect(MIMEMessage.firstRange(of: needle, in: slice, from: from) == plain(needle, slice, from))
-            #expect(MIMEMessage.firstRange(of: needle, in: bytes, from: from) == plain(needle, bytes[...], from))
+            #expect(ByteSearch.firstRange(of: needle, in: slice, from: from) == plain(needle, slice, from))
+            #expect(ByteSearch.firstRange(of: needle, in: bytes, from: from) == plain(needle, bytes[...], from))
         }
     }
 }

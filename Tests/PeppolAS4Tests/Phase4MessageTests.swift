@@ -1,5 +1,6 @@
 import EInvoiceTestSupport
 import Foundation
+import HardenedXML
 import Testing
 
 @testable import PeppolAS4
@@ -22,7 +23,7 @@ import Testing
     /// The dump with the first occurrence of `old` replaced by `new`.
     static func changed(_ old: String, _ new: String) throws -> [UInt8] {
         let bytes = try dump()
-        let range = try #require(MIMEMessage.firstRange(of: Array(old.utf8), in: bytes, from: 0))
+        let range = try #require(ByteSearch.firstRange(of: Array(old.utf8), in: bytes, from: 0))
         return Array(bytes[..<range.lowerBound]) + Array(new.utf8) + Array(bytes[range.upperBound...])
     }
 
