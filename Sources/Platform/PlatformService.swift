@@ -584,8 +584,9 @@ enum OutsideDelivery {
 }
 
 /// Random keys and tokens, and the hashes that are all the store keeps of secrets and tokens.
-enum Secrets {
-    static func hex(bytes count: Int) -> String {
+public enum Secrets {
+    /// `count` random bytes as lower-case hex.
+    public static func hex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
@@ -598,7 +599,8 @@ enum Secrets {
 
     static func hash(_ text: String) -> [UInt8] { Array(SHA256.hash(data: Data(text.utf8))) }
 
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    /// Equal or not, in a time that does not depend on where they differ.
+    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }

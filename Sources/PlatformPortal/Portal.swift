@@ -424,7 +424,7 @@ public struct Portal: Sendable {
                     }
                     visitor.form = fields
                     // The token must be this visitor's own: no other site's form can carry it.
-                    guard !visitor.csrf.isEmpty, Self.constantTimeEqual(fields["csrf"], visitor.csrf) else {
+                    guard !visitor.csrf.isEmpty, Secrets.constantTimeEqual(Array(fields["csrf"].utf8), Array(visitor.csrf.utf8)) else {
                         throw PortalRefusal(status: .forbidden, message: texts["formExpired"])
                     }
                 }
@@ -477,7 +477,7 @@ public struct Portal: Sendable {
         if let value = request.cookies[Self.visitorCookie]?.value, value.utf8.count == 64, value.utf8.allSatisfy(\.isHexDigit) {
             return Visitor(user: nil, csrf: value, overTLS: overTLS)
         }
-        let fresh = Self.randomHex()
+        let fresh = Secrets.hex(bytes: 32)
         // A first visit that posts a form has no cookie yet, so its token cannot match: refused.
         return Visitor(user: nil, csrf: fresh, newVisitorCookie: fresh, overTLS: overTLS)
     }
@@ -557,16 +557,17 @@ public struct Portal: Sendable {
     /// `limited`: an anonymous upload, counted against ``maxValidations``; a signed-in user's
     /// document page is not held up by strangers' uploads.
     static func validate(_ bytes: [UInt8], ruleSet: Validator.RuleSet, limited: Bool) async throws -> ValidationReport? {
-        guard limited else { return try await NIOThreadPool.singleton.runIfActive { try? Validator(ruleSet: ruleSet).validate(bytes) } }
-        let admitted = validations.withLock { running in
-            guard running < maxValidations else { return false }
-            running += 1
-            return true
+        if limited {
+            let admitted = validations.withLock { running in
+                guard running < maxValidations else { return false }
+                running += 1
+                return true
+            }
+            guard admitted else {
+                throw PortalRefusal(status: .serviceUnavailable, message: Texts(.dutch)["busy"] + " / " + Texts(.english)["busy"])
+            }
         }
-        guard admitted else {
-            throw PortalRefusal(status: .serviceUnavailable, message: Texts(.dutch)["busy"] + " / " + Texts(.english)["busy"])
-        }
-        defer { validations.withLock { $0 -= 1 } }
+        defer { if limited { validations.withLock { $0 -= 1 } } }
         // The validator is CPU work: on the thread pool the API's validation uses, off the event loop.
         return try await NIOThreadPool.singleton.runIfActive { try? Validator(ruleSet: ruleSet).validate(bytes) }
     }
@@ -653,20 +654,6 @@ public struct Portal: Sendable {
         let english = accepted.range(of: "en"), dutch = accepted.range(of: "nl")
         if let english, dutch.map({ english.lowerBound < $0.lowerBound }) ?? true { return (Texts(.english), nil) }
         return (Texts(.dutch), nil)
-    }
-
-    static func randomHex() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let a = Array(a.utf8)
-        let b = Array(b.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 }
 
