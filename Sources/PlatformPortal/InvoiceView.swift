@@ -66,21 +66,11 @@ enum InvoiceView {
             if !place.isEmpty { lines.append(place) }
             if let country = address.countryCode, country != "NL" { lines.append(country) }
         }
-        if let company = party.legalEntity?.companyID { lines.append(label(company)) }
+        if let company = party.legalEntity?.companyID { lines.append(InvoiceWords(language: texts.language).identifier(company)) }
         if let vat = party.vatIdentifier { lines.append("\(texts["vatNumber"]) \(vat)") }
         if let contact = party.contact {
             lines += [contact.name, contact.telephone, contact.electronicMail].compactMap { $0 }
         }
         return lines
-    }
-
-    static func label(_ identifier: Identifier) -> String {
-        switch identifier.schemeID {
-        case "0106": "KvK \(identifier.value)"
-        case "0190": "OIN \(identifier.value)"
-        case "0208": "KBO \(identifier.value)"
-        case "0088": "GLN \(identifier.value)"
-        default: identifier.value
-        }
     }
 }

@@ -14,9 +14,6 @@ struct Texts: Sendable {
 
     subscript(_ key: String) -> String { words[key] ?? key }
 
-    /// For the templates: the words, and which language the other one is.
-    var context: [String: String] { words }
-
     static let dutch: [String: String] = [
         "language": "nl", "otherLanguage": "en", "otherLanguageName": "English", "skip": "Naar de inhoud", "mainMenu": "Hoofdmenu",
         "organisations": "Organisaties", "users": "Gebruikers", "validate": "Valideren", "password": "Wachtwoord",

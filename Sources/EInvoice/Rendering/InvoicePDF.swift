@@ -161,10 +161,7 @@ private struct Layout {
             if !city.isEmpty { lines.append(city) }
             if let country = address.countryCode { lines.append(country) }
         }
-        if let legal = party.legalEntity?.companyID {
-            let scheme = ["0106": "KvK ", "0190": "OIN ", "0208": "KBO ", "0088": "GLN "][legal.schemeID ?? ""] ?? ""
-            lines.append(scheme + legal.value)
-        }
+        if let legal = party.legalEntity?.companyID { lines.append(InvoiceWords.dutch.identifier(legal)) }
         if let vat = party.vatIdentifier { lines.append("Btw-nummer \(vat)") }
         // The contact, so the reader knows whom to ask.
         if let contact = party.contact {

@@ -74,6 +74,13 @@ public struct InvoiceWords: Sendable {
         }
     }
 
+    /// A party's registration with the name of its register: `KvK 12345678`, `OIN …`, `KBO …`,
+    /// `GLN …`; the bare value for other schemes.
+    public func identifier(_ identifier: Identifier) -> String {
+        let registers = ["0106": "KvK", "0190": "OIN", "0208": "KBO", "0088": "GLN"]
+        return registers[identifier.schemeID ?? ""].map { "\($0) \(identifier.value)" } ?? identifier.value
+    }
+
     /// A UN/ECE Recommendation 20 unit in words, or the code itself for the rarer ones.
     public func unit(_ code: String?) -> String {
         guard let code else { return "" }
