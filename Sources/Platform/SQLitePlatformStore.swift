@@ -239,13 +239,7 @@ public final class SQLitePlatformStore: PlatformStore {
                         draft.vat, draft.kbo, draft.isVerified, now.timeIntervalSince1970,
                     ])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                // SQLite names the column: "UNIQUE constraint failed: organisation.kvk".
-                guard let column = RegistryColumn.allCases.first(where: { error.message?.hasSuffix("organisation.\($0.rawValue)") == true }),
-                    let value = draft[column]
-                else { throw error }
-                let other = try Row.fetchOne(
-                    db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ? AND verified = 1", arguments: [value])
-                throw StoreContract.alreadyRegistered(column, value: value, to: other?["party_id"])
+                throw try SQLitePlatformStore.registryRefusal(db, error, draft)
             }
             return organisation
         }
@@ -258,16 +252,23 @@ public final class SQLitePlatformStore: PlatformStore {
                     sql: "UPDATE organisation SET name = ?, kvk = ?, oin = ?, vat = ?, kbo = ?, verified = ? WHERE party_id = ?",
                     arguments: [draft.name, draft.kvk, draft.oin, draft.vat, draft.kbo, draft.isVerified, partyID])
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                guard let column = RegistryColumn.allCases.first(where: { error.message?.hasSuffix("organisation.\($0.rawValue)") == true }),
-                    let value = draft[column]
-                else { throw error }
-                let other = try Row.fetchOne(
-                    db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ? AND verified = 1", arguments: [value])
-                throw StoreContract.alreadyRegistered(column, value: value, to: other?["party_id"])
+                throw try SQLitePlatformStore.registryRefusal(db, error, draft)
             }
             return try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [partyID])
                 .map(SQLitePlatformStore.organisation)
         }
+    }
+
+    /// A registry number's unique index refused `draft`: the contract's refusal, naming the column
+    /// and the verified organisation that holds the number. SQLite names the column in its
+    /// message ("UNIQUE constraint failed: organisation.kvk").
+    private static func registryRefusal(_ db: Database, _ error: DatabaseError, _ draft: OrganisationDraft) throws -> any Error {
+        guard let column = RegistryColumn.allCases.first(where: { error.message?.hasSuffix("organisation.\($0.rawValue)") == true }),
+            let value = draft[column]
+        else { return error }
+        let other = try Row.fetchOne(
+            db, sql: "SELECT party_id FROM organisation WHERE \(column.rawValue) = ? AND verified = 1", arguments: [value])
+        return StoreContract.alreadyRegistered(column, value: value, to: other?["party_id"])
     }
 
     public func organisation(partyID: String) async throws -> Organisation? {

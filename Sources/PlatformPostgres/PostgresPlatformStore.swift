@@ -321,11 +321,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                 return organisation
             }
         } catch let error where Self.isUniqueViolation(error) {
-            let index = Self.violatedConstraint(error)
-            guard let column = RegistryColumn.allCases.first(where: { $0.uniqueIndex == index }), let value = draft[column] else {
-                throw error
-            }
-            throw StoreContract.alreadyRegistered(column, value: value, to: try await organisation(registry: column, value: value)?.partyID)
+            throw try await registryRefusal(error, draft)
         }
     }
 
@@ -339,12 +335,16 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                 """, logger: logger
             ).collect().first.map(Self.organisation)
         } catch let error where Self.isUniqueViolation(error) {
-            let index = Self.violatedConstraint(error)
-            guard let column = RegistryColumn.allCases.first(where: { $0.uniqueIndex == index }), let value = draft[column] else {
-                throw error
-            }
-            throw StoreContract.alreadyRegistered(column, value: value, to: try await organisation(registry: column, value: value)?.partyID)
+            throw try await registryRefusal(error, draft)
         }
+    }
+
+    /// A registry number's unique index refused `draft`: the contract's refusal, naming the column
+    /// (by the index PostgreSQL names) and the verified organisation that holds the number.
+    private func registryRefusal(_ error: any Error, _ draft: OrganisationDraft) async throws -> any Error {
+        let index = Self.violatedConstraint(error)
+        guard let column = RegistryColumn.allCases.first(where: { $0.uniqueIndex == index }), let value = draft[column] else { return error }
+        return StoreContract.alreadyRegistered(column, value: value, to: try await organisation(registry: column, value: value)?.partyID)
     }
 
     public func organisation(partyID: String) async throws -> Organisation? {
