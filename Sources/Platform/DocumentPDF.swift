@@ -8,29 +8,29 @@ public struct DocumentPDF: Sendable {
     public var contents: Data
 
     /// Nil when the payload is not a document the UBL reader understands.
-    static func make(for document: StoredDocument) -> DocumentPDF? {
+    static func make(for document: StoredDocument, words: InvoiceWords = .dutch) -> DocumentPDF? {
         guard let invoice = try? UBLReader().read(Array(document.payload.utf8)) else { return nil }
         for supporting in invoice.supportingDocuments {
             guard let attachment = supporting.attachment, attachment.mimeCode == "application/pdf" else { continue }
             return DocumentPDF(
                 fileName: FileName.safe(attachment.filename ?? "\(supporting.id.value).pdf"), contents: Data(attachment.content))
         }
-        let rendered = InvoicePDF.render(invoice, footer: "Delivery ID \(document.externalID) · efactuur")
+        let rendered = InvoicePDF.render(invoice, footer: "Delivery ID \(document.externalID) · efactuur", words: words)
         return DocumentPDF(fileName: FileName.safe("\(invoice.id).pdf"), contents: Data(rendered))
     }
 }
 
 extension PlatformService {
     /// The PDF of a document either side of the exchange may read: the one its sender embedded,
-    /// or else the platform's rendering of it.
-    public func pdf(_ session: Session, externalID: String) async throws -> DocumentPDF {
+    /// or else the platform's rendering of it in the reader's language (Dutch for the API).
+    public func pdf(_ session: Session, externalID: String, words: InvoiceWords = .dutch) async throws -> DocumentPDF {
         let document: StoredDocument
         do {
             document = try await self.document(session, .inbox, externalID: externalID)
         } catch let error as PlatformError where error.code == .documentNotFound {
             document = try await self.document(session, .outbox, externalID: externalID)
         }
-        guard let pdf = DocumentPDF.make(for: document) else { throw PlatformError.notRenderable(externalID) }
+        guard let pdf = DocumentPDF.make(for: document, words: words) else { throw PlatformError.notRenderable(externalID) }
         return pdf
     }
 

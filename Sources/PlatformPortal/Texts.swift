@@ -9,7 +9,8 @@ struct Texts: Sendable {
 
     init(_ language: InvoiceWords.Language) {
         self.language = language
-        words = language == .dutch ? Self.dutch : Self.english
+        // The invoice's own labels are the PDF's, from EInvoice.
+        words = (language == .dutch ? Self.dutch : Self.english).merging(InvoiceWords(language: language).labels) { own, _ in own }
     }
 
     subscript(_ key: String) -> String { words[key] ?? key }
@@ -35,8 +36,7 @@ struct Texts: Sendable {
         "noDocuments": "Geen documenten.", "nextPage": "Volgende pagina", "route": "Route", "downloadXML": "XML downloaden",
         "downloadPDF": "PDF downloaden", "timeline": "Statusverloop", "setStatus": "Status zetten", "newStatus": "Nieuwe status",
         "creditNotice": "Creditnota: dit bedrag hoeft niet betaald te worden; het is te ontvangen.", "supplier": "Leverancier",
-        "customer": "Klant", "lines": "Regels", "description": "Omschrijving", "quantity": "Aantal", "unit": "Eenheid",
-        "price": "Prijs", "vatShort": "Btw", "amount": "Bedrag", "category": "Categorie", "taxable": "Grondslag", "totals": "Totalen",
+        "customer": "Klant", "lines": "Regels", "category": "Categorie", "taxable": "Grondslag", "totals": "Totalen",
         "notAnInvoice": "Dit document is geen factuur of creditnota die hier getoond kan worden.", "validation": "Validatie",
         "ruleSet": "regelset", "findings": "Bevindingen", "rule": "Regel", "severity": "Ernst", "location": "Plaats",
         "message": "Melding", "line": "regel",
@@ -60,13 +60,8 @@ struct Texts: Sendable {
         "routeInbox": "op het platform, naar de inbox van", "routeEmail": "per e-mail naar", "routePeppol": "over Peppol naar",
         "ruleSetAuto": "volgens CustomizationID", "ruleSetGAccount": "SI-UBL 2.0 G-rekening",
         "free": "Gratis (alleen het portaal)", "basic": "Basic (portaal en API)",
-        // The invoice laid out.
-        "invoice": "Factuur", "creditNote": "Creditnota", "issueDate": "Factuurdatum", "dueDate": "Vervaldatum", "date": "Datum",
-        "yourReference": "Uw referentie", "order": "Ordernummer", "contract": "Contract", "project": "Project",
-        "precedingInvoice": "Factuur waarop dit betrekking heeft", "period": "Periode", "through": "t/m", "note": "Opmerking",
-        "payTo": "Betalen op rekening", "paymentReference": "Betalingskenmerk", "lineTotal": "Totaal regels",
-        "allowances": "Kortingen", "charges": "Toeslagen", "totalExclVAT": "Totaal excl. btw", "totalInclVAT": "Totaal incl. btw",
-        "prepaid": "Al betaald", "toPay": "Te betalen", "toReceive": "Te ontvangen", "vatNumber": "Btw-nummer",
+        "reason": "Reden", "reasonHint": "Nodig bij Afgewezen: de afzender leest wat er aan de factuur moet veranderen.",
+        "reasonNeeded": "zeg bij Afgewezen waarom (de reden gaat naar de afzender)",
         "peppolOff": "Dit platform is niet met het Peppol-netwerk verbonden.",
         "peppolPublished": "De SMP van dit platform publiceert deze organisatie voor de documenten hieronder als",
         "peppolNotPublished":
@@ -96,8 +91,7 @@ struct Texts: Sendable {
         "route": "Route", "downloadXML": "Download XML", "downloadPDF": "Download PDF", "timeline": "Status history",
         "setStatus": "Set status", "newStatus": "New status",
         "creditNotice": "Credit note: this amount is not to be paid; it is to be received.", "supplier": "Supplier",
-        "customer": "Customer", "lines": "Lines", "description": "Description", "quantity": "Quantity", "unit": "Unit",
-        "price": "Price", "vatShort": "VAT", "amount": "Amount", "category": "Category", "taxable": "Taxable amount",
+        "customer": "Customer", "lines": "Lines", "category": "Category", "taxable": "Taxable amount",
         "totals": "Totals", "notAnInvoice": "This document is not an invoice or credit note that can be shown here.",
         "validation": "Validation", "ruleSet": "rule set", "findings": "Findings", "rule": "Rule", "severity": "Severity",
         "location": "Location", "message": "Message", "line": "line",
@@ -119,12 +113,9 @@ struct Texts: Sendable {
         "routeInbox": "on the platform, to the inbox of", "routeEmail": "by e-mail to", "routePeppol": "over Peppol to",
         "ruleSetAuto": "by CustomizationID", "ruleSetGAccount": "SI-UBL 2.0 G-account", "free": "Free (the portal only)",
         "basic": "Basic (portal and API)",
-        "invoice": "Invoice", "creditNote": "Credit note", "issueDate": "Invoice date", "dueDate": "Due date", "date": "Date",
-        "yourReference": "Your reference", "order": "Order number", "contract": "Contract", "project": "Project",
-        "precedingInvoice": "Invoice this refers to", "period": "Period", "through": "to", "note": "Note", "payTo": "Pay to account",
-        "paymentReference": "Payment reference", "lineTotal": "Lines total", "allowances": "Allowances", "charges": "Charges",
-        "totalExclVAT": "Total excl. VAT", "totalInclVAT": "Total incl. VAT", "prepaid": "Paid already", "toPay": "To pay",
-        "toReceive": "To receive", "vatNumber": "VAT number", "verification": "Verification",
+        "verification": "Verification",
+        "reason": "Reason", "reasonHint": "Needed with Afgewezen (rejected): the sender reads what must change in the invoice.",
+        "reasonNeeded": "say why with Afgewezen (the reason goes to the sender)",
         "peppolOff": "This platform is not connected to the Peppol network.",
         "peppolPublished": "This platform's SMP publishes this organisation for the documents below as",
         "peppolNotPublished":

@@ -2,6 +2,8 @@ import ArgumentParser
 import EInvoice
 import Foundation
 
+extension InvoiceWords.Language: ExpressibleByArgument {}
+
 extension Efactuur {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,13 +21,16 @@ extension Efactuur {
         @Option(name: [.short, .long], help: "Where to write the PDF (standard output when left out).")
         var output: String?
 
+        @Option(help: "The language of the labels, amounts and dates: nl (€ 1.210,00, 3 december 2026) or en.")
+        var language: InvoiceWords.Language = .dutch
+
         func run() throws {
             try exitingOnFailure {
                 guard output != nil || isatty(STDOUT_FILENO) == 0 else {
                     throw CommandFailure(
                         "a PDF is not for the terminal: give -o FILE.pdf, or send standard output to a file", code: "cli.pdf-to-terminal")
                 }
-                let pdf = Data(InvoicePDF.render(try input.readInvoice()))
+                let pdf = Data(InvoicePDF.render(try input.readInvoice(), words: InvoiceWords(language: language)))
                 guard let output else {
                     FileHandle.standardOutput.write(pdf)
                     return

@@ -41,6 +41,23 @@ struct InvoicePDFTests {
         }
     }
 
+    @Test("In English: the labels, amounts and dates of InvoiceWords.english, nothing Dutch left")
+    func english() throws {
+        var invoice = ExampleInvoices.siUBL(number: "F2026-0043", lineCount: 2)
+        invoice.typeCode = "381"
+        let pdf = InvoicePDF.render(invoice, words: .english)
+        try checkStructure(pdf)
+        let content = text(pdf)
+        let total = InvoiceWords.english.amount(invoice.totals.payableAmount)
+        for expected in [
+            "(Credit note F2026-0043)", "(To receive)", "(Description)", "(Quantity)", "(Page 1 of 1)",
+            "(\(total.replacingOccurrences(of: "€", with: "\\200")))", "(Total excl. VAT)",
+        ] {
+            #expect(content.contains(expected), "\(expected)")
+        }
+        for dutch in ["(Te ontvangen)", "(Omschrijving)", "Pagina", "Totaal", "Btw-nummer"] { #expect(!content.contains(dutch), "\(dutch)") }
+    }
+
     @Test("Long invoices continue on numbered pages with the column header repeated")
     func pages() throws {
         let pdf = InvoicePDF.render(ExampleInvoices.siUBL(lineCount: 150))

@@ -1,21 +1,22 @@
 /// A readable PDF of an invoice or credit note, for people: parties, references, lines, VAT
-/// breakdown, totals and payment instructions on A4 pages, in Dutch as the invoices are.
+/// breakdown, totals and payment instructions on A4 pages, in Dutch or in English.
 ///
 /// Written by hand (PDF 1.4, the standard Helvetica fonts, no images, no compression) so that it
 /// needs nothing beyond this module and gives the same bytes for the same invoice.
 ///
 /// ```swift
 /// let pdf: [UInt8] = InvoicePDF.render(invoice, footer: "Delivery ID XCNIN100001")
+/// let english = InvoicePDF.render(invoice, words: .english)
 /// ```
 public enum InvoicePDF {
-    public static func render(_ invoice: Invoice, footer: String? = nil) -> [UInt8] {
-        var layout = Layout()
+    public static func render(_ invoice: Invoice, footer: String? = nil, words: InvoiceWords = .dutch) -> [UInt8] {
+        var layout = Layout(words: words)
         layout.draw(invoice, footer: footer)
-        return Document(pages: layout.finishedPages(), title: title(of: invoice)).bytes()
+        return Document(pages: layout.finishedPages(), title: title(of: invoice, words)).bytes()
     }
 
-    static func title(of invoice: Invoice) -> String {
-        (invoice.kind == .creditNote || invoice.typeCode == "381" ? "Creditnota " : "Factuur ") + invoice.id
+    static func title(of invoice: Invoice, _ words: InvoiceWords) -> String {
+        words.label(invoice.kind == .creditNote || invoice.typeCode == "381" ? .creditNote : .invoice) + " " + invoice.id
     }
 }
 
@@ -33,6 +34,9 @@ private struct Layout {
     private var current = ""
     private var y = Layout.height - Layout.margin
     private var invoice: Invoice?
+    let words: InvoiceWords
+
+    init(words: InvoiceWords) { self.words = words }
 
     enum Font: String {
         case regular = "F1"
@@ -42,19 +46,19 @@ private struct Layout {
     mutating func draw(_ invoice: Invoice, footer: String?) {
         self.invoice = invoice
         let currency = invoice.documentCurrencyCode
-        text(InvoicePDF.title(of: invoice), x: Layout.margin, size: 18, font: .bold)
+        text(InvoicePDF.title(of: invoice, words), x: Layout.margin, size: 18, font: .bold)
         advance(26)
-        var dates = "Datum \(InvoiceWords.dutch.date(invoice.issueDate))"
+        var dates = "\(words.label(.date)) \(words.date(invoice.issueDate))"
         if let due = invoice.dueDate ?? invoice.paymentMeans.lazy.compactMap(\.paymentDueDate).first {
-            dates += "    Vervaldatum \(InvoiceWords.dutch.date(due))"
+            dates += "    \(words.label(.dueDate)) \(words.date(due))"
         }
         text(dates, x: Layout.margin, size: 10)
         advance(24)
 
         let seller = partyLines(invoice.seller)
         let buyer = partyLines(invoice.buyer)
-        text("Van", x: Layout.margin, size: 9, font: .bold)
-        text("Aan", x: 310, size: 9, font: .bold)
+        text(words.label(.from), x: Layout.margin, size: 9, font: .bold)
+        text(words.label(.to), x: 310, size: 9, font: .bold)
         advance(13)
         for index in 0..<max(seller.count, buyer.count) {
             if index < seller.count { text(seller[index], x: Layout.margin, size: 10, font: index == 0 ? .bold : .regular) }
@@ -63,9 +67,9 @@ private struct Layout {
         }
         advance(8)
         var references: [String] = []
-        if let reference = invoice.buyerReference { references.append("Uw referentie \(reference)") }
-        if let order = invoice.orderReference?.id { references.append("Order \(order)") }
-        if let preceding = invoice.precedingInvoices.first?.id { references.append("Betreft factuur \(preceding)") }
+        if let reference = invoice.buyerReference { references.append("\(words.label(.yourReference)) \(reference)") }
+        if let order = invoice.orderReference?.id { references.append("\(words.label(.order)) \(order)") }
+        if let preceding = invoice.precedingInvoices.first?.id { references.append("\(words.label(.precedingInvoice)) \(preceding)") }
         if !references.isEmpty {
             text(references.joined(separator: "    "), x: Layout.margin, size: 10)
             advance(20)
@@ -85,7 +89,7 @@ private struct Layout {
             let name = line.item.name ?? line.item.description ?? line.id
             text(name, x: Layout.margin, size: 9, width: 250)
             if let quantity = line.quantity {
-                right(InvoiceWords.dutch.number(quantity.value) + " " + InvoiceWords.dutch.unit(quantity.unitCode), at: 365, size: 9)
+                right(words.number(quantity.value) + " " + words.unit(quantity.unitCode), at: 365, size: 9)
             }
             if let price = line.price { right(money(price.priceAmount.value, currency), at: 435, size: 9) }
             right(rate(line.item.taxCategory), at: 480, size: 9)
@@ -97,18 +101,19 @@ private struct Layout {
 
         var totals: [(String, String, Font)] = []
         for adjustment in invoice.allowanceCharges {
-            totals.append(((adjustment.isCharge ? "Toeslag " : "Korting ") + (adjustment.reason ?? ""), signed(adjustment), .regular))
+            let label = words.label(adjustment.isCharge ? .charge : .allowance)
+            totals.append(([label, adjustment.reason].compactMap { $0 }.joined(separator: " "), signed(adjustment), .regular))
         }
-        if let net = invoice.totals.taxExclusiveAmount { totals.append(("Totaal excl. btw", money(net.value, currency), .regular)) }
+        if let net = invoice.totals.taxExclusiveAmount { totals.append((words.label(.totalExclVAT), money(net.value, currency), .regular)) }
         for subtotal in invoice.vatTotal?.subtotals ?? [] {
-            let base = subtotal.taxableAmount.map { " over \(money($0.value, currency))" } ?? ""
-            totals.append(("Btw \(rate(subtotal.category))\(base)", money(subtotal.taxAmount.value, currency), .regular))
+            let base = subtotal.taxableAmount.map { " \(words.label(.vatOver)) \(money($0.value, currency))" } ?? ""
+            totals.append(("\(words.label(.vatShort)) \(rate(subtotal.category))\(base)", money(subtotal.taxAmount.value, currency), .regular))
         }
-        if let gross = invoice.totals.taxInclusiveAmount { totals.append(("Totaal incl. btw", money(gross.value, currency), .regular)) }
-        if let prepaid = invoice.totals.prepaidAmount { totals.append(("Reeds betaald", money(prepaid.value, currency), .regular)) }
+        if let gross = invoice.totals.taxInclusiveAmount { totals.append((words.label(.totalInclVAT), money(gross.value, currency), .regular)) }
+        if let prepaid = invoice.totals.prepaidAmount { totals.append((words.label(.prepaid), money(prepaid.value, currency), .regular)) }
         // A credit note is money the customer receives, not money they pay.
         let isCredit = invoice.kind == .creditNote || invoice.typeCode == "381"
-        totals.append((isCredit ? "Te ontvangen" : "Te betalen", money(invoice.totals.payableAmount.value, currency), .bold))
+        totals.append((words.label(isCredit ? .toReceive : .toPay), money(invoice.totals.payableAmount.value, currency), .bold))
         for (label, amount, font) in totals {
             if y < Layout.bottom { newPage() }
             right(label, at: 440, size: 10, font: font)
@@ -118,10 +123,10 @@ private struct Layout {
         advance(12)
         for means in invoice.paymentMeans {
             if y < Layout.bottom { newPage() }
-            var payment = "Betaling"
-            if let account = means.payeeFinancialAccount?.id { payment += " op \(account)" }
-            if let name = means.payeeFinancialAccount?.name { payment += " t.n.v. \(name)" }
-            if let reference = means.paymentID { payment += " o.v.v. \(reference)" }
+            guard let account = means.payeeFinancialAccount?.id else { continue }
+            var payment = "\(words.label(.payment)) \(account)"
+            if let name = means.payeeFinancialAccount?.name { payment += " \(words.label(.inNameOf)) \(name)" }
+            if let reference = means.paymentID { payment += " \(words.label(.withReference)) \(reference)" }
             text(payment, x: Layout.margin, size: 10)
             advance(13)
         }
@@ -140,10 +145,10 @@ private struct Layout {
     mutating func finishedPages() -> [String] {
         newPage()
         let count = pages.count
-        let title = invoice.map(InvoicePDF.title(of:)) ?? ""
+        let title = invoice.map { InvoicePDF.title(of: $0, words) } ?? ""
         return pages.enumerated().map { index, page in
             var numbered = page
-            let label = "Pagina \(index + 1) van \(count)"
+            let label = "\(words.label(.page)) \(index + 1) \(words.label(.pageOf)) \(count)"
             numbered += textOperator(title, x: Layout.margin, y: 40, size: 8, font: .regular)
             numbered += textOperator(label, x: Layout.width - Layout.margin - Metrics.width(of: label, size: 8), y: 40, size: 8, font: .regular)
             return numbered
@@ -161,14 +166,17 @@ private struct Layout {
             if !city.isEmpty { lines.append(city) }
             if let country = address.countryCode { lines.append(country) }
         }
-        if let legal = party.legalEntity?.companyID { lines.append(InvoiceWords.dutch.identifier(legal)) }
-        if let vat = party.vatIdentifier { lines.append("Btw-nummer \(vat)") }
+        if let legal = party.legalEntity?.companyID { lines.append(words.identifier(legal)) }
+        if let vat = party.vatIdentifier { lines.append("\(words.label(.vatNumber)) \(vat)") }
         // The contact, so the reader knows whom to ask.
         if let contact = party.contact {
             lines += [contact.name, contact.telephone, contact.electronicMail].compactMap { $0 }
         }
         return lines
     }
+
+    /// An amount as the reader's language writes it: `€ 1.273,00`, `€1,273.00`.
+    private func money(_ value: DecimalNumber, _ currency: String) -> String { words.amount(value, currency: currency) }
 
     private func rate(_ category: TaxCategory?) -> String {
         guard let category else { return "" }
@@ -184,11 +192,11 @@ private struct Layout {
     }
 
     private mutating func lineHeader() {
-        text("Omschrijving", x: Layout.margin, size: 9, font: .bold)
-        right("Aantal", at: 365, size: 9, font: .bold)
-        right("Prijs", at: 435, size: 9, font: .bold)
-        right("Btw", at: 480, size: 9, font: .bold)
-        right("Bedrag", at: Layout.width - Layout.margin, size: 9, font: .bold)
+        text(words.label(.description), x: Layout.margin, size: 9, font: .bold)
+        right(words.label(.quantity), at: 365, size: 9, font: .bold)
+        right(words.label(.price), at: 435, size: 9, font: .bold)
+        right(words.label(.vatShort), at: 480, size: 9, font: .bold)
+        right(words.label(.amount), at: Layout.width - Layout.margin, size: 9, font: .bold)
         advance(5)
         rule()
         advance(12)
@@ -243,9 +251,6 @@ private struct Layout {
         "BT /\(font.rawValue) \(format(size)) Tf \(format(x)) \(format(y)) Td (\(PDFText.escaped(string))) Tj ET\n"
     }
 }
-
-/// An amount as Dutch readers read it on an invoice: `€ 1.273,00`.
-private func money(_ value: DecimalNumber, _ currency: String) -> String { InvoiceWords.dutch.amount(value, currency: currency) }
 
 private func format(_ value: Double) -> String {
     let rounded = (value * 100).rounded() / 100

@@ -81,6 +81,47 @@ public struct InvoiceWords: Sendable {
         return registers[identifier.schemeID ?? ""].map { "\($0) \(identifier.value)" } ?? identifier.value
     }
 
+    /// The words an invoice for people is labelled with, the same in the HTML view and the PDF.
+    public enum Label: String, CaseIterable, Sendable {
+        case invoice, creditNote, issueDate, dueDate, date, yourReference, order, contract, project, precedingInvoice
+        case period, through, note, payTo, paymentReference, lineTotal, allowances, charges, allowance, charge
+        case totalExclVAT, totalInclVAT, vatShort, vatOver, prepaid, toPay, toReceive, vatNumber, from, to
+        case description, quantity, unit, price, amount, payment, inNameOf, withReference, page, pageOf
+    }
+
+    public func label(_ label: Label) -> String {
+        (language == .dutch ? Self.dutchLabels : Self.englishLabels)[label]!
+    }
+
+    /// Every label by its name, for templates.
+    public var labels: [String: String] {
+        Dictionary(uniqueKeysWithValues: Label.allCases.map { ($0.rawValue, label($0)) })
+    }
+
+    static let dutchLabels: [Label: String] = [
+        .invoice: "Factuur", .creditNote: "Creditnota", .issueDate: "Factuurdatum", .dueDate: "Vervaldatum", .date: "Datum",
+        .yourReference: "Uw referentie", .order: "Ordernummer", .contract: "Contract", .project: "Project",
+        .precedingInvoice: "Factuur waarop dit betrekking heeft", .period: "Periode", .through: "t/m", .note: "Opmerking",
+        .payTo: "Betalen op rekening", .paymentReference: "Betalingskenmerk", .lineTotal: "Totaal regels", .allowances: "Kortingen",
+        .charges: "Toeslagen", .allowance: "Korting", .charge: "Toeslag", .totalExclVAT: "Totaal excl. btw",
+        .totalInclVAT: "Totaal incl. btw", .vatShort: "Btw", .vatOver: "over", .prepaid: "Al betaald", .toPay: "Te betalen",
+        .toReceive: "Te ontvangen", .vatNumber: "Btw-nummer", .from: "Van", .to: "Aan", .description: "Omschrijving",
+        .quantity: "Aantal", .unit: "Eenheid", .price: "Prijs", .amount: "Bedrag", .payment: "Betaling op", .inNameOf: "t.n.v.",
+        .withReference: "o.v.v.", .page: "Pagina", .pageOf: "van",
+    ]
+
+    static let englishLabels: [Label: String] = [
+        .invoice: "Invoice", .creditNote: "Credit note", .issueDate: "Invoice date", .dueDate: "Due date", .date: "Date",
+        .yourReference: "Your reference", .order: "Order number", .contract: "Contract", .project: "Project",
+        .precedingInvoice: "Invoice this refers to", .period: "Period", .through: "to", .note: "Note", .payTo: "Pay to account",
+        .paymentReference: "Payment reference", .lineTotal: "Lines total", .allowances: "Allowances", .charges: "Charges",
+        .allowance: "Allowance", .charge: "Charge", .totalExclVAT: "Total excl. VAT", .totalInclVAT: "Total incl. VAT",
+        .vatShort: "VAT", .vatOver: "on", .prepaid: "Paid already", .toPay: "To pay", .toReceive: "To receive",
+        .vatNumber: "VAT number", .from: "From", .to: "To", .description: "Description", .quantity: "Quantity", .unit: "Unit",
+        .price: "Price", .amount: "Amount", .payment: "Payment to", .inNameOf: "in the name of", .withReference: "quoting",
+        .page: "Page", .pageOf: "of",
+    ]
+
     /// A UN/ECE Recommendation 20 unit in words, or the code itself for the rarer ones.
     public func unit(_ code: String?) -> String {
         guard let code else { return "" }
