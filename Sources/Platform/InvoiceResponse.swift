@@ -133,7 +133,8 @@ extension PlatformService {
     /// After a receiver set `status` on a document that came over Peppol: the Invoice Response
     /// goes back to the sender's access point through the outside-delivery queue (durable, retried,
     /// its receipt kept), as a document in the receiver's outbox.
-    func queueInvoiceResponse(to document: StoredDocument, status: DocumentStatus) async throws {
+    func queueInvoiceResponse(to document: StoredDocument, change: StatusChange) async throws {
+        let status = change.status
         guard configuration.peppol != nil, document.route == .toPeppol, let organisation = document.receiverPartyID,
             let code = InvoiceResponse.responseCode(for: status)
         else { return }
@@ -145,12 +146,12 @@ extension PlatformService {
             id: UUID().uuidString.lowercased(), issueDate: now.formatted(Date.ISO8601FormatStyle().year().month().day()),
             sender: document.receiverReference, senderName: document.receiverName ?? organisation, receiver: document.senderPartyID,
             receiverName: document.senderName, invoiceID: invoiceID,
-            invoiceIssueDate: invoice?.child("IssueDate", in: cbc)?.text.trimmingXMLWhitespace, responseCode: code, reason: nil)
+            invoiceIssueDate: invoice?.child("IssueDate", in: cbc)?.text.trimmingXMLWhitespace, responseCode: code, reason: change.reason)
         let payload = response.xml()
         let queued = StatusChange(status: .inWachtrij, userID: nil, userEmail: nil, accountID: nil, accountName: "efactuur", changedOn: now)
         let draft = DocumentDraft(
             senderPartyID: organisation, receiverPartyID: nil, receiverReference: document.senderPartyID, receiverEmail: nil,
-            subject: "Factuurreactie \(invoiceID): \(status.name)", templateID: Template.factuur.id, route: .toPeppol,
+            subject: "\(Template.factuurreactie.name) \(invoiceID): \(status.name)", templateID: Template.factuurreactie.id, route: .toPeppol,
             identity: "response:\(document.externalID):\(status.code)", initialStatus: queued, payload: payload,
             payloadSHA256: DocumentDigest.sha256(payload), deliveryClaimedUntil: now.addingTimeInterval(OutsideDelivery.claim),
             peppolReceiver: document.senderPartyID)
@@ -174,7 +175,8 @@ extension PlatformService {
         let now = clock()
         let change = StatusChange(
             status: response.status ?? document.status.status, userID: nil, userEmail: nil, accountID: nil,
-            accountName: "\(response.senderName.isEmpty ? sender : response.senderName) (Peppol)", changedOn: now)
+            accountName: "\(response.senderName.isEmpty ? sender : response.senderName) (Peppol)", changedOn: now,
+            reason: StatusReason.received(response.reason))
         let record = PeppolMessageRecord(
             messageID: messageID, direction: .received, externalID: document.externalID, revision: document.revision,
             participant: sender, receipt: receipt, recordedOn: now)

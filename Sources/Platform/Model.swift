@@ -160,7 +160,8 @@ public struct DocumentStatus: Sendable, Codable, Equatable, Hashable {
     }
 }
 
-/// A document template; the platform has one, Factuur, for SI-UBL and Peppol BIS invoices and credit notes.
+/// A document template: Factuur for SI-UBL and Peppol BIS invoices and credit notes, and the
+/// platform's own Factuurreactie.
 public struct Template: Sendable, Equatable {
     public var id: String
     public var name: String
@@ -173,7 +174,19 @@ public struct Template: Sendable, Equatable {
         masterID: "GLDT9223370666504283001RA000000006DTP2000001", masterName: "Factuur",
         statuses: [.afgeleverd, .gelezen, .verwerkt, .goedgekeurd, .afgewezen])
 
+    /// The platform's own, for the Invoice Responses it sends over Peppol when a receiver sets a
+    /// status: in the outbox they are set apart from invoices. Nobody sends one through the API.
+    public static let factuurreactie = Template(
+        id: "GLDT9223370666504283001RA000000006DTP2000002", name: "Factuurreactie",
+        masterID: "GLDT9223370666504283001RA000000006DTP2000002", masterName: "Factuurreactie", statuses: [.afgeleverd])
+
+    /// A stored document's template.
     public static func named(id: String) -> Template? {
+        [factuur, factuurreactie].first { id == $0.id || id == $0.masterID }
+    }
+
+    /// The template a sender may send a document with.
+    public static func sendable(id: String) -> Template? {
         id == factuur.id || id == factuur.masterID ? factuur : nil
     }
 
@@ -196,10 +209,12 @@ public struct StatusChange: Sendable, Codable, Equatable {
     public var accountID: String?
     public var accountName: String?
     public var changedOn: Date
+    /// Why, in the words of whoever set it: an Afgewezen says what is wrong with the invoice.
+    public var reason: String?
 
     public init(
         status: DocumentStatus, userID: String? = nil, userEmail: String? = nil, accountID: String? = nil,
-        accountName: String? = nil, changedOn: Date
+        accountName: String? = nil, changedOn: Date, reason: String? = nil
     ) {
         self.status = status
         self.userID = userID
@@ -207,6 +222,7 @@ public struct StatusChange: Sendable, Codable, Equatable {
         self.accountID = accountID
         self.accountName = accountName
         self.changedOn = changedOn
+        self.reason = reason
     }
 }
 

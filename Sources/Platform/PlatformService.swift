@@ -302,7 +302,7 @@ public struct PlatformService: Sendable {
         guard session.partyIDs.contains(via), session.organisation.isVerified else {
             throw PlatformError.noRightToSendVia(via)
         }
-        guard let template = Template.named(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
+        guard let template = Template.sendable(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
         let read = try await Self.readAndValidate(payload)
         let (invoice, sha256) = (read.invoice, read.sha256)
         // The receiver: the reference the sender gave, else the buyer's EndpointID.
@@ -517,20 +517,21 @@ public struct PlatformService: Sendable {
         return try await store.statusHistory(externalID: externalID)
     }
 
-    /// Sets the status of a received document; the sender sees it on its outbox document.
-    public func setInboxStatus(_ session: Session, externalID: String, code: String) async throws -> StoredDocument {
+    /// Sets the status of a received document; the sender sees it on its outbox document, with
+    /// the reason when one is given (why an invoice is Afgewezen).
+    public func setInboxStatus(_ session: Session, externalID: String, code: String, reason: String? = nil) async throws -> StoredDocument {
         let document = try await document(session, .inbox, externalID: externalID)
         guard let status = Template.named(id: document.templateID)?.status(code: code) else {
             throw PlatformError.invalidStatus(code)
         }
         let change = StatusChange(
             status: status, userID: session.user.id, userEmail: session.user.email, accountID: session.account.id,
-            accountName: session.account.name, changedOn: clock())
+            accountName: session.account.name, changedOn: clock(), reason: try StatusReason.checked(reason))
         guard let updated = try await store.setStatus(externalID: externalID, change: change) else {
             throw PlatformError.documentNotFound(externalID)
         }
         do {
-            try await queueInvoiceResponse(to: document, status: status)
+            try await queueInvoiceResponse(to: document, change: change)
         } catch {
             // The status stands; the sender's access point hears of it when a later status goes out.
             configuration.logger.error("could not queue the invoice response", metadata: ["externalId": "\(externalID)", "error": "\(error)"])
@@ -540,6 +541,35 @@ public struct PlatformService: Sendable {
 
     public func accountParties(_ session: Session) async throws -> [Organisation] {
         try await store.organisations(accountID: session.account.id).filter { session.partyIDs.contains($0.partyID) }
+    }
+}
+
+/// The reason given with a status: what a person wrote, one short paragraph.
+public enum StatusReason {
+    static let maxLength = 500
+
+    /// Whether a person setting `status` must say why: a rejected invoice goes back to its
+    /// sender, who needs to know what to mend. (The SOAP API has no field for it.)
+    public static func isRequired(for status: DocumentStatus) -> Bool { status.code == DocumentStatus.afgewezen.code }
+
+    /// Trimmed, nil when empty; refused when longer than ``maxLength`` characters or holding
+    /// control characters other than line ends and tabs.
+    static func checked(_ reason: String?) throws -> String? {
+        guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else { return nil }
+        guard reason.count <= maxLength else {
+            throw PlatformError.invalidInput(field: "reason", reason: "is longer than \(maxLength) characters")
+        }
+        guard !reason.unicodeScalars.contains(where: { ($0.value < 0x20 && !"\n\r\t".unicodeScalars.contains($0)) || $0.value == 0x7F }) else {
+            throw PlatformError.invalidInput(field: "reason", reason: "holds control characters")
+        }
+        return reason
+    }
+
+    /// A reason another access point sent: kept, but never more than ``maxLength`` characters.
+    static func received(_ reason: String?) -> String? {
+        guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else { return nil }
+        let printable = String(String.UnicodeScalarView(reason.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" }))
+        return String(printable.prefix(maxLength))
     }
 }
 

@@ -188,6 +188,9 @@ public final class SQLitePlatformStore: PlatformStore {
         migrator.registerMigration("v10: verified registrations") { db in
             try db.execute(sql: StoreContract.verifiedRegistryIndexes(verifiedIs: "verified = 1"))
         }
+        migrator.registerMigration("v11: status reasons") { db in
+            try db.execute(sql: StoreContract.sqliteStatusReason)
+        }
         return migrator
     }
 
@@ -494,7 +497,7 @@ public final class SQLitePlatformStore: PlatformStore {
                     UPDATE document SET receiver_party = ?, receiver_reference = ?, receiver_email = ?, subject = ?,
                         template_id = ?, modified_on = ?, status_code = ?, status_name = ?, status_user_id = ?,
                         status_user_email = ?, status_account_id = ?, status_account_name = ?, status_changed_on = ?,
-                        route = ?, revision = ?, payload = ?, payload_sha256 = ?, peppol_receiver = ?
+                        status_reason = NULL, route = ?, revision = ?, payload = ?, payload_sha256 = ?, peppol_receiver = ?
                     WHERE external_id = ?
                     """
             ).execute(
@@ -638,7 +641,7 @@ public final class SQLitePlatformStore: PlatformStore {
                     StatusChange(
                         status: DocumentStatus(code: row["status_code"], name: row["status_name"]), userID: row["status_user_id"],
                         userEmail: row["status_user_email"], accountID: row["status_account_id"], accountName: row["status_account_name"],
-                        changedOn: Date(timeIntervalSince1970: row["changed_on"]))
+                        changedOn: Date(timeIntervalSince1970: row["changed_on"]), reason: row["status_reason"])
                 )
             }
         }
@@ -655,13 +658,13 @@ public final class SQLitePlatformStore: PlatformStore {
         try db.cachedStatement(
             sql: """
                 UPDATE document SET status_code = ?, status_name = ?, status_user_id = ?, status_user_email = ?,
-                    status_account_id = ?, status_account_name = ?, status_changed_on = ?, modified_on = ?
+                    status_account_id = ?, status_account_name = ?, status_changed_on = ?, status_reason = ?, modified_on = ?
                 WHERE external_id = ?
                 """
         ).execute(
             arguments: [
                 change.status.code, change.status.name, change.userID, change.userEmail, change.accountID,
-                change.accountName, change.changedOn.timeIntervalSince1970, change.changedOn.timeIntervalSince1970,
+                change.accountName, change.changedOn.timeIntervalSince1970, change.reason, change.changedOn.timeIntervalSince1970,
                 externalID,
             ])
     }
@@ -750,7 +753,7 @@ public final class SQLitePlatformStore: PlatformStore {
     static let listingSelect = """
         SELECT d.seq, d.external_id, d.sender_party, d.receiver_party, d.receiver_reference, d.receiver_email,
             d.subject, d.template_id, d.created_on, d.modified_on, d.status_code, d.status_name, d.status_user_id,
-            d.status_user_email, d.status_account_id, d.status_account_name, d.status_changed_on, d.route,
+            d.status_user_email, d.status_account_id, d.status_account_name, d.status_changed_on, d.status_reason, d.route,
             d.message_id, d.revision, '' AS payload, d.payload_sha256, d.peppol_receiver,
             COALESCE(s.name, d.outside_sender_name, d.sender_party) AS sender_name, r.name AS receiver_name FROM document d
         LEFT JOIN organisation s ON s.party_id = d.sender_party
@@ -772,7 +775,7 @@ public final class SQLitePlatformStore: PlatformStore {
                 status: DocumentStatus(code: row["status_code"], name: row["status_name"]),
                 userID: row["status_user_id"], userEmail: row["status_user_email"],
                 accountID: row["status_account_id"], accountName: row["status_account_name"],
-                changedOn: Date(timeIntervalSince1970: row["status_changed_on"])),
+                changedOn: Date(timeIntervalSince1970: row["status_changed_on"]), reason: row["status_reason"]),
             route: DeliveryRoute(rawValue: row["route"]) ?? .toInbox, messageID: row["message_id"],
             revision: row["revision"], payload: row["payload"], payloadSHA256: row["payload_sha256"],
             peppolReceiver: row["peppol_receiver"])

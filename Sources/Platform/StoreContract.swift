@@ -104,6 +104,38 @@ public enum StoreContract {
             EXECUTE FUNCTION document_status_record();
         """
 
+    /// Migration v11: a status may carry the reason it was set (Afgewezen and why), on the document
+    /// and in its history; the triggers of v9 are made again to copy it. Invoice Responses get
+    /// their own template.
+    static let reasonHistoryColumns = statusHistoryColumns + ", status_reason"
+    static let reasonHistoryValues = statusHistoryValues + ", NEW.status_reason"
+
+    /// Invoice Responses sent before v11 move to their own template.
+    static let responsesTemplate =
+        "UPDATE document SET template_id = '\(Template.factuurreactie.id)' WHERE identity LIKE 'response:%';"
+
+    public static let sqliteStatusReason = """
+        \(responsesTemplate)
+        ALTER TABLE document ADD COLUMN status_reason TEXT;
+        ALTER TABLE document_status ADD COLUMN status_reason TEXT;
+        DROP TRIGGER document_status_inserted;
+        DROP TRIGGER document_status_changed;
+        CREATE TRIGGER document_status_inserted AFTER INSERT ON document
+            BEGIN INSERT INTO document_status (\(reasonHistoryColumns)) VALUES (\(reasonHistoryValues)); END;
+        CREATE TRIGGER document_status_changed AFTER UPDATE OF status_code, status_changed_on, revision ON document
+            WHEN NEW.status_code IS NOT OLD.status_code OR NEW.status_changed_on IS NOT OLD.status_changed_on
+                OR NEW.revision IS NOT OLD.revision
+            BEGIN INSERT INTO document_status (\(reasonHistoryColumns)) VALUES (\(reasonHistoryValues)); END;
+        """
+
+    public static let postgresStatusReason = """
+        \(responsesTemplate)
+        ALTER TABLE document ADD COLUMN status_reason TEXT;
+        ALTER TABLE document_status ADD COLUMN status_reason TEXT;
+        CREATE OR REPLACE FUNCTION document_status_record() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN INSERT INTO document_status (\(reasonHistoryColumns)) VALUES (\(reasonHistoryValues)); RETURN NEW; END $$;
+        """
+
     /// An organisation's registry numbers, as an upgrade checks them before making them unique.
     public struct Registration: Sendable {
         public var partyID: String

@@ -13,9 +13,10 @@ import Platform
 import Synchronization
 
 /// What the portal needs of a request context besides Hummingbird's: where the request came
-/// from, for the sign-in throttle.
+/// from, for the sign-in throttle, and whether over TLS, for the cookies' `Secure`.
 public protocol PortalRequestContext: RequestContext {
     var clientAddress: String { get }
+    var overTLS: Bool { get }
 }
 
 /// The platform's pages for people, under `/portal`: sign-up and sign-in, organisations and their
@@ -47,14 +48,14 @@ public struct Portal: Sendable {
         let portal = router.group("/portal")
         portal.get("/static/portal.css") { _, _ in Self.asset(Templates.stylesheet, type: "text/css; charset=utf-8") }
         portal.get("/static/portal.js") { _, _ in Self.asset(Templates.script, type: "text/javascript; charset=utf-8") }
-        portal.get("") { request, _ in
-            try await handle(request) { visitor in
+        portal.get("") { request, context in
+            try await handle(request, context) { visitor in
                 visitor.user == nil ? Self.redirect("/portal/sign-in") : Self.redirect("/portal/organisations")
             }
         }
-        portal.get("/sign-in") { request, _ in try await handle(request) { try page("sign-in", $0.texts["signIn"], $0) } }
+        portal.get("/sign-in") { request, context in try await handle(request, context) { try page("sign-in", $0.texts["signIn"], $0) } }
         portal.post("/sign-in") { request, context in
-            try await handle(request, form: true) { visitor in
+            try await handle(request, context, form: true) { visitor in
                 do {
                     let session = try await service.signIn(
                         email: visitor.form["email"], password: visitor.form["password"], clientAddress: context.clientAddress)
@@ -66,11 +67,11 @@ public struct Portal: Sendable {
                 }
             }
         }
-        portal.get("/sign-up") { request, _ in
-            try await handle(request) { try page("sign-up", $0.texts["signUp"], $0, Self.signUpFields(selected: .basic, $0.texts)) }
+        portal.get("/sign-up") { request, context in
+            try await handle(request, context) { try page("sign-up", $0.texts["signUp"], $0, Self.signUpFields(selected: .basic, $0.texts)) }
         }
-        portal.post("/sign-up") { request, _ in
-            try await handle(request, form: true) { visitor in
+        portal.post("/sign-up") { request, context in
+            try await handle(request, context, form: true) { visitor in
                 let subscription = Subscription(rawValue: visitor.form["subscription"]) ?? .basic
                 do {
                     let (_, session) = try await service.signUp(
@@ -85,17 +86,19 @@ public struct Portal: Sendable {
                 }
             }
         }
-        portal.post("/sign-out") { request, _ in
-            try await handle(request, form: true, signedIn: true) { visitor in
+        portal.post("/sign-out") { request, context in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 if let session = request.cookies[Self.sessionCookie]?.value { try await service.signOut(sessionID: session) }
                 var response = Self.redirect("/portal/sign-in")
                 response.setCookie(Self.cookie(Self.sessionCookie, "", maxAge: 0, secure: visitor.overTLS))
                 return response
             }
         }
-        portal.get("/password") { request, _ in try await handle(request, signedIn: true) { try page("password", $0.texts["changePassword"], $0) } }
-        portal.post("/password") { request, _ in
-            try await handle(request, form: true, signedIn: true) { visitor in
+        portal.get("/password") { request, context in
+            try await handle(request, context, signedIn: true) { try page("password", $0.texts["changePassword"], $0) }
+        }
+        portal.post("/password") { request, context in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 do {
                     let session = try await service.changePassword(visitor.user!, current: visitor.form["current"], new: visitor.form["new"])
                     return Self.signedIn(session, visitor, then: "/portal/organisations")
@@ -105,11 +108,11 @@ public struct Portal: Sendable {
             }
         }
 
-        portal.get("/organisations") { request, _ in
-            try await handle(request, signedIn: true) { try await organisationsPage($0) }
+        portal.get("/organisations") { request, context in
+            try await handle(request, context, signedIn: true) { try await organisationsPage($0) }
         }
-        portal.post("/organisations") { request, _ in
-            try await handle(request, form: true, signedIn: true) { visitor in
+        portal.post("/organisations") { request, context in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 let form = visitor.form
                 do {
                     let organisation = try await service.createOrganisation(
@@ -122,12 +125,12 @@ public struct Portal: Sendable {
             }
         }
         portal.get("/organisations/:party") { request, context in
-            try await handle(request, signedIn: true) { visitor in
+            try await handle(request, context, signedIn: true) { visitor in
                 try await organisationPage(visitor, partyID: try context.parameters.require("party"))
             }
         }
         portal.post("/organisations/:party") { request, context in
-            try await handle(request, form: true, signedIn: true) { visitor in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 let partyID = try context.parameters.require("party")
                 let form = visitor.form
                 do {
@@ -141,7 +144,7 @@ public struct Portal: Sendable {
             }
         }
         portal.post("/organisations/:party/keys") { request, context in
-            try await handle(request, form: true, signedIn: true) { visitor in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 let partyID = try context.parameters.require("party")
                 let organisation = try await service.organisation(visitor.user!, partyID: partyID)
                 let (key, secret) = try await service.createConnectionKey(visitor.user!, partyID: partyID)
@@ -157,7 +160,7 @@ public struct Portal: Sendable {
             }
         }
         portal.post("/organisations/:party/keys/:key/revoke") { request, context in
-            try await handle(request, form: true, signedIn: true) { visitor in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 let partyID = try context.parameters.require("party")
                 try await service.revokeConnectionKey(visitor.user!, partyID: partyID, appKey: try context.parameters.require("key"))
                 return Self.redirect("/portal/organisations/\(partyID)")
@@ -165,45 +168,50 @@ public struct Portal: Sendable {
         }
         for mailbox in [Platform.Mailbox.inbox, Platform.Mailbox.outbox] {
             portal.get("/organisations/:party/\(mailbox == .inbox ? "inbox" : "outbox")") { request, context in
-                try await handle(request, signedIn: true) { visitor in
+                try await handle(request, context, signedIn: true) { visitor in
                     try await mailboxPage(visitor, request: request, partyID: try context.parameters.require("party"), mailbox: mailbox)
                 }
             }
         }
         portal.get("/organisations/:party/documents/:id") { request, context in
-            try await handle(request, signedIn: true) { visitor in
+            try await handle(request, context, signedIn: true) { visitor in
                 try await documentPage(visitor, partyID: try context.parameters.require("party"), externalID: try context.parameters.require("id"))
             }
         }
         portal.get("/organisations/:party/documents/:id/xml") { request, context in
-            try await handle(request, signedIn: true) { visitor in
+            try await handle(request, context, signedIn: true) { visitor in
                 let (document, _) = try await findDocument(
                     visitor, partyID: try context.parameters.require("party"), externalID: try context.parameters.require("id"))
                 return Self.download(Array(document.payload.utf8), type: "application/xml", name: "\(document.externalID).xml")
             }
         }
         portal.get("/organisations/:party/documents/:id/pdf") { request, context in
-            try await handle(request, signedIn: true) { visitor in
+            try await handle(request, context, signedIn: true) { visitor in
                 let partyID = try context.parameters.require("party")
                 let externalID = try context.parameters.require("id")
                 let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
-                let pdf = try await service.pdf(session, externalID: externalID)
+                let pdf = try await service.pdf(session, externalID: externalID, words: InvoiceWords(language: visitor.texts.language))
                 return Self.download(Array(pdf.contents), type: "application/pdf", name: pdf.fileName)
             }
         }
         portal.post("/organisations/:party/documents/:id/status") { request, context in
-            try await handle(request, form: true, signedIn: true) { visitor in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 let partyID = try context.parameters.require("party")
                 let externalID = try context.parameters.require("id")
                 let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
-                _ = try await service.setInboxStatus(session, externalID: externalID, code: visitor.form["code"])
+                let code = visitor.form["code"]
+                let reason = visitor.form["reason"].trimmingCharacters(in: .whitespacesAndNewlines)
+                if reason.isEmpty, let status = Template.factuur.status(code: code), StatusReason.isRequired(for: status) {
+                    throw PlatformError.invalidInput(field: "reason", reason: visitor.texts["reasonNeeded"])
+                }
+                _ = try await service.setInboxStatus(session, externalID: externalID, code: code, reason: reason)
                 return Self.redirect("/portal/organisations/\(partyID)/documents/\(externalID)")
             }
         }
 
-        portal.get("/users") { request, _ in try await handle(request, signedIn: true) { try await usersPage($0) } }
-        portal.post("/users") { request, _ in
-            try await handle(request, form: true, signedIn: true) { visitor in
+        portal.get("/users") { request, context in try await handle(request, context, signedIn: true) { try await usersPage($0) } }
+        portal.post("/users") { request, context in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 do {
                     _ = try await service.inviteUser(
                         visitor.user!, email: visitor.form["email"], role: UserRole(rawValue: visitor.form["role"]) ?? .user,
@@ -214,8 +222,8 @@ public struct Portal: Sendable {
                 }
             }
         }
-        portal.post("/users/remove") { request, _ in
-            try await handle(request, form: true, signedIn: true) { visitor in
+        portal.post("/users/remove") { request, context in
+            try await handle(request, context, form: true, signedIn: true) { visitor in
                 do {
                     try await service.removeUser(visitor.user!, email: visitor.form["email"])
                     return Self.redirect("/portal/users")
@@ -225,11 +233,11 @@ public struct Portal: Sendable {
             }
         }
 
-        portal.get("/validate") { request, _ in
-            try await handle(request) { try page("validate", $0.texts["validate"], $0, ["ruleSets": Self.ruleSetOptions($0.texts)]) }
+        portal.get("/validate") { request, context in
+            try await handle(request, context) { try page("validate", $0.texts["validate"], $0, ["ruleSets": Self.ruleSetOptions($0.texts)]) }
         }
-        portal.post("/validate") { request, _ in
-            try await handle(request, form: true, upload: true) { visitor in
+        portal.post("/validate") { request, context in
+            try await handle(request, context, form: true, upload: true) { visitor in
                 guard let bytes = visitor.form.files["document"], !bytes.isEmpty else {
                     return try page(
                         "validate", visitor.texts["validate"], visitor, ["ruleSets": Self.ruleSetOptions(visitor.texts)],
@@ -348,20 +356,21 @@ public struct Portal: Sendable {
             [
                 "externalID": document.externalID, "status": "\(status.status.code) \(status.status.name)",
                 "statusBy": [status.userEmail, status.accountName].compactMap { $0 }.joined(separator: ", "),
-                "statusOn": Self.moment(status.changedOn, visitor.texts), "route": Self.routeText(document, visitor.texts),
+                "statusOn": Self.moment(status.changedOn, visitor.texts), "statusReason": status.reason ?? false,
+                "route": Self.routeText(document, visitor.texts),
                 "sha256": document.payloadSHA256,
             ] as [String: Any]
         fields["timeline"] = history.map { revision, change -> [String: Any] in
             [
                 "status": "\(change.status.code) \(change.status.name)", "on": Self.moment(change.changedOn, visitor.texts),
                 "by": [change.userEmail, change.accountName].compactMap { $0 }.joined(separator: ", "),
-                "revision": revision > 1 ? "\(visitor.texts["revision"]) \(revision)" : false,
+                "reason": change.reason ?? false, "revision": revision > 1 ? "\(visitor.texts["revision"]) \(revision)" : false,
             ]
         }
         fields["canSetStatus"] = mailbox == .inbox
         fields["statuses"] = (Template.named(id: document.templateID) ?? .factuur).statuses.map { ["code": $0.code, "name": $0.name] }
         if let invoice = try? UBLReader().read(Array(document.payload.utf8)) {
-            fields["invoice"] = InvoiceView.fields(invoice, visitor.texts)
+            fields["invoice"] = InvoiceView.fields(invoice, InvoiceWords(language: visitor.texts.language))
         }
         return try page("document", document.subject, visitor, fields)
     }
@@ -391,7 +400,7 @@ public struct Portal: Sendable {
         var csrf: String
         var form = FormData(body: [], contentType: "application/x-www-form-urlencoded")!
         var newVisitorCookie: String?
-        /// Reached over TLS (through the proxy in front of `serve`): the cookies are marked `Secure`.
+        /// Reached over TLS (the public address is `https`, or a trusted proxy says so): the cookies are marked `Secure`.
         var overTLS = false
         var texts = Texts(.dutch)
         /// Set when the visitor chose a language on this request (`?lang=`): kept in a cookie.
@@ -402,14 +411,14 @@ public struct Portal: Sendable {
     /// Runs a page: finds the session, reads and CSRF-checks a form, renders errors as pages, and
     /// adds the security headers to whatever comes back.
     private func handle(
-        _ request: Request, form: Bool = false, upload: Bool = false, signedIn: Bool = false,
+        _ request: Request, _ context: some PortalRequestContext, form: Bool = false, upload: Bool = false, signedIn: Bool = false,
         _ body: (Visitor) async throws -> Response
     ) async throws -> Response {
         var response: Response
         let (texts, chosen) = Self.language(of: request)
         let anonymous = Visitor(user: nil, csrf: "", texts: texts)
         do {
-            var visitor = try await visitor(for: request)
+            var visitor = try await visitor(for: request, overTLS: context.overTLS)
             visitor.texts = texts
             visitor.chosenLanguage = chosen
             // The language link reloads this page; after a form, the start page.
@@ -467,8 +476,7 @@ public struct Portal: Sendable {
         return response
     }
 
-    private func visitor(for request: Request) async throws -> Visitor {
-        let overTLS = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    private func visitor(for request: Request, overTLS: Bool) async throws -> Visitor {
         if let session = request.cookies[Self.sessionCookie]?.value, !session.isEmpty,
             let user = try? await service.portalUser(sessionID: session)
         {

@@ -160,20 +160,22 @@ enum Templates {
         <p><a href="/portal/organisations/{{partyID}}/{{mailbox}}">{{t.backTo}} {{mailboxName}}</a></p>
         <dl class="facts">
         <dt>Delivery ID</dt><dd>{{document.externalID}}</dd>
-        <dt>{{t.status}}</dt><dd>{{document.status}}{{#document.statusBy}} — {{document.statusBy}}{{/document.statusBy}}, {{document.statusOn}}</dd>
+        <dt>{{t.status}}</dt><dd>{{document.status}}{{#document.statusBy}} — {{document.statusBy}}{{/document.statusBy}}, {{document.statusOn}}{{#document.statusReason}}<br>{{t.reason}}: {{document.statusReason}}{{/document.statusReason}}</dd>
         <dt>{{t.route}}</dt><dd>{{document.route}}</dd>
         <dt>SHA-256</dt><dd><code>{{document.sha256}}</code></dd>
         </dl>
         <p><a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/xml" download>{{t.downloadXML}}</a> · \
         <a href="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/pdf">{{t.downloadPDF}}</a></p>
         <h2>{{t.timeline}}</h2>
-        <ol class="timeline">{{#timeline}}<li><strong>{{status}}</strong> — {{on}}{{#by}}, {{by}}{{/by}}{{#revision}} ({{revision}}){{/revision}}</li>{{/timeline}}</ol>
+        <ol class="timeline">{{#timeline}}<li><strong>{{status}}</strong> — {{on}}{{#by}}, {{by}}{{/by}}{{#revision}} ({{revision}}){{/revision}}{{#reason}}<br>{{t.reason}}: {{reason}}{{/reason}}</li>{{/timeline}}</ol>
         {{#canSetStatus}}
         <h2>{{t.setStatus}}</h2>
         <form method="post" action="/portal/organisations/{{partyID}}/documents/{{document.externalID}}/status">\(csrfField)
         <p><label for="code">{{t.newStatus}}</label><select id="code" name="code">\
-        {{#statuses}}<option value="{{code}}">{{code}} {{name}}</option>{{/statuses}}</select>
-        <button type="submit">{{t.setStatus}}</button></p>
+        {{#statuses}}<option value="{{code}}">{{code}} {{name}}</option>{{/statuses}}</select></p>
+        <p><label for="reason">{{t.reason}}</label><textarea id="reason" name="reason" rows="3" maxlength="500" aria-describedby="reason-hint"></textarea>
+        <small id="reason-hint">{{t.reasonHint}}</small></p>
+        <p><button type="submit">{{t.setStatus}}</button></p>
         </form>
         {{/canSetStatus}}
         {{#invoice}}

@@ -218,6 +218,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         ("v8: portal", StoreContract.portal(userTable: "platform_user", bytes: "BYTEA", time: "DOUBLE PRECISION")),
         ("v9: status history", StoreContract.postgresStatusHistory),
         ("v10: verified registrations", StoreContract.verifiedRegistryIndexes(verifiedIs: "verified")),
+        ("v11: status reasons", StoreContract.postgresStatusReason),
     ]
 
     /// Applies the migrations not yet applied, one instance at a time (an advisory lock).
@@ -651,7 +652,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                     modified_on = \(time), status_code = \(status.status.code), status_name = \(status.status.name),
                     status_user_id = \(status.userID), status_user_email = \(status.userEmail),
                     status_account_id = \(status.accountID), status_account_name = \(status.accountName),
-                    status_changed_on = \(time), route = \(draft.route.rawValue), revision = \(revision + 1),
+                    status_changed_on = \(time), status_reason = NULL, route = \(draft.route.rawValue), revision = \(revision + 1),
                     payload = \(draft.payload), payload_sha256 = \(draft.payloadSHA256),
                     peppol_receiver = \(draft.peppolReceiver)
                 WHERE external_id = \(externalID)
@@ -802,16 +803,16 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         try await client.query(
             """
             SELECT revision, status_code, status_name, status_user_id, status_user_email, status_account_id, status_account_name,
-                changed_on FROM document_status WHERE external_id = \(externalID) ORDER BY id
+                changed_on, status_reason FROM document_status WHERE external_id = \(externalID) ORDER BY id
             """, logger: logger
         ).collect().map { row in
-            let (revision, code, name, userID, email, accountID, accountName, changedOn) = try row.decode(
-                (Int, String, String, String?, String?, String?, String?, Double).self)
+            let (revision, code, name, userID, email, accountID, accountName, changedOn, reason) = try row.decode(
+                (Int, String, String, String?, String?, String?, String?, Double, String?).self)
             return (
                 revision,
                 StatusChange(
                     status: DocumentStatus(code: code, name: name), userID: userID, userEmail: email, accountID: accountID,
-                    accountName: accountName, changedOn: Date(timeIntervalSince1970: changedOn))
+                    accountName: accountName, changedOn: Date(timeIntervalSince1970: changedOn), reason: reason)
             )
         }
     }
@@ -830,7 +831,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
             UPDATE document SET status_code = \(change.status.code), status_name = \(change.status.name),
                 status_user_id = \(change.userID), status_user_email = \(change.userEmail),
                 status_account_id = \(change.accountID), status_account_name = \(change.accountName),
-                status_changed_on = \(time), modified_on = \(time)
+                status_changed_on = \(time), status_reason = \(change.reason), modified_on = \(time)
             WHERE external_id = \(externalID)
             """, logger: logger)
     }
@@ -877,7 +878,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
     private static let listingSelect = """
         SELECT d.seq, d.external_id, d.sender_party, d.receiver_party, d.receiver_reference, d.receiver_email,
             d.subject, d.template_id, d.created_on, d.modified_on, d.status_code, d.status_name, d.status_user_id,
-            d.status_user_email, d.status_account_id, d.status_account_name, d.status_changed_on, d.route,
+            d.status_user_email, d.status_account_id, d.status_account_name, d.status_changed_on, d.status_reason, d.route,
             d.message_id, d.revision, '' AS payload, d.payload_sha256, d.peppol_receiver,
             COALESCE(s.name, d.outside_sender_name, d.sender_party) AS sender_name, r.name AS receiver_name FROM document d
         LEFT JOIN organisation s ON s.party_id = d.sender_party
@@ -927,7 +928,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
                 status: DocumentStatus(code: try text("status_code"), name: try text("status_name")),
                 userID: try optional("status_user_id"), userEmail: try optional("status_user_email"),
                 accountID: try optional("status_account_id"), accountName: try optional("status_account_name"),
-                changedOn: try date("status_changed_on")),
+                changedOn: try date("status_changed_on"), reason: try optional("status_reason")),
             route: DeliveryRoute(rawValue: try text("route")) ?? .toInbox, messageID: try text("message_id"),
             revision: try cells["revision"].decode(Int.self), payload: try text("payload"),
             payloadSHA256: try text("payload_sha256"), peppolReceiver: try optional("peppol_receiver"))

@@ -234,13 +234,74 @@ public struct PlatformRequestContext: PortalRequestContext {
     /// Filled in by the endpoint, read by the request log.
     public let outcome = RequestOutcome()
 
+    /// Set by ``ForwardedClientMiddleware`` when a trusted proxy passed the request on.
+    var forwardedClient: String?
+    var forwardedOverTLS = false
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         channel = source.channel
     }
 
-    /// The client's IP address, without the port.
-    public var clientAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
+    /// The peer's IP address, without the port.
+    var peerAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
+
+    /// The client's IP address, without the port: the peer's, or the one a trusted proxy in front
+    /// of `serve` reports.
+    public var clientAddress: String { forwardedClient ?? peerAddress }
+
+    /// Whether the client reached the platform over TLS: through a trusted proxy that says so.
+    public var overTLS: Bool { forwardedOverTLS }
+}
+
+/// The reverse proxies in front of `serve` (by IP address) whose `X-Forwarded-For` and
+/// `X-Forwarded-Proto` are believed, and whether the public address is `https`. Anyone else's
+/// forwarding headers are ignored: a client could otherwise pick the address the sign-in
+/// throttle counts it under.
+public struct ProxyPolicy: Sendable {
+    public var trusted: Set<String>
+    /// People reach the platform at an `https` address, so its cookies are always `Secure`.
+    public var publicURLIsHTTPS: Bool
+
+    public init(trusted: [String] = [], publicURL: String? = nil) {
+        self.trusted = Set(trusted)
+        self.publicURLIsHTTPS = publicURL?.lowercased().hasPrefix("https://") ?? false
+    }
+
+    /// The client behind the peer: the last address in `X-Forwarded-For` that is not one of our
+    /// proxies (each proxy appends the address it was reached from; what comes before that is the
+    /// client's own say). Nil when the peer is no trusted proxy or the header names no address.
+    func client(peer: String, forwardedFor: String?) -> String? {
+        guard trusted.contains(peer), let forwardedFor else { return nil }
+        for hop in forwardedFor.split(separator: ",").reversed() {
+            let address = hop.trimmingCharacters(in: .whitespaces)
+            if trusted.contains(address) { continue }
+            return Self.isIPAddress(address) ? address : nil
+        }
+        return nil
+    }
+
+    func overTLS(peer: String, forwardedProto: String?) -> Bool {
+        publicURLIsHTTPS || (trusted.contains(peer) && forwardedProto?.lowercased() == "https")
+    }
+
+    public static func isIPAddress(_ text: String) -> Bool {
+        (try? SocketAddress(ipAddress: text, port: 0)) != nil
+    }
+}
+
+/// Applies the ``ProxyPolicy`` to each request before anything reads the client's address.
+struct ForwardedClientMiddleware: RouterMiddleware {
+    typealias Context = PlatformRequestContext
+    let policy: ProxyPolicy
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let peer = context.peerAddress
+        context.forwardedClient = policy.client(peer: peer, forwardedFor: request.headers[HTTPField.Name("X-Forwarded-For")!])
+        context.forwardedOverTLS = policy.overTLS(peer: peer, forwardedProto: request.headers[HTTPField.Name("X-Forwarded-Proto")!])
+        return try await next(request, context)
+    }
 }
 
 extension Duration {

@@ -17,13 +17,14 @@ public enum PlatformHTTPServer {
     /// tokens purged).
     public static func makeApplication(
         service: PlatformService, host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-        peppol: PeppolAccessPoint? = nil, services: [any Service] = [], logger: Logger = Logger(label: "efactuur.platform"),
+        proxies: ProxyPolicy = ProxyPolicy(), peppol: PeppolAccessPoint? = nil, services: [any Service] = [],
+        logger: Logger = Logger(label: "efactuur.platform"),
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         _ = PlatformMetrics.registry
         let connections = ConnectionCount()
         var app = Application(
-            router: makeRouter(service: service, limits: limits, peppol: peppol, logger: logger),
+            router: makeRouter(service: service, limits: limits, proxies: proxies, peppol: peppol, logger: logger),
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionGuard(limits: limits, connections: connections)],
@@ -42,11 +43,12 @@ public enum PlatformHTTPServer {
     }
 
     public static func makeRouter(
-        service: PlatformService, limits: ServerLimits = ServerLimits(), peppol: PeppolAccessPoint? = nil,
-        logger: Logger = Logger(label: "efactuur.platform")
+        service: PlatformService, limits: ServerLimits = ServerLimits(), proxies: ProxyPolicy = ProxyPolicy(),
+        peppol: PeppolAccessPoint? = nil, logger: Logger = Logger(label: "efactuur.platform")
     ) -> Router<PlatformRequestContext> {
         let registry = PlatformMetrics.registry
         let router = Router(context: PlatformRequestContext.self)
+        router.middlewares.add(ForwardedClientMiddleware(policy: proxies))
         router.middlewares.add(RequestLogMiddleware(logger: logger))
         let bodies = RequestBodies(maxBytes: limits.maxRequestBytes, budget: BodyBudget(limit: limits.bodyBudget))
         let soap = SOAPEndpoint(service: service, bodies: bodies)

@@ -17,8 +17,6 @@ struct PeppolOptions: ParsableArguments {
     @Option(help: "DNS server for SML lookups, HOST or HOST:PORT (default: the first nameserver of /etc/resolv.conf).")
     var peppolDNS: String?
     @Option(help: "The SML zone participants are published in.") var peppolSMLZone = SMLName.testZone
-    @Option(help: "This platform's address as other access points reach it (default: http://HOST:PORT).")
-    var publicURL: String?
 
     var isEnabled: Bool { peppolCertificate != nil || peppolKey != nil }
 
@@ -30,7 +28,8 @@ struct PeppolOptions: ParsableArguments {
         if isEnabled && peppolSMPTrust == nil { throw ValidationError("--peppol-smp-trust is needed to check what SMPs publish") }
     }
 
-    func settings(defaultURL: String) throws -> PeppolSettings? {
+    /// `publicURL`: this platform's address as other access points reach it.
+    func settings(publicURL: String) throws -> PeppolSettings? {
         guard let certificate = peppolCertificate, let key = peppolKey, let trust = peppolTrust, let smpTrust = peppolSMPTrust else {
             return nil
         }
@@ -38,7 +37,7 @@ struct PeppolOptions: ParsableArguments {
         do {
             return try PeppolSettings.load(
                 certificate: certificate, key: key, trust: trust, smpTrust: smpTrust, dnsServer: dnsHost, dnsPort: dnsPort,
-                smlZone: peppolSMLZone, publicURL: publicURL ?? defaultURL)
+                smlZone: peppolSMLZone, publicURL: publicURL)
         } catch {
             throw ValidationError("Peppol: \(error)")
         }

@@ -138,8 +138,26 @@ struct Serve: AsyncParsableCommand {
     var maxRequestBytes = ServerLimits().maxRequestBytes
     @Option(help: "Request bodies held in memory at once over all connections, in bytes.")
     var bodyBudget = ServerLimits().bodyBudget
+    @Option(
+        help:
+            "This platform's address as people and other access points reach it (default: http://HOST:PORT); an https address makes the portal's cookies Secure."
+    )
+    var publicURL: String?
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "The IP address of a reverse proxy in front of serve whose X-Forwarded-For and X-Forwarded-Proto are believed (repeat it, or separate addresses with commas); anyone else's are ignored.",
+            valueName: "address"))
+    var trustedProxies: [String] = []
+
+    var proxyAddresses: [String] {
+        trustedProxies.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     func validate() throws {
+        for address in proxyAddresses where !ProxyPolicy.isIPAddress(address) {
+            throw ValidationError("--trusted-proxy takes IP addresses; '\(address)' is not one")
+        }
         guard (1...65_535).contains(port) || port == 0 else { throw ValidationError("--port must be between 1 and 65535") }
         guard idleTimeout > 0, minUploadRate >= 0, maxConnections > 0, maxRequestBytes > 0, bodyBudget >= maxRequestBytes else {
             throw ValidationError("the limits must be positive, and --body-budget at least --max-request-bytes")
@@ -148,7 +166,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let mailer = smtpHost.map { SMTPMailer(host: $0, port: smtpPort, from: mailFrom) }
-        let peppolSettings = try peppol.settings(defaultURL: "http://\(host):\(port)")
+        let peppolSettings = try peppol.settings(publicURL: publicURL ?? "http://\(host):\(port)")
         let store = try await options.store(creating: true)
         let service = PlatformService(
             store: store,
@@ -162,6 +180,7 @@ struct Serve: AsyncParsableCommand {
         // Announced once the socket listens, so a script that waits for this line can connect.
         let app = PlatformHTTPServer.makeApplication(
             service: service, host: host, port: port, limits: limits,
+            proxies: ProxyPolicy(trusted: proxyAddresses, publicURL: publicURL),
             peppol: peppolSettings.map { PeppolAccessPoint(settings: $0, platform: service) },
             services: (store as? PostgresPlatformStore).map { [$0] } ?? []
         ) { listening in

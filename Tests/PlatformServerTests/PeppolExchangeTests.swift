@@ -141,10 +141,19 @@ struct PeppolExchangeTests {
                 // The receiver's statuses travel back as Invoice Responses: the sender on the other
                 // access point sees them on its outbox document.
                 for (code, name) in [("30", "Verwerkt"), ("50", "Afgewezen")] {
-                    try await receiver.setInboxStatus(externalID: inbox[0].externalID, code: code)
+                    if code == "50" {
+                        // With the reason a person gave (the portal's form), which the response carries.
+                        let session = try await network.b.service.session(
+                            token: try await network.b.service.login(appKey: network.b.keys.appKey, secret: network.b.keys.secret))
+                        _ = try await network.b.service.setInboxStatus(
+                            session, externalID: inbox[0].externalID, code: code, reason: "Ordernummer ontbreekt")
+                    } else {
+                        try await receiver.setInboxStatus(externalID: inbox[0].externalID, code: code)
+                    }
                     let answered = try #require(try await network.a.service.store.document(externalID: externalID))
                     #expect(answered.status.status.code == code && answered.status.status.name == name)
                     #expect(answered.status.accountName == "min (Peppol)")
+                    #expect(answered.status.reason == (code == "50" ? "Ordernummer ontbreekt" : nil))
                     let status = try await sender.status(in: EConnectWire.Mailbox.outbox, externalID: externalID)
                     #expect(status.status.code == code)
                 }
@@ -152,7 +161,11 @@ struct PeppolExchangeTests {
                 // On B each response is a document in the outbox, delivered with its receipt.
                 let responses = try await receiver.documents(in: EConnectWire.Mailbox.outbox).documents
                 #expect(responses.count == 2)
-                #expect(responses.allSatisfy { $0.status.code == "10" })
+                #expect(responses.allSatisfy { $0.status.code == "10" && $0.template.name == "Factuurreactie" })
+                // With their own template, an outbox search by the invoice template leaves them out.
+                var invoicesOnly = DocumentSearch()
+                invoicesOnly.templateID = Template.factuur.id
+                #expect(try await receiver.documents(in: EConnectWire.Mailbox.outbox, search: invoicesOnly).documents.isEmpty)
             }
         }
     }

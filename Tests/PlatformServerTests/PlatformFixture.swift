@@ -73,10 +73,11 @@ struct PlatformFixture {
     /// Runs `body` against the real server listening on a loopback port.
     /// Request lines are left out of the test output unless `logger` asks for them.
     func withServer<T: Sendable>(
-        logger: Logger = PlatformFixture.quietLogger, _ body: @Sendable (SOAPTestClient) async throws -> T
+        logger: Logger = PlatformFixture.quietLogger, proxies: ProxyPolicy = ProxyPolicy(),
+        _ body: @Sendable (SOAPTestClient) async throws -> T
     ) async throws -> T {
         let app = Application(
-            router: PlatformHTTPServer.makeRouter(service: service, logger: logger),
+            router: PlatformHTTPServer.makeRouter(service: service, proxies: proxies, logger: logger),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in try await body(SOAPTestClient(client: client)) }
     }

@@ -8,10 +8,10 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Platform
-import PlatformServer
 import Testing
 
 @testable import PlatformPortal
+@testable import PlatformServer
 
 /// A browser's side of the portal over real HTTP: cookies kept, redirects not followed, the CSRF
 /// token taken from the page as a browser's form would carry it.
@@ -133,11 +133,84 @@ struct PortalTests {
                 "/portal/sign-in", ["csrf": signIn.csrf!, "email": "BAAS@acme.example", "password": "een-goed-wachtwoord"])
             #expect(right.location == "/portal/organisations")
 
-            // Behind a TLS proxy the cookies are Secure.
-            var secure = PortalVisitor(client: soap.client, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
-            let page = try await secure.get("/portal/sign-in")
-            #expect(page.headers[values: .setCookie].allSatisfy { $0.contains("; Secure") })
+            // X-Forwarded-Proto from a client that is no trusted proxy changes nothing.
+            var claiming = PortalVisitor(client: soap.client, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            let page = try await claiming.get("/portal/sign-in")
+            #expect(!page.headers[values: .setCookie].isEmpty)
+            #expect(!page.headers[values: .setCookie].contains { $0.contains("; Secure") })
         }
+    }
+
+    @Test("Cookies are Secure when the public address is https, or when a trusted proxy says the client came over TLS")
+    func secureCookies() async throws {
+        let fixture = try await PlatformFixture.make()
+        try await fixture.withServer(proxies: ProxyPolicy(trusted: ["127.0.0.1"])) { soap in
+            var proxied = PortalVisitor(client: soap.client, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            let overTLS = try await proxied.get("/portal/sign-in").headers[values: .setCookie]
+            #expect(!overTLS.isEmpty && overTLS.allSatisfy { $0.contains("; Secure") })
+            var plain = PortalVisitor(client: soap.client, headers: [HTTPField.Name("X-Forwarded-Proto")!: "http"])
+            let overHTTP = try await plain.get("/portal/sign-in").headers[values: .setCookie]
+            #expect(!overHTTP.isEmpty && !overHTTP.contains { $0.contains("; Secure") })
+        }
+        try await fixture.withServer(proxies: ProxyPolicy(publicURL: "https://efactuur.example")) { soap in
+            var direct = PortalVisitor(client: soap.client)
+            let cookies = try await direct.get("/portal/sign-in").headers[values: .setCookie]
+            #expect(!cookies.isEmpty && cookies.allSatisfy { $0.contains("; Secure") })
+        }
+    }
+
+    @Test("Behind a trusted proxy the throttle counts each client's own address; a client's X-Forwarded-For is not believed")
+    func throttleBehindProxy() async throws {
+        let fixture = try await PlatformFixture.make()
+        @Sendable func failTwentyOneTimes(_ attacker: inout PortalVisitor) async throws -> Int {
+            let csrf = try await attacker.get("/portal/sign-in").csrf!
+            var last = 0
+            for attempt in 0...LoginThrottle.Limits().perAddress {
+                last = try await attacker.post(
+                    "/portal/sign-in", ["csrf": csrf, "email": "iemand-\(attempt)@elders.example", "password": "raden-\(attempt)-xx"]
+                ).status
+            }
+            return last
+        }
+        @Sendable func signIn(_ visitor: inout PortalVisitor) async throws -> Int {
+            let csrf = try await visitor.get("/portal/sign-in").csrf!
+            return try await visitor.post("/portal/sign-in", ["csrf": csrf, "email": "eigen@klant.example", "password": "een-goed-wachtwoord"])
+                .status
+        }
+        let client: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "198.51.100.9"]
+        let attacker: HTTPFields = [HTTPField.Name("X-Forwarded-For")!: "10.1.1.1, 203.0.113.7"]
+        try await fixture.withServer(proxies: ProxyPolicy(trusted: ["127.0.0.1"])) { soap in
+            var owner = PortalVisitor(client: soap.client, headers: client)
+            try await owner.signUp("Klant", email: "eigen@klant.example")
+            var failing = PortalVisitor(client: soap.client, headers: attacker)
+            let locked = try await failTwentyOneTimes(&failing)
+            #expect(locked == 429)
+            var returning = PortalVisitor(client: soap.client, headers: client)
+            let signedIn = try await signIn(&returning)
+            #expect(signedIn == 303)
+        }
+        // Without a trusted proxy everyone is the peer's address, whatever the header says.
+        try await fixture.withServer { soap in
+            var failing = PortalVisitor(client: soap.client, headers: attacker)
+            let locked = try await failTwentyOneTimes(&failing)
+            #expect(locked == 429)
+            var returning = PortalVisitor(client: soap.client, headers: client)
+            let refused = try await signIn(&returning)
+            #expect(refused == 429)
+        }
+    }
+
+    @Test("The client behind a trusted proxy is the last address the proxies did not add")
+    func forwardedFor() {
+        let policy = ProxyPolicy(trusted: ["10.0.0.2", "10.0.0.3"])
+        #expect(policy.client(peer: "10.0.0.2", forwardedFor: "1.2.3.4, 203.0.113.7") == "203.0.113.7")
+        #expect(policy.client(peer: "10.0.0.2", forwardedFor: "203.0.113.7, 10.0.0.3") == "203.0.113.7")
+        #expect(policy.client(peer: "10.0.0.2", forwardedFor: "2001:db8::1") == "2001:db8::1")
+        #expect(policy.client(peer: "10.0.0.2", forwardedFor: "not-an-address") == nil)
+        #expect(policy.client(peer: "10.0.0.2", forwardedFor: nil) == nil)
+        #expect(policy.client(peer: "192.0.2.1", forwardedFor: "203.0.113.7") == nil)
+        #expect(!policy.overTLS(peer: "192.0.2.1", forwardedProto: "https"))
+        #expect(policy.overTLS(peer: "10.0.0.3", forwardedProto: "HTTPS"))
     }
 
     @Test("Every answer carries the security headers: pages, redirects, not-found, assets")
@@ -267,6 +340,22 @@ struct PortalTests {
             #expect(status.status == 303)
             let after = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)")
             #expect(after.text.contains("<li><strong>30 Verwerkt</strong>") && after.text.contains("inbox@ontvanger.example"))
+            // Afgewezen needs a reason; the reason is kept with the status and its history, as text.
+            let bare = try await browser.post(
+                "/portal/organisations/\(party)/documents/\(externalID)/status", ["csrf": page.csrf!, "code": "50", "reason": "  "])
+            #expect(bare.status == 400 && bare.text.contains("Afgewezen"))
+            let rejected = try await browser.post(
+                "/portal/organisations/\(party)/documents/\(externalID)/status",
+                ["csrf": page.csrf!, "code": "50", "reason": "Ordernummer <b>ontbreekt</b>"])
+            #expect(rejected.status == 303)
+            let rejectedPage = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)")
+            #expect(rejectedPage.text.contains("Reden: Ordernummer &lt;b&gt;ontbreekt&lt;/b&gt;"))
+            let kept = try await fixture.service.storedDocument(externalID: externalID)
+            #expect(kept.status.status == .afgewezen && kept.status.reason == "Ordernummer <b>ontbreekt</b>")
+            let tooLong = try await browser.post(
+                "/portal/organisations/\(party)/documents/\(externalID)/status",
+                ["csrf": page.csrf!, "code": "50", "reason": String(repeating: "x", count: 501)])
+            #expect(tooLong.status == 400)
             // The exact bytes come back as the download.
             let xml = try await browser.get("/portal/organisations/\(party)/documents/\(externalID)/xml")
             let stored = try #require(try await fixture.service.storedDocument(externalID: externalID))
@@ -373,7 +462,7 @@ struct PortalTests {
             template.matches(of: /\{\{t\.([A-Za-z]+)\}\}/).map { String($0.1) }
         }
         #expect(!asked.isEmpty)
-        for key in Set(asked) { #expect(Texts.dutch[key] != nil && Texts.english[key] != nil, "\(key)") }
+        for key in Set(asked) { #expect(Texts(.dutch).words[key] != nil && Texts(.english).words[key] != nil, "\(key)") }
         // Every template parses (a fixed text; this is where a mistake in one shows).
         for name in Templates.all.keys { #expect(Templates.library.getTemplate(named: name) != nil, "\(name)") }
     }

@@ -290,6 +290,15 @@ struct StoreConformanceTests {
         #expect(history.map { "\($0.revision) \($0.change.status.code)" } == ["1 5", "2 5", "2 20"])
         #expect(history.last?.change.changedOn == Self.now.addingTimeInterval(2))
         #expect(try await store.statusHistory(externalID: "XCNIN999999").isEmpty)
+        // A reason is kept with its status, and a new revision starts without one.
+        let rejected = try await store.setStatus(
+            externalID: first.externalID,
+            change: StatusChange(status: .afgewezen, changedOn: Self.now.addingTimeInterval(3), reason: "Geen ordernummer"))
+        #expect(rejected?.status.reason == "Geen ordernummer")
+        #expect(try await store.statusHistory(externalID: first.externalID).map(\.change.reason) == [nil, nil, nil, "Geen ordernummer"])
+        let revised = try await store.storeDocument(draft(1, claimed: true), now: Self.now.addingTimeInterval(4))
+        #expect(try await store.document(externalID: revised.externalID)?.status.reason == nil)
+        #expect(try await store.statusHistory(externalID: first.externalID).last?.change.reason == nil)
 
         // Two workers claiming at once never get the same delivery.
         let claims = try await withThrowingTaskGroup(of: [QueuedDelivery].self) { group in
