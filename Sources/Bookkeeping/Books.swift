@@ -39,6 +39,15 @@ public struct Books: Sendable {
     /// Stores a debtor after checking its OIN (20 digits) and KvK number (8 digits) and its
     /// e-mail address; number 0 takes the next free number.
     public func addDebtor(_ debtor: Debtor, administration: Administration) throws -> Debtor {
+        try store.addDebtor(try Self.checked(debtor), administration: administration.id)
+    }
+
+    /// Changes a debtor's details, checked as when it was added; its number stays.
+    public func updateDebtor(_ debtor: Debtor, administration: Administration) throws -> Debtor {
+        try store.updateDebtor(try Self.checked(debtor), administration: administration.id)
+    }
+
+    static func checked(_ debtor: Debtor) throws -> Debtor {
         var debtor = debtor
         debtor.name = debtor.name.trimmed
         guard !debtor.name.isEmpty else { throw BookkeepingError(.invalidDebtor, "a debtor needs a name") }
@@ -58,18 +67,163 @@ public struct Books: Sendable {
         } else {
             debtor.email = nil
         }
-        return try store.addDebtor(debtor, administration: administration.id)
+        for keyPath in [\Debtor.street, \Debtor.postcode, \Debtor.city, \Debtor.oin, \Debtor.kvk, \Debtor.vat] {
+            let value = debtor[keyPath: keyPath]?.trimmed
+            debtor[keyPath: keyPath] = value?.isEmpty == false ? value : nil
+        }
+        debtor.country = debtor.country.trimmed.uppercased()
+        guard debtor.country.count == 2, debtor.country.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            throw BookkeepingError(.invalidDebtor, "the country '\(debtor.country)' is not a two-letter code (NL, BE, …)")
+        }
+        return debtor
     }
 
+    // MARK: Invoices
+
+    /// A new draft invoice for a debtor: dated today unless `issueDate` says otherwise, due 30
+    /// days later unless `dueDate` says otherwise (and never before it is issued).
+    public func createInvoice(
+        debtor: Int, number: String? = nil, issueDate: LocalDate? = nil, dueDate: LocalDate? = nil, reference: String? = nil,
+        administration: Administration
+    ) throws -> SalesInvoice {
+        _ = try store.debtor(debtor, administration: administration.id)
+        let issued = issueDate ?? LocalDate.today
+        let due = dueDate ?? issued.adding(days: 30)
+        guard due >= issued else {
+            throw BookkeepingError(.invalidDate, "the due date \(due) is before the invoice date \(issued)")
+        }
+        let reference = reference?.trimmed
+        return try store.addInvoice(
+            SalesInvoice(
+                number: number?.trimmed ?? "", debtorNumber: debtor, issueDate: issued, dueDate: due,
+                reference: reference?.isEmpty == false ? reference : nil),
+            administration: administration.id)
+    }
+
+    /// A line as a bookkeeper types it: numbers as text, the VAT rate in percent, the category
+    /// from the rate unless given (0% is Z, zero rated; any other rate S, standard). A line
+    /// without a description, or without a quantity and price, is refused, saying what it lacks.
+    public static func line(
+        description: String, quantity: String, price: String, vatRate: String = "21", vatCategory: String? = nil, position: Int = 0
+    ) throws -> SalesInvoiceLine {
+        func number(_ text: String, _ field: String) throws -> DecimalNumber? {
+            let text = text.trimmed.replacingOccurrences(of: ",", with: ".")
+            if text.isEmpty { return nil }
+            guard let value = DecimalNumber(parsing: text) else {
+                throw BookkeepingError(.invalidNumber, "\(field) '\(text)' is not a number")
+            }
+            return value
+        }
+        let rate = try number(vatRate, "the VAT rate") ?? .zero
+        let category = vatCategory?.trimmed.uppercased().nilIfEmpty ?? (rate == .zero ? "Z" : "S")
+        guard VATCategory(rawValue: category) != nil else {
+            throw BookkeepingError(.invalidNumber, "'\(category)' is not a VAT category (S, Z, E, AE, K, G, O)")
+        }
+        let line = SalesInvoiceLine(
+            position: position, description: description.trimmed, quantity: try number(quantity, "the quantity"),
+            unitPrice: try number(price, "the price"), vatCategory: category, vatRate: rate)
+        if !line.missing.isEmpty {
+            throw BookkeepingError(
+                .emptyLine,
+                "line \(position > 0 ? "\(position) " : "")cannot be saved: it needs \(line.missing.joined(separator: " and "))")
+        }
+        return line
+    }
+
+    /// Adds a line at the end of a draft invoice. An empty line is refused, naming what it lacks.
     public func addLine(_ line: SalesInvoiceLine, invoice number: String, administration: Administration) throws -> SalesInvoice {
+        try changingDraft(number, administration) { invoice in
+            var line = line
+            line.position = (invoice.lines.map(\.position).max() ?? 0) + 1
+            try Self.refuseEmpty(line)
+            invoice.lines.append(line)
+        }
+    }
+
+    /// Replaces line `position` of a draft invoice.
+    public func changeLine(
+        _ position: Int, to line: SalesInvoiceLine, invoice number: String, administration: Administration
+    ) throws -> SalesInvoice {
+        try changingDraft(number, administration) { invoice in
+            guard let index = invoice.lines.firstIndex(where: { $0.position == position }) else {
+                throw BookkeepingError(.noLine, "invoice \(number) has no line \(position)")
+            }
+            var line = line
+            line.position = position
+            try Self.refuseEmpty(line)
+            invoice.lines[index] = line
+        }
+    }
+
+    /// Removes line `position` of a draft invoice; the other lines keep their numbers.
+    public func removeLine(_ position: Int, invoice number: String, administration: Administration) throws -> SalesInvoice {
+        try changingDraft(number, administration) { invoice in
+            guard let index = invoice.lines.firstIndex(where: { $0.position == position }) else {
+                throw BookkeepingError(.noLine, "invoice \(number) has no line \(position)")
+            }
+            invoice.lines.remove(at: index)
+        }
+    }
+
+    /// Deletes an invoice that has not been sent; a sent one is part of the books for good
+    /// (credit it instead).
+    public func deleteInvoice(_ number: String, administration: Administration) throws {
+        try store.deleteInvoice(number, administration: administration.id) { invoice in
+            guard invoice.state == .draft else {
+                throw BookkeepingError(.invoiceSent, "invoice \(number) has been sent and cannot be deleted; credit it instead")
+            }
+        }
+    }
+
+    /// A draft credit note for a sent invoice: the same debtor and lines, referring to it (a
+    /// UBL CreditNote, type 381, with the invoice as preceding invoice); sent the same way.
+    public func creditInvoice(_ number: String, administration: Administration) throws -> SalesInvoice {
+        let original = try store.invoice(number, administration: administration.id)
+        guard original.state == .sent else {
+            throw BookkeepingError(.notSent, "invoice \(number) has not been sent; change or delete it instead of crediting it")
+        }
+        guard !original.isCreditNote else {
+            throw BookkeepingError(.invalidDocument, "\(number) is itself a credit note")
+        }
+        let issued = LocalDate.today
+        var credit = SalesInvoice(
+            number: "", debtorNumber: original.debtorNumber, issueDate: max(issued, original.issueDate),
+            dueDate: nil, reference: original.reference ?? original.number, lines: original.lines)
+        credit.creditedInvoice = original.number
+        return try store.addInvoice(credit, administration: administration.id)
+    }
+
+    private func changingDraft(
+        _ number: String, _ administration: Administration, _ change: (inout SalesInvoice) throws -> Void
+    ) throws -> SalesInvoice {
         try store.updateInvoice(number, administration: administration.id) { invoice in
             guard invoice.state == .draft else {
                 throw BookkeepingError(.invoiceSent, "invoice \(number) has been sent; its lines cannot change")
             }
-            var line = line
-            line.position = (invoice.lines.map(\.position).max() ?? 0) + 1
-            invoice.lines.append(line)
+            try change(&invoice)
         }
+    }
+
+    private static func refuseEmpty(_ line: SalesInvoiceLine) throws {
+        guard line.missing.isEmpty else {
+            throw BookkeepingError(
+                .emptyLine, "line \(line.position) cannot be saved: it needs \(line.missing.joined(separator: " and "))")
+        }
+    }
+
+    /// What stands between a prepared invoice and sending it, in the bookkeeper's words
+    /// ("debiteur 1001 heeft geen adres"), to show before any confirmation: the debtor's address,
+    /// then whatever SI-UBL 2.0 validation still finds. Empty when it can go. (The settings and
+    /// the lines are checked by ``prepareSend(_:administration:)`` already.)
+    public func problems(_ preview: SendPreview) -> [String] {
+        let debtor = preview.debtor
+        var address: [String] = []
+        if debtor.street == nil { address.append("straat") }
+        if debtor.postcode == nil { address.append("postcode") }
+        if debtor.city == nil { address.append("plaats") }
+        if address.count == 3 { return ["debiteur \(debtor.number) heeft geen adres"] }
+        if !address.isEmpty { return ["debiteur \(debtor.number) heeft geen \(address.joined(separator: " en "))"] }
+        return preview.report.findings.filter { $0.flag == .fatal }.map { "\($0.message) [\($0.ruleID)]" }
     }
 
     /// The SI-UBL 2.0 document an invoice is sent as, with its computed totals (`debtor` is the
@@ -100,14 +254,7 @@ public struct Books: Sendable {
     /// locally. Nothing is sent.
     public func prepareSend(_ number: String, administration: Administration) throws -> SendPreview {
         let settings = administration.settings
-        var missing: [String] = []
-        if !settings.useAPIv3 { missing.append("Gebruik API versie 3 (--use-api-v3 on)") }
-        if settings.appKey == nil { missing.append("App Key") }
-        if settings.secret == nil { missing.append("Secret") }
-        if settings.companyID == nil { missing.append("Bedrijfs-ID") }
-        if settings.platformURL == nil { missing.append("platform URL") }
-        if settings.sender.name == nil { missing.append("sender name") }
-        if settings.sender.kvk == nil { missing.append("sender KvK") }
+        let missing = Self.missingSettings(settings)
         guard missing.isEmpty else {
             throw BookkeepingError(
                 .settingsIncomplete,
@@ -136,6 +283,18 @@ public struct Books: Sendable {
             sha256: Self.sha256(ubl))
     }
 
+    static func missingSettings(_ settings: Settings) -> [String] {
+        var missing: [String] = []
+        if !settings.useAPIv3 { missing.append("Gebruik API versie 3 (--use-api-v3 on)") }
+        if settings.appKey == nil { missing.append("App Key") }
+        if settings.secret == nil { missing.append("Secret") }
+        if settings.companyID == nil { missing.append("Bedrijfs-ID") }
+        if settings.platformURL == nil { missing.append("platform URL") }
+        if settings.sender.name == nil { missing.append("sender name") }
+        if settings.sender.kvk == nil { missing.append("sender KvK") }
+        return missing
+    }
+
     /// Sends a prepared invoice after the user typed VERZENDEN. The Delivery ID is stored and the
     /// sent UBL written to the sales folder; a failure is recorded on the invoice, which stays
     /// unsent and can be sent again.
@@ -152,7 +311,7 @@ public struct Books: Sendable {
         let settings = administration.settings
         let request = SendDocumentRequest(
             via: settings.companyID!, toReference: preview.identifier.participantID, toEmail: preview.email,
-            subject: "Factuur \(number)", payload: String(decoding: preview.ubl, as: UTF8.self),
+            subject: "\(preview.invoice.isCreditNote ? "Creditnota" : "Factuur") \(number)", payload: String(decoding: preview.ubl, as: UTF8.self),
             templateID: TemplateID.factuur)
         let client = try client(settings)
         let deliveryID: String

@@ -150,6 +150,17 @@ public struct BooksStore: Sendable {
         }
     }
 
+    /// Replaces a debtor's details; its number stays.
+    public func updateDebtor(_ debtor: Debtor, administration: Int64) throws -> Debtor {
+        try database.write { db in
+            try db.execute(
+                sql: "UPDATE debtor SET data = ? WHERE administration_id = ? AND number = ?",
+                arguments: [try json(debtor), administration, debtor.number])
+            guard db.changesCount == 1 else { throw BookkeepingError.noDebtor(debtor.number) }
+            return debtor
+        }
+    }
+
     public func debtor(_ number: Int, administration: Int64) throws -> Debtor {
         try database.read { db in
             guard
@@ -218,6 +229,15 @@ public struct BooksStore: Sendable {
                 sql: "UPDATE sales_invoice SET data = ? WHERE administration_id = ? AND number = ?",
                 arguments: [try json(invoice), administration, invoice.number])
             return invoice
+        }
+    }
+
+    /// Deletes an invoice once `check` (given the stored invoice) lets it, in one transaction.
+    public func deleteInvoice(_ number: String, administration: Int64, check: (SalesInvoice) throws -> Void) throws {
+        try database.write { db in
+            try check(try fetchInvoice(db, number, administration))
+            try db.execute(
+                sql: "DELETE FROM sales_invoice WHERE administration_id = ? AND number = ?", arguments: [administration, number])
         }
     }
 

@@ -112,9 +112,14 @@ public struct SalesInvoiceLine: Sendable, Codable, Equatable {
     }
 
     /// A line a receiver cannot process: no description, or neither a quantity nor an amount.
-    public var isEmpty: Bool {
-        description.trimmingCharacters(in: .whitespaces).isEmpty
-            || ((quantity ?? .zero) == .zero && (unitPrice ?? .zero) == .zero)
+    public var isEmpty: Bool { !missing.isEmpty }
+
+    /// What the line lacks: "a description", "a quantity or price".
+    public var missing: [String] {
+        var missing: [String] = []
+        if description.trimmingCharacters(in: .whitespaces).isEmpty { missing.append("a description") }
+        if (quantity ?? .zero) == .zero && (unitPrice ?? .zero) == .zero { missing.append("a quantity or price") }
+        return missing
     }
 }
 
@@ -140,6 +145,10 @@ public struct SalesInvoice: Sendable, Codable, Equatable {
     public var ublPath: String?
     /// SHA-256 of the bytes sent (lower-case hex): the platform and the receiver hold the same.
     public var sha256: String?
+    /// Set on a credit note: the number of the sent invoice it credits.
+    public var creditedInvoice: String?
+
+    public var isCreditNote: Bool { creditedInvoice != nil }
 
     /// A draft; an empty `number` takes the next free one when stored.
     public init(
@@ -202,6 +211,7 @@ public struct BookkeepingError: Error, Sendable, Equatable, CustomStringConverti
         public static let invalidName: Code = "books.invalid-name"
         public static let invalidNumber: Code = "books.invalid-number"
         public static let invalidUrl: Code = "books.invalid-url"
+        public static let noLine: Code = "books.no-line"
         public static let invoiceExists: Code = "books.invoice-exists"
         public static let invoiceIncomplete: Code = "books.invoice-incomplete"
         public static let invoiceSent: Code = "books.invoice-sent"

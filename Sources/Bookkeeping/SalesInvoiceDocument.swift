@@ -38,6 +38,11 @@ enum SalesInvoiceDocument {
 
         var builder = InvoiceBuilder(id: invoice.number, issueDate: invoice.issueDate, seller: seller, buyer: buyer)
         builder.header.dueDate = invoice.dueDate
+        if let credited = invoice.creditedInvoice {
+            builder.header.kind = .creditNote
+            builder.header.typeCode = "381"
+            builder.header.precedingInvoices = [PrecedingInvoiceReference(id: credited)]
+        }
         // BR-CO-25: an amount due needs a due date or payment terms.
         if invoice.dueDate == nil { builder.header.paymentTerms = [PaymentTerms(note: "Betaling binnen 30 dagen na factuurdatum")] }
         builder.header.buyerReference = invoice.reference ?? invoice.number
@@ -73,4 +78,21 @@ enum SalesInvoiceDocument {
 
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+extension LocalDate {
+    /// Today in the bookkeeper's time zone.
+    public static var today: LocalDate {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    public func adding(days: Int) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let parts = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: days, to: start)!)
+        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
 }

@@ -246,7 +246,7 @@ struct SettingsCommand: AsyncParsableCommand {
 struct DebtorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "debtor", abstract: "Debtors (customers) and their e-invoicing identifiers.",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, Update.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -280,6 +280,42 @@ struct DebtorCommand: AsyncParsableCommand {
                 try options.emit(
                     ["debtor": String(added.number), "name": added.name, "identifier": identifier.participantID],
                     text: "Debtor \(added.number) \(added.name): invoices carry \(identifier.label).")
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "update", abstract: "Change a debtor's details; what is not given stays, an empty value clears it.")
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+        @Argument(help: "The debtor's number.") var number: Int
+        @Option(help: "Name.") var name: String?
+        @Option(help: "E-mail address for e-invoices.") var email: String?
+        @Option(help: "OIN (20 digits), for government organisations.") var oin: String?
+        @Option(help: "Dossier/KvK nr (8 digits).") var kvk: String?
+        @Option(help: "VAT number.") var vat: String?
+        @Option(help: "Street and number.") var street: String?
+        @Option(help: "Postcode.") var postcode: String?
+        @Option(help: "City.") var city: String?
+        @Option(help: "Country (ISO code).") var country: String?
+
+        func run() async throws {
+            try await options.run(in: administration) { books, current in
+                var debtor = try books.store.debtor(number, administration: current.id)
+                if let name { debtor.name = name }
+                if let country { debtor.country = country }
+                for (value, keyPath) in [
+                    (email, \Debtor.email), (oin, \Debtor.oin), (kvk, \Debtor.kvk), (vat, \Debtor.vat), (street, \Debtor.street),
+                    (postcode, \Debtor.postcode), (city, \Debtor.city),
+                ] where value != nil {
+                    debtor[keyPath: keyPath] = value
+                }
+                let updated = try books.updateDebtor(debtor, administration: current)
+                let identifier = updated.identifier(useDossierAsKvK: current.settings.useDossierAsKvK)
+                try options.emit(
+                    ["debtor": String(updated.number), "name": updated.name, "identifier": identifier.participantID],
+                    text: "Debtor \(updated.number) \(updated.name): invoices carry \(identifier.label).")
             }
         }
     }

@@ -6,8 +6,9 @@ import Foundation
 
 struct InvoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "invoice", abstract: "Sales invoices: create, add lines, show, send, and the platform status.",
-        subcommands: [Create.self, LineCommand.self, Show.self, Send.self, Status.self, List.self])
+        commandName: "invoice",
+        abstract: "Sales invoices: create, change lines, show, send, credit, delete, and the platform status.",
+        subcommands: [Create.self, LineCommand.self, Show.self, Send.self, Status.self, List.self, Credit.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,13 +23,9 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run(in: administration) { books, current in
-                _ = try books.store.debtor(debtor, administration: current.id)
-                let issueDate = try date.map { try parseDate($0, "--date") } ?? LocalDate.today
-                let due = try dueDate.map { try parseDate($0, "--due-date") } ?? issueDate.adding(days: 30)
-                let invoice = try books.store.addInvoice(
-                    SalesInvoice(
-                        number: number ?? "", debtorNumber: debtor, issueDate: issueDate, dueDate: due, reference: reference),
-                    administration: current.id)
+                let invoice = try books.createInvoice(
+                    debtor: debtor, number: number, issueDate: try date.map { try parseDate($0, "--date") },
+                    dueDate: try dueDate.map { try parseDate($0, "--due-date") }, reference: reference, administration: current)
                 try options.emit(
                     ["invoice": invoice.number, "debtor": String(debtor)],
                     text: "Created sales invoice \(invoice.number) for debtor \(debtor).")
@@ -37,7 +34,46 @@ struct InvoiceCommand: AsyncParsableCommand {
     }
 
     struct LineCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "line", abstract: "Invoice lines.", subcommands: [Add.self])
+        static let configuration = CommandConfiguration(
+            commandName: "line", abstract: "The lines of a draft invoice.", subcommands: [Add.self, Change.self, Remove.self])
+
+        struct Change: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "change", abstract: "Replace a line of a draft invoice.")
+            @OptionGroup var options: BooksOptions
+            @OptionGroup var administration: AdministrationOption
+            @Option(help: "The invoice number.") var invoice: String
+            @Option(help: "The line's number.") var line: Int
+            @Option(help: "What was delivered.") var description: String
+            @Option(help: "Quantity (a decimal number).") var quantity: String
+            @Option(help: "Unit price excluding VAT (a decimal number).") var price: String
+            @Option(help: "VAT rate in percent (21, 9, 0).") var vat: String = "21"
+            @Option(help: "VAT category (S, Z, E, AE, K, G, O); from the rate when left out.") var vatCategory: String?
+
+            func run() async throws {
+                try await options.run(in: administration) { books, current in
+                    let changed = try Books.line(
+                        description: description, quantity: quantity, price: price, vatRate: vat, vatCategory: vatCategory, position: line)
+                    let updated = try books.changeLine(line, to: changed, invoice: invoice, administration: current)
+                    try options.emit(updated.lines.first { $0.position == line }!, text: "Invoice \(updated.number) line \(line) changed.")
+                }
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a line from a draft invoice.")
+            @OptionGroup var options: BooksOptions
+            @OptionGroup var administration: AdministrationOption
+            @Option(help: "The invoice number.") var invoice: String
+            @Option(help: "The line's number.") var line: Int
+
+            func run() async throws {
+                try await options.run(in: administration) { books, current in
+                    let updated = try books.removeLine(line, invoice: invoice, administration: current)
+                    try options.emit(
+                        ["invoice": updated.number, "removed": String(line)], text: "Invoice \(updated.number): line \(line) removed.")
+                }
+            }
+        }
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a line to a draft invoice.")
@@ -53,26 +89,18 @@ struct InvoiceCommand: AsyncParsableCommand {
 
             func run() async throws {
                 try await options.run(in: administration) { books, current in
-                    guard let quantity = DecimalNumber(parsing: quantity) else {
-                        throw BookkeepingError(.invalidNumber, "--quantity '\(self.quantity)' is not a number")
-                    }
-                    guard let price = DecimalNumber(parsing: price) else {
-                        throw BookkeepingError(.invalidNumber, "--price '\(self.price)' is not a number")
-                    }
-                    guard let rate = DecimalNumber(parsing: vat) else {
-                        throw BookkeepingError(.invalidNumber, "--vat '\(vat)' is not a percentage")
-                    }
-                    let category = vatCategory?.uppercased() ?? (rate == .zero ? "Z" : "S")
+                    let position = (try books.store.invoice(invoice, administration: current.id).lines.map(\.position).max() ?? 0) + 1
                     let updated = try books.addLine(
-                        SalesInvoiceLine(
-                            description: description, quantity: quantity, unitPrice: price, vatCategory: category,
-                            vatRate: rate),
+                        try Books.line(
+                            description: description, quantity: quantity, price: price, vatRate: vat, vatCategory: vatCategory,
+                            position: position),
                         invoice: invoice, administration: current)
                     let line = updated.lines.last!
                     try options.emit(
                         line,
                         text: "Invoice \(updated.number) line \(line.position): \(line.description), "
-                            + "\(quantity) × \(price), VAT \(category) \(rate)%.")
+                            + "\(line.quantity?.description ?? "—") × \(line.unitPrice?.description ?? "—"), VAT \(line.vatCategory) \(line.vatRate?.description ?? "")%."
+                    )
                 }
             }
         }
@@ -110,6 +138,37 @@ struct InvoiceCommand: AsyncParsableCommand {
         }
     }
 
+    struct Credit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "credit",
+            abstract: "Make a draft credit note for a sent invoice (the same lines, referring to it); send it as an invoice.")
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+        @Argument(help: "The number of the sent invoice.") var number: String
+
+        func run() async throws {
+            try await options.run(in: administration) { books, current in
+                let credit = try books.creditInvoice(number, administration: current)
+                try options.emit(
+                    ["invoice": credit.number, "credits": number], text: "Created credit note \(credit.number) for invoice \(number).")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a draft invoice (a sent one is credited instead).")
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+        @Argument(help: "The invoice number.") var number: String
+
+        func run() async throws {
+            try await options.run(in: administration) { books, current in
+                try books.deleteInvoice(number, administration: current)
+                try options.emit(["deleted": number], text: "Invoice \(number) deleted.")
+            }
+        }
+    }
+
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "send",
@@ -129,6 +188,11 @@ struct InvoiceCommand: AsyncParsableCommand {
         func run() async throws {
             try await options.run(in: administration) { books, current in
                 let preview = try books.prepareSend(number, administration: current)
+                let problems = books.problems(preview)
+                guard problems.isEmpty else {
+                    throw BookkeepingError(
+                        .invoiceIncomplete, "invoice \(number) cannot be sent yet: \(problems.joined(separator: "; ")) (nothing was sent)")
+                }
                 if preview.invoice.state == .sent && !again {
                     throw BookkeepingError(
                         .alreadySent,
@@ -342,19 +406,4 @@ func parseDate(_ text: String, _ option: String) throws -> LocalDate {
         throw BookkeepingError(.invalidDate, "\(option) '\(text)' is not a date (YYYY-MM-DD)")
     }
     return date
-}
-
-extension LocalDate {
-    static var today: LocalDate {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-
-    func adding(days: Int) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
-        let parts = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: days, to: start)!)
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
 }

@@ -218,17 +218,45 @@ struct BooksCommandTests {
         #expect(show["identifier"] as? String == "0106:99999998")
     }
 
-    @Test("An empty invoice line is refused before anything is sent, naming the line")
+    @Test("An empty invoice line cannot be saved, and the message names the line and what it lacks; lines change and go")
     func emptyLine() async throws {
         let setup = try await setUp()
         try connectSupplier(setup)
         let (number, _) = try debtor(setup, ["--name", "Klant B.V.", "--kvk", "87654321"])
-        for lines in [[("Arbeid", "8", "62.50"), ("", "1", "10.00")], [("Arbeid", "8", "62.50"), ("Leeg", "0", "0")]] {
-            let invoiceNumber = try invoice(setup, debtor: number, lines: lines)
-            let refused = try books(setup, ["invoice", "send", "--admin", "DeVries", invoiceNumber, "--confirm", "VERZENDEN"], expect: 1)
-            #expect(refused.stderr.contains("line 2 is empty"))
+        let invoiceNumber = try invoice(setup, debtor: number, lines: [("Arbeid", "8", "62.50")])
+        for (description, quantity, price, lacks) in [("", "1", "10.00", "a description"), ("Leeg", "0", "0", "a quantity or price")] {
+            let refused = try books(
+                setup,
+                [
+                    "invoice", "line", "add", "--admin", "DeVries", "--invoice", invoiceNumber, "--description", description,
+                    "--quantity", quantity, "--price", price,
+                ], expect: 1)
+            #expect(refused.stderr.contains("line 2 cannot be saved: it needs \(lacks)"), "\(refused.stderr)")
             #expect(refused.stderr.contains("[books.empty-line]"))
         }
+        // A line changed, then one added and removed; the invoice keeps what is left.
+        try books(
+            setup,
+            [
+                "invoice", "line", "change", "--admin", "DeVries", "--invoice", invoiceNumber, "--line", "1", "--description", "Advies",
+                "--quantity", "2", "--price", "100",
+            ])
+        try books(
+            setup,
+            ["invoice", "line", "add", "--admin", "DeVries", "--invoice", invoiceNumber, "--description", "Reis", "--quantity", "1", "--price", "30"])
+        try books(setup, ["invoice", "line", "remove", "--admin", "DeVries", "--invoice", invoiceNumber, "--line", "2"])
+        let shown = try json(setup, ["invoice", "show", "--admin", "DeVries", invoiceNumber])
+        let lines = try #require((shown["invoice"] as? [String: Any])?["lines"] as? [[String: Any]])
+        #expect(lines.count == 1 && lines[0]["description"] as? String == "Advies")
+        let blank = try books(
+            setup,
+            [
+                "invoice", "line", "change", "--admin", "DeVries", "--invoice", invoiceNumber, "--line", "1", "--description", " ",
+                "--quantity", "2", "--price", "100",
+            ], expect: 1)
+        #expect(blank.stderr.contains("line 1 cannot be saved: it needs a description"))
+        // A draft can be deleted; nothing was sent.
+        try books(setup, ["invoice", "delete", "--admin", "DeVries", invoiceNumber])
         try connect(setup, "Klant", setup.company)
         let received = try json(setup, ["receive", "--admin", "Klant"])
         #expect((received["received"] as? [Any])?.isEmpty == true, "nothing reached the platform")
