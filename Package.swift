@@ -81,10 +81,22 @@ let package = Package(
         ),
         // The portal: the platform's pages for people (accounts, organisations, keys, documents,
         // validation), server-rendered with Mustache templates.
+        // What every server-rendered page needs: forms read in linear time, the security
+        // headers, CSRF tokens. Shared by the platform's portal and the books' screens.
+        .target(
+            name: "WebPages",
+            dependencies: [
+                "HardenedXML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PlatformPortal",
             dependencies: [
-                "Platform", "EInvoice", "EInvoiceRules", "EConnectWire", "HardenedXML",
+                "Platform", "EInvoice", "EInvoiceRules", "EConnectWire", "HardenedXML", "WebPages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -148,6 +160,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The books in the browser (`efactuur books web`): the setup guide's screens over `Books`.
+        .target(
+            name: "BooksWeb",
+            dependencies: [
+                "Bookkeeping", "EInvoice", "WebPages",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Peppol AS4 as messages: SBDH, ebMS 3 user and signal messages, WS-Security (sign, encrypt,
         // verify, decrypt), MIME. No I/O.
         .target(
@@ -192,7 +217,7 @@ let package = Package(
             name: "efactuur",
             dependencies: [
                 "EInvoice", "EInvoiceRules", "EConnectWire", "Platform", "PlatformPostgres", "PlatformServer", "EConnectClient",
-                "Bookkeeping", "PlatformPeppol", "PeppolAS4", "PeppolDiscovery",
+                "Bookkeeping", "BooksWeb", "PlatformPeppol", "PeppolAS4", "PeppolDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -269,7 +294,7 @@ let package = Package(
             name: "PlatformServerTests",
             dependencies: [
                 "PlatformServer", "Platform", "PlatformPostgres", "PlatformPortal", "EConnectWire", "EConnectClient", "EInvoice",
-                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping", "PlatformPeppol", "PeppolAS4",
+                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping", "BooksWeb", "PlatformPeppol", "PeppolAS4",
                 "PeppolDiscovery",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

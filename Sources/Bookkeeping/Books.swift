@@ -36,6 +36,41 @@ public struct Books: Sendable {
         if let companyID = quickConnect.companyID { settings.companyID = companyID }
     }
 
+    /// Checks and stores an administration's e-invoicing settings: a Bedrijfs-ID starts with XC,
+    /// SimplerInvoicing is 2.0, the platform URL is http(s), folders become absolute paths, the
+    /// IBAN loses its spaces; empty texts count as not set.
+    @discardableResult
+    public func saveSettings(_ settings: Settings, administration: Administration) throws -> Settings {
+        var settings = settings
+        for keyPath in [
+            \Settings.email, \Settings.appKey, \Settings.secret, \Settings.purchaseFolder, \Settings.salesFolder, \Settings.companyID,
+            \Settings.platformURL, \Settings.sender.name, \Settings.sender.street, \Settings.sender.postcode, \Settings.sender.city,
+            \Settings.sender.kvk, \Settings.sender.vat, \Settings.sender.iban,
+        ] {
+            settings[keyPath: keyPath] = settings[keyPath: keyPath]?.trimmed.nilIfEmpty
+        }
+        if let companyID = settings.companyID {
+            guard companyID.uppercased().hasPrefix("XC") else {
+                throw BookkeepingError(.invalidCompanyId, "'\(companyID)' is not a Bedrijfs-ID (XCNL… or XCBE…)")
+            }
+            settings.companyID = companyID.uppercased()
+        }
+        guard settings.siVersion == "2.0" else {
+            throw BookkeepingError(.unsupportedSiVersion, "SimplerInvoicing version must be 2.0")
+        }
+        if let text = settings.platformURL {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw BookkeepingError(.invalidUrl, "the platform URL '\(text)' is not an http(s) URL")
+            }
+        }
+        settings.purchaseFolder = settings.purchaseFolder.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        settings.salesFolder = settings.salesFolder.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        settings.sender.iban = settings.sender.iban?.replacingOccurrences(of: " ", with: "")
+        settings.sender.country = settings.sender.country.trimmed.uppercased()
+        try store.saveSettings(settings, administration: administration.id)
+        return settings
+    }
+
     /// Stores a debtor after checking its OIN (20 digits) and KvK number (8 digits) and its
     /// e-mail address; number 0 takes the next free number.
     public func addDebtor(_ debtor: Debtor, administration: Administration) throws -> Debtor {
@@ -364,6 +399,44 @@ public struct Books: Sendable {
             return try await client.document(in: .outbox, externalID: deliveryID).document
         } catch {
             throw BookkeepingError(.init(rawValue: error.code.rawValue), "the delivery of \(number) cannot be read: \(error.message)")
+        }
+    }
+
+    /// Asks the platform how a sent invoice is doing, and keeps the route and any status not
+    /// seen before in the invoice's timeline (the API tells only the latest).
+    @discardableResult
+    public func followDelivery(_ number: String, administration: Administration) async throws -> SalesInvoice {
+        let document = try await delivery(number, administration: administration)
+        let by = [document.statusInfo.userName, document.statusInfo.accountName].compactMap { $0 }.filter { !$0.isEmpty }
+        let seen = StatusSeen(
+            code: document.status.code, name: document.status.name, changedOn: document.statusInfo.changedOn,
+            by: by.isEmpty ? nil : by.joined(separator: ", "))
+        return try store.updateInvoice(number, administration: administration.id) { invoice in
+            invoice.route = document.deliveryMethod.rawValue
+            var statuses = invoice.statuses ?? []
+            if statuses.last.map({ ($0.code, $0.changedOn) != (seen.code, seen.changedOn) }) ?? true { statuses.append(seen) }
+            invoice.statuses = statuses
+        }
+    }
+
+    /// "Verbinding testen": logs in with the settings' keys and says which organisation they act
+    /// for (its name and Bedrijfs-ID), or why the platform refused.
+    public func testConnection(_ settings: Settings) async throws -> (name: String, companyID: String) {
+        let client = try client(settings)
+        do {
+            _ = try await client.login()
+            let parties = try await client.accountParties()
+            let party = parties.first { $0.econnectPartyID == settings.companyID } ?? parties.first
+            guard let party else {
+                throw BookkeepingError(.settingsIncomplete, "the keys work, but they act for no organisation")
+            }
+            if let companyID = settings.companyID, party.econnectPartyID != companyID {
+                throw BookkeepingError(
+                    .invalidCompanyId, "the keys act for \(party.name) (\(party.econnectPartyID)), not for the Bedrijfs-ID \(companyID)")
+            }
+            return (party.name, party.econnectPartyID)
+        } catch let error as EConnectError {
+            throw BookkeepingError(.init(rawValue: error.code.rawValue), error.message)
         }
     }
 

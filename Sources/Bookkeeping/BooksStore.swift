@@ -98,6 +98,16 @@ public struct BooksStore: Sendable {
         }
     }
 
+    public func administration(id: Int64) throws -> Administration {
+        try database.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT id, name, settings, connection_secret FROM administration WHERE id = ?", arguments: [id])
+            else { throw BookkeepingError.noAdministration("#\(id)") }
+            return try Self.administration(row)
+        }
+    }
+
     public func administrations() throws -> [Administration] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, settings, connection_secret FROM administration ORDER BY name")

@@ -147,6 +147,10 @@ public struct SalesInvoice: Sendable, Codable, Equatable {
     public var sha256: String?
     /// Set on a credit note: the number of the sent invoice it credits.
     public var creditedInvoice: String?
+    /// How the platform delivered it (ToInbox, ToEmail, ToPeppol), once asked.
+    public var route: String?
+    /// Every platform status the books have seen, oldest first (tab "Extra").
+    public var statuses: [StatusSeen]?
 
     public var isCreditNote: Bool { creditedInvoice != nil }
 
@@ -162,6 +166,22 @@ public struct SalesInvoice: Sendable, Codable, Equatable {
         self.reference = reference
         self.lines = lines
         state = .draft
+    }
+}
+
+/// A platform status of a sent invoice as the books saw it: 10 Afgeleverd, 20 Gelezen, ….
+public struct StatusSeen: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var changedOn: Date
+    /// Who set it, as the platform says (user, account).
+    public var by: String?
+
+    public init(code: String, name: String, changedOn: Date, by: String?) {
+        self.code = code
+        self.name = name
+        self.changedOn = changedOn
+        self.by = by
     }
 }
 

@@ -11,6 +11,7 @@ import NIOCore
 import NIOPosix
 import Platform
 import Synchronization
+import WebPages
 
 /// What the portal needs of a request context besides Hummingbird's: where the request came
 /// from, for the sign-in throttle, and whether over TLS, for the cookies' `Secure`.
@@ -44,13 +45,13 @@ public struct Portal: Sendable {
     }
 
     public func register<Context: PortalRequestContext>(on router: Router<Context>) {
-        router.get("/") { _, _ in Self.redirect("/portal") }
+        router.get("/") { _, _ in WebResponses.redirect("/portal") }
         let portal = router.group("/portal")
-        portal.get("/static/portal.css") { _, _ in Self.asset(Templates.stylesheet, type: "text/css; charset=utf-8") }
-        portal.get("/static/portal.js") { _, _ in Self.asset(Templates.script, type: "text/javascript; charset=utf-8") }
+        portal.get("/static/portal.css") { _, _ in WebResponses.asset(Templates.stylesheet, type: "text/css; charset=utf-8") }
+        portal.get("/static/portal.js") { _, _ in WebResponses.asset(Templates.script, type: "text/javascript; charset=utf-8") }
         portal.get("") { request, context in
             try await handle(request, context) { visitor in
-                visitor.user == nil ? Self.redirect("/portal/sign-in") : Self.redirect("/portal/organisations")
+                visitor.user == nil ? WebResponses.redirect("/portal/sign-in") : WebResponses.redirect("/portal/organisations")
             }
         }
         portal.get("/sign-in") { request, context in try await handle(request, context) { try page("sign-in", $0.texts["signIn"], $0) } }
@@ -89,7 +90,7 @@ public struct Portal: Sendable {
         portal.post("/sign-out") { request, context in
             try await handle(request, context, form: true, signedIn: true) { visitor in
                 if let session = request.cookies[Self.sessionCookie]?.value { try await service.signOut(sessionID: session) }
-                var response = Self.redirect("/portal/sign-in")
+                var response = WebResponses.redirect("/portal/sign-in")
                 response.setCookie(Self.cookie(Self.sessionCookie, "", maxAge: 0, secure: visitor.overTLS))
                 return response
             }
@@ -118,7 +119,7 @@ public struct Portal: Sendable {
                     let organisation = try await service.createOrganisation(
                         visitor.user!, name: form["name"], country: form["country"], kvk: form["kvk"], oin: form["oin"], vat: form["vat"],
                         kbo: form["kbo"])
-                    return Self.redirect("/portal/organisations/\(organisation.partyID)")
+                    return WebResponses.redirect("/portal/organisations/\(organisation.partyID)")
                 } catch let error as PlatformError where error.code == .invalidInput {
                     return try await organisationsPage(visitor, error: error, form: form.fields)
                 }
@@ -137,7 +138,7 @@ public struct Portal: Sendable {
                     _ = try await service.updateOrganisation(
                         visitor.user!, partyID: partyID, name: form["name"], kvk: form["kvk"], oin: form["oin"], vat: form["vat"],
                         kbo: form["kbo"])
-                    return Self.redirect("/portal/organisations/\(partyID)")
+                    return WebResponses.redirect("/portal/organisations/\(partyID)")
                 } catch let error as PlatformError where error.code == .invalidInput {
                     return try await organisationPage(visitor, partyID: partyID, error: error, edit: form.fields)
                 }
@@ -163,7 +164,7 @@ public struct Portal: Sendable {
             try await handle(request, context, form: true, signedIn: true) { visitor in
                 let partyID = try context.parameters.require("party")
                 try await service.revokeConnectionKey(visitor.user!, partyID: partyID, appKey: try context.parameters.require("key"))
-                return Self.redirect("/portal/organisations/\(partyID)")
+                return WebResponses.redirect("/portal/organisations/\(partyID)")
             }
         }
         for mailbox in [Platform.Mailbox.inbox, Platform.Mailbox.outbox] {
@@ -182,7 +183,7 @@ public struct Portal: Sendable {
             try await handle(request, context, signedIn: true) { visitor in
                 let (document, _) = try await findDocument(
                     visitor, partyID: try context.parameters.require("party"), externalID: try context.parameters.require("id"))
-                return Self.download(Array(document.payload.utf8), type: "application/xml", name: "\(document.externalID).xml")
+                return WebResponses.download(Array(document.payload.utf8), type: "application/xml", name: "\(document.externalID).xml")
             }
         }
         portal.get("/organisations/:party/documents/:id/pdf") { request, context in
@@ -191,7 +192,7 @@ public struct Portal: Sendable {
                 let externalID = try context.parameters.require("id")
                 let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
                 let pdf = try await service.pdf(session, externalID: externalID, words: InvoiceWords(language: visitor.texts.language))
-                return Self.download(Array(pdf.contents), type: "application/pdf", name: pdf.fileName)
+                return WebResponses.download(Array(pdf.contents), type: "application/pdf", name: pdf.fileName)
             }
         }
         portal.post("/organisations/:party/documents/:id/status") { request, context in
@@ -205,7 +206,7 @@ public struct Portal: Sendable {
                     throw PlatformError.invalidInput(field: "reason", reason: visitor.texts["reasonNeeded"])
                 }
                 _ = try await service.setInboxStatus(session, externalID: externalID, code: code, reason: reason)
-                return Self.redirect("/portal/organisations/\(partyID)/documents/\(externalID)")
+                return WebResponses.redirect("/portal/organisations/\(partyID)/documents/\(externalID)")
             }
         }
 
@@ -216,7 +217,7 @@ public struct Portal: Sendable {
                     _ = try await service.inviteUser(
                         visitor.user!, email: visitor.form["email"], role: UserRole(rawValue: visitor.form["role"]) ?? .user,
                         password: visitor.form["password"])
-                    return Self.redirect("/portal/users")
+                    return WebResponses.redirect("/portal/users")
                 } catch let error as PlatformError where error.code == .invalidInput {
                     return try await usersPage(visitor, error: error)
                 }
@@ -226,7 +227,7 @@ public struct Portal: Sendable {
             try await handle(request, context, form: true, signedIn: true) { visitor in
                 do {
                     try await service.removeUser(visitor.user!, email: visitor.form["email"])
-                    return Self.redirect("/portal/users")
+                    return WebResponses.redirect("/portal/users")
                 } catch let error as PlatformError where error.code == .invalidInput {
                     return try await usersPage(visitor, error: error)
                 }
@@ -424,7 +425,7 @@ public struct Portal: Sendable {
             // The language link reloads this page; after a form, the start page.
             visitor.here = request.method == .get ? request.uri.path : "/portal"
             if signedIn && visitor.user == nil {
-                response = Self.redirect("/portal/sign-in")
+                response = WebResponses.redirect("/portal/sign-in")
             } else {
                 if form {
                     let bytes = try await request.body.collect(upTo: upload ? Self.maxUploadBytes : Self.maxFormBytes)
@@ -433,7 +434,7 @@ public struct Portal: Sendable {
                     }
                     visitor.form = fields
                     // The token must be this visitor's own: no other site's form can carry it.
-                    guard !visitor.csrf.isEmpty, Secrets.constantTimeEqual(Array(fields["csrf"].utf8), Array(visitor.csrf.utf8)) else {
+                    guard !visitor.csrf.isEmpty, WebResponses.tokenMatches(fields["csrf"], visitor.csrf) else {
                         throw PortalRefusal(status: .forbidden, message: texts["formExpired"])
                     }
                 }
@@ -472,7 +473,7 @@ public struct Portal: Sendable {
         }
         // The same address answers in another language, and differently signed in.
         response.headers[.vary] = "Accept-Language, Cookie"
-        Self.secure(&response.headers)
+        WebResponses.secure(&response.headers)
         return response
     }
 
@@ -485,7 +486,7 @@ public struct Portal: Sendable {
         if let value = request.cookies[Self.visitorCookie]?.value, value.utf8.count == 64, value.utf8.allSatisfy(\.isHexDigit) {
             return Visitor(user: nil, csrf: value, overTLS: overTLS)
         }
-        let fresh = Secrets.hex(bytes: 32)
+        let fresh = WebResponses.randomToken()
         // A first visit that posts a form has no cookie yet, so its token cannot match: refused.
         return Visitor(user: nil, csrf: fresh, newVisitorCookie: fresh, overTLS: overTLS)
     }
@@ -513,7 +514,7 @@ public struct Portal: Sendable {
     }
 
     private static func signedIn(_ session: String, _ visitor: Visitor, then location: String) -> Response {
-        var response = redirect(location)
+        var response = WebResponses.redirect(location)
         response.setCookie(cookie(sessionCookie, session, maxAge: Int(PlatformService.portalSessionLifetime), secure: visitor.overTLS))
         return response
     }
@@ -528,34 +529,6 @@ public struct Portal: Sendable {
     }
 
     // MARK: Helpers
-
-    /// The headers every portal answer carries: no framing, no sniffing, scripts and styles only
-    /// from here, forms only to here.
-    static func secure(_ headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-    }
-
-    static func redirect(_ location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location])
-    }
-
-    static func asset(_ text: String, type: String) -> Response {
-        var headers: HTTPFields = [.contentType: type, .cacheControl: "max-age=3600"]
-        secure(&headers)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func download(_ bytes: [UInt8], type: String, name: String) -> Response {
-        let safe = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        return Response(
-            status: .ok,
-            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(safe.isEmpty ? "document" : safe)\""],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
 
     /// Validations running or waiting at once; anyone may upload, so past this a visitor is asked
     /// to try again instead of every upload queueing for the cores.

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Bookkeeping
+import BooksWeb
 import EConnectClient
 import EConnectWire
 import EInvoice
 import Foundation
+import Hummingbird
 
 /// Where the books are, and the --json switch, shared by the books commands.
 struct BooksOptions: ParsableArguments {
@@ -66,8 +68,31 @@ struct BooksCommand: AsyncParsableCommand {
             """,
         subcommands: [
             AdminCommand.self, SettingsCommand.self, DebtorCommand.self, InvoiceCommand.self, Receive.self,
-            PurchaseCommand.self,
+            PurchaseCommand.self, WebCommand.self,
         ])
+}
+
+/// `books web`: the screens of the setup guide in the browser, on this machine.
+struct WebCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "web", abstract: "The books in the browser: the setup guide's screens, on http://127.0.0.1:PORT.",
+        discussion: """
+            Serves the books file's screens (choose the administration, eVerbinding settings, debtors,             invoices with Ja and VERZENDEN, purchase invoices with Ophalen) to this machine only, unless             --host says otherwise. Stop it with Ctrl-C.
+            """)
+    @Option(name: .long, help: "The books' SQLite file.") var books: String = "./efactuur-books.sqlite"
+    @Option(help: "Address to listen on (loopback: only this machine).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free one).") var port = 8090
+
+    func run() async throws {
+        let store = try BooksStore(path: books)
+        for warning in store.permissionWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        let host = self.host
+        let app = BooksWeb(books: Books(store: store)).application(host: host, port: port) { listening in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            FileHandle.standardError.write(Data("efactuur books on http://\(shown):\(listening)/ (books: \(books))\n".utf8))
+        }
+        try await app.runService()
+    }
 }
 
 // MARK: - Administrations
@@ -148,20 +173,10 @@ struct SettingsCommand: AsyncParsableCommand {
                 if let appKey { settings.appKey = appKey }
                 if let secret { settings.secret = secret }
                 if let email { settings.email = email }
-                if let companyId {
-                    guard companyId.uppercased().hasPrefix("XC") else {
-                        throw BookkeepingError(.invalidCompanyId, "'\(companyId)' is not a Bedrijfs-ID (XCNL… or XCBE…)")
-                    }
-                    settings.companyID = companyId.uppercased()
-                }
-                if let siVersion {
-                    guard siVersion == "2.0" else {
-                        throw BookkeepingError(.unsupportedSiVersion, "SimplerInvoicing version must be 2.0")
-                    }
-                    settings.siVersion = siVersion
-                }
-                if let purchaseFolder { settings.purchaseFolder = absolute(purchaseFolder) }
-                if let salesFolder { settings.salesFolder = absolute(salesFolder) }
+                if let companyId { settings.companyID = companyId }
+                if let siVersion { settings.siVersion = siVersion }
+                if let purchaseFolder { settings.purchaseFolder = purchaseFolder }
+                if let salesFolder { settings.salesFolder = salesFolder }
                 if let fromDate {
                     guard let date = LocalDate(fromDate), date.timeZone == nil else {
                         throw BookkeepingError(.invalidDate, "--from-date '\(fromDate)' is not a date (YYYY-MM-DD)")
@@ -172,24 +187,15 @@ struct SettingsCommand: AsyncParsableCommand {
                 if let senderStreet { settings.sender.street = senderStreet }
                 if let senderPostcode { settings.sender.postcode = senderPostcode }
                 if let senderCity { settings.sender.city = senderCity }
-                if let senderCountry { settings.sender.country = senderCountry.uppercased() }
+                if let senderCountry { settings.sender.country = senderCountry }
                 if let senderKvk { settings.sender.kvk = senderKvk }
                 if let senderVat { settings.sender.vat = senderVat }
-                if let senderIban { settings.sender.iban = senderIban.replacingOccurrences(of: " ", with: "") }
+                if let senderIban { settings.sender.iban = senderIban }
                 if let useDossierAsKvk { settings.useDossierAsKvK = useDossierAsKvk }
-                if let platformUrl {
-                    guard let url = URL(string: platformUrl), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                        throw BookkeepingError(.invalidUrl, "--platform-url '\(platformUrl)' is not an http(s) URL")
-                    }
-                    settings.platformURL = platformUrl
-                }
-                try books.store.saveSettings(settings, administration: current.id)
-                try SettingsCommand.show(settings, of: current.name, options: options)
+                if let platformUrl { settings.platformURL = platformUrl }
+                let saved = try books.saveSettings(settings, administration: current)
+                try SettingsCommand.show(saved, of: current.name, options: options)
             }
-        }
-
-        private func absolute(_ path: String) -> String {
-            URL(fileURLWithPath: path).standardizedFileURL.path
         }
     }
 

@@ -98,9 +98,9 @@ struct PortalBrowserTests {
 
     /// Runs one step of the browser script and reads its JSON, on a thread of its own: waiting
     /// for Chromium must not hold one of the few threads every other test's server runs on.
-    static func step(_ arguments: [String]) async throws -> [String: Any] {
+    static func step(_ arguments: [String], script: String = "portal_browser.py") async throws -> [String: Any] {
         let result = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: Result { try JSONOutput(blockingStep(arguments)) }) }
+            Thread.detachNewThread { continuation.resume(returning: Result { try JSONOutput(blockingStep(arguments, script: script)) }) }
         }
         return try result.get().object
     }
@@ -111,9 +111,9 @@ struct PortalBrowserTests {
         init(_ object: [String: Any]) { self.object = object }
     }
 
-    static func blockingStep(_ arguments: [String]) throws -> [String: Any] {
+    static func blockingStep(_ arguments: [String], script name: String) throws -> [String: Any] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Interop/portal_browser.py").path
+            .appendingPathComponent("Interop/\(name)").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script] + arguments
@@ -125,7 +125,7 @@ struct PortalBrowserTests {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let failure = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "portal_browser.py \(arguments[0]): \(failure.suffix(3000))")
+        try #require(process.terminationStatus == 0, "\(name) \(arguments[0]): \(failure.suffix(3000))")
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 }

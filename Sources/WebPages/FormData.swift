@@ -3,15 +3,15 @@ import HardenedXML
 
 /// The fields of a submitted form: `application/x-www-form-urlencoded`, or `multipart/form-data`
 /// for the upload of a document. Both are read in time linear in the body, whatever it holds.
-struct FormData {
-    var fields: [String: String] = [:]
+public struct FormData: Sendable {
+    public var fields: [String: String] = [:]
     /// Uploaded files by field name: their bytes, exactly as sent.
-    var files: [String: [UInt8]] = [:]
+    public var files: [String: [UInt8]] = [:]
 
-    subscript(_ name: String) -> String { fields[name] ?? "" }
+    public subscript(_ name: String) -> String { fields[name] ?? "" }
 
     /// Reads `body` as its content type says; nil when the type is neither form encoding.
-    init?(body: [UInt8], contentType: String?) {
+    public init?(body: [UInt8], contentType: String?) {
         let type = (contentType ?? "").lowercased()
         if type.hasPrefix("application/x-www-form-urlencoded") {
             fields = Self.urlEncoded(body)
@@ -25,7 +25,7 @@ struct FormData {
         }
     }
 
-    /// The portal's forms have a dozen fields; more are ignored, so a body of `a&a&a…` costs no
+    /// The forms have a dozen fields; more are ignored, so a body of `a&a&a…` costs no
     /// more than a short one.
     static let maxFields = 64
 
