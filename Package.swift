@@ -268,7 +268,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "BookkeepingTests", dependencies: ["Bookkeeping", "EInvoice", "PlatformTestSupport", "EInvoiceTestSupport"],
+            name: "BookkeepingTests",
+            dependencies: [
+                "Bookkeeping", "EInvoice", "PlatformTestSupport", "EInvoiceTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EConnectClientTests",

@@ -3,8 +3,9 @@ import Foundation
 import GRDB
 
 /// The books on one SQLite file (WAL): several administrations, each with its settings, debtors,
-/// sales invoices and purchase invoices. Entities are kept as JSON beside the key columns they are
-/// found by, so a new setting or field is an edit to the model alone.
+/// sales invoices (with their lines and the statuses seen) and purchase invoices, each in a table
+/// with a column per field. The settings stay one JSON object (a screen reads and writes them
+/// whole), the Secret in a column of its own.
 public struct BooksStore: Sendable {
     private let database: DatabasePool
     /// What opening the books tightened: a file others could read (see `PrivateFiles`).
@@ -69,8 +70,84 @@ public struct BooksStore: Sendable {
                     arguments: [rewritten, secret, row["id"]])
             }
         }
+        // Debtors, invoices with their lines and statuses, and purchase invoices in tables with a
+        // column per field, so the screens list, search, sort and page in SQL. The JSON rows are
+        // read with the models that wrote them and moved over whole.
+        migrator.registerMigration("v3-tables") { db in
+            try db.execute(sql: "ALTER TABLE debtor RENAME TO debtor_json")
+            try db.execute(sql: "ALTER TABLE sales_invoice RENAME TO sales_invoice_json")
+            try db.execute(sql: "ALTER TABLE purchase_invoice RENAME TO purchase_invoice_json")
+            try db.execute(sql: "DROP INDEX purchase_invoice_status")
+            try db.execute(sql: Self.tables)
+            for row in try Row.fetchAll(db, sql: "SELECT administration_id, data FROM debtor_json ORDER BY administration_id, number") {
+                try Self.insert(try value(Debtor.self, row["data"]), administration: row["administration_id"], db)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT administration_id, data FROM sales_invoice_json ORDER BY administration_id, number") {
+                try Self.write(try value(SalesInvoice.self, row["data"]), administration: row["administration_id"], db, replacing: false)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT administration_id, data FROM purchase_invoice_json ORDER BY administration_id, received_on")
+            {
+                try Self.insert(try value(PurchaseInvoice.self, row["data"]), administration: row["administration_id"], db)
+            }
+            try db.execute(sql: "DROP TABLE purchase_invoice_json; DROP TABLE sales_invoice_json; DROP TABLE debtor_json")
+        }
         return migrator
     }
+
+    static let tables = """
+        CREATE TABLE debtor (
+            administration_id INTEGER NOT NULL REFERENCES administration(id),
+            number INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            street TEXT, postcode TEXT, city TEXT, country TEXT NOT NULL,
+            email TEXT, oin TEXT, kvk TEXT, vat TEXT,
+            PRIMARY KEY (administration_id, number)
+        );
+        CREATE INDEX debtor_name ON debtor (administration_id, name COLLATE NOCASE);
+        CREATE TABLE sales_invoice (
+            administration_id INTEGER NOT NULL REFERENCES administration(id),
+            number TEXT NOT NULL COLLATE NOCASE,
+            debtor_number INTEGER NOT NULL,
+            issue_date TEXT NOT NULL, due_date TEXT, reference TEXT,
+            state TEXT NOT NULL,
+            -- The sum of the lines' net amounts (quantity × price, each to the cent), as exact text.
+            net_amount TEXT NOT NULL,
+            delivery_id TEXT, sent_on REAL, last_error TEXT, ubl_path TEXT, sha256 TEXT,
+            credited_invoice TEXT, route TEXT,
+            PRIMARY KEY (administration_id, number),
+            FOREIGN KEY (administration_id, debtor_number) REFERENCES debtor (administration_id, number)
+        );
+        CREATE INDEX sales_invoice_date ON sales_invoice (administration_id, issue_date);
+        CREATE INDEX sales_invoice_debtor ON sales_invoice (administration_id, debtor_number, issue_date);
+        CREATE INDEX sales_invoice_state ON sales_invoice (administration_id, state, issue_date);
+        CREATE TABLE sales_invoice_line (
+            administration_id INTEGER NOT NULL,
+            invoice_number TEXT NOT NULL COLLATE NOCASE,
+            position INTEGER NOT NULL,
+            description TEXT NOT NULL, quantity TEXT, unit_price TEXT, vat_category TEXT NOT NULL, vat_rate TEXT,
+            PRIMARY KEY (administration_id, invoice_number, position),
+            FOREIGN KEY (administration_id, invoice_number) REFERENCES sales_invoice (administration_id, number) ON DELETE CASCADE
+        );
+        CREATE TABLE sales_invoice_status (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            administration_id INTEGER NOT NULL,
+            invoice_number TEXT NOT NULL COLLATE NOCASE,
+            code TEXT NOT NULL, name TEXT NOT NULL, changed_on REAL NOT NULL, changed_by TEXT,
+            FOREIGN KEY (administration_id, invoice_number) REFERENCES sales_invoice (administration_id, number) ON DELETE CASCADE
+        );
+        CREATE INDEX sales_invoice_status_invoice ON sales_invoice_status (administration_id, invoice_number, id);
+        CREATE TABLE purchase_invoice (
+            administration_id INTEGER NOT NULL REFERENCES administration(id),
+            external_id TEXT NOT NULL,
+            supplier_name TEXT NOT NULL, number TEXT NOT NULL, issue_date TEXT NOT NULL, currency TEXT NOT NULL,
+            tax_exclusive_amount TEXT, tax_amount TEXT, payable_amount TEXT NOT NULL,
+            verdict TEXT NOT NULL, ubl_path TEXT NOT NULL, sha256 TEXT, pdf_path TEXT,
+            received_on REAL NOT NULL, status_set INTEGER NOT NULL,
+            PRIMARY KEY (administration_id, external_id)
+        );
+        CREATE INDEX purchase_invoice_status ON purchase_invoice (administration_id, status_set);
+        CREATE INDEX purchase_invoice_received ON purchase_invoice (administration_id, received_on);
+        """
 
     // MARK: Administrations
 
@@ -153,9 +230,7 @@ public struct BooksStore: Sendable {
             {
                 throw BookkeepingError(.debtorExists, "there is already a debtor \(debtor.number)")
             }
-            try db.execute(
-                sql: "INSERT INTO debtor (administration_id, number, data) VALUES (?, ?, ?)",
-                arguments: [administration, debtor.number, try json(debtor)])
+            try Self.insert(debtor, administration: administration, db)
             return debtor
         }
     }
@@ -164,28 +239,62 @@ public struct BooksStore: Sendable {
     public func updateDebtor(_ debtor: Debtor, administration: Int64) throws -> Debtor {
         try database.write { db in
             try db.execute(
-                sql: "UPDATE debtor SET data = ? WHERE administration_id = ? AND number = ?",
-                arguments: [try json(debtor), administration, debtor.number])
+                sql: """
+                    UPDATE debtor SET name = ?, street = ?, postcode = ?, city = ?, country = ?, email = ?, oin = ?, kvk = ?, vat = ?
+                    WHERE administration_id = ? AND number = ?
+                    """,
+                arguments: [
+                    debtor.name, debtor.street, debtor.postcode, debtor.city, debtor.country, debtor.email, debtor.oin, debtor.kvk,
+                    debtor.vat, administration, debtor.number,
+                ])
             guard db.changesCount == 1 else { throw BookkeepingError.noDebtor(debtor.number) }
             return debtor
         }
     }
 
+    static func insert(_ debtor: Debtor, administration: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO debtor (administration_id, number, name, street, postcode, city, country, email, oin, kvk, vat)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                administration, debtor.number, debtor.name, debtor.street, debtor.postcode, debtor.city, debtor.country, debtor.email,
+                debtor.oin, debtor.kvk, debtor.vat,
+            ])
+    }
+
     public func debtor(_ number: Int, administration: Int64) throws -> Debtor {
         try database.read { db in
             guard
-                let data = try String.fetchOne(
-                    db, sql: "SELECT data FROM debtor WHERE administration_id = ? AND number = ?", arguments: [administration, number])
+                let debtor = try Debtor.fetchOne(
+                    db, sql: "SELECT * FROM debtor WHERE administration_id = ? AND number = ?", arguments: [administration, number])
             else { throw BookkeepingError.noDebtor(number) }
-            return try value(Debtor.self, data)
+            return debtor
         }
     }
 
-    public func debtors(administration: Int64) throws -> [Debtor] {
+    /// The debtors in number order; `matching` narrows them to a number or a part of the name.
+    public func debtors(administration: Int64, matching search: String = "", limit: Int = 1_000, offset: Int = 0) throws -> [Debtor] {
         try database.read { db in
-            try String.fetchAll(db, sql: "SELECT data FROM debtor WHERE administration_id = ? ORDER BY number", arguments: [administration])
-                .map { try value(Debtor.self, $0) }
+            let search = search.trimmingCharacters(in: .whitespaces)
+            var sql = "SELECT * FROM debtor WHERE administration_id = ?"
+            var arguments: StatementArguments = [administration]
+            if !search.isEmpty {
+                sql += " AND (name LIKE ? ESCAPE '\\' OR number = ?)"
+                arguments += [Self.like(search), Int(search) ?? -1]
+            }
+            sql += " ORDER BY number LIMIT ? OFFSET ?"
+            arguments += [max(0, limit), max(0, offset)]
+            return try Debtor.fetchAll(db, sql: sql, arguments: arguments)
         }
+    }
+
+    /// `%text%` for LIKE, with the wildcards a user typed taken literally.
+    static func like(_ text: String) -> String {
+        "%"
+            + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
     }
 
     // MARK: Sales invoices
@@ -208,9 +317,17 @@ public struct BooksStore: Sendable {
             {
                 throw BookkeepingError(.invoiceExists, "there is already a sales invoice '\(invoice.number)'")
             }
-            try db.execute(
-                sql: "INSERT INTO sales_invoice (administration_id, number, data) VALUES (?, ?, ?)",
-                arguments: [administration, invoice.number, try json(invoice)])
+            guard
+                try Row.fetchOne(
+                    db, sql: "SELECT 1 FROM debtor WHERE administration_id = ? AND number = ?", arguments: [administration, invoice.debtorNumber])
+                    != nil
+            else { throw BookkeepingError.noDebtor(invoice.debtorNumber) }
+            // Lines given without their numbers (or with repeated ones) are numbered in order.
+            let positions = invoice.lines.map(\.position)
+            if positions.contains(where: { $0 <= 0 }) || Set(positions).count != positions.count {
+                for index in invoice.lines.indices { invoice.lines[index].position = index + 1 }
+            }
+            try Self.write(invoice, administration: administration, db, replacing: false)
             return invoice
         }
     }
@@ -219,11 +336,55 @@ public struct BooksStore: Sendable {
         try database.read { db in try fetchInvoice(db, number, administration) }
     }
 
-    public func invoices(administration: Int64) throws -> [SalesInvoice] {
+    /// Which invoices a list shows, and in what order.
+    public struct InvoiceFilter: Sendable {
+        public enum Order: String, Sendable, CaseIterable {
+            case number, date, debtor, amount
+        }
+
+        public var debtor: Int?
+        public var state: SalesInvoice.State?
+        public var from: LocalDate?
+        public var through: LocalDate?
+        public var order: Order = .number
+        public var descending = false
+
+        public init() {}
+    }
+
+    /// The invoices `filter` selects, a page at a time.
+    public func invoices(
+        administration: Int64, filter: InvoiceFilter = InvoiceFilter(), limit: Int = 1_000, offset: Int = 0
+    ) throws -> [SalesInvoice] {
         try database.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT data FROM sales_invoice WHERE administration_id = ? ORDER BY number", arguments: [administration]
-            ).map { try value(SalesInvoice.self, $0) }
+            var sql = "SELECT * FROM sales_invoice WHERE administration_id = ?"
+            var arguments: StatementArguments = [administration]
+            if let debtor = filter.debtor {
+                sql += " AND debtor_number = ?"
+                arguments += [debtor]
+            }
+            if let state = filter.state {
+                sql += " AND state = ?"
+                arguments += [state.rawValue]
+            }
+            if let from = filter.from {
+                sql += " AND issue_date >= ?"
+                arguments += [from.description]
+            }
+            if let through = filter.through {
+                sql += " AND issue_date <= ?"
+                arguments += [through.description]
+            }
+            let column =
+                switch filter.order {
+                case .number: "number"
+                case .date: "issue_date"
+                case .debtor: "debtor_number"
+                case .amount: "CAST(net_amount AS REAL)"
+                }
+            sql += " ORDER BY \(column) \(filter.descending ? "DESC" : "ASC"), number LIMIT ? OFFSET ?"
+            arguments += [max(0, limit), max(0, offset)]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try Self.invoice($0, db) }
         }
     }
 
@@ -235,9 +396,7 @@ public struct BooksStore: Sendable {
         try database.write { db in
             var invoice = try fetchInvoice(db, number, administration)
             try change(&invoice)
-            try db.execute(
-                sql: "UPDATE sales_invoice SET data = ? WHERE administration_id = ? AND number = ?",
-                arguments: [try json(invoice), administration, invoice.number])
+            try Self.write(invoice, administration: administration, db, replacing: true)
             return invoice
         }
     }
@@ -253,11 +412,81 @@ public struct BooksStore: Sendable {
 
     private func fetchInvoice(_ db: Database, _ number: String, _ administration: Int64) throws -> SalesInvoice {
         guard
-            let data = try String.fetchOne(
-                db, sql: "SELECT data FROM sales_invoice WHERE administration_id = ? AND number = ?",
-                arguments: [administration, number])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM sales_invoice WHERE administration_id = ? AND number = ?", arguments: [administration, number])
         else { throw BookkeepingError.noInvoice(number) }
-        return try value(SalesInvoice.self, data)
+        return try Self.invoice(row, db)
+    }
+
+    /// An invoice from its row, with its lines and the statuses seen.
+    static func invoice(_ row: Row, _ db: Database) throws -> SalesInvoice {
+        let administration: Int64 = row["administration_id"]
+        let number: String = row["number"]
+        var invoice = SalesInvoice(
+            number: number, debtorNumber: row["debtor_number"], issueDate: try date(row["issue_date"]),
+            dueDate: try (row["due_date"] as String?).map(date), reference: row["reference"],
+            lines: try SalesInvoiceLine.fetchAll(
+                db, sql: "SELECT * FROM sales_invoice_line WHERE administration_id = ? AND invoice_number = ? ORDER BY position",
+                arguments: [administration, number]))
+        invoice.state = SalesInvoice.State(rawValue: row["state"]) ?? .draft
+        invoice.deliveryID = row["delivery_id"]
+        invoice.sentOn = (row["sent_on"] as Double?).map(Date.init(timeIntervalSince1970:))
+        (invoice.lastError, invoice.ublPath, invoice.sha256) = (row["last_error"], row["ubl_path"], row["sha256"])
+        (invoice.creditedInvoice, invoice.route) = (row["credited_invoice"], row["route"])
+        let statuses = try StatusSeen.fetchAll(
+            db, sql: "SELECT * FROM sales_invoice_status WHERE administration_id = ? AND invoice_number = ? ORDER BY id",
+            arguments: [administration, number])
+        invoice.statuses = statuses.isEmpty ? nil : statuses
+        return invoice
+    }
+
+    /// Writes an invoice's row, lines and statuses (replacing what was stored for it).
+    static func write(_ invoice: SalesInvoice, administration: Int64, _ db: Database, replacing: Bool) throws {
+        let header: StatementArguments = [
+            invoice.debtorNumber, invoice.issueDate.description, invoice.dueDate?.description, invoice.reference, invoice.state.rawValue,
+            invoice.netAmount.description, invoice.deliveryID, invoice.sentOn?.timeIntervalSince1970, invoice.lastError,
+            invoice.ublPath, invoice.sha256, invoice.creditedInvoice, invoice.route,
+        ]
+        if replacing {
+            try db.execute(
+                sql: """
+                    UPDATE sales_invoice SET debtor_number = ?, issue_date = ?, due_date = ?, reference = ?, state = ?, net_amount = ?,
+                        delivery_id = ?, sent_on = ?, last_error = ?, ubl_path = ?, sha256 = ?, credited_invoice = ?, route = ?
+                    WHERE administration_id = ? AND number = ?
+                    """, arguments: header + [administration, invoice.number])
+            try db.execute(
+                sql: "DELETE FROM sales_invoice_line WHERE administration_id = ? AND invoice_number = ?",
+                arguments: [administration, invoice.number])
+            try db.execute(
+                sql: "DELETE FROM sales_invoice_status WHERE administration_id = ? AND invoice_number = ?",
+                arguments: [administration, invoice.number])
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO sales_invoice (debtor_number, issue_date, due_date, reference, state, net_amount, delivery_id, sent_on,
+                        last_error, ubl_path, sha256, credited_invoice, route, administration_id, number)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: header + [administration, invoice.number])
+        }
+        for line in invoice.lines {
+            try db.execute(
+                sql: """
+                    INSERT INTO sales_invoice_line (administration_id, invoice_number, position, description, quantity, unit_price,
+                        vat_category, vat_rate) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    administration, invoice.number, line.position, line.description, line.quantity?.description,
+                    line.unitPrice?.description, line.vatCategory, line.vatRate?.description,
+                ])
+        }
+        for status in invoice.statuses ?? [] {
+            try db.execute(
+                sql: """
+                    INSERT INTO sales_invoice_status (administration_id, invoice_number, code, name, changed_on, changed_by)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [administration, invoice.number, status.code, status.name, status.changedOn.timeIntervalSince1970, status.by])
+        }
     }
 
     // MARK: Purchase invoices
@@ -273,45 +502,93 @@ public struct BooksStore: Sendable {
     /// Records a received document and moves the receive cursor to its creation time, together.
     public func addPurchaseInvoice(_ invoice: PurchaseInvoice, createdOn: Date, administration: Int64) throws {
         try database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO purchase_invoice (administration_id, external_id, status_set, received_on, data)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    administration, invoice.externalID, invoice.platformStatusSet,
-                    invoice.receivedOn.timeIntervalSince1970, try json(invoice),
-                ])
+            try Self.insert(invoice, administration: administration, db)
             try db.execute(
                 sql: "UPDATE administration SET receive_cursor = MAX(COALESCE(receive_cursor, 0), ?) WHERE id = ?",
                 arguments: [createdOn.timeIntervalSince1970, administration])
         }
     }
 
-    public func purchaseInvoices(administration: Int64, awaitingStatusOnly: Bool = false) throws -> [PurchaseInvoice] {
+    static func insert(_ invoice: PurchaseInvoice, administration: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO purchase_invoice (administration_id, external_id, supplier_name, number, issue_date, currency,
+                    tax_exclusive_amount, tax_amount, payable_amount, verdict, ubl_path, sha256, pdf_path, received_on, status_set)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                administration, invoice.externalID, invoice.supplierName, invoice.number, invoice.issueDate, invoice.currency,
+                invoice.taxExclusiveAmount, invoice.taxAmount, invoice.payableAmount, invoice.verdict, invoice.ublPath, invoice.sha256,
+                invoice.pdfPath, invoice.receivedOn.timeIntervalSince1970, invoice.platformStatusSet,
+            ])
+    }
+
+    public func purchaseInvoices(
+        administration: Int64, awaitingStatusOnly: Bool = false, limit: Int = 10_000, offset: Int = 0
+    ) throws -> [PurchaseInvoice] {
         try database.read { db in
-            try String.fetchAll(
+            try PurchaseInvoice.fetchAll(
                 db,
-                sql: "SELECT data FROM purchase_invoice WHERE administration_id = ?"
-                    + (awaitingStatusOnly ? " AND status_set = 0" : "") + " ORDER BY received_on, external_id",
-                arguments: [administration]
-            ).map { try value(PurchaseInvoice.self, $0) }
+                sql: "SELECT * FROM purchase_invoice WHERE administration_id = ?"
+                    + (awaitingStatusOnly ? " AND status_set = 0" : "") + " ORDER BY received_on, external_id LIMIT ? OFFSET ?",
+                arguments: [administration, max(0, limit), max(0, offset)])
+        }
+    }
+
+    public func purchaseInvoice(externalID: String, administration: Int64) throws -> PurchaseInvoice? {
+        try database.read { db in
+            try PurchaseInvoice.fetchOne(
+                db, sql: "SELECT * FROM purchase_invoice WHERE administration_id = ? AND external_id = ?",
+                arguments: [administration, externalID])
         }
     }
 
     public func markStatusSet(externalID: String, administration: Int64) throws {
         try database.write { db in
-            guard
-                let data = try String.fetchOne(
-                    db, sql: "SELECT data FROM purchase_invoice WHERE administration_id = ? AND external_id = ?",
-                    arguments: [administration, externalID])
-            else { return }
-            var invoice = try value(PurchaseInvoice.self, data)
-            invoice.platformStatusSet = true
             try db.execute(
-                sql: "UPDATE purchase_invoice SET status_set = 1, data = ? WHERE administration_id = ? AND external_id = ?",
-                arguments: [try json(invoice), administration, externalID])
+                sql: "UPDATE purchase_invoice SET status_set = 1 WHERE administration_id = ? AND external_id = ?",
+                arguments: [administration, externalID])
         }
+    }
+}
+
+private func date(_ text: String) throws -> LocalDate {
+    guard let date = LocalDate(text) else { throw BookkeepingError(.invalidDate, "the books hold '\(text)' where a date belongs") }
+    return date
+}
+
+extension Debtor: FetchableRecord {
+    public init(row: Row) {
+        self.init(number: row["number"], name: row["name"])
+        (street, postcode, city, country) = (row["street"], row["postcode"], row["city"], row["country"])
+        (email, oin, kvk, vat) = (row["email"], row["oin"], row["kvk"], row["vat"])
+    }
+}
+
+extension SalesInvoiceLine: FetchableRecord {
+    public init(row: Row) {
+        self.init(
+            position: row["position"], description: row["description"],
+            quantity: (row["quantity"] as String?).flatMap { DecimalNumber(parsing: $0) },
+            unitPrice: (row["unit_price"] as String?).flatMap { DecimalNumber(parsing: $0) }, vatCategory: row["vat_category"],
+            vatRate: (row["vat_rate"] as String?).flatMap { DecimalNumber(parsing: $0) })
+    }
+}
+
+extension StatusSeen: FetchableRecord {
+    public init(row: Row) {
+        self.init(
+            code: row["code"], name: row["name"], changedOn: Date(timeIntervalSince1970: row["changed_on"]), by: row["changed_by"])
+    }
+}
+
+extension PurchaseInvoice: FetchableRecord {
+    public init(row: Row) {
+        self.init(
+            externalID: row["external_id"], supplierName: row["supplier_name"], number: row["number"], issueDate: row["issue_date"],
+            currency: row["currency"], taxExclusiveAmount: row["tax_exclusive_amount"], taxAmount: row["tax_amount"],
+            payableAmount: row["payable_amount"], verdict: row["verdict"], ublPath: row["ubl_path"], sha256: row["sha256"],
+            pdfPath: row["pdf_path"], receivedOn: Date(timeIntervalSince1970: row["received_on"]), platformStatusSet: row["status_set"])
     }
 }
 

@@ -154,6 +154,12 @@ public struct SalesInvoice: Sendable, Codable, Equatable {
 
     public var isCreditNote: Bool { creditedInvoice != nil }
 
+    /// The lines' net amounts added up (quantity × price, each to the cent), before allowances
+    /// and VAT: what a list sorts and shows.
+    public var netAmount: DecimalNumber {
+        lines.reduce(DecimalNumber.zero) { $0 + ((($1.quantity ?? .zero) * ($1.unitPrice ?? .zero)).rounded(scale: 2)) }
+    }
+
     /// A draft; an empty `number` takes the next free one when stored.
     public init(
         number: String = "", debtorNumber: Int, issueDate: LocalDate, dueDate: LocalDate? = nil, reference: String? = nil,

@@ -100,6 +100,7 @@ enum BooksTemplates {
             <th scope="col">E-mail voor facturen</th><th scope="col">Factuur draagt</th></tr></thead>
             <tbody>{{#debtors}}<tr><td><a href="/a/{{admin.id}}/debiteuren/{{number}}">{{number}}</a></td><td>{{name}}</td><td>{{city}}</td>\
             <td>{{email}}</td><td>{{identifier}}</td></tr>{{/debtors}}</tbody></table>
+            {{#next}}<p><a href="{{next}}">Volgende pagina</a></p>{{/next}}
             <h2>Nieuwe debiteur</h2>
             <form method="post" action="/a/{{admin.id}}/debiteuren">\(csrfField)
             <p><label for="name">Naam</label><input id="name" name="name" required></p>
@@ -133,10 +134,20 @@ enum BooksTemplates {
             <p><button type="submit">Opslaan</button></p></form>
             """,
         "invoices": menu + """
+            <form method="get" action="/a/{{admin.id}}/facturen" class="search"><fieldset><legend>Zoeken en sorteren</legend>
+            <label for="f-debiteur">Debiteur</label><select id="f-debiteur" name="debiteur"><option value="">alle</option>\
+            {{#debtors}}<option value="{{number}}"{{#selected}} selected{{/selected}}>{{number}} {{name}}</option>{{/debtors}}</select>
+            <label for="f-stand">Stand</label><select id="f-stand" name="stand">{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/states}}</select>
+            <label for="f-van">Van (datum)</label><input id="f-van" name="van" value="{{from}}" size="10">
+            <label for="f-tot">Tot en met</label><input id="f-tot" name="tot" value="{{through}}" size="10">
+            <label for="f-volgorde">Sorteren op</label><select id="f-volgorde" name="volgorde">{{#orders}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/orders}}</select>
+            <input type="checkbox" id="f-aflopend" name="aflopend"{{#descending}} checked{{/descending}}><label for="f-aflopend">aflopend</label>
+            <button type="submit">Tonen</button></fieldset></form>
             <table><caption>Verkoopfacturen</caption><thead><tr><th scope="col">Nummer</th><th scope="col">Soort</th><th scope="col">Datum</th>\
-            <th scope="col">Debiteur</th><th scope="col">Stand</th><th scope="col">Delivery ID</th></tr></thead>
+            <th scope="col">Debiteur</th><th scope="col">Bedrag excl. btw</th><th scope="col">Stand</th><th scope="col">Delivery ID</th></tr></thead>
             <tbody>{{#invoices}}<tr><td><a href="{{path}}">{{number}}</a></td><td>{{kind}}</td><td>{{date}}</td><td>{{debtor}}</td>\
-            <td>{{state}}</td><td>{{deliveryID}}</td></tr>{{/invoices}}</tbody></table>
+            <td>{{amount}}</td><td>{{state}}</td><td>{{deliveryID}}</td></tr>{{/invoices}}</tbody></table>
+            {{#next}}<p><a href="{{next}}">Volgende pagina</a></p>{{/next}}
             <h2>Nieuwe factuur</h2>
             <form method="post" action="/a/{{admin.id}}/facturen">\(csrfField)
             <p><label for="debtor">Debiteur</label><select id="debtor" name="debtor">{{#debtors}}<option value="{{number}}">{{number}} {{name}}</option>{{/debtors}}</select></p>
@@ -206,6 +217,7 @@ enum BooksTemplates {
             <td class="{{#valid}}valid{{/valid}}{{^valid}}invalid{{/valid}}">{{verdict}}</td>\
             <td><a href="/a/{{admin.id}}/inkoop/{{id}}/pdf">PDF{{#embedded}} (meegestuurd){{/embedded}}</a></td><td>{{file}}</td></tr>{{/purchases}}</tbody></table>
             {{^purchases}}<p>Nog geen inkoopfacturen.</p>{{/purchases}}
+            {{#next}}<p><a href="{{next}}">Volgende pagina</a></p>{{/next}}
             """,
     ]
 

@@ -87,7 +87,8 @@ public struct BooksWeb: Sendable {
 
         // Debiteuren
         router.get("/a/:admin/debiteuren") { request, context in
-            try debtorsPage(try administration(context), query: request.uri.queryParameters["zoek"].map(String.init) ?? "")
+            try debtorsPage(
+                try administration(context), query: request.uri.queryParameters["zoek"].map(String.init) ?? "", page: Self.page(request))
         }
         router.post("/a/:admin/debiteuren") { request, context in
             try await form(request) { form in
@@ -98,7 +99,7 @@ public struct BooksWeb: Sendable {
                     let added = try books.addDebtor(debtor, administration: administration)
                     return WebResponses.redirect("/a/\(administration.id)/debiteuren/\(added.number)")
                 } catch let error as BookkeepingError {
-                    return try debtorsPage(administration, query: "", error: error)
+                    return try debtorsPage(administration, query: "", page: 0, error: error)
                 }
             }
         }
@@ -123,7 +124,7 @@ public struct BooksWeb: Sendable {
         }
 
         // Verkoopfacturen
-        router.get("/a/:admin/facturen") { _, context in try invoicesPage(try administration(context)) }
+        router.get("/a/:admin/facturen") { request, context in try invoicesPage(try administration(context), request: request) }
         router.post("/a/:admin/facturen") { request, context in
             try await form(request) { form in
                 let administration = try administration(context)
@@ -134,7 +135,7 @@ public struct BooksWeb: Sendable {
                         dueDate: try Self.date(form["due"], "de vervaldatum"), reference: form["reference"], administration: administration)
                     return WebResponses.redirect(Self.path(administration, invoice.number))
                 } catch let error as BookkeepingError {
-                    return try invoicesPage(administration, error: error)
+                    return try invoicesPage(administration, request: nil, error: error)
                 }
             }
         }
@@ -224,15 +225,16 @@ public struct BooksWeb: Sendable {
         }
 
         // Inkoopfacturen: the list, Ophalen with progress, each with its PDF.
-        router.get("/a/:admin/inkoop") { _, context in try purchasesPage(try administration(context)) }
+        router.get("/a/:admin/inkoop") { request, context in try purchasesPage(try administration(context), page: Self.page(request)) }
         router.post("/a/:admin/inkoop/ophalen") { request, context in
             try await form(request) { _ in try receive(try administration(context)) }
         }
         router.get("/a/:admin/inkoop/:id/pdf") { _, context in
             let administration = try administration(context)
             let id = try context.parameters.require("id")
-            guard let invoice = try books.store.purchaseInvoices(administration: administration.id).first(where: { $0.externalID == id })
-            else { throw HTTPError(.notFound) }
+            guard let invoice = try books.store.purchaseInvoice(externalID: id, administration: administration.id) else {
+                throw HTTPError(.notFound)
+            }
             return WebResponses.download(try Self.pdf(of: invoice), type: "application/pdf", name: "\(invoice.number).pdf", inline: true)
         }
     }
@@ -308,19 +310,33 @@ public struct BooksWeb: Sendable {
         debtor.country = form["country"].isEmpty ? "NL" : form["country"]
     }
 
-    private func debtorsPage(_ administration: Administration, query: String, error: BookkeepingError? = nil) throws -> Response {
-        let needle = query.lowercased()
-        let debtors = try books.store.debtors(administration: administration.id).filter {
-            needle.isEmpty || $0.name.lowercased().contains(needle) || String($0.number) == needle
-        }
-        let rows = debtors.map { debtor -> [String: Any] in
+    /// Rows a list shows at once.
+    static let pageSize = 50
+
+    /// `?pagina=N` (from 0).
+    static func page(_ request: Request) -> Int {
+        min(max(Int(request.uri.queryParameters["pagina"].map(String.init) ?? "") ?? 0, 0), 1_000_000)
+    }
+
+    /// The link to the next page, when this one was full (`query` keeps the list's filters).
+    static func next(_ count: Int, page: Int, query: String) -> Any {
+        count > pageSize ? "?\(query)\(query.isEmpty ? "" : "&")pagina=\(page + 1)" : false
+    }
+
+    private func debtorsPage(_ administration: Administration, query: String, page: Int, error: BookkeepingError? = nil) throws -> Response {
+        let found = try books.store.debtors(
+            administration: administration.id, matching: query, limit: Self.pageSize + 1, offset: page * Self.pageSize)
+        let rows = found.prefix(Self.pageSize).map { debtor -> [String: Any] in
             [
                 "number": debtor.number, "name": debtor.name, "city": debtor.city ?? "", "email": debtor.email ?? "",
                 "identifier": debtor.identifier(useDossierAsKvK: administration.settings.useDossierAsKvK).label,
             ]
         }
-        return try page(
-            "debtors", "Debiteuren — \(administration.name)", ["admin": adminFields(administration), "debtors": rows, "query": query], error: error)
+        let search = query.isEmpty ? "" : "zoek=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        return try self.page(
+            "debtors", "Debiteuren — \(administration.name)",
+            ["admin": adminFields(administration), "debtors": rows, "query": query, "next": Self.next(found.count, page: page, query: search)],
+            error: error)
     }
 
     private func debtorPage(
@@ -339,21 +355,46 @@ public struct BooksWeb: Sendable {
         return try page("debtor", "Debiteur \(debtor.number) \(debtor.name)", fields, notice: notice, error: error)
     }
 
-    private func invoicesPage(_ administration: Administration, error: BookkeepingError? = nil) throws -> Response {
-        let debtors = try books.store.debtors(administration: administration.id)
+    private func invoicesPage(_ administration: Administration, request: Request?, error: BookkeepingError? = nil) throws -> Response {
+        let debtors = try books.store.debtors(administration: administration.id, limit: 10_000)
         let names = Dictionary(uniqueKeysWithValues: debtors.map { ($0.number, $0.name) })
-        let rows = try books.store.invoices(administration: administration.id).map { invoice -> [String: Any] in
+        // The list's filters and order: ?debiteur=1000&stand=sent&van=…&tot=…&volgorde=amount&aflopend=on
+        let query = request?.uri.queryParameters
+        func asked(_ name: String) -> String { query?[Substring(name)].map(String.init) ?? "" }
+        var filter = BooksStore.InvoiceFilter()
+        filter.debtor = Int(asked("debiteur"))
+        filter.state = SalesInvoice.State(rawValue: asked("stand"))
+        filter.from = LocalDate(asked("van"))
+        filter.through = LocalDate(asked("tot"))
+        filter.order = BooksStore.InvoiceFilter.Order(rawValue: asked("volgorde")) ?? .number
+        filter.descending = asked("aflopend") == "on"
+        let page = request.map(Self.page) ?? 0
+        let found = try books.store.invoices(
+            administration: administration.id, filter: filter, limit: Self.pageSize + 1, offset: page * Self.pageSize)
+        let rows = found.prefix(Self.pageSize).map { invoice -> [String: Any] in
             [
                 "number": invoice.number, "path": Self.path(administration, invoice.number), "date": invoice.issueDate.description,
                 "debtor": "\(invoice.debtorNumber) \(names[invoice.debtorNumber] ?? "")", "kind": invoice.isCreditNote ? "Creditnota" : "Factuur",
                 "state": invoice.state == .sent ? "verzonden" : "concept", "deliveryID": invoice.deliveryID ?? "",
+                "amount": InvoiceWords.dutch.amount(invoice.netAmount, currency: "EUR"),
             ]
         }
+        let kept = ["debiteur", "stand", "van", "tot", "volgorde", "aflopend"].compactMap { name -> String? in
+            let value = asked(name)
+            return value.isEmpty ? nil : "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
         let fields: [String: Any] = [
-            "admin": adminFields(administration), "invoices": rows,
-            "debtors": debtors.map { ["number": $0.number, "name": $0.name] }, "today": LocalDate.today.description,
+            "admin": adminFields(administration), "invoices": rows, "next": Self.next(found.count, page: page, query: kept),
+            "debtors": debtors.map { ["number": $0.number, "name": $0.name, "selected": $0.number == filter.debtor] },
+            "today": LocalDate.today.description, "from": asked("van"), "through": asked("tot"), "descending": filter.descending,
+            "states": [("", "alle"), ("draft", "concept"), ("sent", "verzonden")].map {
+                ["value": $0.0, "name": $0.1, "selected": $0.0 == asked("stand")]
+            },
+            "orders": [("number", "nummer"), ("date", "datum"), ("debtor", "debiteur"), ("amount", "bedrag")].map {
+                ["value": $0.0, "name": $0.1, "selected": $0.0 == filter.order.rawValue]
+            },
         ]
-        return try page("invoices", "Verkoopfacturen — \(administration.name)", fields, error: error)
+        return try self.page("invoices", "Verkoopfacturen — \(administration.name)", fields, error: error)
     }
 
     private func invoicePage(
@@ -429,8 +470,9 @@ public struct BooksWeb: Sendable {
         return try page("send", "eVerbinding bericht — \(number)", fields, error: error, status: error == nil ? .ok : .badRequest)
     }
 
-    private func purchasesPage(_ administration: Administration, notice: String? = nil) throws -> Response {
-        let rows = try books.store.purchaseInvoices(administration: administration.id).map { invoice -> [String: Any] in
+    private func purchasesPage(_ administration: Administration, page: Int, notice: String? = nil) throws -> Response {
+        let found = try books.store.purchaseInvoices(administration: administration.id, limit: Self.pageSize + 1, offset: page * Self.pageSize)
+        let rows = found.prefix(Self.pageSize).map { invoice -> [String: Any] in
             [
                 "id": invoice.externalID, "date": invoice.issueDate, "supplier": invoice.supplierName, "number": invoice.number,
                 "amount": "\(invoice.payableAmount) \(invoice.currency)", "verdict": invoice.verdict, "valid": invoice.verdict == "valid",
@@ -439,8 +481,9 @@ public struct BooksWeb: Sendable {
         }
         let fields: [String: Any] = [
             "admin": adminFields(administration), "purchases": rows, "folder": administration.settings.purchaseFolder ?? "— (niet ingesteld)",
+            "next": Self.next(found.count, page: page, query: ""),
         ]
-        return try page("purchases", "Inkoopfacturen — \(administration.name)", fields, notice: notice)
+        return try self.page("purchases", "Inkoopfacturen — \(administration.name)", fields, notice: notice)
     }
 
     /// Ophalen: the page streams a line per document fetched, then the outcome and a link back.

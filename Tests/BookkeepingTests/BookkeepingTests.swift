@@ -2,6 +2,7 @@ import Bookkeeping
 import EInvoice
 import EInvoiceTestSupport
 import Foundation
+import GRDB
 import PlatformTestSupport
 import Testing
 
@@ -222,6 +223,75 @@ struct BookkeepingTests {
         #expect(throws: BookkeepingError.self) { try books.store.invoice(draft.number, administration: administration.id) }
     }
 
+    @Test("Books written as JSON rows (v1, v2) move into tables with a column per field, without loss")
+    func jsonRowsMoveIntoTables() throws {
+        let file = TestFolder.root.appendingPathComponent("books-v2-\(UUID().uuidString).sqlite").path
+        var debtor = Debtor(number: 1000, name: "Gemeente Zuid")
+        (debtor.street, debtor.postcode, debtor.city, debtor.email, debtor.oin) =
+            ("Markt 1", "1234 AB", "Zuid", "f@zuid.example", "00000001003214321000")
+        var invoice = SalesInvoice(
+            number: "F2026-0007", debtorNumber: 1000, issueDate: LocalDate("2026-11-02")!, dueDate: LocalDate("2026-12-02")!,
+            reference: "PO-9",
+            lines: [
+                SalesInvoiceLine(position: 1, description: "Advies", quantity: "3", unitPrice: "95.5"),
+                SalesInvoiceLine(position: 3, description: "Boek", quantity: "1", unitPrice: "20", vatCategory: "Z", vatRate: "0"),
+            ])
+        (invoice.state, invoice.deliveryID, invoice.sentOn, invoice.sha256) = (.sent, "XCNIN100007", Date(timeIntervalSince1970: 1_795_000_000), "ab")
+        invoice.statuses = [StatusSeen(code: "10", name: "Afgeleverd", changedOn: Date(timeIntervalSince1970: 1_795_000_001), by: "lev")]
+        let credit = {
+            var credit = SalesInvoice(number: "F2026-0008", debtorNumber: 1000, issueDate: LocalDate("2026-11-03")!, lines: invoice.lines)
+            credit.creditedInvoice = "F2026-0007"
+            return credit
+        }()
+        let purchase = PurchaseInvoiceJSON.sample
+        do {
+            let queue = try DatabaseQueue(path: file)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .secondsSince1970
+            func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                        INSERT INTO grdb_migrations VALUES ('v1'), ('v2-secret-apart');
+                        CREATE TABLE administration (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                            settings TEXT NOT NULL, receive_cursor REAL, connection_secret TEXT);
+                        CREATE TABLE debtor (administration_id INTEGER NOT NULL REFERENCES administration(id), number INTEGER NOT NULL,
+                            data TEXT NOT NULL, PRIMARY KEY (administration_id, number));
+                        CREATE TABLE sales_invoice (administration_id INTEGER NOT NULL REFERENCES administration(id),
+                            number TEXT NOT NULL COLLATE NOCASE, data TEXT NOT NULL, PRIMARY KEY (administration_id, number));
+                        CREATE TABLE purchase_invoice (administration_id INTEGER NOT NULL REFERENCES administration(id),
+                            external_id TEXT NOT NULL, status_set INTEGER NOT NULL, received_on REAL NOT NULL, data TEXT NOT NULL,
+                            PRIMARY KEY (administration_id, external_id));
+                        CREATE INDEX purchase_invoice_status ON purchase_invoice (administration_id, status_set);
+                        """)
+                try db.execute(sql: "INSERT INTO administration (name, settings) VALUES ('Oud', ?)", arguments: [try json(Settings())])
+                try db.execute(sql: "INSERT INTO debtor VALUES (1, 1000, ?)", arguments: [try json(debtor)])
+                try db.execute(sql: "INSERT INTO sales_invoice VALUES (1, ?, ?)", arguments: [invoice.number, try json(invoice)])
+                try db.execute(sql: "INSERT INTO sales_invoice VALUES (1, ?, ?)", arguments: [credit.number, try json(credit)])
+                try db.execute(sql: "INSERT INTO purchase_invoice VALUES (1, ?, 1, 5, ?)", arguments: [purchase.externalID, purchase.json])
+            }
+        }
+        let store = try BooksStore(path: file)
+        let administration = try store.administration(named: "Oud")
+        #expect(try store.debtor(1000, administration: administration.id) == debtor)
+        #expect(try store.invoice("F2026-0007", administration: administration.id) == invoice)
+        #expect(try store.invoice("F2026-0008", administration: administration.id) == credit)
+        let purchases = try store.purchaseInvoices(administration: administration.id)
+        #expect(purchases.count == 1 && purchases[0].externalID == purchase.externalID && purchases[0].verdict == "valid")
+        // Now searchable, sortable and paged in SQL.
+        #expect(try store.debtors(administration: administration.id, matching: "zuid").map(\.number) == [1000])
+        #expect(try store.debtors(administration: administration.id, matching: "%").isEmpty)
+        var byAmount = BooksStore.InvoiceFilter()
+        (byAmount.order, byAmount.descending) = (.amount, true)
+        #expect(try store.invoices(administration: administration.id, filter: byAmount, limit: 1).map(\.number) == ["F2026-0007"])
+        var sent = BooksStore.InvoiceFilter()
+        sent.state = .sent
+        #expect(try store.invoices(administration: administration.id, filter: sent).map(\.number) == ["F2026-0007"])
+        #expect(try store.invoices(administration: administration.id, limit: 1, offset: 1).map(\.number) == ["F2026-0008"])
+    }
+
     @Test("Only VERZENDEN sends; a wrong confirmation leaves the invoice untouched")
     func confirmationWord() async throws {
         let books = Books(store: try BooksStore(path: path))
@@ -330,4 +400,16 @@ struct BookkeepingTests {
         #expect(PrivateFiles.mode(of: path) == 0o600)
         #expect(try reopened.administration(named: "De Vries").settings.secret == "0123456789abcdef")
     }
+}
+
+/// A purchase invoice as the v1 books wrote it (the model's own JSON).
+enum PurchaseInvoiceJSON {
+    static let sample = (
+        externalID: "XCNIN100042",
+        json: """
+        {"currency":"EUR","externalID":"XCNIN100042","issueDate":"2026-11-30","number":"INK-1","payableAmount":"121.00",\
+        "platformStatusSet":true,"receivedOn":1795000100,"sha256":"cd","supplierName":"Leverancier","taxAmount":"21.00",\
+        "taxExclusiveAmount":"100.00","ublPath":"/tmp/x.xml","verdict":"valid"}
+        """
+    )
 }

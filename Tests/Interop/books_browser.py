@@ -139,6 +139,16 @@ def guide(visit, platform, shots, supplier_qc, customer_qc):
     visit.link("Uitvoer › eFactuur › eVerbinding bericht")
     result["noAddress"] = visit.text()
     result["noAddressAsks"] = len(visit.driver.find_elements(By.XPATH, "//button[normalize-space()='Ja']"))
+
+    # The list, searched and sorted: only the sent ones, the largest amount first.
+    visit.open(supplier + "/facturen")
+    Select(visit.driver.find_element(By.ID, "f-stand")).select_by_value("sent")
+    Select(visit.driver.find_element(By.ID, "f-volgorde")).select_by_value("amount")
+    visit.driver.find_element(By.ID, "f-aflopend").click()
+    visit.press("Tonen")
+    result["sentList"] = [cell.text for cell in visit.driver.find_elements(By.CSS_SELECTOR, "table tbody tr td:first-child")]
+    visit.open(supplier + "/debiteuren?zoek=zuid")
+    result["debtorSearch"] = [cell.text for cell in visit.driver.find_elements(By.CSS_SELECTOR, "table tbody tr td:first-child")]
     return result
 
 

@@ -49,6 +49,8 @@ struct BooksBrowserTests {
                     text("noAddress").contains("debiteur 1001 heeft geen adres") && text("noAddress").contains("niets verzonden"),
                     "\(text("noAddress"))")
                 #expect(guide["noAddressAsks"] as? Int == 0)
+                #expect(guide["sentList"] as? [String] == [text("invoice"), text("credit")], "\(guide["sentList"] ?? "")")
+                #expect(guide["debtorSearch"] as? [String] == ["1000"])
 
                 // The credit note reached the customer as a UBL CreditNote referring to the invoice.
                 let customer = try books.store.administration(named: "Klant")
