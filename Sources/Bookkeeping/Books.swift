@@ -287,7 +287,7 @@ public struct Books: Sendable {
 
     /// Checks the invoice and the settings, writes the SI-UBL 2.0 document and validates it
     /// locally. Nothing is sent.
-    public func prepareSend(_ number: String, administration: Administration) throws -> SendPreview {
+    public func prepareSend(_ number: String, again: Bool = false, administration: Administration) throws -> SendPreview {
         let settings = administration.settings
         let missing = Self.missingSettings(settings)
         guard missing.isEmpty else {
@@ -300,6 +300,7 @@ public struct Books: Sendable {
                 .unsupportedSiVersion, "SimplerInvoicing version \(settings.siVersion) is not supported; set 2.0")
         }
         let invoice = try store.invoice(number, administration: administration.id)
+        try Self.refuseResend(invoice, again: again)
         guard !invoice.lines.isEmpty else {
             throw BookkeepingError(.noLines, "invoice \(number) has no lines")
         }
@@ -318,6 +319,14 @@ public struct Books: Sendable {
             sha256: Self.sha256(ubl))
     }
 
+    private static func refuseResend(_ invoice: SalesInvoice, again: Bool) throws {
+        guard invoice.state == .sent && !again else { return }
+        throw BookkeepingError(
+            .alreadySent,
+            "invoice \(invoice.number) was sent on \(invoice.sentOn.map { ISO8601DateFormatter().string(from: $0) } ?? "?") "
+                + "with Delivery ID \(invoice.deliveryID ?? "?"); send it again only on purpose (--again)")
+    }
+
     static func missingSettings(_ settings: Settings) -> [String] {
         var missing: [String] = []
         if !settings.useAPIv3 { missing.append("Gebruik API versie 3 (--use-api-v3 on)") }
@@ -333,11 +342,16 @@ public struct Books: Sendable {
     /// Sends a prepared invoice after the user typed VERZENDEN. The Delivery ID is stored and the
     /// sent UBL written to the sales folder; a failure is recorded on the invoice, which stays
     /// unsent and can be sent again.
-    public func send(_ preview: SendPreview, confirmation: String, administration: Administration) async throws -> SalesInvoice {
+    /// An invoice sent before goes again only when `again` says so (the platform keeps it as a
+    /// revision under the same Delivery ID).
+    public func send(
+        _ preview: SendPreview, confirmation: String, again: Bool = false, administration: Administration
+    ) async throws -> SalesInvoice {
+        let number = preview.invoice.number
+        try Self.refuseResend(preview.invoice, again: again)
         guard confirmation == "VERZENDEN" else {
             throw BookkeepingError(.notConfirmed, "not sent: the confirmation was '\(confirmation)', not VERZENDEN")
         }
-        let number = preview.invoice.number
         guard preview.report.isValid else {
             let rules = preview.report.fatalRuleIDs.sorted().joined(separator: ", ")
             try recordFailure(number, "local validation failed: \(rules)", administration)

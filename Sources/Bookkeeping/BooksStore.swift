@@ -206,6 +206,16 @@ public struct BooksStore: Sendable {
         return Administration(id: row["id"], name: row["name"], settings: settings)
     }
 
+    /// How many debtors, sales invoices and purchase invoices an administration holds.
+    public func counts(administration: Int64) throws -> (debtors: Int, salesInvoices: Int, purchaseInvoices: Int) {
+        try database.read { db in
+            func count(_ table: String) throws -> Int {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE administration_id = ?", arguments: [administration]) ?? 0
+            }
+            return (try count("debtor"), try count("sales_invoice"), try count("purchase_invoice"))
+        }
+    }
+
     /// The creation time of the newest inbox document already received.
     public func receiveCursor(administration: Int64) throws -> Date? {
         try database.read { db in

@@ -22,7 +22,8 @@ enum BooksTemplates {
         <!doctype html>
         <html lang="nl">
         <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{title}} — efactuur boekhouding</title><link rel="stylesheet" href="/static/books.css"></head>
+        <title>{{title}} — efactuur boekhouding</title><link rel="stylesheet" href="/static/books.css">
+        <script src="/static/books.js" defer></script></head>
         <body>
         <a class="skip" href="#main">Naar de inhoud</a>
         <header><nav aria-label="Hoofdmenu"><a class="brand" href="/">efactuur boekhouding</a></nav></header>
@@ -128,7 +129,7 @@ enum BooksTemplates {
             <p><label for="oin">FAX/OIN</label><input id="oin" name="oin" value="{{debtor.oin}}" inputmode="numeric"></p>
             <p><label for="kvk">Dossier/KvK nr</label><input id="kvk" name="kvk" value="{{debtor.kvk}}" inputmode="numeric"></p>
             <p><label for="vat">Btw-nummer</label><input id="vat" name="vat" value="{{debtor.vat}}"></p>
-            <p>Een factuur aan deze debiteur draagt: <strong id="identifier">{{identifier}}</strong>
+            <p>Een factuur aan deze debiteur draagt: <strong id="identifier" aria-live="polite" data-ask="/a/{{admin.id}}/identificatie">{{identifier}}</strong>
             {{^dossierAsKvK}}(de administratie gebruikt het dossiernummer niet als KvK){{/dossierAsKvK}}</p>
             </fieldset>
             <p><button type="submit">Opslaan</button></p></form>
@@ -220,6 +221,23 @@ enum BooksTemplates {
             {{#next}}<p><a href="{{next}}">Volgende pagina</a></p>{{/next}}
             """,
     ]
+
+    /// The one script: the debtor card says which identifier an invoice will carry as the user
+    /// types (the page says it without the script too, once saved).
+    static let script = """
+        document.addEventListener("DOMContentLoaded", function () {
+          var shown = document.getElementById("identifier");
+          if (!shown) return;
+          var oin = document.getElementById("oin"), kvk = document.getElementById("kvk");
+          function ask() {
+            var query = "?oin=" + encodeURIComponent(oin.value.trim()) + "&kvk=" + encodeURIComponent(kvk.value.trim());
+            fetch(shown.dataset.ask + query).then(function (r) { return r.ok ? r.text() : null; })
+              .then(function (text) { if (text) shown.textContent = text; });
+          }
+          oin.addEventListener("input", ask);
+          kvk.addEventListener("input", ask);
+        });
+        """
 
     static let stylesheet = """
         body { font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1a1a1a; }

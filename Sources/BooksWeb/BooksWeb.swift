@@ -108,6 +108,21 @@ public struct BooksWeb: Sendable {
             return try debtorPage(
                 administration, try books.store.debtor(try context.parameters.require("number", as: Int.self), administration: administration.id))
         }
+        // What an invoice would carry for the identifiers typed so far (the debtor card asks as
+        // the user types; the rule stays `Debtor.identifier`'s).
+        router.get("/a/:admin/identificatie") { request, context in
+            let administration = try administration(context)
+            var debtor = Debtor(name: "")
+            debtor.oin = request.uri.queryParameters["oin"].map(String.init)
+            debtor.kvk = request.uri.queryParameters["kvk"].map(String.init)
+            var response = Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody(
+                    byteBuffer: ByteBuffer(string: debtor.identifier(useDossierAsKvK: administration.settings.useDossierAsKvK).label)))
+            WebResponses.secure(&response.headers)
+            return response
+        }
+        router.get("/static/books.js") { _, _ in WebResponses.asset(BooksTemplates.script, type: "text/javascript; charset=utf-8") }
         router.post("/a/:admin/debiteuren/:number") { request, context in
             try await form(request) { form in
                 let administration = try administration(context)

@@ -99,7 +99,7 @@ struct WebCommand: AsyncParsableCommand {
 
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "admin", abstract: "Administrations (sets of books).", subcommands: [Create.self, List.self])
+        commandName: "admin", abstract: "Administrations (sets of books).", subcommands: [Create.self, List.self, Show.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an administration.")
@@ -110,6 +110,28 @@ struct AdminCommand: AsyncParsableCommand {
             try await options.run { books in
                 let administration = try books.store.createAdministration(name: name)
                 try options.emit(["administration": administration.name], text: "Created administration \(administration.name).")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show an administration: its settings (the Secret masked) and how many debtors and invoices it has.")
+        @OptionGroup var options: BooksOptions
+        @Argument(help: "The administration's name.") var name: String
+
+        func run() async throws {
+            try await options.run { books in
+                let administration = try books.store.administration(named: name)
+                let counts = try books.store.counts(administration: administration.id)
+                try options.emit(
+                    [
+                        "name": administration.name, "companyId": administration.settings.companyID ?? "",
+                        "debtors": String(counts.debtors), "salesInvoices": String(counts.salesInvoices),
+                        "purchaseInvoices": String(counts.purchaseInvoices),
+                    ],
+                    text: "\(administration.name)\n  \(administration.settings)\n  \(counts.debtors) debtor(s), "
+                        + "\(counts.salesInvoices) sales invoice(s), \(counts.purchaseInvoices) purchase invoice(s)")
             }
         }
     }
@@ -252,7 +274,29 @@ struct SettingsCommand: AsyncParsableCommand {
 struct DebtorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "debtor", abstract: "Debtors (customers) and their e-invoicing identifiers.",
-        subcommands: [Add.self, Update.self, List.self])
+        subcommands: [Add.self, Update.self, Show.self, List.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show a debtor's card and the identifier its invoices carry.")
+        @OptionGroup var options: BooksOptions
+        @OptionGroup var administration: AdministrationOption
+        @Argument(help: "The debtor's number.") var number: Int
+
+        func run() async throws {
+            try await options.run(in: administration) { books, current in
+                let debtor = try books.store.debtor(number, administration: current.id)
+                let identifier = debtor.identifier(useDossierAsKvK: current.settings.useDossierAsKvK)
+                let address = [debtor.street, [debtor.postcode, debtor.city].compactMap { $0 }.joined(separator: " "), debtor.country]
+                    .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+                try options.emit(
+                    debtor,
+                    text: "Debtor \(debtor.number) \(debtor.name)\n  Address    \(address)\n  E-mail     \(debtor.email ?? "—")\n"
+                        + "  FAX/OIN    \(debtor.oin ?? "—")\n  Dossier/KvK \(debtor.kvk ?? "—")\n  VAT        \(debtor.vat ?? "—")\n"
+                        + "  Invoices carry \(identifier.label)")
+            }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

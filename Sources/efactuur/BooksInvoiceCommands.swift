@@ -187,17 +187,11 @@ struct InvoiceCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.run(in: administration) { books, current in
-                let preview = try books.prepareSend(number, administration: current)
+                let preview = try books.prepareSend(number, again: again, administration: current)
                 let problems = books.problems(preview)
                 guard problems.isEmpty else {
                     throw BookkeepingError(
                         .invoiceIncomplete, "invoice \(number) cannot be sent yet: \(problems.joined(separator: "; ")) (nothing was sent)")
-                }
-                if preview.invoice.state == .sent && !again {
-                    throw BookkeepingError(
-                        .alreadySent,
-                        "invoice \(number) was sent on \(preview.invoice.sentOn.map(Self.format) ?? "?") with Delivery ID "
-                            + "\(preview.invoice.deliveryID ?? "?"); pass --again to send it once more")
                 }
                 // The confirmation screen goes to standard error when standard output carries JSON.
                 let screen = options.json ? FileHandle.standardError : FileHandle.standardOutput
@@ -218,7 +212,7 @@ struct InvoiceCommand: AsyncParsableCommand {
                     say("Type VERZENDEN to send: ", newline: false)
                     confirmation = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
                 }
-                let sent = try await books.send(preview, confirmation: confirmation, administration: current)
+                let sent = try await books.send(preview, confirmation: confirmation, again: again, administration: current)
                 try options.emit(
                     [
                         "invoice": sent.number, "deliveryId": sent.deliveryID ?? "", "state": sent.state.rawValue,

@@ -24,7 +24,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from portal_browser import Visit  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 class Books(Visit):
@@ -76,6 +76,12 @@ def guide(visit, platform, shots, supplier_qc, customer_qc):
                oin="00000001003214321000")
     visit.press("Debiteur toevoegen")
     result["identifier"] = visit.driver.find_element(By.ID, "identifier").text
+    # On the card, the identifier follows what is typed: the OIN cleared, a KvK number typed.
+    visit.fill(oin="", kvk="87654321")
+    visit.driver.find_element(By.ID, "kvk").send_keys(" ")
+    WebDriverWait(visit.driver, 5).until(lambda driver: driver.find_element(By.ID, "identifier").text.startswith("KvK"))
+    result["identifierWhileTyping"] = visit.driver.find_element(By.ID, "identifier").text
+    visit.driver.refresh()
 
     # The invoice: a line added, changed, another added and removed, an empty one refused.
     visit.open(supplier + "/facturen")

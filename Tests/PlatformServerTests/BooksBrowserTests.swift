@@ -31,6 +31,8 @@ struct BooksBrowserTests {
                 #expect(text("connection").contains("Verbinding gelukt") && text("connection").contains(platform.supplier.companyID!))
                 #expect(guide["secretShown"] as? Bool == false, "the Secret is never shown again")
                 #expect(text("identifier") == "OIN 00000001003214321000")
+                // The supplier uses dossier numbers as KvK? Not set in this walk: the dummy, as the rule says.
+                #expect(text("identifierWhileTyping").hasPrefix("KvK 99999998"), "\(text("identifierWhileTyping"))")
                 #expect(text("emptyLine").contains("regel 2 kan niet worden opgeslagen: vul in een omschrijving"), "\(text("emptyLine"))")
                 #expect(guide["lines"] as? [String] == ["Advies"])
                 #expect(guide["quantities"] as? [String] == ["4"])

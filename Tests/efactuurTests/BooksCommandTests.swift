@@ -257,6 +257,11 @@ struct BooksCommandTests {
         #expect(blank.stderr.contains("line 1 cannot be saved: it needs a description"))
         // A draft can be deleted; nothing was sent.
         try books(setup, ["invoice", "delete", "--admin", "DeVries", invoiceNumber])
+        let administration = try json(setup, ["admin", "show", "DeVries"])
+        #expect(administration["salesInvoices"] as? String == "0" && administration["debtors"] as? String == "1")
+        try books(setup, ["debtor", "update", "--admin", "DeVries", number, "--city", "Utrecht"])
+        let card = try json(setup, ["debtor", "show", "--admin", "DeVries", number])
+        #expect(card["kvk"] as? String == "87654321" && card["city"] as? String == "Utrecht")
         try connect(setup, "Klant", setup.company)
         let received = try json(setup, ["receive", "--admin", "Klant"])
         #expect((received["received"] as? [Any])?.isEmpty == true, "nothing reached the platform")
