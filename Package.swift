@@ -88,6 +88,7 @@ let package = Package(
             dependencies: [
                 "HardenedXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -297,7 +298,7 @@ let package = Package(
             name: "PlatformServerTests",
             dependencies: [
                 "PlatformServer", "Platform", "PlatformPostgres", "PlatformPortal", "EConnectWire", "EConnectClient", "EInvoice",
-                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping", "BooksWeb", "PlatformPeppol", "PeppolAS4",
+                "EInvoiceTestSupport", "PlatformTestSupport", "HardenedXML", "Bookkeeping", "PlatformPeppol", "PeppolAS4",
                 "PeppolDiscovery",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -220,6 +220,9 @@ public struct Books: Sendable {
         guard !original.isCreditNote else {
             throw BookkeepingError(.invalidDocument, "\(number) is itself a credit note")
         }
+        if let earlier = try store.creditNote(for: number, administration: administration.id) {
+            throw BookkeepingError(.invoiceExists, "invoice \(number) is credited already by \(earlier)")
+        }
         let issued = LocalDate.today
         var credit = SalesInvoice(
             number: "", debtorNumber: original.debtorNumber, issueDate: max(issued, original.issueDate),
@@ -320,6 +323,10 @@ public struct Books: Sendable {
     }
 
     private static func refuseResend(_ invoice: SalesInvoice, again: Bool) throws {
+        if invoice.state == .sending && !again {
+            throw BookkeepingError(
+                .alreadySent, "invoice \(invoice.number) is being sent, or a send of it was cut off; send it again only on purpose (--again)")
+        }
         guard invoice.state == .sent && !again else { return }
         throw BookkeepingError(
             .alreadySent,
@@ -352,23 +359,41 @@ public struct Books: Sendable {
         guard confirmation == "VERZENDEN" else {
             throw BookkeepingError(.notConfirmed, "not sent: the confirmation was '\(confirmation)', not VERZENDEN")
         }
-        guard preview.report.isValid else {
-            let rules = preview.report.fatalRuleIDs.sorted().joined(separator: ", ")
-            try recordFailure(number, "local validation failed: \(rules)", administration)
-            throw BookkeepingError(.invalidDocument, "invoice \(number) does not pass SI-UBL 2.0 validation: \(rules)")
+        let problems = problems(preview)
+        guard problems.isEmpty, preview.report.isValid else {
+            let reason =
+                problems.isEmpty
+                ? "local validation failed: \(preview.report.fatalRuleIDs.sorted().joined(separator: ", "))" : problems.joined(separator: "; ")
+            try recordFailure(number, reason, administration)
+            throw BookkeepingError(.invalidDocument, "invoice \(number) cannot be sent: \(reason)")
+        }
+        // Claimed first, in one transaction with the check that the invoice is still what was
+        // shown: two sends at once (a double click, two windows) cannot both go, and lines
+        // changed since the confirmation are not sent under it.
+        try store.updateInvoice(number, administration: administration.id) { invoice in
+            try Self.refuseResend(invoice, again: again)
+            guard invoice.lines == preview.invoice.lines, invoice.debtorNumber == preview.invoice.debtorNumber else {
+                throw BookkeepingError(.invoiceIncomplete, "invoice \(number) changed after it was shown; look at it again before sending")
+            }
+            invoice.state = .sending
         }
         let settings = administration.settings
         let request = SendDocumentRequest(
             via: settings.companyID!, toReference: preview.identifier.participantID, toEmail: preview.email,
             subject: "\(preview.invoice.isCreditNote ? "Creditnota" : "Factuur") \(number)", payload: String(decoding: preview.ubl, as: UTF8.self),
             templateID: TemplateID.factuur)
-        let client = try client(settings)
         let deliveryID: String
         do {
-            deliveryID = try await client.send(request)
+            deliveryID = try await client(settings).send(request)
         } catch {
-            try recordFailure(number, error.description, administration)
-            throw BookkeepingError(.init(rawValue: error.code.rawValue), "invoice \(number) was not sent: \(error.message)")
+            let reason = (error as? EConnectError)?.description ?? "\(error)"
+            try store.updateInvoice(number, administration: administration.id) {
+                $0.state = preview.invoice.state == .sent ? .sent : .draft
+                $0.lastError = reason
+            }
+            let message = (error as? EConnectError)?.message ?? (error as? BookkeepingError)?.message ?? "\(error)"
+            let code = (error as? EConnectError).map { BookkeepingError.Code(rawValue: $0.code.rawValue) } ?? .settingsIncomplete
+            throw BookkeepingError(code, "invoice \(number) was not sent: \(message)")
         }
         var ublPath: String?
         if let folder = settings.salesFolder {

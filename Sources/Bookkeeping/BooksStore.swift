@@ -83,7 +83,18 @@ public struct BooksStore: Sendable {
                 try Self.insert(try value(Debtor.self, row["data"]), administration: row["administration_id"], db)
             }
             for row in try Row.fetchAll(db, sql: "SELECT administration_id, data FROM sales_invoice_json ORDER BY administration_id, number") {
-                try Self.write(try value(SalesInvoice.self, row["data"]), administration: row["administration_id"], db, replacing: false)
+                let invoice = try value(SalesInvoice.self, row["data"])
+                let administration: Int64 = row["administration_id"]
+                // Earlier books did not make sure an invoice's debtor exists: one is made rather than lose the invoice.
+                if try Row.fetchOne(
+                    db, sql: "SELECT 1 FROM debtor WHERE administration_id = ? AND number = ?", arguments: [administration, invoice.debtorNumber])
+                    == nil
+                {
+                    try Self.insert(
+                        Debtor(number: invoice.debtorNumber, name: "Debiteur \(invoice.debtorNumber) (niet gevonden)"),
+                        administration: administration, db)
+                }
+                try Self.write(invoice, administration: administration, db, replacing: false)
             }
             for row in try Row.fetchAll(db, sql: "SELECT administration_id, data FROM purchase_invoice_json ORDER BY administration_id, received_on")
             {
@@ -120,6 +131,7 @@ public struct BooksStore: Sendable {
         CREATE INDEX sales_invoice_date ON sales_invoice (administration_id, issue_date);
         CREATE INDEX sales_invoice_debtor ON sales_invoice (administration_id, debtor_number, issue_date);
         CREATE INDEX sales_invoice_state ON sales_invoice (administration_id, state, issue_date);
+        CREATE INDEX sales_invoice_credited ON sales_invoice (administration_id, credited_invoice);
         CREATE TABLE sales_invoice_line (
             administration_id INTEGER NOT NULL,
             invoice_number TEXT NOT NULL COLLATE NOCASE,
@@ -285,7 +297,7 @@ public struct BooksStore: Sendable {
     }
 
     /// The debtors in number order; `matching` narrows them to a number or a part of the name.
-    public func debtors(administration: Int64, matching search: String = "", limit: Int = 1_000, offset: Int = 0) throws -> [Debtor] {
+    public func debtors(administration: Int64, matching search: String = "", limit: Int = .max, offset: Int = 0) throws -> [Debtor] {
         try database.read { db in
             let search = search.trimmingCharacters(in: .whitespaces)
             var sql = "SELECT * FROM debtor WHERE administration_id = ?"
@@ -332,11 +344,7 @@ public struct BooksStore: Sendable {
                     db, sql: "SELECT 1 FROM debtor WHERE administration_id = ? AND number = ?", arguments: [administration, invoice.debtorNumber])
                     != nil
             else { throw BookkeepingError.noDebtor(invoice.debtorNumber) }
-            // Lines given without their numbers (or with repeated ones) are numbered in order.
-            let positions = invoice.lines.map(\.position)
-            if positions.contains(where: { $0 <= 0 }) || Set(positions).count != positions.count {
-                for index in invoice.lines.indices { invoice.lines[index].position = index + 1 }
-            }
+            Self.numberLines(&invoice)
             try Self.write(invoice, administration: administration, db, replacing: false)
             return invoice
         }
@@ -364,7 +372,7 @@ public struct BooksStore: Sendable {
 
     /// The invoices `filter` selects, a page at a time.
     public func invoices(
-        administration: Int64, filter: InvoiceFilter = InvoiceFilter(), limit: Int = 1_000, offset: Int = 0
+        administration: Int64, filter: InvoiceFilter = InvoiceFilter(), limit: Int = .max, offset: Int = 0
     ) throws -> [SalesInvoice] {
         try database.read { db in
             var sql = "SELECT * FROM sales_invoice WHERE administration_id = ?"
@@ -411,6 +419,15 @@ public struct BooksStore: Sendable {
         }
     }
 
+    /// The credit note that credits invoice `number`, if one was made.
+    public func creditNote(for number: String, administration: Int64) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT number FROM sales_invoice WHERE administration_id = ? AND credited_invoice = ? LIMIT 1",
+                arguments: [administration, number])
+        }
+    }
+
     /// Deletes an invoice once `check` (given the stored invoice) lets it, in one transaction.
     public func deleteInvoice(_ number: String, administration: Int64, check: (SalesInvoice) throws -> Void) throws {
         try database.write { db in
@@ -450,8 +467,17 @@ public struct BooksStore: Sendable {
         return invoice
     }
 
+    /// Lines given without their numbers (or with repeated ones) are numbered in order.
+    static func numberLines(_ invoice: inout SalesInvoice) {
+        let positions = invoice.lines.map(\.position)
+        guard positions.contains(where: { $0 <= 0 }) || Set(positions).count != positions.count else { return }
+        for index in invoice.lines.indices { invoice.lines[index].position = index + 1 }
+    }
+
     /// Writes an invoice's row, lines and statuses (replacing what was stored for it).
     static func write(_ invoice: SalesInvoice, administration: Int64, _ db: Database, replacing: Bool) throws {
+        var invoice = invoice
+        numberLines(&invoice)
         let header: StatementArguments = [
             invoice.debtorNumber, invoice.issueDate.description, invoice.dueDate?.description, invoice.reference, invoice.state.rawValue,
             invoice.netAmount.description, invoice.deliveryID, invoice.sentOn?.timeIntervalSince1970, invoice.lastError,
@@ -534,7 +560,7 @@ public struct BooksStore: Sendable {
     }
 
     public func purchaseInvoices(
-        administration: Int64, awaitingStatusOnly: Bool = false, limit: Int = 10_000, offset: Int = 0
+        administration: Int64, awaitingStatusOnly: Bool = false, limit: Int = .max, offset: Int = 0
     ) throws -> [PurchaseInvoice] {
         try database.read { db in
             try PurchaseInvoice.fetchAll(

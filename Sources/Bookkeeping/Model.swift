@@ -125,7 +125,9 @@ public struct SalesInvoiceLine: Sendable, Codable, Equatable {
 
 public struct SalesInvoice: Sendable, Codable, Equatable {
     public enum State: String, Sendable, Codable {
-        case draft, sent
+        /// `sending`: claimed by a send that has not finished; no other send starts meanwhile
+        /// (one that was cut off is sent again on purpose, `again`).
+        case draft, sending, sent
     }
 
     public var number: String

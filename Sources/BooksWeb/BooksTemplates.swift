@@ -1,20 +1,11 @@
 import Mustache
+import WebPages
 
 // The books' screens as Mustache templates, in Dutch as the setup guide names them. `{{value}}`
 // is HTML-escaped, so whatever a debtor or a line holds shows as text; `{{{content}}}` only ever
 // carries a screen rendered here. Every form posts the CSRF token; every field has a label.
 enum BooksTemplates {
-    static let library: MustacheLibrary = {
-        var library = MustacheLibrary()
-        for (name, text) in all {
-            do {
-                try library.register(text, named: name)
-            } catch {
-                preconditionFailure("books template \(name): \(error)")  // a fixed text: a test renders each one
-            }
-        }
-        return library
-    }()
+    static let library = MustacheLibrary(fixed: all)
 
     static let csrfField = #"<input type="hidden" name="csrf" value="{{csrf}}">"#
 
@@ -191,6 +182,7 @@ enum BooksTemplates {
             <dl><dt>Delivery ID</dt><dd id="delivery-id">{{extra.deliveryID}}</dd><dt>Verzonden op</dt><dd>{{extra.sentOn}}</dd>\
             <dt>Route</dt><dd>{{extra.route}}</dd><dt>SHA-256</dt><dd class="hash">{{extra.sha256}}</dd><dt>UBL</dt><dd>{{extra.ubl}}</dd>\
             {{#extra.lastError}}<dt>Laatste fout</dt><dd>{{extra.lastError}}</dd>{{/extra.lastError}}</dl>
+            {{#isSent}}<form method="post" action="{{path}}/status" class="inline">\(csrfField)<button type="submit">Status bijwerken</button></form>{{/isSent}}
             <h3>Statusverloop</h3><ol class="timeline" id="statuses">{{#extra.statuses}}<li><strong>{{status}}</strong> — {{on}}{{#by}}, {{by}}{{/by}}</li>{{/extra.statuses}}</ol>
             </section>
             """,
@@ -204,7 +196,7 @@ enum BooksTemplates {
             {{#summary.again}}<p class="notice">Deze factuur is al eens verzonden; het platform bewaart hem dan als nieuwe versie.</p>{{/summary.again}}{{/summary}}
             {{#vraag}}<form method="post" action="{{path}}/verzenden">\(csrfField)<p>Wilt u deze factuur via eVerbinding verzenden?</p>
             <p><button type="submit" name="step" value="ja">Ja</button> <button type="submit" name="step" value="nee">Nee</button></p></form>{{/vraag}}
-            {{#woord}}<form method="post" action="{{path}}/verzenden">\(csrfField)<input type="hidden" name="step" value="verzenden">
+            {{#woord}}<form method="post" action="{{path}}/verzenden">\(csrfField)<input type="hidden" name="step" value="verzenden"><input type="hidden" name="sha256" value="{{summary.sha256}}">
             <p><label for="word">Typ VERZENDEN om te verzenden</label><input id="word" name="word" autocomplete="off" autofocus></p>
             <p><button type="submit">Verzenden</button></p></form>{{/woord}}
             {{#niet}}<p>Er is niets verzonden. <a href="{{path}}/verzenden">Opnieuw</a></p>{{/niet}}

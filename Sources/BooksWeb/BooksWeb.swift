@@ -8,6 +8,10 @@ import Mustache
 import NIOCore
 import WebPages
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The books in the browser, as the setup guide walks through Accept's screens: choose the
 /// administration, Beheer › Administratie › Instellingen › eFactuur › eVerbinding, the debtor card,
 /// the invoice with its lines, Uitvoer › eFactuur › eVerbinding bericht with Ja and VERZENDEN, the
@@ -35,8 +39,8 @@ public struct BooksWeb: Sendable {
         host: String = "127.0.0.1", port: Int = 8090, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
-        // On loopback, only requests for a loopback name; on another address the user chose to be reached there.
-        if ["127.0.0.1", "localhost", "::1"].contains(host) { router.middlewares.add(HostCheck()) }
+        // Only requests addressed to a loopback name, or to the address the user chose to listen on.
+        router.middlewares.add(HostCheck(alsoAllowed: host))
         register(on: router)
         return Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "efactuur-books"),
@@ -156,18 +160,23 @@ public struct BooksWeb: Sendable {
         }
         router.get("/a/:admin/facturen/:number") { _, context in
             let administration = try administration(context)
-            let number = try context.parameters.require("number")
-            var invoice = try books.store.invoice(number, administration: administration.id)
-            var notice: String?
-            if invoice.deliveryID != nil {
-                // The Extra tab shows what the platform says now.
+            return try invoicePage(
+                administration, try books.store.invoice(try context.parameters.require("number"), administration: administration.id))
+        }
+        // "Status bijwerken": asks the platform, keeps what is new in the Extra tab's timeline.
+        router.post("/a/:admin/facturen/:number/status") { request, context in
+            try await form(request) { _ in
+                let administration = try administration(context)
+                let number = try context.parameters.require("number")
                 do {
-                    invoice = try await books.followDelivery(number, administration: administration)
+                    let invoice = try await books.followDelivery(number, administration: administration)
+                    return try invoicePage(administration, invoice, notice: "De status is bijgewerkt.")
                 } catch let error as BookkeepingError {
-                    notice = "De status kon niet worden opgehaald: \(error.message)"
+                    let invoice = try books.store.invoice(number, administration: administration.id)
+                    return try invoicePage(
+                        administration, invoice, error: BookkeepingError(error.code, "De status kon niet worden opgehaald: \(error.message)"))
                 }
             }
-            return try invoicePage(administration, invoice, notice: notice)
         }
         router.post("/a/:admin/facturen/:number/regels") { request, context in
             try await lineChange(request, context) { administration, invoice, form in
@@ -226,9 +235,14 @@ public struct BooksWeb: Sendable {
                 case "verzenden":
                     do {
                         let preview = try books.prepareSend(number, administration: administration)
-                        guard books.problems(preview).isEmpty else { return try sendPage(administration, number, step: "vraag") }
+                        // What goes out is what the bookkeeper saw and confirmed, to the byte.
+                        guard books.problems(preview).isEmpty, form["sha256"] == preview.sha256 else {
+                            return try sendPage(
+                                administration, number, step: "vraag", notice: "De factuur is veranderd sinds u hem zag; bekijk hem opnieuw.")
+                        }
                         _ = try await books.send(
                             preview, confirmation: form["word"].trimmingCharacters(in: .whitespaces), administration: administration)
+                        _ = try? await books.followDelivery(number, administration: administration)
                         return WebResponses.redirect(Self.path(administration, number) + "#extra")
                     } catch let error as BookkeepingError {
                         return try sendPage(administration, number, step: "niet", error: error)
@@ -371,7 +385,7 @@ public struct BooksWeb: Sendable {
     }
 
     private func invoicesPage(_ administration: Administration, request: Request?, error: BookkeepingError? = nil) throws -> Response {
-        let debtors = try books.store.debtors(administration: administration.id, limit: 10_000)
+        let debtors = try books.store.debtors(administration: administration.id)
         let names = Dictionary(uniqueKeysWithValues: debtors.map { ($0.number, $0.name) })
         // The list's filters and order: ?debiteur=1000&stand=sent&van=…&tot=…&volgorde=amount&aflopend=on
         let query = request?.uri.queryParameters
@@ -390,7 +404,7 @@ public struct BooksWeb: Sendable {
             [
                 "number": invoice.number, "path": Self.path(administration, invoice.number), "date": invoice.issueDate.description,
                 "debtor": "\(invoice.debtorNumber) \(names[invoice.debtorNumber] ?? "")", "kind": invoice.isCreditNote ? "Creditnota" : "Factuur",
-                "state": invoice.state == .sent ? "verzonden" : "concept", "deliveryID": invoice.deliveryID ?? "",
+                "state": Self.state(invoice.state), "deliveryID": invoice.deliveryID ?? "",
                 "amount": InvoiceWords.dutch.amount(invoice.netAmount, currency: "EUR"),
             ]
         }
@@ -457,7 +471,9 @@ public struct BooksWeb: Sendable {
     /// The eVerbinding bericht: `vraag` shows what goes out and asks Ja/Nee (or, when something
     /// stops it, says what in plain words and asks nothing); `woord` asks for VERZENDEN; `niet`
     /// says why nothing was sent.
-    private func sendPage(_ administration: Administration, _ number: String, step: String, error: BookkeepingError? = nil) throws -> Response {
+    private func sendPage(
+        _ administration: Administration, _ number: String, step: String, notice: String? = nil, error: BookkeepingError? = nil
+    ) throws -> Response {
         var fields: [String: Any] = ["admin": adminFields(administration), "number": number, "path": Self.path(administration, number)]
         let preview: Books.SendPreview
         do {
@@ -482,7 +498,7 @@ public struct BooksWeb: Sendable {
                 "again": preview.invoice.state == .sent,
             ] as [String: Any]
         fields[step] = true
-        return try page("send", "eVerbinding bericht — \(number)", fields, error: error, status: error == nil ? .ok : .badRequest)
+        return try page("send", "eVerbinding bericht — \(number)", fields, notice: notice, error: error, status: error == nil ? .ok : .badRequest)
     }
 
     private func purchasesPage(_ administration: Administration, page: Int, notice: String? = nil) throws -> Response {
@@ -613,6 +629,14 @@ public struct BooksWeb: Sendable {
         "/a/\(administration.id)/facturen/\(number.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? number)"
     }
 
+    static func state(_ state: SalesInvoice.State) -> String {
+        switch state {
+        case .draft: "concept"
+        case .sending: "wordt verzonden"
+        case .sent: "verzonden"
+        }
+    }
+
     static func route(_ route: String?) -> String {
         switch route {
         case "ToInbox": "op het platform, in de inbox van de ontvanger"
@@ -651,13 +675,27 @@ public struct BooksWeb: Sendable {
 /// Answers only requests addressed to a loopback name or address: a page of another site that
 /// made the browser resolve its own name to 127.0.0.1 still sends its own name as Host.
 struct HostCheck<Context: RequestContext>: RouterMiddleware {
+    /// The address `books web` listens on, when the user chose one that is not loopback.
+    let alsoAllowed: String
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let authority = request.head.authority ?? ""
-        let host: Substring =
-            authority.hasPrefix("[") ? authority.dropFirst().prefix { $0 != "]" } : authority.split(separator: ":").first ?? ""
-        guard ["127.0.0.1", "localhost", "::1"].contains(String(host).lowercased()) else {
-            return Response(status: .misdirectedRequest)
-        }
+        let host =
+            String(authority.hasPrefix("[") ? authority.dropFirst().prefix { $0 != "]" } : authority.split(separator: ":").first ?? "")
+            .lowercased()
+        guard BooksWeb.isLoopback(host) || host == alsoAllowed.lowercased() else { return Response(status: .misdirectedRequest) }
         return try await next(request, context)
+    }
+}
+
+extension BooksWeb {
+    /// `localhost`, 127.0.0.0/8 or ::1, however written.
+    public static func isLoopback(_ host: String) -> Bool {
+        if host.lowercased() == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
+        return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
     }
 }

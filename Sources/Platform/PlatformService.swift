@@ -519,14 +519,22 @@ public struct PlatformService: Sendable {
 
     /// Sets the status of a received document; the sender sees it on its outbox document, with
     /// the reason when one is given (why an invoice is Afgewezen).
-    public func setInboxStatus(_ session: Session, externalID: String, code: String, reason: String? = nil) async throws -> StoredDocument {
+    /// `askedForReason`: the caller could give a reason (a person in the portal), so a status that
+    /// needs one is refused without it; the SOAP API has no field for one.
+    public func setInboxStatus(
+        _ session: Session, externalID: String, code: String, reason: String? = nil, askedForReason: Bool = false
+    ) async throws -> StoredDocument {
         let document = try await document(session, .inbox, externalID: externalID)
         guard let status = Template.named(id: document.templateID)?.status(code: code) else {
             throw PlatformError.invalidStatus(code)
         }
+        let reason = try StatusReason.checked(reason)
+        if askedForReason && reason == nil && StatusReason.isRequired(for: status) {
+            throw PlatformError.invalidInput(field: "reason", reason: "say why with \(status.name) (the reason goes back to the sender)")
+        }
         let change = StatusChange(
             status: status, userID: session.user.id, userEmail: session.user.email, accountID: session.account.id,
-            accountName: session.account.name, changedOn: clock(), reason: try StatusReason.checked(reason))
+            accountName: session.account.name, changedOn: clock(), reason: reason)
         guard let updated = try await store.setStatus(externalID: externalID, change: change) else {
             throw PlatformError.documentNotFound(externalID)
         }
@@ -550,7 +558,7 @@ public enum StatusReason {
 
     /// Whether a person setting `status` must say why: a rejected invoice goes back to its
     /// sender, who needs to know what to mend. (The SOAP API has no field for it.)
-    public static func isRequired(for status: DocumentStatus) -> Bool { status.code == DocumentStatus.afgewezen.code }
+    static func isRequired(for status: DocumentStatus) -> Bool { status.code == DocumentStatus.afgewezen.code }
 
     /// Trimmed, nil when empty; refused when longer than ``maxLength`` characters or holding
     /// control characters other than line ends and tabs.

@@ -77,13 +77,20 @@ public enum StoreContract {
         INSERT INTO document_status (\(statusHistoryColumns))
             SELECT external_id, revision, status_code, status_name, status_user_id, status_user_email, status_account_id,
                 status_account_name, status_changed_on FROM document ORDER BY seq;
+        \(sqliteHistoryTriggers(columns: statusHistoryColumns, values: statusHistoryValues))
+        """
+
+    /// SQLite's triggers that record each status of a document in `document_status`.
+    static func sqliteHistoryTriggers(columns: String, values: String) -> String {
+        """
         CREATE TRIGGER document_status_inserted AFTER INSERT ON document
-            BEGIN INSERT INTO document_status (\(statusHistoryColumns)) VALUES (\(statusHistoryValues)); END;
+            BEGIN INSERT INTO document_status (\(columns)) VALUES (\(values)); END;
         CREATE TRIGGER document_status_changed AFTER UPDATE OF status_code, status_changed_on, revision ON document
             WHEN NEW.status_code IS NOT OLD.status_code OR NEW.status_changed_on IS NOT OLD.status_changed_on
                 OR NEW.revision IS NOT OLD.revision
-            BEGIN INSERT INTO document_status (\(statusHistoryColumns)) VALUES (\(statusHistoryValues)); END;
+            BEGIN INSERT INTO document_status (\(columns)) VALUES (\(values)); END;
         """
+    }
 
     public static let postgresStatusHistory = """
         CREATE TABLE document_status (
@@ -120,12 +127,7 @@ public enum StoreContract {
         ALTER TABLE document_status ADD COLUMN status_reason TEXT;
         DROP TRIGGER document_status_inserted;
         DROP TRIGGER document_status_changed;
-        CREATE TRIGGER document_status_inserted AFTER INSERT ON document
-            BEGIN INSERT INTO document_status (\(reasonHistoryColumns)) VALUES (\(reasonHistoryValues)); END;
-        CREATE TRIGGER document_status_changed AFTER UPDATE OF status_code, status_changed_on, revision ON document
-            WHEN NEW.status_code IS NOT OLD.status_code OR NEW.status_changed_on IS NOT OLD.status_changed_on
-                OR NEW.revision IS NOT OLD.revision
-            BEGIN INSERT INTO document_status (\(reasonHistoryColumns)) VALUES (\(reasonHistoryValues)); END;
+        \(sqliteHistoryTriggers(columns: reasonHistoryColumns, values: reasonHistoryValues))
         """
 
     public static let postgresStatusReason = """

@@ -200,12 +200,8 @@ public struct Portal: Sendable {
                 let partyID = try context.parameters.require("party")
                 let externalID = try context.parameters.require("id")
                 let session = try await service.mailboxSession(visitor.user!, partyID: partyID)
-                let code = visitor.form["code"]
-                let reason = visitor.form["reason"].trimmingCharacters(in: .whitespacesAndNewlines)
-                if reason.isEmpty, let status = Template.factuur.status(code: code), StatusReason.isRequired(for: status) {
-                    throw PlatformError.invalidInput(field: "reason", reason: visitor.texts["reasonNeeded"])
-                }
-                _ = try await service.setInboxStatus(session, externalID: externalID, code: code, reason: reason)
+                _ = try await service.setInboxStatus(
+                    session, externalID: externalID, code: visitor.form["code"], reason: visitor.form["reason"], askedForReason: true)
                 return WebResponses.redirect("/portal/organisations/\(partyID)/documents/\(externalID)")
             }
         }

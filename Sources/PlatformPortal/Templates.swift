@@ -1,20 +1,11 @@
 import Mustache
+import WebPages
 
 // The portal's pages as Mustache templates. `{{value}}` is HTML-escaped, so whatever a document
 // or a form holds shows as text; `{{{content}}}` only ever carries a page rendered here.
 // Every form posts its CSRF token; every field has a label.
 enum Templates {
-    static let library: MustacheLibrary = {
-        var library = MustacheLibrary()
-        for (name, text) in all {
-            do {
-                try library.register(text, named: name)
-            } catch {
-                preconditionFailure("portal template \(name): \(error)")  // a fixed text: a test reads each one
-            }
-        }
-        return library
-    }()
+    static let library = MustacheLibrary(fixed: all)
 
     static let csrfField = #"<input type="hidden" name="csrf" value="{{csrf}}">"#
 

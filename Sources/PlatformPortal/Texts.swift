@@ -61,7 +61,6 @@ struct Texts: Sendable {
         "ruleSetAuto": "volgens CustomizationID", "ruleSetGAccount": "SI-UBL 2.0 G-rekening",
         "free": "Gratis (alleen het portaal)", "basic": "Basic (portaal en API)",
         "reason": "Reden", "reasonHint": "Nodig bij Afgewezen: de afzender leest wat er aan de factuur moet veranderen.",
-        "reasonNeeded": "zeg bij Afgewezen waarom (de reden gaat naar de afzender)",
         "peppolOff": "Dit platform is niet met het Peppol-netwerk verbonden.",
         "peppolPublished": "De SMP van dit platform publiceert deze organisatie voor de documenten hieronder als",
         "peppolNotPublished":
@@ -115,7 +114,6 @@ struct Texts: Sendable {
         "basic": "Basic (portal and API)",
         "verification": "Verification",
         "reason": "Reason", "reasonHint": "Needed with Afgewezen (rejected): the sender reads what must change in the invoice.",
-        "reasonNeeded": "say why with Afgewezen (the reason goes to the sender)",
         "peppolOff": "This platform is not connected to the Peppol network.",
         "peppolPublished": "This platform's SMP publishes this organisation for the documents below as",
         "peppolNotPublished":

@@ -264,7 +264,7 @@ public struct ProxyPolicy: Sendable {
     public var publicURLIsHTTPS: Bool
 
     public init(trusted: [String] = [], publicURL: String? = nil) {
-        self.trusted = Set(trusted)
+        self.trusted = Set(trusted.map(Self.normalized))
         self.publicURLIsHTTPS = publicURL?.lowercased().hasPrefix("https://") ?? false
     }
 
@@ -272,9 +272,9 @@ public struct ProxyPolicy: Sendable {
     /// proxies (each proxy appends the address it was reached from; what comes before that is the
     /// client's own say). Nil when the peer is no trusted proxy or the header names no address.
     func client(peer: String, forwardedFor: String?) -> String? {
-        guard trusted.contains(peer), let forwardedFor else { return nil }
+        guard trusted.contains(Self.normalized(peer)), let forwardedFor else { return nil }
         for hop in forwardedFor.split(separator: ",").reversed() {
-            let address = hop.trimmingCharacters(in: .whitespaces)
+            let address = Self.normalized(hop.trimmingCharacters(in: .whitespaces))
             if trusted.contains(address) { continue }
             return Self.isIPAddress(address) ? address : nil
         }
@@ -282,7 +282,18 @@ public struct ProxyPolicy: Sendable {
     }
 
     func overTLS(peer: String, forwardedProto: String?) -> Bool {
-        publicURLIsHTTPS || (trusted.contains(peer) && forwardedProto?.lowercased() == "https")
+        publicURLIsHTTPS || (trusted.contains(Self.normalized(peer)) && forwardedProto?.lowercased() == "https")
+    }
+
+    /// One spelling per address: brackets gone, an IPv4 address mapped into IPv6 as IPv4, IPv6
+    /// as NIO writes it; anything else as it was.
+    static func normalized(_ text: String) -> String {
+        var text = text
+        if text.hasPrefix("["), let end = text.firstIndex(of: "]") { text = String(text[text.index(after: text.startIndex)..<end]) }
+        if text.lowercased().hasPrefix("::ffff:"), isIPAddress(String(text.dropFirst(7))), !text.dropFirst(7).contains(":") {
+            return String(text.dropFirst(7))
+        }
+        return (try? SocketAddress(ipAddress: text, port: 0).ipAddress) ?? nil ?? text
     }
 
     public static func isIPAddress(_ text: String) -> Bool {

@@ -87,6 +87,10 @@ struct WebCommand: AsyncParsableCommand {
         let store = try BooksStore(path: books)
         for warning in store.permissionWarnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let host = self.host
+        if !BooksWeb.isLoopback(host) {
+            FileHandle.standardError.write(
+                Data("warning: books web on \(host) serves these books, without signing in, to whoever can reach that address\n".utf8))
+        }
         let app = BooksWeb(books: Books(store: store)).application(host: host, port: port) { listening in
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardError.write(Data("efactuur books on http://\(shown):\(listening)/ (books: \(books))\n".utf8))
@@ -311,25 +315,13 @@ struct DebtorCommand: AsyncParsableCommand {
         @OptionGroup var administration: AdministrationOption
         @Option(help: "Debtor number (the next free one when left out).") var number: Int?
         @Option(help: "Name.") var name: String
-        @Option(help: "E-mail address for e-invoices.") var email: String?
-        @Option(help: "OIN (20 digits), for government organisations.") var oin: String?
-        @Option(help: "Dossier/KvK nr (8 digits).") var kvk: String?
-        @Option(help: "VAT number.") var vat: String?
-        @Option(help: "Street and number.") var street: String?
-        @Option(help: "Postcode.") var postcode: String?
-        @Option(help: "City.") var city: String?
-        @Option(help: "Country (ISO code).") var country = "NL"
+        @OptionGroup var fields: DebtorFields
 
         func run() async throws {
             try await options.run(in: administration) { books, current in
                 var debtor = Debtor(number: number ?? 0, name: name)
-                (debtor.email, debtor.oin, debtor.kvk, debtor.vat) = (email, oin, kvk, vat)
-                (debtor.street, debtor.postcode, debtor.city, debtor.country) = (street, postcode, city, country.uppercased())
-                let added = try books.addDebtor(debtor, administration: current)
-                let identifier = added.identifier(useDossierAsKvK: current.settings.useDossierAsKvK)
-                try options.emit(
-                    ["debtor": String(added.number), "name": added.name, "identifier": identifier.participantID],
-                    text: "Debtor \(added.number) \(added.name): invoices carry \(identifier.label).")
+                fields.apply(to: &debtor)
+                try DebtorFields.emit(try books.addDebtor(debtor, administration: current), current, options)
             }
         }
     }
@@ -341,6 +333,20 @@ struct DebtorCommand: AsyncParsableCommand {
         @OptionGroup var administration: AdministrationOption
         @Argument(help: "The debtor's number.") var number: Int
         @Option(help: "Name.") var name: String?
+        @OptionGroup var fields: DebtorFields
+
+        func run() async throws {
+            try await options.run(in: administration) { books, current in
+                var debtor = try books.store.debtor(number, administration: current.id)
+                if let name { debtor.name = name }
+                fields.apply(to: &debtor)
+                try DebtorFields.emit(try books.updateDebtor(debtor, administration: current), current, options)
+            }
+        }
+    }
+
+    /// The debtor card's fields as options; what is not given stays as it is.
+    struct DebtorFields: ParsableArguments {
         @Option(help: "E-mail address for e-invoices.") var email: String?
         @Option(help: "OIN (20 digits), for government organisations.") var oin: String?
         @Option(help: "Dossier/KvK nr (8 digits).") var kvk: String?
@@ -348,25 +354,23 @@ struct DebtorCommand: AsyncParsableCommand {
         @Option(help: "Street and number.") var street: String?
         @Option(help: "Postcode.") var postcode: String?
         @Option(help: "City.") var city: String?
-        @Option(help: "Country (ISO code).") var country: String?
+        @Option(help: "Country (ISO code; NL for a new debtor).") var country: String?
 
-        func run() async throws {
-            try await options.run(in: administration) { books, current in
-                var debtor = try books.store.debtor(number, administration: current.id)
-                if let name { debtor.name = name }
-                if let country { debtor.country = country }
-                for (value, keyPath) in [
-                    (email, \Debtor.email), (oin, \Debtor.oin), (kvk, \Debtor.kvk), (vat, \Debtor.vat), (street, \Debtor.street),
-                    (postcode, \Debtor.postcode), (city, \Debtor.city),
-                ] where value != nil {
-                    debtor[keyPath: keyPath] = value
-                }
-                let updated = try books.updateDebtor(debtor, administration: current)
-                let identifier = updated.identifier(useDossierAsKvK: current.settings.useDossierAsKvK)
-                try options.emit(
-                    ["debtor": String(updated.number), "name": updated.name, "identifier": identifier.participantID],
-                    text: "Debtor \(updated.number) \(updated.name): invoices carry \(identifier.label).")
+        func apply(to debtor: inout Debtor) {
+            if let country { debtor.country = country }
+            for (value, keyPath) in [
+                (email, \Debtor.email), (oin, \Debtor.oin), (kvk, \Debtor.kvk), (vat, \Debtor.vat), (street, \Debtor.street),
+                (postcode, \Debtor.postcode), (city, \Debtor.city),
+            ] where value != nil {
+                debtor[keyPath: keyPath] = value
             }
+        }
+
+        static func emit(_ debtor: Debtor, _ administration: Administration, _ options: BooksOptions) throws {
+            let identifier = debtor.identifier(useDossierAsKvK: administration.settings.useDossierAsKvK)
+            try options.emit(
+                ["debtor": String(debtor.number), "name": debtor.name, "identifier": identifier.participantID],
+                text: "Debtor \(debtor.number) \(debtor.name): invoices carry \(identifier.label).")
         }
     }
 

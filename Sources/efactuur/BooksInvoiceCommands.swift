@@ -37,24 +37,58 @@ struct InvoiceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "line", abstract: "The lines of a draft invoice.", subcommands: [Add.self, Change.self, Remove.self])
 
+        /// A line as typed: `--description`, `--quantity`, `--price`, `--vat`, `--vat-category`.
+        struct LineFields: ParsableArguments {
+            @Option(help: "What was delivered.") var description: String
+            @Option(help: "Quantity (a decimal number).") var quantity: String
+            @Option(help: "Unit price excluding VAT (a decimal number).") var price: String
+            @Option(help: "VAT rate in percent (21, 9, 0).") var vat: String = "21"
+            @Option(
+                help:
+                    "VAT category: S standard, Z zero rated, E exempt, AE reverse charge, K intra-community, G export, O outside scope (from the rate when left out)."
+            )
+            var vatCategory: String?
+
+            func line(position: Int) throws -> SalesInvoiceLine {
+                try Books.line(description: description, quantity: quantity, price: price, vatRate: vat, vatCategory: vatCategory, position: position)
+            }
+
+            static func text(_ line: SalesInvoiceLine, of invoice: String) -> String {
+                "Invoice \(invoice) line \(line.position): \(line.description), \(line.quantity?.description ?? "—") × "
+                    + "\(line.unitPrice?.description ?? "—"), VAT \(line.vatCategory) \(line.vatRate?.description ?? "")%."
+            }
+        }
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a line to a draft invoice.")
+            @OptionGroup var options: BooksOptions
+            @OptionGroup var administration: AdministrationOption
+            @Option(help: "The invoice number.") var invoice: String
+            @OptionGroup var fields: LineFields
+
+            func run() async throws {
+                try await options.run(in: administration) { books, current in
+                    let position = (try books.store.invoice(invoice, administration: current.id).lines.map(\.position).max() ?? 0) + 1
+                    let updated = try books.addLine(try fields.line(position: position), invoice: invoice, administration: current)
+                    let line = updated.lines.last!
+                    try options.emit(line, text: LineFields.text(line, of: updated.number))
+                }
+            }
+        }
+
         struct Change: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "change", abstract: "Replace a line of a draft invoice.")
             @OptionGroup var options: BooksOptions
             @OptionGroup var administration: AdministrationOption
             @Option(help: "The invoice number.") var invoice: String
             @Option(help: "The line's number.") var line: Int
-            @Option(help: "What was delivered.") var description: String
-            @Option(help: "Quantity (a decimal number).") var quantity: String
-            @Option(help: "Unit price excluding VAT (a decimal number).") var price: String
-            @Option(help: "VAT rate in percent (21, 9, 0).") var vat: String = "21"
-            @Option(help: "VAT category (S, Z, E, AE, K, G, O); from the rate when left out.") var vatCategory: String?
+            @OptionGroup var fields: LineFields
 
             func run() async throws {
                 try await options.run(in: administration) { books, current in
-                    let changed = try Books.line(
-                        description: description, quantity: quantity, price: price, vatRate: vat, vatCategory: vatCategory, position: line)
-                    let updated = try books.changeLine(line, to: changed, invoice: invoice, administration: current)
-                    try options.emit(updated.lines.first { $0.position == line }!, text: "Invoice \(updated.number) line \(line) changed.")
+                    let updated = try books.changeLine(line, to: try fields.line(position: line), invoice: invoice, administration: current)
+                    let changed = updated.lines.first { $0.position == line }!
+                    try options.emit(changed, text: LineFields.text(changed, of: updated.number))
                 }
             }
         }
@@ -71,36 +105,6 @@ struct InvoiceCommand: AsyncParsableCommand {
                     let updated = try books.removeLine(line, invoice: invoice, administration: current)
                     try options.emit(
                         ["invoice": updated.number, "removed": String(line)], text: "Invoice \(updated.number): line \(line) removed.")
-                }
-            }
-        }
-
-        struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a line to a draft invoice.")
-            @OptionGroup var options: BooksOptions
-            @OptionGroup var administration: AdministrationOption
-            @Option(help: "The invoice number.") var invoice: String
-            @Option(help: "What was delivered.") var description: String
-            @Option(help: "Quantity (a decimal number).") var quantity: String
-            @Option(help: "Unit price excluding VAT (a decimal number).") var price: String
-            @Option(help: "VAT rate in percent (21, 9, 0).") var vat: String = "21"
-            @Option(help: "VAT category: S standard, Z zero rated, E exempt, AE reverse charge, K intra-community, G export, O outside scope.")
-            var vatCategory: String?
-
-            func run() async throws {
-                try await options.run(in: administration) { books, current in
-                    let position = (try books.store.invoice(invoice, administration: current.id).lines.map(\.position).max() ?? 0) + 1
-                    let updated = try books.addLine(
-                        try Books.line(
-                            description: description, quantity: quantity, price: price, vatRate: vat, vatCategory: vatCategory,
-                            position: position),
-                        invoice: invoice, administration: current)
-                    let line = updated.lines.last!
-                    try options.emit(
-                        line,
-                        text: "Invoice \(updated.number) line \(line.position): \(line.description), "
-                            + "\(line.quantity?.description ?? "—") × \(line.unitPrice?.description ?? "—"), VAT \(line.vatCategory) \(line.vatRate?.description ?? "")%."
-                    )
                 }
             }
         }

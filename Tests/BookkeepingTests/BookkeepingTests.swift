@@ -218,6 +218,7 @@ struct BookkeepingTests {
         #expect(creditPreview.document.precedingInvoices.map(\.id) == [invoice.number])
         #expect(String(decoding: creditPreview.ubl, as: UTF8.self).hasPrefix("<CreditNote"))
         #expect(creditPreview.report.isValid, "\(creditPreview.report.findings)")
+        #expect(throws: BookkeepingError.self) { try books.creditInvoice(invoice.number, administration: administration) }
         let draft = try books.createInvoice(debtor: customer.number, administration: administration)
         try books.deleteInvoice(draft.number, administration: administration)
         #expect(throws: BookkeepingError.self) { try books.store.invoice(draft.number, administration: administration.id) }
@@ -271,6 +272,14 @@ struct BookkeepingTests {
                 try db.execute(sql: "INSERT INTO sales_invoice VALUES (1, ?, ?)", arguments: [invoice.number, try json(invoice)])
                 try db.execute(sql: "INSERT INTO sales_invoice VALUES (1, ?, ?)", arguments: [credit.number, try json(credit)])
                 try db.execute(sql: "INSERT INTO purchase_invoice VALUES (1, ?, 1, 5, ?)", arguments: [purchase.externalID, purchase.json])
+                // Earlier books let an invoice point at a debtor that is not there, and left lines unnumbered.
+                let orphan = SalesInvoice(
+                    number: "F2026-0009", debtorNumber: 1009, issueDate: LocalDate("2026-11-04")!,
+                    lines: [
+                        SalesInvoiceLine(description: "Een", quantity: "1", unitPrice: "1"),
+                        SalesInvoiceLine(description: "Twee", quantity: "1", unitPrice: "2"),
+                    ])
+                try db.execute(sql: "INSERT INTO sales_invoice VALUES (1, ?, ?)", arguments: [orphan.number, try json(orphan)])
             }
         }
         let store = try BooksStore(path: file)
@@ -278,6 +287,9 @@ struct BookkeepingTests {
         #expect(try store.debtor(1000, administration: administration.id) == debtor)
         #expect(try store.invoice("F2026-0007", administration: administration.id) == invoice)
         #expect(try store.invoice("F2026-0008", administration: administration.id) == credit)
+        let orphan = try store.invoice("F2026-0009", administration: administration.id)
+        #expect(orphan.lines.map(\.position) == [1, 2] && orphan.lines.map(\.description) == ["Een", "Twee"])
+        #expect(try store.debtor(1009, administration: administration.id).name == "Debiteur 1009 (niet gevonden)")
         let purchases = try store.purchaseInvoices(administration: administration.id)
         #expect(purchases.count == 1 && purchases[0].externalID == purchase.externalID && purchases[0].verdict == "valid")
         // Now searchable, sortable and paged in SQL.
@@ -290,6 +302,7 @@ struct BookkeepingTests {
         sent.state = .sent
         #expect(try store.invoices(administration: administration.id, filter: sent).map(\.number) == ["F2026-0007"])
         #expect(try store.invoices(administration: administration.id, limit: 1, offset: 1).map(\.number) == ["F2026-0008"])
+        #expect(try store.debtors(administration: administration.id).count == 2)
     }
 
     @Test("Only VERZENDEN sends; a wrong confirmation leaves the invoice untouched")
@@ -309,6 +322,51 @@ struct BookkeepingTests {
             }
         }
         #expect(try books.store.invoice(invoice.number, administration: administration.id) == invoice)
+        // Lines changed after the confirmation was shown are not sent under it.
+        _ = try books.changeLine(
+            1, to: try Books.line(description: "Arbeid", quantity: "2", price: "10"), invoice: invoice.number, administration: administration)
+        await #expect(throws: BookkeepingError.self) {
+            try await books.send(preview, confirmation: "VERZENDEN", administration: administration)
+        }
+        #expect(try books.store.invoice(invoice.number, administration: administration.id).state == .draft)
+    }
+
+    @Test("Two sends of one invoice at once: one goes, the other is refused; the platform has it once")
+    func concurrentSends() async throws {
+        let platform = try await LivePlatform()
+        let path = path
+        try await platform.run { url in
+            let books = Books(store: try BooksStore(path: path))
+            var administration = try connected(books)
+            try Books.apply(quickConnect: platform.supplier.text, to: &administration.settings)
+            administration.settings.platformURL = url.absoluteString
+            administration.settings = try books.saveSettings(administration.settings, administration: administration)
+            var customer = debtor(oin: "00000001003214321000")
+            customer.name = "Ministerie"
+            _ = try books.addDebtor(customer, administration: administration)
+            let invoice = try books.createInvoice(debtor: 1000, administration: administration)
+            _ = try books.addLine(
+                try Books.line(description: "Advies", quantity: "2", price: "100"), invoice: invoice.number, administration: administration)
+            let preview = try books.prepareSend(invoice.number, administration: administration)
+            let connected = administration
+            @Sendable func attempt() async -> Result<SalesInvoice, any Error> {
+                do { return .success(try await books.send(preview, confirmation: "VERZENDEN", administration: connected)) } catch {
+                    return .failure(error)
+                }
+            }
+            async let first = attempt()
+            async let second = attempt()
+            let outcomes = await [first, second]
+            #expect(outcomes.filter { (try? $0.get()) != nil }.count == 1)
+            let refusals = outcomes.compactMap { outcome -> BookkeepingError? in
+                if case .failure(let error) = outcome { return error as? BookkeepingError }
+                return nil
+            }
+            #expect(refusals.map(\.code) == [.alreadySent])
+            let inbox = try await LivePlatform.client(url, platform.customer).documents(in: .inbox).documents
+            #expect(inbox.count == 1)
+            #expect(try books.store.invoice(invoice.number, administration: administration.id).state == .sent)
+        }
     }
 
     /// The platform's customer as an administration of `books`, connected by its Quick Connect text,

@@ -123,6 +123,7 @@ def guide(visit, platform, shots, supplier_qc, customer_qc):
 
     # The supplier sees 30 Verwerkt under Extra; then credits the invoice, sent the same way.
     visit.open(invoice_path.replace(visit.base, ""))
+    visit.press("Status bijwerken")
     result["statuses"] = visit.driver.find_element(By.ID, "statuses").text
     visit.press("Crediteren")
     credit_path = visit.driver.current_url.split("#")[0]

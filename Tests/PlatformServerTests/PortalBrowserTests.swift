@@ -18,10 +18,7 @@ struct PortalBrowserTests {
     @Test("Sign up, create a key, send from the books with its Quick Connect text, read it in the receiver's portal, revoke")
     func guideInTheBrowser() async throws {
         // Kept after the run, beside the build: .build/portal-screenshots (replaced each run).
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/portal-screenshots")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try BrowserScript.screenshotFolder("portal-screenshots")
         let platform = try await LivePlatform()
         try await platform.run { url in
             let base = url.absoluteString
@@ -96,36 +93,7 @@ struct PortalBrowserTests {
         #expect(screenshots.count >= 15)
     }
 
-    /// Runs one step of the browser script and reads its JSON, on a thread of its own: waiting
-    /// for Chromium must not hold one of the few threads every other test's server runs on.
-    static func step(_ arguments: [String], script: String = "portal_browser.py") async throws -> [String: Any] {
-        let result = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: Result { try JSONOutput(blockingStep(arguments, script: script)) }) }
-        }
-        return try result.get().object
-    }
-
-    /// JSON objects are not Sendable; the bytes are.
-    struct JSONOutput: @unchecked Sendable {
-        let object: [String: Any]
-        init(_ object: [String: Any]) { self.object = object }
-    }
-
-    static func blockingStep(_ arguments: [String], script name: String) throws -> [String: Any] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Interop/\(name)").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let failure = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(name) \(arguments[0]): \(failure.suffix(3000))")
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    static func step(_ arguments: [String]) async throws -> [String: Any] {
+        try await BrowserScript.step("portal_browser.py", arguments)
     }
 }

@@ -210,6 +210,8 @@ struct PortalTests {
         #expect(policy.client(peer: "10.0.0.2", forwardedFor: nil) == nil)
         #expect(policy.client(peer: "192.0.2.1", forwardedFor: "203.0.113.7") == nil)
         #expect(!policy.overTLS(peer: "192.0.2.1", forwardedProto: "https"))
+        // The same proxy however its address is written.
+        #expect(policy.client(peer: "::ffff:10.0.0.2", forwardedFor: "[2001:DB8::1]") == "2001:db8::1")
         #expect(policy.overTLS(peer: "10.0.0.3", forwardedProto: "HTTPS"))
     }
 
