@@ -165,7 +165,7 @@ let package = Package(
         .target(
             name: "BooksWeb",
             dependencies: [
-                "Bookkeeping", "EInvoice", "WebPages",
+                "Bookkeeping", "EInvoice", "HardenedXML", "WebPages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

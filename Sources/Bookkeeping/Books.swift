@@ -103,8 +103,7 @@ public struct Books: Sendable {
             debtor.email = nil
         }
         for keyPath in [\Debtor.street, \Debtor.postcode, \Debtor.city, \Debtor.oin, \Debtor.kvk, \Debtor.vat] {
-            let value = debtor[keyPath: keyPath]?.trimmed
-            debtor[keyPath: keyPath] = value?.isEmpty == false ? value : nil
+            debtor[keyPath: keyPath] = debtor[keyPath: keyPath]?.trimmed.nilIfEmpty
         }
         debtor.country = debtor.country.trimmed.uppercased()
         guard debtor.country.count == 2, debtor.country.allSatisfy({ $0.isASCII && $0.isLetter }) else {
@@ -127,19 +126,18 @@ public struct Books: Sendable {
         guard due >= issued else {
             throw BookkeepingError(.invalidDate, "the due date \(due) is before the invoice date \(issued)")
         }
-        let reference = reference?.trimmed
         return try store.addInvoice(
             SalesInvoice(
-                number: number?.trimmed ?? "", debtorNumber: debtor, issueDate: issued, dueDate: due,
-                reference: reference?.isEmpty == false ? reference : nil),
+                number: number?.trimmed ?? "", debtorNumber: debtor, issueDate: issued, dueDate: due, reference: reference?.trimmed.nilIfEmpty),
             administration: administration.id)
     }
 
     /// A line as a bookkeeper types it: numbers as text, the VAT rate in percent, the category
-    /// from the rate unless given (0% is Z, zero rated; any other rate S, standard). A line
-    /// without a description, or without a quantity and price, is refused, saying what it lacks.
+    /// from the rate unless given (0% is Z, zero rated; any other rate S, standard). Whether it
+    /// may be saved (not empty) is for ``addLine(_:invoice:administration:)`` and
+    /// ``changeLine(_:to:invoice:administration:)`` to say, which know its number.
     public static func line(
-        description: String, quantity: String, price: String, vatRate: String = "21", vatCategory: String? = nil, position: Int = 0
+        description: String, quantity: String, price: String, vatRate: String = "21", vatCategory: String? = nil
     ) throws -> SalesInvoiceLine {
         func number(_ text: String, _ field: String) throws -> DecimalNumber? {
             let text = text.trimmed.replacingOccurrences(of: ",", with: ".")
@@ -154,15 +152,9 @@ public struct Books: Sendable {
         guard VATCategory(rawValue: category) != nil else {
             throw BookkeepingError(.invalidNumber, "'\(category)' is not a VAT category (S, Z, E, AE, K, G, O)")
         }
-        let line = SalesInvoiceLine(
-            position: position, description: description.trimmed, quantity: try number(quantity, "the quantity"),
-            unitPrice: try number(price, "the price"), vatCategory: category, vatRate: rate)
-        if !line.missing.isEmpty {
-            throw BookkeepingError(
-                .emptyLine,
-                "line \(position > 0 ? "\(position) " : "")cannot be saved: it needs \(line.missing.joined(separator: " and "))")
-        }
-        return line
+        return SalesInvoiceLine(
+            description: description.trimmed, quantity: try number(quantity, "the quantity"), unitPrice: try number(price, "the price"),
+            vatCategory: category, vatRate: rate)
     }
 
     /// Adds a line at the end of a draft invoice. An empty line is refused, naming what it lacks.
@@ -359,14 +351,15 @@ public struct Books: Sendable {
         guard confirmation == "VERZENDEN" else {
             throw BookkeepingError(.notConfirmed, "not sent: the confirmation was '\(confirmation)', not VERZENDEN")
         }
+        // The debtor's address and every fatal SI-UBL finding: none may stand.
         let problems = problems(preview)
-        guard problems.isEmpty, preview.report.isValid else {
-            let reason =
-                problems.isEmpty
-                ? "local validation failed: \(preview.report.fatalRuleIDs.sorted().joined(separator: ", "))" : problems.joined(separator: "; ")
+        guard problems.isEmpty else {
+            let reason = problems.joined(separator: "; ")
             try recordFailure(number, reason, administration)
             throw BookkeepingError(.invalidDocument, "invoice \(number) cannot be sent: \(reason)")
         }
+        let settings = administration.settings
+        let client = try client(settings)
         // Claimed first, in one transaction with the check that the invoice is still what was
         // shown: two sends at once (a double click, two windows) cannot both go, and lines
         // changed since the confirmation are not sent under it.
@@ -377,23 +370,19 @@ public struct Books: Sendable {
             }
             invoice.state = .sending
         }
-        let settings = administration.settings
         let request = SendDocumentRequest(
             via: settings.companyID!, toReference: preview.identifier.participantID, toEmail: preview.email,
             subject: "\(preview.invoice.isCreditNote ? "Creditnota" : "Factuur") \(number)", payload: String(decoding: preview.ubl, as: UTF8.self),
             templateID: TemplateID.factuur)
         let deliveryID: String
         do {
-            deliveryID = try await client(settings).send(request)
+            deliveryID = try await client.send(request)
         } catch {
-            let reason = (error as? EConnectError)?.description ?? "\(error)"
             try store.updateInvoice(number, administration: administration.id) {
                 $0.state = preview.invoice.state == .sent ? .sent : .draft
-                $0.lastError = reason
+                $0.lastError = error.description
             }
-            let message = (error as? EConnectError)?.message ?? (error as? BookkeepingError)?.message ?? "\(error)"
-            let code = (error as? EConnectError).map { BookkeepingError.Code(rawValue: $0.code.rawValue) } ?? .settingsIncomplete
-            throw BookkeepingError(code, "invoice \(number) was not sent: \(message)")
+            throw BookkeepingError(.init(rawValue: error.code.rawValue), "invoice \(number) was not sent: \(error.message)")
         }
         var ublPath: String?
         if let folder = settings.salesFolder {

@@ -2,6 +2,7 @@ import Bookkeeping
 import EInvoice
 import Foundation
 import HTTPTypes
+import HardenedXML
 import Hummingbird
 import Logging
 import Mustache
@@ -49,6 +50,7 @@ public struct BooksWeb: Sendable {
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/static/books.css") { _, _ in WebResponses.asset(BooksTemplates.stylesheet, type: "text/css; charset=utf-8") }
+        router.get("/static/books.js") { _, _ in WebResponses.asset(BooksTemplates.script, type: "text/javascript; charset=utf-8") }
         router.get("/") { _, _ in try page("choose", "Selecteer de boekhouding", ["administrations": try administrationRows()]) }
         router.post("/administraties") { request, _ in
             try await form(request) { form in
@@ -126,7 +128,6 @@ public struct BooksWeb: Sendable {
             WebResponses.secure(&response.headers)
             return response
         }
-        router.get("/static/books.js") { _, _ in WebResponses.asset(BooksTemplates.script, type: "text/javascript; charset=utf-8") }
         router.post("/a/:admin/debiteuren/:number") { request, context in
             try await form(request) { form in
                 let administration = try administration(context)
@@ -180,20 +181,14 @@ public struct BooksWeb: Sendable {
         }
         router.post("/a/:admin/facturen/:number/regels") { request, context in
             try await lineChange(request, context) { administration, invoice, form in
-                let line = try Books.line(
-                    description: form["description"], quantity: form["quantity"], price: form["price"], vatRate: form["vat"],
-                    position: (invoice.lines.map(\.position).max() ?? 0) + 1)
-                return try books.addLine(line, invoice: invoice.number, administration: administration)
+                try books.addLine(try Self.line(form), invoice: invoice.number, administration: administration)
             }
         }
         router.post("/a/:admin/facturen/:number/regels/:position") { request, context in
             try await lineChange(request, context) { administration, invoice, form in
                 let position = try context.parameters.require("position", as: Int.self)
                 if form["action"] == "verwijderen" { return try books.removeLine(position, invoice: invoice.number, administration: administration) }
-                let line = try Books.line(
-                    description: form["description"], quantity: form["quantity"], price: form["price"], vatRate: form["vat"],
-                    position: position)
-                return try books.changeLine(position, to: line, invoice: invoice.number, administration: administration)
+                return try books.changeLine(position, to: try Self.line(form), invoice: invoice.number, administration: administration)
             }
         }
         router.post("/a/:admin/facturen/:number/verwijderen") { request, context in
@@ -235,8 +230,9 @@ public struct BooksWeb: Sendable {
                 case "verzenden":
                     do {
                         let preview = try books.prepareSend(number, administration: administration)
-                        // What goes out is what the bookkeeper saw and confirmed, to the byte.
-                        guard books.problems(preview).isEmpty, form["sha256"] == preview.sha256 else {
+                        // What goes out is what the bookkeeper saw and confirmed, to the byte (and
+                        // `send` refuses what has problems).
+                        guard form["sha256"] == preview.sha256 else {
                             return try sendPage(
                                 administration, number, step: "vraag", notice: "De factuur is veranderd sinds u hem zag; bekijk hem opnieuw.")
                         }
@@ -331,6 +327,11 @@ public struct BooksWeb: Sendable {
         settings.sender.iban = form["senderIBAN"]
         let quickConnect = form["quickConnect"].trimmingCharacters(in: .whitespacesAndNewlines)
         if !quickConnect.isEmpty { try Books.apply(quickConnect: quickConnect, to: &settings) }
+    }
+
+    /// A line form (add or change).
+    static func line(_ form: FormData) throws -> SalesInvoiceLine {
+        try Books.line(description: form["description"], quantity: form["quantity"], price: form["price"], vatRate: form["vat"])
     }
 
     static func read(_ form: FormData, into debtor: inout Debtor) {
@@ -475,16 +476,16 @@ public struct BooksWeb: Sendable {
         _ administration: Administration, _ number: String, step: String, notice: String? = nil, error: BookkeepingError? = nil
     ) throws -> Response {
         var fields: [String: Any] = ["admin": adminFields(administration), "number": number, "path": Self.path(administration, number)]
-        let preview: Books.SendPreview
+        // What stops it, in words: a refusal of the preparation, or the problems of what it made.
+        let preview: Books.SendPreview?
+        let problems: [String]
         do {
-            preview = try books.prepareSend(number, administration: administration)
+            let prepared = try books.prepareSend(number, administration: administration)
+            (preview, problems) = (prepared, books.problems(prepared))
         } catch let refusal as BookkeepingError {
-            fields["problems"] = [refusal.message]
-            fields["hasProblems"] = true
-            return try page("send", "eVerbinding bericht — \(number)", fields, status: .unprocessableContent)
+            (preview, problems) = (nil, [refusal.message])
         }
-        let problems = books.problems(preview)
-        if !problems.isEmpty {
+        guard let preview, problems.isEmpty else {
             fields["problems"] = problems
             fields["hasProblems"] = true
             return try page("send", "eVerbinding bericht — \(number)", fields, status: .unprocessableContent)
@@ -536,11 +537,12 @@ public struct BooksWeb: Sendable {
                     "<p class=\"notice\" role=\"status\">\(result.received.count) nieuwe inkoopfactu(u)r(en) opgehaald"
                     + (result.alreadyReceived > 0 ? ", \(result.alreadyReceived) stonden al in de boeken" : "") + ".</p>"
                 for failure in result.notBooked {
-                    tail += "<p class=\"error\">Niet geboekt: \(Self.escaped(failure.externalID)): \(Self.escaped(failure.reason))</p>"
+                    tail +=
+                        "<p class=\"error\">Niet geboekt: \(HardenedXML.XMLElement.escaped(failure.externalID, quotes: true)): \(HardenedXML.XMLElement.escaped(failure.reason, quotes: true))</p>"
                 }
             } catch {
                 let message = (error as? BookkeepingError)?.message ?? "\(error)"
-                tail += "<p class=\"error\" role=\"alert\">Ophalen mislukt: \(Self.escaped(message))</p>"
+                tail += "<p class=\"error\" role=\"alert\">Ophalen mislukt: \(HardenedXML.XMLElement.escaped(message, quotes: true))</p>"
             }
             tail += "<p><a href=\"/a/\(administration.id)/inkoop\">Naar de inkoopfacturen</a></p></main></body></html>"
             try await writer.write(ByteBuffer(string: tail))
@@ -653,11 +655,6 @@ public struct BooksWeb: Sendable {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let day = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
         return InvoiceWords.dutch.date(day) + String(format: " %02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
-    }
-
-    static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// The PDF of a purchase invoice: the one its sender embedded, or else one rendered from it.

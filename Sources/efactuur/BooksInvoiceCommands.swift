@@ -49,8 +49,8 @@ struct InvoiceCommand: AsyncParsableCommand {
             )
             var vatCategory: String?
 
-            func line(position: Int) throws -> SalesInvoiceLine {
-                try Books.line(description: description, quantity: quantity, price: price, vatRate: vat, vatCategory: vatCategory, position: position)
+            func line() throws -> SalesInvoiceLine {
+                try Books.line(description: description, quantity: quantity, price: price, vatRate: vat, vatCategory: vatCategory)
             }
 
             static func text(_ line: SalesInvoiceLine, of invoice: String) -> String {
@@ -68,8 +68,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
             func run() async throws {
                 try await options.run(in: administration) { books, current in
-                    let position = (try books.store.invoice(invoice, administration: current.id).lines.map(\.position).max() ?? 0) + 1
-                    let updated = try books.addLine(try fields.line(position: position), invoice: invoice, administration: current)
+                    let updated = try books.addLine(try fields.line(), invoice: invoice, administration: current)
                     let line = updated.lines.last!
                     try options.emit(line, text: LineFields.text(line, of: updated.number))
                 }
@@ -86,7 +85,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
             func run() async throws {
                 try await options.run(in: administration) { books, current in
-                    let updated = try books.changeLine(line, to: try fields.line(position: line), invoice: invoice, administration: current)
+                    let updated = try books.changeLine(line, to: try fields.line(), invoice: invoice, administration: current)
                     let changed = updated.lines.first { $0.position == line }!
                     try options.emit(changed, text: LineFields.text(changed, of: updated.number))
                 }
