@@ -3,6 +3,10 @@ import EInvoiceRules
 import Foundation
 import HardenedXML
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension Validator.RuleSet: ExpressibleByArgument {}
 
 extension Efactuur {
@@ -59,7 +63,7 @@ extension Efactuur {
                     nextToStart += 1
                     group.addTask {
                         let outcome = Self.validate(files[index], with: validator)
-                        return (index, outcome, json ? try Self.jsonLine(outcome) : Self.text(outcome))
+                        return (index, outcome, json ? Self.jsonLine(outcome) : Self.text(outcome))
                     }
                 }
                 for _ in 0..<window { startNext() }
@@ -93,10 +97,28 @@ extension Efactuur {
             if counts.invalid > 0 { throw ExitCode(1) }
         }
 
-        static func jsonLine(_ outcome: Outcome) throws -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(outcome), as: UTF8.self)
+        /// The outcome as one JSON object, keys sorted (as `JSONEncoder` with `.sortedKeys` would).
+        static func jsonLine(_ outcome: Outcome) -> String {
+            var line = JSONLine()
+            line.openObject()
+            line.field("error", outcome.error)
+            line.field("file", outcome.file)
+            line.openArray("findings")
+            for finding in outcome.findings {
+                line.openObject()
+                line.field("businessTerm", finding.businessTerm)
+                line.field("flag", finding.flag.rawValue)
+                line.field("line", finding.line)
+                line.field("location", finding.location)
+                line.field("message", finding.message)
+                line.field("ruleID", finding.ruleID)
+                line.closeObject()
+            }
+            line.closeArray()
+            line.field("ruleSet", outcome.ruleSet)
+            line.field("valid", outcome.valid)
+            line.closeObject()
+            return line.text
         }
 
         /// Files named, folders expanded to their .xml files (sorted), `-` kept as is.
@@ -123,13 +145,18 @@ extension Efactuur {
             do {
                 if file == "-" {
                     document = try validator.read(FileHandle.standardInput.readDataToEndOfFile())
-                } else if let mapped = MappedFile(path: file) {
-                    // Mapped, not copied onto the heap; parsed pages are given back as the tree
-                    // grows, and the mapping is gone before the rules run. (The mapping must
-                    // outlive the read: ARC may otherwise end it after `bytes` is fetched.)
-                    var reader = validator
-                    reader.xmlReader.dropsParsedPages = true
-                    document = try withExtendedLifetime(mapped) { try reader.read(mapped.bytes) }
+                } else if let contents = DocumentFile(path: file) {
+                    switch contents {
+                    case .read(let bytes):
+                        document = try validator.read(bytes)
+                    case .mapped(let mapped):
+                        // Mapped, not copied onto the heap; parsed pages are given back as the
+                        // tree grows, and the mapping is gone before the rules run. (The mapping
+                        // must outlive the read: ARC may otherwise end it after `bytes` is fetched.)
+                        var reader = validator
+                        reader.xmlReader.dropsParsedPages = true
+                        document = try withExtendedLifetime(mapped) { try reader.read(mapped.bytes) }
+                    }
                 } else if let data = FileHandle(forReadingAtPath: file)?.readDataToEndOfFile() {
                     // Not a regular file (a pipe, `<(…)`): read as it comes.
                     document = try validator.read(data)
@@ -168,9 +195,15 @@ func counted(_ count: Int, _ noun: String) -> String {
     "\(count) \(noun)\(count == 1 ? "" : "s")"
 }
 
-/// A file mapped read-only (`MAP_PRIVATE`), unmapped when released.
-final class MappedFile {
-    let bytes: UnsafeBufferPointer<UInt8>
+/// A regular file's contents: read into memory when small, mapped when large. Mapping costs a
+/// `munmap` (and `madvise` for the parsed pages) per file, and each of those interrupts every
+/// other core to flush its TLB, which on a folder of small invoices kept the second core idle.
+enum DocumentFile {
+    case read([UInt8])
+    case mapped(MappedFile)
+
+    /// From this size on a file is mapped, so that a large document is not held twice.
+    static let mappingThreshold = 4 << 20
 
     init?(path: String) {
         let descriptor = open(path, O_RDONLY)
@@ -179,10 +212,34 @@ final class MappedFile {
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(status.st_size)
-        guard size > 0 else {
-            bytes = UnsafeBufferPointer(start: nil, count: 0)
+        if size >= Self.mappingThreshold {
+            guard let mapped = MappedFile(descriptor: descriptor, size: size) else { return nil }
+            self = .mapped(mapped)
             return
         }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let got = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else {
+                    // Shrunk while being read: what was there is what is validated.
+                    failed = got < 0
+                    return
+                }
+                count += got
+            }
+        }
+        if failed { return nil }
+        self = .read(bytes)
+    }
+}
+
+/// A file mapped read-only (`MAP_PRIVATE`), unmapped when released.
+final class MappedFile {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    init?(descriptor: Int32, size: Int) {
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else { return nil }
         bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
     }
