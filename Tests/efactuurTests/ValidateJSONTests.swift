@@ -16,7 +16,9 @@ struct ValidateJSONTests {
         // Every byte below 0x80 and some beyond, in every string field.
         let awkward = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self) + "/é€😀\u{2028}\u{FEFF}"
         let findings = [
-            Finding(ruleID: "BR-CO-15", flag: .fatal, location: "/Invoice/cac:TaxTotal[2]", line: 12, message: "Invoice total (BT-112)", businessTerm: "BT-112"),
+            Finding(
+                ruleID: "BR-CO-15", flag: .fatal, location: "/Invoice/cac:TaxTotal[2]", line: 12, message: "Invoice total (BT-112)",
+                businessTerm: "BT-112"),
             Finding(ruleID: awkward, flag: .warning, location: awkward, line: nil, message: awkward, businessTerm: nil),
         ]
         let outcomes = [
