@@ -86,13 +86,24 @@ public final class PeppolGateway: PeppolNetwork {
     let http: HTTPClient
     let logger: Logger
 
-    public init(settings: PeppolSettings, http: HTTPClient = .shared, logger: Logger = Logger(label: "efactuur.peppol")) {
+    public init(settings: PeppolSettings, http: HTTPClient = PeppolGateway.http, logger: Logger = Logger(label: "efactuur.peppol")) {
         self.settings = settings
         self.directory = PeppolDirectory(
             dns: settings.dns, zone: settings.smlZone, smpTrust: settings.smpTrust, cacheLifetime: settings.cacheLifetime, http: http)
         self.http = http
         self.logger = logger
     }
+
+    /// The HTTP client for other access points and SMPs. A connection that cannot be made fails
+    /// the attempt at once: the outbox retries with its own back-off, and AsyncHTTPClient's
+    /// retries would hold a SendDocument for the whole deadline while a receiver is down, then
+    /// keep its pool backing off for a while after the receiver is back.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     public func reaches(_ participant: String, _ type: PeppolDocumentType) async -> Bool {
         do {
@@ -136,8 +147,7 @@ public final class PeppolGateway: PeppolNetwork {
         request.headers.add(name: "Content-Type", value: message.contentType)
         request.headers.add(name: "MIME-Version", value: "1.0")
         request.body = .bytes(ByteBuffer(bytes: message.body))
-        // AsyncHTTPClient keeps trying to connect until the deadline: a receiver that is down
-        // must not hold the sender for long, a large document must have time to go up.
+        // A large document must have time to go up.
         let deadline = NIODeadline.now() + .seconds(15) + .seconds(Int64(message.body.count / (512 * 1024)))
         let response: HTTPClientResponse
         do {

@@ -53,8 +53,9 @@ struct PeppolExchangeTests {
         static let supplier = "0106:12345678"
         static let customer = "0190:00000001003214321000"
 
-        /// Platform B on `receiverStore` (a fresh SQLite file when nil).
-        init(receiverStore: (any PlatformStore)? = nil) async throws {
+        /// Platform A on `senderStore`, platform B on `receiverStore` (each a fresh SQLite file
+        /// when nil).
+        init(senderStore: (any PlatformStore)? = nil, receiverStore: (any PlatformStore)? = nil) async throws {
             pki = await TestPKI.shared
             let (portA, portB) = (self.portA, self.portB)
             dns = try await DNSServerProcess.start(config: [
@@ -64,7 +65,8 @@ struct PeppolExchangeTests {
                     ["id": Self.customer, "naptr": [Self.naptr("http://127.0.0.1:\(portB)/smp")]],
                 ],
             ])
-            a = try await Self.instance(pki: pki, name: "ap1", port: portA, dns: dns.port, organisation: ("lev", "12345678", nil))
+            a = try await Self.instance(
+                pki: pki, name: "ap1", port: portA, dns: dns.port, organisation: ("lev", "12345678", nil), store: senderStore)
             b = try await Self.instance(
                 pki: pki, name: "ap2", port: portB, dns: dns.port, organisation: ("min", nil, "00000001003214321000"), store: receiverStore)
         }
@@ -100,9 +102,17 @@ struct PeppolExchangeTests {
         }
     }
 
-    @Test("An invoice found through DNS and the SMP arrives byte for byte; the sender sees Afgeleverd and keeps the receipt")
-    func invoiceCrossesTheNetwork() async throws {
-        let network = try await Network()
+    /// A fresh store of the engine a test runs on: nil (a fresh SQLite file) or a PostgreSQL
+    /// database of its own.
+    static func store(_ engine: String) async throws -> (any PlatformStore)? {
+        engine == "PostgreSQL" ? try await PostgresPlatformStore(url: try PostgresServer.shared().makeDatabase()) : nil
+    }
+
+    @Test(
+        "An invoice found through DNS and the SMP arrives byte for byte; the sender sees Afgeleverd and keeps the receipt",
+        arguments: ["SQLite", "PostgreSQL"])
+    func invoiceCrossesTheNetwork(engine: String) async throws {
+        let network = try await Network(senderStore: try await Self.store(engine), receiverStore: try await Self.store(engine))
         try await network.b.run { urlB in
             try await network.a.run { urlA in
                 let sender = LivePlatform.client(urlA, network.a.keys)
@@ -172,8 +182,7 @@ struct PeppolExchangeTests {
 
     @Test("The same AS4 message twice gets the same receipt and is delivered once", arguments: ["SQLite", "PostgreSQL"])
     func duplicateMessageIsDeliveredOnce(engine: String) async throws {
-        let network = try await Network(
-            receiverStore: engine == "PostgreSQL" ? try await PostgresPlatformStore(url: try PostgresServer.shared().makeDatabase()) : nil)
+        let network = try await Network(receiverStore: try await Self.store(engine))
         let message = try outbound(network, to: Network.customer, messageID: "dup-1@test")
         try await network.b.run { url in
             let first = try await post(message, to: url)
@@ -240,6 +249,60 @@ struct PeppolExchangeTests {
             #expect(try await network.a.service.deliverDueDocuments() == 0)
             let inbox = try await LivePlatform.client(urlB, network.b.keys).documents(in: EConnectWire.Mailbox.inbox).documents
             #expect(inbox.count == 1)
+        }
+    }
+
+    @Test("Two instances of the sender on one PostgreSQL database share its Peppol outbox: each invoice is sent once")
+    func instancesShareTheOutbox() async throws {
+        let url = try PostgresServer.shared().makeDatabase()
+        let network = try await Network(senderStore: try await PostgresPlatformStore(url: url))
+        // The second instance: its own store connection, the same database, access point and clock.
+        let second = PlatformService(
+            store: try await PostgresPlatformStore(url: url), configuration: network.a.service.configuration,
+            clock: { network.a.clock.read() })
+        let type = PeppolDocumentType.received[2]
+        try await network.b.run { _ in
+            #expect(await network.a.service.configuration.peppol?.reaches(Network.customer, type) == true)
+        }
+        // B is down: every send waits in the shared outbox. (Sent at once: each first attempt
+        // waits out the connect deadline.)
+        let count = 6
+        let externalIDs: [String] = try await network.a.run { urlA in
+            let via = try #require(network.a.keys.companyID)
+            return try await withThrowingTaskGroup(of: String.self) { group in
+                for number in 1...count {
+                    group.addTask {
+                        var request = try LivePlatform.invoice("PEPPOL-SHARED-\(number)")
+                        request.via = via
+                        return try await LivePlatform.client(urlA, network.a.keys).send(request)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        try await network.b.run { urlB in
+            network.a.clock.advance(3_600)
+            // Both instances work the queue at once, in small batches, until it is empty.
+            let attempts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for service in [network.a.service, second] {
+                    group.addTask {
+                        var made = 0
+                        while true {
+                            let batch = try await service.deliverDueDocuments(limit: 2)
+                            if batch == 0 { return made }
+                            made += batch
+                        }
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(attempts == count)
+            for externalID in externalIDs {
+                #expect(try await second.store.document(externalID: externalID)?.status.status == .afgeleverd)
+            }
+            let inbox = try await LivePlatform.client(urlB, network.b.keys).documents(in: EConnectWire.Mailbox.inbox).documents
+            #expect(inbox.count == count)
+            #expect(Set(inbox.map(\.subject)).count == count)
         }
     }
 
