@@ -58,14 +58,21 @@ public struct PeppolDocumentType: Sendable, Hashable {
         return "\(customization) — \(root)"
     }
 
-    /// `<root namespace>::<root name>##<CustomizationID>::2.1`, and the ProfileID as process.
+    /// `<root namespace>::<root name>##<CustomizationID>::2.1`, and the ProfileID as process (the
+    /// billing process when there is none): the one rule for a document's type, whether it is
+    /// read from the model when sending or from the stored payload when retrying.
+    public init(rootNamespace: String, rootName: String, customizationID: String?, profileID: String?) {
+        let customization = customizationID?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let profile = profileID?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        documentType = "\(rootNamespace)::\(rootName)##\(customization.isEmpty ? Specification.siUBL20 : customization)::2.1"
+        process = profile.isEmpty ? Specification.peppolBillingProfile : profile
+    }
+
     public init(_ invoice: Invoice) {
-        let root =
-            invoice.kind == .creditNote
-            ? "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2::CreditNote"
-            : "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2::Invoice"
-        documentType = "\(root)##\(invoice.customizationID ?? Specification.siUBL20)::2.1"
-        process = invoice.profileID ?? Specification.peppolBillingProfile
+        self.init(
+            rootNamespace: invoice.kind == .creditNote ? UBLNamespace.creditNote : UBLNamespace.invoice,
+            rootName: invoice.kind == .creditNote ? "CreditNote" : "Invoice", customizationID: invoice.customizationID,
+            profileID: invoice.profileID)
     }
 }
 

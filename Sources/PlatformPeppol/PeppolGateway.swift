@@ -216,8 +216,8 @@ struct PayloadFacts {
         let sink = FactsSink()
         try XMLReader().read(payload.utf8, into: sink)
         type = PeppolDocumentType(
-            documentType: "\(sink.root.namespace)::\(sink.root.localName)##\(sink.values["CustomizationID"] ?? "")::2.1",
-            process: sink.values["ProfileID"] ?? "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0")
+            rootNamespace: sink.root.namespace, rootName: sink.root.localName, customizationID: sink.values["CustomizationID"],
+            profileID: sink.values["ProfileID"])
         // The seller of an invoice, the sender of an Invoice Response.
         if let scheme = sink.endpointScheme,
             let value = sink.values["AccountingSupplierParty/Party/EndpointID"] ?? sink.values["SenderParty/EndpointID"]

@@ -1,0 +1,30 @@
+import EInvoice
+import EInvoiceTestSupport
+import Foundation
+import Platform
+import Testing
+
+@testable import PlatformPeppol
+
+/// A document's Peppol type is worked out when it is sent (from the model) and again when a
+/// retry delivers it (from the stored payload): both must say the same, or a retry would look up
+/// another SMP entry than the send did.
+struct PeppolDocumentTypeTests {
+    @Test func theModelAndTheStoredPayloadGiveTheSameType() throws {
+        var compared = 0
+        for document in Corpus.cases where !document.failsSchema {
+            let bytes = try Data(contentsOf: document.url)
+            guard let invoice = try? UBLReader().read(bytes) else { continue }
+            let payload = String(decoding: bytes, as: UTF8.self)
+            #expect(try PayloadFacts(payload).type == PeppolDocumentType(invoice), "\(document)")
+            compared += 1
+        }
+        #expect(compared > 100)
+        // The Invoice Response the platform writes is known by its own type.
+        let response = InvoiceResponse(
+            id: "R-1", issueDate: "2026-12-04", sender: "0190:00000001003214321000", senderName: "min", receiver: "0106:12345678",
+            receiverName: "lev", invoiceID: "F-1", invoiceIssueDate: nil, responseCode: "AP", reason: nil
+        ).xml()
+        #expect(try PayloadFacts(response).type == InvoiceResponse.documentType)
+    }
+}
