@@ -1,5 +1,6 @@
 import Foundation
 import SwiftASN1
+import Synchronization
 import X509
 import _CryptoExtras
 
@@ -34,14 +35,21 @@ public enum AS4Certificate {
 
 /// The trust anchor of a Peppol access point: the root and access point CA certificates a
 /// partner's certificate must chain to. Chains are checked with swift-certificates' RFC 5280
-/// verifier at the given time.
+/// verifier at the given time, and, with a ``Revocation`` set, each certificate's OCSP responder
+/// is asked whether it was revoked.
 public struct AS4Trust: Sendable {
     public var roots: [Certificate]
     public var intermediates: [Certificate]
+    /// Revocation checking by OCSP; nil checks none.
+    public var revocation: Revocation?
+    /// Certificates that passed, until when: a partner signs every message with the same
+    /// certificate, and neither its chain nor its responder need asking each time.
+    private let passed = PassedChecks()
 
-    public init(roots: [Certificate], intermediates: [Certificate]) {
+    public init(roots: [Certificate], intermediates: [Certificate], revocation: Revocation? = nil) {
         self.roots = roots
         self.intermediates = intermediates
+        self.revocation = revocation
     }
 
     /// The certificates of a PEM file: the self-signed ones are the roots, the others intermediates.
@@ -52,25 +60,84 @@ public struct AS4Trust: Sendable {
         guard !roots.isEmpty else { throw AS4Error(.other, "no root (self-signed) certificate among them") }
     }
 
-    /// Refuses a certificate that does not chain to the trusted CA or is not valid now.
-    public func check(_ certificate: Certificate) async throws(AS4Error) {
-        var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
-            RFC5280Policy()
-            AccessPointUsagePolicy()
+    /// How certificates are checked for revocation: the OCSP responder each names (its Authority
+    /// Information Access), asked through `requester`, the HTTP client being the caller's.
+    public struct Revocation: Sendable {
+        /// `soft`: only a certificate the responder says is revoked (or unknown) is refused; an
+        /// unreachable responder lets it pass. `hard`: a certificate whose status cannot be
+        /// learned is refused too.
+        public var failureMode: OCSPFailureMode
+        public var requester: any OCSPRequester
+        /// How long a certificate that passed is not asked about again.
+        public var lifetime: Duration
+
+        public init(failureMode: OCSPFailureMode, requester: any OCSPRequester, lifetime: Duration = .seconds(300)) {
+            self.failureMode = failureMode
+            self.requester = requester
+            self.lifetime = lifetime
         }
-        let result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(intermediates))
-        guard case .validCertificate = result else {
-            let now = Date()
+    }
+
+    /// Refuses a certificate that does not chain to the trusted CA, is not valid now or, with
+    /// revocation checking, was revoked.
+    public func check(_ certificate: Certificate) async throws(AS4Error) {
+        let now = Date()
+        if passed.contains(certificate, at: now) { return }
+        let result: CertificateValidationResult
+        if let revocation {
+            var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
+                RFC5280Policy()
+                AccessPointUsagePolicy()
+                OCSPVerifierPolicy(failureMode: revocation.failureMode, requester: AnyRequester(base: revocation.requester))
+            }
+            result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(intermediates))
+        } else {
+            var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
+                RFC5280Policy()
+                AccessPointUsagePolicy()
+            }
+            result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(intermediates))
+        }
+        let name = (try? AS4Certificate.commonName(of: certificate)) ?? "the sender"
+        switch result {
+        case .validCertificate:
+            // Remembered no longer than the certificate is valid.
+            let lifetime = revocation?.lifetime ?? .seconds(300)
+            passed.insert(certificate, until: min(now.addingTimeInterval(Double(lifetime.components.seconds)), certificate.notValidAfter))
+        case .couldNotValidate(let failures):
             if certificate.notValidAfter < now || certificate.notValidBefore > now {
                 throw AS4Error(
                     .failedAuthentication,
-                    "the certificate of \((try? AS4Certificate.commonName(of: certificate)) ?? "the sender") is not valid now (\(certificate.notValidBefore) – \(certificate.notValidAfter))"
-                )
+                    "the certificate of \(name) is not valid now (\(certificate.notValidBefore) – \(certificate.notValidAfter))")
             }
-            throw AS4Error(
-                .failedAuthentication,
-                "the certificate of \((try? AS4Certificate.commonName(of: certificate)) ?? "the sender") is not issued by the trusted Peppol access point CA"
-            )
+            // A chain to our CA that only the OCSP policy refused: revoked, or its status unknown.
+            let reasons = failures.map { "\($0.policyFailureReason)" }
+            if let revoked = reasons.first(where: { $0.lowercased().contains("revoked") || $0.lowercased().contains("ocsp") }) {
+                throw AS4Error(.failedAuthentication, "the certificate of \(name) did not pass its revocation check: \(revoked)")
+            }
+            throw AS4Error(.failedAuthentication, "the certificate of \(name) is not issued by the trusted Peppol access point CA")
+        }
+    }
+
+    /// `OCSPVerifierPolicy` wants one concrete requester type.
+    private struct AnyRequester: OCSPRequester {
+        let base: any OCSPRequester
+        func query(request: [UInt8], uri: String) async -> OCSPRequesterQueryResult { await base.query(request: request, uri: uri) }
+    }
+}
+
+/// Certificates whose check passed, each until a time; bounded.
+private final class PassedChecks: Sendable {
+    private let entries = Mutex<[Certificate: Date]>([:])
+
+    func contains(_ certificate: Certificate, at now: Date) -> Bool {
+        entries.withLock { ($0[certificate] ?? .distantPast) > now }
+    }
+
+    func insert(_ certificate: Certificate, until: Date) {
+        entries.withLock {
+            if $0.count >= 1_000 { $0.removeAll() }
+            $0[certificate] = until
         }
     }
 }

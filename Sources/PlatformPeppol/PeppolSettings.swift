@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import PeppolAS4
 import PeppolDiscovery
@@ -37,10 +38,34 @@ public struct PeppolSettings: Sendable {
         self.limits = limits
     }
 
+    /// Whether partners' and SMPs' certificates are checked for revocation, at the OCSP
+    /// responder each names.
+    public enum RevocationChecking: String, Sendable, CaseIterable {
+        /// Not checked.
+        case off
+        /// A certificate the responder says is revoked or unknown is refused; one whose responder
+        /// cannot be reached passes.
+        case soft
+        /// A certificate whose status cannot be learned is refused as well.
+        case hard
+    }
+
+    /// Sets how certificates are checked for revocation, on both trust stores.
+    public mutating func checkRevocation(_ mode: RevocationChecking, http: HTTPClient = PeppolGateway.http) {
+        let revocation: AS4Trust.Revocation? =
+            switch mode {
+            case .off: nil
+            case .soft: AS4Trust.Revocation(failureMode: .soft, requester: OCSPOverHTTP(http: http, unreachableIsFatal: false))
+            case .hard: AS4Trust.Revocation(failureMode: .hard, requester: OCSPOverHTTP(http: http, unreachableIsFatal: true))
+            }
+        accessPointTrust.revocation = revocation
+        smpTrust.revocation = revocation
+    }
+
     /// Reads the PEM files an operator configures: certificate, key, trusted CA certificates.
     public static func load(
         certificate: String, key: String, trust: String, smpTrust: String, dnsServer: String?, dnsPort: Int = 53,
-        smlZone: String, publicURL: String
+        smlZone: String, publicURL: String, revocation: RevocationChecking = .off
     ) throws -> PeppolSettings {
         func read(_ path: String) throws -> String {
             do {
@@ -57,9 +82,11 @@ public struct PeppolSettings: Sendable {
                 throw PeppolSettingsError(message: "\(path): \(error.detail)")
             }
         }
-        return PeppolSettings(
+        var settings = PeppolSettings(
             identity: identity, accessPointTrust: try trustStore(trust), smpTrust: try trustStore(smpTrust),
             dns: DNSResolver(server: dnsServer, port: dnsPort), smlZone: smlZone, publicURL: publicURL)
+        settings.checkRevocation(revocation)
+        return settings
     }
 }
 

@@ -17,6 +17,12 @@ struct PeppolOptions: ParsableArguments {
     @Option(help: "DNS server for SML lookups, HOST or HOST:PORT (default: the first nameserver of /etc/resolv.conf).")
     var peppolDNS: String?
     @Option(help: "The SML zone participants are published in.") var peppolSMLZone = SMLName.testZone
+    @Option(
+        help: """
+            Check partners' and SMPs' certificates at the OCSP responder each names: off, soft (refuse a revoked \
+            or unknown certificate) or hard (also refuse one whose responder cannot be reached).
+            """)
+    var peppolRevocation: PeppolSettings.RevocationChecking = .soft
 
     var isEnabled: Bool { peppolCertificate != nil || peppolKey != nil }
 
@@ -37,12 +43,14 @@ struct PeppolOptions: ParsableArguments {
         do {
             return try PeppolSettings.load(
                 certificate: certificate, key: key, trust: trust, smpTrust: smpTrust, dnsServer: dnsHost, dnsPort: dnsPort,
-                smlZone: peppolSMLZone, publicURL: publicURL)
+                smlZone: peppolSMLZone, publicURL: publicURL, revocation: peppolRevocation)
         } catch {
             throw ValidationError("Peppol: \(error)")
         }
     }
 }
+
+extension PeppolSettings.RevocationChecking: ExpressibleByArgument {}
 
 struct PeppolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -16,7 +16,8 @@ enum ServeConfiguration {
     static let valueOptions = [
         "data-dir", "postgres", "host", "port", "token-lifetime", "smtp-host", "smtp-port", "mail-from", "idle-timeout",
         "min-upload-rate", "max-connections", "max-request-bytes", "body-budget", "log-level", "peppol-certificate",
-        "peppol-key", "peppol-trust", "peppol-smp-trust", "peppol-dns", "peppol-sml-zone", "public-url", "trusted-proxy",
+        "peppol-key", "peppol-trust", "peppol-smp-trust", "peppol-dns", "peppol-sml-zone", "peppol-revocation", "public-url",
+        "trusted-proxy",
     ]
     static let flags = ["json"]
 

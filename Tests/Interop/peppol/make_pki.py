@@ -1,6 +1,6 @@
 """Makes a throw-away Peppol-like test PKI with python-cryptography (RSA-2048, SHA-256).
 
-usage: make_pki.py OUTDIR [--expired]
+usage: make_pki.py OUTDIR [--expired] [--ocsp-url URL]
 
 Writes PEM files into OUTDIR (created if missing); keys are unencrypted PKCS#8:
   root.pem                      "efactuur TEST Root CA" (self-signed, CA, keyCertSign+cRLSign)
@@ -12,7 +12,13 @@ Writes PEM files into OUTDIR (created if missing); keys are unencrypted PKCS#8:
 with --expired also:
   ap-expired.pem ap-expired.key CN=POP000001, issued by ca, expired yesterday
 
-ap-other and ap-expired carry ap1's CN, so they replace ap1 in a test and only the chain or
+with --ocsp-url also (and every access point certificate of ca names URL as its OCSP responder):
+  ca.key                        the AP CA's key, to sign OCSP answers with (`openssl ocsp -rkey`)
+  ap-revoked.pem ap-revoked.key CN=POP000001, issued by ca, revoked
+  index.txt                     the CA's database as `openssl ocsp -index` reads it: ap1, ap2 valid,
+                                ap-revoked revoked
+
+ap-other, ap-expired and ap-revoked carry ap1's CN, so they replace ap1 in a test and only the chain or
 the validity period is wrong. Prints the written file names, one a line. Exit 0 on success.
 """
 import argparse
@@ -23,7 +29,7 @@ import sys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 NOW = dt.datetime.now(dt.timezone.utc)
 DAY = dt.timedelta(days=1)
@@ -39,7 +45,7 @@ def name(cn, ou="FOR TEST ONLY"):
 
 
 def issue(subject, key, issuer=None, issuer_key=None, ca=False, pathlen=None,
-          not_before=NOW - DAY, not_after=NOW + 730 * DAY):
+          not_before=NOW - DAY, not_after=NOW + 730 * DAY, ocsp_url=None):
     issuer_name = issuer.subject if issuer is not None else subject
     signer = issuer_key if issuer_key is not None else key
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
@@ -62,7 +68,20 @@ def issue(subject, key, issuer=None, issuer_key=None, ca=False, pathlen=None,
             data_encipherment=True, key_agreement=False, key_cert_sign=False, crl_sign=False,
             encipher_only=False, decipher_only=False), critical=True)
         b = b.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+    if ocsp_url is not None:
+        b = b.add_extension(x509.AuthorityInformationAccess([
+            x509.AccessDescription(AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))]),
+            critical=False)
     return b.sign(signer, hashes.SHA256())
+
+
+def index_line(cert, revoked=False):
+    """A line of an OpenSSL CA database (`openssl ocsp -index`): status, expiry, revocation
+    time, serial, file, subject."""
+    stamp = lambda t: t.strftime("%y%m%d%H%M%SZ")  # noqa: E731
+    subject = "".join("/" + a.rfc4514_string() for a in cert.subject)
+    return "\t".join(["R" if revoked else "V", stamp(cert.not_valid_after_utc), stamp(NOW - DAY) if revoked else "",
+                      format(cert.serial_number, "X"), "unknown", subject]) + "\n"
 
 
 def new_key():
@@ -73,6 +92,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("outdir")
     parser.add_argument("--expired", action="store_true", help="also write ap-expired.pem/.key")
+    parser.add_argument("--ocsp-url", help="name this OCSP responder in the access point certificates")
     args = parser.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
 
@@ -99,9 +119,27 @@ def main():
         return ca, ca_key
 
     ca, ca_key = chain("", "efactuur TEST")
+    index = []
     for stem, cn in (("ap1", "POP000001"), ("ap2", "POP000002")):
         key = new_key()
-        write(stem, issue(name(cn, "PEPPOL TEST AP"), key, ca, ca_key), key)
+        cert = issue(name(cn, "PEPPOL TEST AP"), key, ca, ca_key, ocsp_url=args.ocsp_url)
+        write(stem, cert, key)
+        index.append(index_line(cert))
+    if args.ocsp_url:
+        key = new_key()
+        cert = issue(name("POP000001", "PEPPOL TEST AP"), key, ca, ca_key, ocsp_url=args.ocsp_url)
+        write("ap-revoked", cert, key)
+        index.append(index_line(cert, revoked=True))
+        path = os.path.join(args.outdir, "ca.key")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(ca_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()))
+        print(path)
+        path = os.path.join(args.outdir, "index.txt")
+        with open(path, "w") as f:
+            f.writelines(index)
+        print(path)
     other_ca, other_ca_key = chain("other-", "UNKNOWN TEST")
     key = new_key()
     write("ap-other", issue(name("POP000001", "PEPPOL TEST AP"), key, other_ca, other_ca_key), key)
