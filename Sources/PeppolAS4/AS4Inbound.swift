@@ -129,8 +129,8 @@ public struct AS4Inbound: Sendable {
                 $0.attribute("Id", in: AS4Namespace.wsu) == String(tokenURI.dropFirst())
             })
         {
-            let certificate = try SignatureVerification.certificate(fromBase64: token.text)
-            guard certificate == identity.certificate else {
+            // Compared as DER, without parsing it: it must be ours byte for byte.
+            guard try SignatureVerification.base64(token.text, "BinarySecurityToken") == identity.certificateDER else {
                 throw AS4Error(.failedDecryption, "the content key is encrypted to another certificate than this access point's")
             }
         }

@@ -7,6 +7,8 @@ import _CryptoExtras
 /// decrypts what is sent to it. Its Peppol party id is the certificate's common name.
 public struct AccessPointIdentity: Sendable {
     public let certificate: Certificate
+    /// The certificate's DER, as a BinarySecurityToken carries it.
+    let certificateDER: [UInt8]
     public let partyID: String
     let signingKey: _RSA.Signing.PrivateKey
     /// Not marked Sendable by swift-crypto; an immutable BoringSSL key is safe to use from
@@ -29,6 +31,7 @@ public struct AccessPointIdentity: Sendable {
             throw AS4Error(.other, "the private key does not belong to the access point's certificate")
         }
         self.certificate = certificate
+        self.certificateDER = AS4Certificate.derBytes(certificate)
         self.partyID = try AS4Certificate.commonName(of: certificate)
     }
 
