@@ -64,6 +64,9 @@ public actor EConnectClient {
     public let configuration: Configuration
     private let http: HTTPClient
     private var securityToken: String?
+    /// The login under way, if any: calls that need a token meanwhile wait for it instead of
+    /// logging in too (the platform counts every login in flight against its throttle).
+    private var pendingLogin: Task<String, any Error>?
 
     /// `http` defaults to ``sharedHTTPClient``, which lives as long as the process and needs no shutdown.
     public init(configuration: Configuration, http: HTTPClient = EConnectClient.sharedHTTPClient) {
@@ -195,12 +198,32 @@ public actor EConnectClient {
     public func call(_ message: RequestMessage) async throws(EConnectError) -> ResponseMessage {
         if case .login = message { return try await exchange(message, token: nil) }
         let token: String
-        if let securityToken { token = securityToken } else { token = try await login() }
+        if let securityToken { token = securityToken } else { token = try await sharedLogin() }
         do {
             return try await exchange(message, token: token)
         } catch let error where error.asksForNewLogin {
-            securityToken = nil
-            return try await exchange(message, token: try await login())
+            // Another call may have logged in again already.
+            if securityToken == token { securityToken = nil }
+            let renewed: String
+            if let securityToken { renewed = securityToken } else { renewed = try await sharedLogin() }
+            return try await exchange(message, token: renewed)
+        }
+    }
+
+    /// One login for every call that finds no token, however many arrive at once.
+    private func sharedLogin() async throws(EConnectError) -> String {
+        let task: Task<String, any Error>
+        if let pendingLogin {
+            task = pendingLogin
+        } else {
+            task = Task { try await self.login() }
+            pendingLogin = task
+        }
+        defer { if pendingLogin == task { pendingLogin = nil } }
+        do {
+            return try await task.value
+        } catch {
+            throw error as! EConnectError  // `login` throws only EConnectError
         }
     }
 

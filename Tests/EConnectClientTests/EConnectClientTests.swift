@@ -59,6 +59,25 @@ struct EConnectClientTests {
         }
     }
 
+    @Test("Many calls at once on a client without a token log in once: the throttle counts each login in flight")
+    func concurrentCallsShareOneLogin() async throws {
+        let platform = try await LivePlatform()
+        try await platform.run { url in
+            let client = LivePlatform.client(url, platform.supplier)
+            // More than the throttle's five attempts per key and address at a time.
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<12 { group.addTask { try await client.accountDetails().name } }
+                for try await name in group { #expect(name == "lev") }
+            }
+            // And after the token expired, the calls that find it so share one login again.
+            platform.clock.advance(5 * 3600)
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<12 { group.addTask { try await client.accountDetails().name } }
+                for try await name in group { #expect(name == "lev") }
+            }
+        }
+    }
+
     @Test("A revoked key is an error with the platform's code, after one attempt to log in again")
     func revokedKey() async throws {
         let platform = try await LivePlatform()

@@ -33,23 +33,7 @@ final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; P
 
     /// Waits until the server accepts connections.
     func waitUntilReady() async throws {
-        for _ in 0..<100 {
-            if canConnect() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "aiosmtpd did not start (pip install aiosmtpd)"])
-    }
-
-    private func canConnect() -> Bool {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+        try await TestPorts.waitUntilListening(port, what: "aiosmtpd (pip install aiosmtpd)")
     }
 
     /// The messages delivered so far.

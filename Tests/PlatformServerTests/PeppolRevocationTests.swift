@@ -30,28 +30,6 @@ struct PeppolRevocationTests {
             try process.run()
         }
 
-        /// Waits until the responder accepts connections.
-        func ready(port: Int) async throws {
-            for _ in 0..<100 {
-                if Self.accepts(port) { return }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl ocsp did not start on port \(port)"])
-        }
-
-        private static func accepts(_ port: Int) -> Bool {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard descriptor >= 0 else { return false }
-            defer { close(descriptor) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-        }
-
         func stop() { try? input.fileHandleForWriting.close() }
 
         deinit { stop() }
@@ -94,7 +72,7 @@ struct PeppolRevocationTests {
         let pki = try await Fixture()
         let responder = try Responder(pki: pki.folder, port: pki.port)
         defer { responder.stop() }
-        try await responder.ready(port: pki.port)
+        try await TestPorts.waitUntilListening(pki.port, what: "ocsp_responder.py")
         for mode in [PeppolSettings.RevocationChecking.soft, .hard] {
             let trust = try pki.settings(mode).accessPointTrust
             try await trust.check(try pki.certificate("ap1"))

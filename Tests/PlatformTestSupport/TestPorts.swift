@@ -17,6 +17,29 @@ public enum TestPorts {
             return port
         }
     }
+
+    /// Waits, up to 10 s, until a server a test started (`what`) accepts connections on
+    /// 127.0.0.1:`port`.
+    public static func waitUntilListening(_ port: Int, what: String) async throws {
+        for _ in 0..<100 {
+            if accepts(port) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(what) did not start on port \(port)"])
+    }
+
+    private static func accepts(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
 }
 
 /// A loopback port that refuses every connection for as long as this value lives: bound but
