@@ -38,13 +38,17 @@ public enum AS4Certificate {
 /// verifier at the given time, and, with a ``Revocation`` set, each certificate's OCSP responder
 /// is asked whether it was revoked.
 public struct AS4Trust: Sendable {
-    public var roots: [Certificate]
-    public var intermediates: [Certificate]
+    // A copy given other roots, intermediates or revocation checking forgets what passed under
+    // the old ones.
+    public var roots: [Certificate] { didSet { passed = PassedChecks() } }
+    public var intermediates: [Certificate] { didSet { passed = PassedChecks() } }
     /// Revocation checking by OCSP; nil checks none.
-    public var revocation: Revocation?
+    public var revocation: Revocation? { didSet { passed = PassedChecks() } }
     /// Certificates that passed, until when: a partner signs every message with the same
     /// certificate, and neither its chain nor its responder need asking each time.
-    private let passed = PassedChecks()
+    private var passed = PassedChecks()
+    /// How long a certificate that passed is not checked again.
+    public static let recheckAfter: Duration = .seconds(300)
 
     public init(roots: [Certificate], intermediates: [Certificate], revocation: Revocation? = nil) {
         self.roots = roots
@@ -68,13 +72,10 @@ public struct AS4Trust: Sendable {
         /// learned is refused too.
         public var failureMode: OCSPFailureMode
         public var requester: any OCSPRequester
-        /// How long a certificate that passed is not asked about again.
-        public var lifetime: Duration
 
-        public init(failureMode: OCSPFailureMode, requester: any OCSPRequester, lifetime: Duration = .seconds(300)) {
+        public init(failureMode: OCSPFailureMode, requester: any OCSPRequester) {
             self.failureMode = failureMode
             self.requester = requester
-            self.lifetime = lifetime
         }
     }
 
@@ -83,27 +84,20 @@ public struct AS4Trust: Sendable {
     public func check(_ certificate: Certificate) async throws(AS4Error) {
         let now = Date()
         if passed.contains(certificate, at: now) { return }
-        let result: CertificateValidationResult
-        if let revocation {
-            var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
-                RFC5280Policy()
-                AccessPointUsagePolicy()
+        var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
+            RFC5280Policy()
+            AccessPointUsagePolicy()
+            if let revocation {
                 OCSPVerifierPolicy(failureMode: revocation.failureMode, requester: AnyRequester(base: revocation.requester))
             }
-            result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(intermediates))
-        } else {
-            var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
-                RFC5280Policy()
-                AccessPointUsagePolicy()
-            }
-            result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(intermediates))
         }
+        let result = await verifier.validate(leaf: certificate, intermediates: CertificateStore(intermediates))
         let name = (try? AS4Certificate.commonName(of: certificate)) ?? "the sender"
         switch result {
         case .validCertificate:
             // Remembered no longer than the certificate is valid.
-            let lifetime = revocation?.lifetime ?? .seconds(300)
-            passed.insert(certificate, until: min(now.addingTimeInterval(Double(lifetime.components.seconds)), certificate.notValidAfter))
+            passed.insert(
+                certificate, until: min(now.addingTimeInterval(Double(Self.recheckAfter.components.seconds)), certificate.notValidAfter))
         case .couldNotValidate(let failures):
             if certificate.notValidAfter < now || certificate.notValidBefore > now {
                 throw AS4Error(

@@ -25,7 +25,7 @@ struct OCSPOverHTTP: OCSPRequester {
         post.headers.add(name: "Accept", value: "application/ocsp-response")
         post.body = .bytes(ByteBuffer(bytes: request))
         do {
-            // No deadline here: the policy cancels the query at its own (10 s).
+            // The policy cancels the query after its own 10 s; this timeout only bounds it without one.
             let response = try await http.execute(post, timeout: .seconds(30))
             guard response.status == .ok else { throw OCSPUnreachable(detail: "the responder \(uri) answered HTTP \(response.status.code)") }
             let body = try await response.body.collect(upTo: Self.maxResponseBytes)

@@ -3,10 +3,6 @@ import EInvoiceRules
 import Foundation
 import HardenedXML
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 extension Validator.RuleSet: ExpressibleByArgument {}
 
 extension Efactuur {
@@ -147,7 +143,7 @@ extension Efactuur {
                     document = try validator.read(FileHandle.standardInput.readDataToEndOfFile())
                 } else if let contents = DocumentFile(path: file) {
                     switch contents {
-                    case .read(let bytes):
+                    case .inMemory(let bytes):
                         document = try validator.read(bytes)
                     case .mapped(let mapped):
                         // Mapped, not copied onto the heap; parsed pages are given back as the
@@ -199,7 +195,7 @@ func counted(_ count: Int, _ noun: String) -> String {
 /// `munmap` (and `madvise` for the parsed pages) per file, and each of those interrupts every
 /// other core to flush its TLB, which on a folder of small invoices kept the second core idle.
 enum DocumentFile {
-    case read([UInt8])
+    case inMemory([UInt8])
     case mapped(MappedFile)
 
     /// From this size on a file is mapped, so that a large document is not held twice.
@@ -220,7 +216,7 @@ enum DocumentFile {
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             while count < size {
-                let got = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
+                let got = read(descriptor, buffer.baseAddress! + count, size - count)
                 if got < 0 && errno == EINTR { continue }
                 guard got > 0 else {
                     // Shrunk while being read: what was there is what is validated.
@@ -231,7 +227,7 @@ enum DocumentFile {
             }
         }
         if failed { return nil }
-        self = .read(bytes)
+        self = .inMemory(bytes)
     }
 }
 

@@ -82,6 +82,12 @@ struct PeppolRevocationTests {
         }
         // Unchecked, the revoked certificate chains to the CA like any other.
         try await pki.settings(.off).accessPointTrust.check(try pki.certificate("ap-revoked"))
+        // What passed is remembered, but not by a copy given other roots.
+        var other = try pki.settings(.off).accessPointTrust
+        try await other.check(try pki.certificate("ap1"))
+        other.roots = try AS4Certificate.pemCertificates(try String(contentsOfFile: pki.path("other-root.pem"), encoding: .utf8))
+        let otherRoots = other
+        await #expect(throws: AS4Error.self) { try await otherRoots.check(try pki.certificate("ap1")) }
 
         // A whole message from the revoked access point is refused by the receiver.
         let receiver = try pki.settings(.hard)
