@@ -117,6 +117,7 @@ public struct XMLReader: Sendable {
             } while offset < chars.count
         }
         return withExtendedLifetime(builder) {
+            if builder.state.sinkHasEnough { return .success(()) }
             if let error = builder.error { return .failure(error) }
             if status != 0 || context.pointee.wellFormed == 0 {
                 return .failure(XMLReadError(.malformed, "document is not well-formed XML"))
@@ -190,7 +191,10 @@ private final class TreeBuilder {
         if !state.start(localName, uri, attributeCount, attributes, line: line) { stop() }
     }
 
-    func end() { state.end() }
+    func end() {
+        state.end()
+        if state.sinkHasEnough { stop() }
+    }
 
     func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) { state.characters(characters, length) }
 
@@ -232,6 +236,8 @@ private struct TreeState {
     var textStart: [Int] = []
     var sawRoot = false
     var error: XMLReadError?
+    /// The sink asked for no more elements.
+    var sinkHasEnough = false
     /// libxml2 interns names and namespace URIs in its dictionary for the whole parse, so one
     /// Swift `String` per distinct pointer is enough.
     var interned = InternTable()
@@ -314,6 +320,7 @@ private struct TreeState {
         flushText(keepingWhitespace: !open[open.count - 1].hasChildren)
         textStart.removeLast()
         sink.end(text: open.removeLast().text)
+        sinkHasEnough = sink.hasEnough
     }
 
     mutating func characters(_ characters: UnsafePointer<xmlChar>?, _ length: Int) {
@@ -331,10 +338,14 @@ public protocol XMLElementSink: AnyObject {
     func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int)
     /// The innermost started element ends, with its character data as ``XMLElement/text`` holds it.
     func end(text: String)
+    /// True once the sink has all it wants: the parse ends after the element that just ended,
+    /// successfully, without reading (or checking) the rest of the document.
+    var hasEnough: Bool { get }
 }
 
 extension XMLElementSink {
     public func expect(elements: Int) {}
+    public var hasEnough: Bool { false }
 }
 
 /// Builds the ``XMLElement`` tree.

@@ -227,36 +227,44 @@ struct PayloadFacts {
         senderCountry = sink.values["AccountingSupplierParty/Party/PostalAddress/Country/IdentificationCode"]
     }
 
+    /// Keeps the wanted values and stops at the end of the seller (or sender) party: everything
+    /// wanted comes before it, so the invoice's lines are not read.
     private final class FactsSink: XMLElementSink {
         static let wanted: Set<String> = [
             "CustomizationID", "ProfileID", "AccountingSupplierParty/Party/EndpointID", "SenderParty/EndpointID",
             "AccountingSupplierParty/Party/PostalAddress/Country/IdentificationCode",
         ]
+        static let parties: Set<String> = ["AccountingSupplierParty", "SenderParty"]
         var root = XMLName("", "")
+        /// The names below the root down to the open element.
         var path: [String] = []
         var values: [String: String] = [:]
         var endpointScheme: String?
+        private(set) var hasEnough = false
 
         func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
             if path.isEmpty && root.localName.isEmpty {
                 root = XMLName(namespace, name)
-                path.append("")
                 return
             }
             path.append(name)
-            if path.count == 4 || path.count == 3,
-                ["AccountingSupplierParty/Party/EndpointID", "SenderParty/EndpointID"].contains(path[1...].joined(separator: "/"))
+            if name == "EndpointID",
+                (path.count == 3 && path[0] == "AccountingSupplierParty" && path[1] == "Party")
+                    || (path.count == 2 && path[0] == "SenderParty")
             {
                 endpointScheme = attributes.first { $0.name == "schemeID" }?.value
             }
         }
 
         func end(text: String) {
-            if path.count > 1 && path.count <= 6 {  // the wanted values are at most five levels down
-                let key = path[1...].joined(separator: "/")
+            guard let name = path.popLast() else { return }  // the root
+            if path.isEmpty, Self.parties.contains(name) {
+                hasEnough = true
+            } else if path.count < 5, path.isEmpty || Self.parties.contains(path[0]) {
+                // The wanted values are at most five levels down, under the root or a party.
+                let key = (path + [name]).joined(separator: "/")
                 if Self.wanted.contains(key), values[key] == nil { values[key] = text.trimmingXMLWhitespace }
             }
-            path.removeLast()
         }
     }
 }

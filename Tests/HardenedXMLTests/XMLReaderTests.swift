@@ -172,4 +172,25 @@ struct XMLReaderTests {
         let ordinary = "<r>" + String(repeating: "<cbc:ID xmlns:cbc=\"urn:c\">1</cbc:ID>", count: 100_000) + "</r>"
         #expect(try read(ordinary).children.count == 100_000)
     }
+
+    /// Keeps the names of the elements that end, and has enough after `last`.
+    final class NamesUntil: XMLElementSink {
+        let last: String
+        var names: [String] = []
+        var open: [String] = []
+        init(_ last: String) { self.last = last }
+        func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) { open.append(name) }
+        func end(text: String) { names.append(open.removeLast()) }
+        var hasEnough: Bool { names.last == last }
+    }
+
+    @Test func aSinkWithEnoughEndsTheParseThere() throws {
+        // What follows the element the sink wanted is not read, broken or not.
+        let sink = NamesUntil("b")
+        try XMLReader().read(Array("<r><a>1</a><b>2</b><c>3</c><d>4</oops></r>".utf8), into: sink)
+        #expect(sink.names == ["a", "b"])
+        // What comes before it is checked as always.
+        #expect(throws: XMLReadError.self) { try XMLReader().read(Array("<r><a>1</oops><b>2</b></r>".utf8), into: NamesUntil("b")) }
+        #expect(throws: XMLReadError.self) { try XMLReader().read(Array("<!DOCTYPE r><r><b/></r>".utf8), into: NamesUntil("b")) }
+    }
 }
