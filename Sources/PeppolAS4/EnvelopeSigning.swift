@@ -44,14 +44,12 @@ enum EnvelopeSigning {
                 <S12:Body xmlns:wsu="\(AS4Namespace.wsu)" wsu:Id="\(bodyID)"/></S12:Envelope>
                 """.utf8)
         }
-        let limits = XMLReader.Limits(maxBytes: 16 << 20)
-        let unsigned = try SignedDocument(parsing: envelope(signature: ""), limits: limits)
-        var references: [SignedReference] = []
-        for id in [messagingID, bodyID] {
-            guard let element = unsigned.element(withID: id) else { throw AS4Error(.other, "the envelope lost \(id)") }
-            let canonical = try unsigned.exclusiveCanonicalForm(of: element, inclusivePrefixes: ["S12"])
-            references.append(SignedReference(uri: "#" + id, digest: Data(SHA256.hash(data: canonical)).base64EncodedString()))
-        }
+        // The envelope is read once: Messaging and Body are digested from it, and so is SignedInfo,
+        // which holds a unique placeholder where each of their digests goes. A digest is base64,
+        // which C14N copies unchanged, so putting it in place of its placeholder in SignedInfo's
+        // canonical form gives what canonicalizing the finished SignedInfo would.
+        let placeholders = [messagingID: "DIGEST-" + randomToken(), bodyID: "DIGEST-" + randomToken()]
+        var references = [messagingID, bodyID].map { SignedReference(uri: "#" + $0, digest: placeholders[$0]!) }
         for attachment in attachments {
             references.append(
                 SignedReference(uri: "cid:" + attachment.contentID, digest: Data(SHA256.hash(data: attachment.bytes)).base64EncodedString()))
@@ -76,12 +74,21 @@ enum EnvelopeSigning {
             <ds:SignatureValue>\(placeholder)</ds:SignatureValue><ds:KeyInfo><wsse:SecurityTokenReference>\
             <wsse:Reference URI="#\(tokenID)" ValueType="\(AS4Algorithm.x509v3)"/></wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>
             """
-        let withSignature = envelope(signature: signature)
-        let parsed = try SignedDocument(parsing: withSignature, limits: limits)
+        var withSignature = envelope(signature: signature)
+        let parsed = try SignedDocument(parsing: withSignature, limits: XMLReader.Limits(maxBytes: 16 << 20))
         guard let signedInfoNode = parsed.firstElement(named: XMLName(AS4Namespace.ds, "SignedInfo")) else {
             throw AS4Error(.other, "the envelope lost its SignedInfo")
         }
-        let value = try identity.sign(try parsed.exclusiveCanonicalForm(of: signedInfoNode, inclusivePrefixes: ["S12"]))
+        var canonicalSignedInfo = try parsed.exclusiveCanonicalForm(of: signedInfoNode, inclusivePrefixes: ["S12"])
+        for index in references.indices where !references[index].uri.hasPrefix("cid:") {
+            let id = String(references[index].uri.dropFirst())
+            guard let element = parsed.element(withID: id) else { throw AS4Error(.other, "the envelope lost \(id)") }
+            let canonical = try parsed.exclusiveCanonicalForm(of: element, inclusivePrefixes: ["S12"])
+            references[index].digest = Data(SHA256.hash(data: canonical)).base64EncodedString()
+            canonicalSignedInfo = replacing(placeholders[id]!, with: references[index].digest, in: canonicalSignedInfo)
+            withSignature = replacing(placeholders[id]!, with: references[index].digest, in: withSignature)
+        }
+        let value = try identity.sign(canonicalSignedInfo)
         let signed = replacing(placeholder, with: Data(value).base64EncodedString(), in: withSignature)
         return Signed(envelope: signed, references: references)
     }
