@@ -308,7 +308,8 @@ public struct PlatformService: Sendable {
         // The receiver: the reference the sender gave, else the buyer's EndpointID.
         var receiver = try await findOrganisation(reference: toReference)
         if receiver == nil, let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
-            let identifier = try? PartyIdentifier(scheme: scheme, value: endpoint.value)
+            let identifier = try? PartyIdentifier(scheme: scheme, value: endpoint.value),
+            identifier != (try? PartyIdentifier(parsing: toReference.trimmed))  // asked just now
         {
             receiver = try await findOrganisation(identifier)
         }
@@ -430,23 +431,21 @@ public struct PlatformService: Sendable {
     func attemptDelivery(_ delivery: QueuedDelivery, of document: StoredDocument) async throws -> StatusChange? {
         let outcome: DeliveryOutcome
         do {
+            var proof: PeppolMessageRecord?
             switch document.route {
             case .toPeppol:
                 guard let peppol = configuration.peppol, let participant = document.peppolReceiver else { return nil }
-                let proof = try await peppol.deliver(document, to: participant)
-                // The receipt is kept before the status says "delivered": the status never claims
-                // more than the proof shows.
-                try await store.recordPeppolMessage(
-                    PeppolMessageRecord(
-                        messageID: proof.messageID, direction: .sent, externalID: document.externalID, revision: document.revision,
-                        participant: participant, receipt: proof.receipt, recordedOn: clock()))
+                let delivered = try await peppol.deliver(document, to: participant)
+                proof = PeppolMessageRecord(
+                    messageID: delivered.messageID, direction: .sent, externalID: document.externalID, revision: document.revision,
+                    participant: participant, receipt: delivered.receipt, recordedOn: clock())
             case .toEmail:
                 guard let mailer = configuration.mailer, let address = document.receiverEmail else { return nil }
                 try await mailer.deliver(document, to: address, senderName: document.senderName)
             case .toInbox:
                 return nil
             }
-            outcome = .delivered(OutsideDelivery.change(.afgeleverd, at: clock()))
+            outcome = .delivered(OutsideDelivery.change(.afgeleverd, at: clock()), proof: proof)
         } catch {
             let attempts = delivery.attempts + 1
             let failure = error as? any OutsideDeliveryFailure
@@ -474,7 +473,7 @@ public struct PlatformService: Sendable {
         case .failed: Counter(label: "efactuur_deliveries_failed_total", dimensions: route).increment()
         }
         switch outcome {
-        case .delivered(let change), .failed(let change, _): return change
+        case .delivered(let change, _), .failed(let change, _): return change
         case .retry: return nil
         }
     }

@@ -68,9 +68,6 @@ public protocol PlatformStore: Sendable {
     /// Every status the document has had, oldest first, with the revision it was set on.
     func statusHistory(externalID: String) async throws -> [(revision: Int, change: StatusChange)]
 
-    /// Keeps the proof of a Peppol exchange (the signed receipt), replacing the record of an
-    /// earlier attempt with the same AS4 MessageId.
-    func recordPeppolMessage(_ record: PeppolMessageRecord) async throws
     func peppolMessage(id: String) async throws -> PeppolMessageRecord?
     /// Stores a document that arrived over Peppol and the receipt answered for it, in one
     /// transaction, once per AS4 MessageId: for a MessageId received before nothing is stored and
@@ -290,8 +287,9 @@ public struct QueuedDelivery: Sendable, Equatable {
 
 /// What became of a delivery attempt.
 public enum DeliveryOutcome: Sendable, Equatable {
-    /// Delivered; the document gets this status.
-    case delivered(StatusChange)
+    /// Delivered; the document gets this status. A Peppol delivery's proof (the signed receipt)
+    /// is kept in the same transaction: the status never claims more than a kept proof shows.
+    case delivered(StatusChange, proof: PeppolMessageRecord?)
     /// Not delivered yet; tried again at `nextAttempt`.
     case retry(nextAttempt: Date, reason: String)
     /// Given up; the document gets this status.

@@ -535,10 +535,6 @@ public final class SQLitePlatformStore: PlatformStore {
 
     // MARK: Peppol messages
 
-    public func recordPeppolMessage(_ record: PeppolMessageRecord) async throws {
-        try await pool.write { db in try SQLitePlatformStore.insertPeppolMessage(db, record, replacing: true) }
-    }
-
     public func peppolMessage(id: String) async throws -> PeppolMessageRecord? {
         try await pool.read { db in try SQLitePlatformStore.peppolMessage(db, id: id) }
     }
@@ -717,10 +713,12 @@ public final class SQLitePlatformStore: PlatformStore {
         try await pool.write { db in
             let (state, next, reason, change): (String, Date?, String?, StatusChange?) =
                 switch outcome {
-                case .delivered(let change): ("delivered", nil, nil, change)
+                case .delivered(let change, _): ("delivered", nil, nil, change)
                 case .retry(let next, let reason): ("queued", next, reason, nil)
                 case .failed(let change, let reason): ("failed", nil, reason, change)
                 }
+            // An earlier attempt's record with the same AS4 MessageId is replaced.
+            if case .delivered(_, let proof?) = outcome { try SQLitePlatformStore.insertPeppolMessage(db, proof, replacing: true) }
             try db.cachedStatement(
                 sql: """
                     UPDATE outside_delivery SET state = ?, attempts = attempts + 1,

@@ -573,11 +573,13 @@ public final class PostgresPlatformStore: PlatformStore, Service {
     public func recordDelivery(_ delivery: QueuedDelivery, outcome: DeliveryOutcome) async throws {
         let (state, next, reason, change): (String, Double?, String?, StatusChange?) =
             switch outcome {
-            case .delivered(let change): ("delivered", nil, nil, change)
+            case .delivered(let change, _): ("delivered", nil, nil, change)
             case .retry(let next, let reason): ("queued", next.timeIntervalSince1970, reason, nil)
             case .failed(let change, let reason): ("failed", nil, reason, change)
             }
         try await transaction { connection in
+            // An earlier attempt's record with the same AS4 MessageId is replaced.
+            if case .delivered(_, let proof?) = outcome { try await self.insertPeppolMessage(connection, proof, replacing: true) }
             let updated = try await connection.query(
                 """
                 UPDATE outside_delivery SET state = \(state), attempts = attempts + 1,
@@ -682,10 +684,6 @@ public final class PostgresPlatformStore: PlatformStore, Service {
     }
 
     // MARK: Peppol messages
-
-    public func recordPeppolMessage(_ record: PeppolMessageRecord) async throws {
-        try await client.withConnection { connection in try await self.insertPeppolMessage(connection, record, replacing: true) }
-    }
 
     public func peppolMessage(id: String) async throws -> PeppolMessageRecord? {
         try await client.withConnection { connection in try await self.peppolMessage(connection, id: id) }
