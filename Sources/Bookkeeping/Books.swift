@@ -637,7 +637,7 @@ public struct Books: Sendable {
 
     /// The SHA-256 of a document's exact bytes, lower-case hex, as the platform computes it.
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: bytes).lowercaseHex
     }
 
     func client(_ settings: Settings) throws -> EConnectClient {

@@ -1,4 +1,5 @@
 import Crypto
+import EInvoice
 import Foundation
 
 /// An account's subscription; the API needs at least ``basic``.
@@ -298,7 +299,7 @@ public struct SentDocument: Sendable, Equatable {
 /// The SHA-256 that identifies a document's exact bytes, end to end.
 public enum DocumentDigest {
     public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(text.utf8)).lowercaseHex
     }
 }
 

@@ -625,7 +625,7 @@ public enum Secrets {
     /// `count` random bytes as lower-case hex.
     public static func hex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }.lowercaseHex
     }
 
     static func token() -> String {

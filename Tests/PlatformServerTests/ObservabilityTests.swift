@@ -5,7 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Platform
-import PlatformServer
+@testable import PlatformServer
 import Synchronization
 import Testing
 
@@ -71,5 +71,11 @@ struct ObservabilityTests {
                 #expect(!line.contains(wrongSecret) && !line.contains(fixture.supplier.secret) && !line.contains(token), "\(line)")
             }
         }
+    }
+
+    @Test func theLogLineGivesMillisecondsWithTwoDecimals() {
+        #expect(RequestLogMiddleware.milliseconds(.microseconds(12_345)) == "12.34")
+        #expect(RequestLogMiddleware.milliseconds(.microseconds(50)) == "0.05")
+        #expect(RequestLogMiddleware.milliseconds(.seconds(2)) == "2000.00")
     }
 }
