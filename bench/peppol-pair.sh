@@ -5,8 +5,9 @@
 work=$(mktemp -d)
 pids=()
 trap 'kill ${pids[@]+"${pids[@]}"} 2>/dev/null || true; rm -rf "$work"' EXIT
-swift build -c release --product efactuur >/dev/null
-efactuur=.build/release/efactuur
+# EFACTUUR=path runs another build (an earlier commit's, for figures side by side).
+[ -n "${EFACTUUR:-}" ] || swift build -c release --product efactuur >/dev/null
+efactuur=${EFACTUUR:-.build/release/efactuur}
 field() { python3 -c "import json,sys;print(json.load(sys.stdin)['$1'])"; }
 
 $efactuur peppol pki --out "$work/pki" --access-point POP000001 POP000002 >/dev/null

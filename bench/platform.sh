@@ -5,8 +5,9 @@ work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 server=
 
-swift build -c release --product efactuur >/dev/null
-efactuur=.build/release/efactuur
+# EFACTUUR=path runs another build (an earlier commit's, for figures side by side).
+[ -n "${EFACTUUR:-}" ] || swift build -c release --product efactuur >/dev/null
+efactuur=${EFACTUUR:-.build/release/efactuur}
 field() { python3 -c "import json,sys;print(json.load(sys.stdin)['$1'])"; }
 supplier=$($efactuur platform account create --data-dir "$work" --name Lev --email a@lev.example --json | field account)
 customer=$($efactuur platform account create --data-dir "$work" --name Min --email a@min.example --json | field account)
