@@ -5,9 +5,10 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Platform
-@testable import PlatformServer
 import Synchronization
 import Testing
+
+@testable import PlatformServer
 
 /// What an operator sees: `/metrics` in Prometheus' format with the SOAP operation and the
 /// fault code, and one log line per request with the id the caller was given.
