@@ -48,8 +48,8 @@ enum EnvelopeSigning {
         // which holds a unique placeholder where each of their digests goes. A digest is base64,
         // which C14N copies unchanged, so putting it in place of its placeholder in SignedInfo's
         // canonical form gives what canonicalizing the finished SignedInfo would.
-        let placeholders = [messagingID: "DIGEST-" + randomToken(), bodyID: "DIGEST-" + randomToken()]
-        var references = [messagingID, bodyID].map { SignedReference(uri: "#" + $0, digest: placeholders[$0]!) }
+        let signedIDs = [messagingID, bodyID]
+        var references = signedIDs.map { SignedReference(uri: "#" + $0, digest: "DIGEST-" + randomToken()) }
         for attachment in attachments {
             references.append(
                 SignedReference(uri: "cid:" + attachment.contentID, digest: Data(SHA256.hash(data: attachment.bytes)).base64EncodedString()))
@@ -80,13 +80,13 @@ enum EnvelopeSigning {
             throw AS4Error(.other, "the envelope lost its SignedInfo")
         }
         var canonicalSignedInfo = try parsed.exclusiveCanonicalForm(of: signedInfoNode, inclusivePrefixes: ["S12"])
-        for index in references.indices where !references[index].uri.hasPrefix("cid:") {
-            let id = String(references[index].uri.dropFirst())
+        for (index, id) in signedIDs.enumerated() {
             guard let element = parsed.element(withID: id) else { throw AS4Error(.other, "the envelope lost \(id)") }
+            let digestPlaceholder = references[index].digest
             let canonical = try parsed.exclusiveCanonicalForm(of: element, inclusivePrefixes: ["S12"])
             references[index].digest = Data(SHA256.hash(data: canonical)).base64EncodedString()
-            canonicalSignedInfo = replacing(placeholders[id]!, with: references[index].digest, in: canonicalSignedInfo)
-            withSignature = replacing(placeholders[id]!, with: references[index].digest, in: withSignature)
+            canonicalSignedInfo = replacing(digestPlaceholder, with: references[index].digest, in: canonicalSignedInfo)
+            withSignature = replacing(digestPlaceholder, with: references[index].digest, in: withSignature)
         }
         let value = try identity.sign(canonicalSignedInfo)
         let signed = replacing(placeholder, with: Data(value).base64EncodedString(), in: withSignature)
