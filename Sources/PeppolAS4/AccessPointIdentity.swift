@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HardenedXML
 import X509
 import _CryptoExtras
 
@@ -14,6 +15,8 @@ public struct AccessPointIdentity: Sendable {
     /// Not marked Sendable by swift-crypto; an immutable BoringSSL key is safe to use from
     /// several threads at once.
     nonisolated(unsafe) let decryptionKey: _RSA.Encryption.PrivateKey
+    /// Keys the MessageIds (``messageID(for:)``): derived from the private key once, not per message.
+    let messageIDKey: SymmetricKey
 
     /// Reads the certificate (the first in `certificatePEM`) and its PKCS#8 or PKCS#1 private key,
     /// and checks that they belong together.
@@ -33,6 +36,7 @@ public struct AccessPointIdentity: Sendable {
         self.certificate = certificate
         self.certificateDER = AS4Certificate.derBytes(certificate)
         self.partyID = try AS4Certificate.commonName(of: certificate)
+        self.messageIDKey = SymmetricKey(data: SHA256.hash(data: signingKey.derRepresentation))
     }
 
     func sign(_ bytes: [UInt8]) throws(AS4Error) -> [UInt8] {
@@ -59,9 +63,8 @@ public struct AccessPointIdentity: Sendable {
     /// receiver delivers a retry once, but that nobody else can predict and use first: a hash
     /// of the name keyed with this access point's private key.
     public func messageID(for name: String) -> String {
-        let key = SymmetricKey(data: SHA256.hash(data: signingKey.derRepresentation))
-        let tag = HMAC<SHA256>.authenticationCode(for: Data(name.utf8), using: key)
-        return "\(name)-" + tag.prefix(12).map { String(format: "%02x", $0) }.joined() + "@\(partyID.lowercased()).efactuur"
+        let tag = HMAC<SHA256>.authenticationCode(for: Data(name.utf8), using: messageIDKey)
+        return "\(name)-" + tag.prefix(12).lowercaseHex + "@\(partyID.lowercased()).efactuur"
     }
 
     /// The certificate as base64 DER, as a BinarySecurityToken carries it.

@@ -1,4 +1,5 @@
 import Crypto
+import HardenedXML
 
 /// A Peppol participant identifier, `scheme:value` in the `iso6523-actorid-upis` scheme
 /// (`0106:12345678` for a KvK number, `0208:0123456789` for a KBO number).
@@ -46,7 +47,7 @@ public enum SMLName {
     /// resolved by CNAME or A record to the SMP host.
     public static func legacyName(_ participant: ParticipantID, zone: String) -> String {
         let digest = Insecure.MD5.hash(data: Array(participant.description.lowercased().utf8))
-        return "B-" + digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined() + "." + PeppolScheme.participant + "." + zone
+        return "B-" + digest.lowercaseHex + "." + PeppolScheme.participant + "." + zone
     }
 
     /// RFC 4648 base32, lower case, without padding.
@@ -66,8 +67,4 @@ public enum SMLName {
         if bits > 0 { result.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
         return result
     }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

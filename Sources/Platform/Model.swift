@@ -1,6 +1,6 @@
 import Crypto
-import EInvoice
 import Foundation
+import HardenedXML
 
 /// An account's subscription; the API needs at least ``basic``.
 public enum Subscription: String, Sendable, Codable, CaseIterable, Comparable {

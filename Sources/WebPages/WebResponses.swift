@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HardenedXML
 import Hummingbird
 import NIOCore
 
@@ -47,7 +48,7 @@ public enum WebResponses {
     /// `count` random bytes as lower-case hex: CSRF tokens and visitor cookies.
     public static func randomToken(bytes count: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }.lowercaseHex
     }
 
     /// Whether a form's token is the expected one, in time that does not depend on where they differ.
