@@ -30,12 +30,11 @@ public final class SQLitePlatformStore: PlatformStore {
         try SQLitePlatformStore.migrator.migrate(pool)
     }
 
-    /// A lookup of a small row by key, read on the calling thread. GRDB's async read hops to a
-    /// reader's queue and back and wraps the read in BEGIN and COMMIT, which cost more than such
-    /// a lookup itself: the reads every request makes (its token, its keys, an organisation)
-    /// took a tenth of a sending server's CPU that way. In WAL mode a reader never waits for the
-    /// writer, so the thread is held only for the lookup. Nothing of unbounded size (a payload)
-    /// is read this way.
+    /// A lookup by key, read on the calling thread. GRDB's async read hops to a reader's queue
+    /// and back and wraps the read in BEGIN and COMMIT, which cost more than such a lookup
+    /// itself: the reads every request makes (its token, its keys, an organisation) took a
+    /// tenth of a sending server's CPU that way. In WAL mode a reader never waits for the
+    /// writer, so the thread is held only for the lookup.
     private func lookUp<T>(_ read: (Database) throws -> T) throws -> T {
         try pool.read(read)
     }
@@ -604,8 +603,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func document(externalID: String) async throws -> StoredDocument? {
-        // Not a `lookUp`: a payload may be 100 MiB, too long a read to hold the calling thread.
-        try await pool.read { db in try SQLitePlatformStore.document(db, externalID: externalID) }
+        try lookUp { db in try SQLitePlatformStore.document(db, externalID: externalID) }
     }
 
     public func documents(
