@@ -30,15 +30,6 @@ public final class SQLitePlatformStore: PlatformStore {
         try SQLitePlatformStore.migrator.migrate(pool)
     }
 
-    /// A lookup by key, read on the calling thread. GRDB's async read hops to a reader's queue
-    /// and back and wraps the read in BEGIN and COMMIT, which cost more than such a lookup
-    /// itself: the reads every request makes (its token, its keys, an organisation) took a
-    /// tenth of a sending server's CPU that way. In WAL mode a reader never waits for the
-    /// writer, so the thread is held only for the lookup.
-    private func lookUp<T>(_ read: (Database) throws -> T) throws -> T {
-        try pool.read(read)
-    }
-
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -284,14 +275,14 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func organisation(partyID: String) async throws -> Organisation? {
-        try lookUp { db in
+        try await pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [partyID])
                 .map(SQLitePlatformStore.organisation)
         }
     }
 
     public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
-        try lookUp { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? AND verified = 1 ORDER BY number LIMIT 1"),
                 arguments: [value]
@@ -413,7 +404,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func keyHolder(appKey: String) async throws -> KeyHolder? {
-        try lookUp { db in
+        try await pool.read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection_key WHERE app_key = ?"), arguments: [appKey])
             else { return nil }
             let key = SQLitePlatformStore.connectionKey(row)
@@ -464,7 +455,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
-        try lookUp { db in
+        try await pool.read { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)]
             ).map { ($0["app_key"], Date(timeIntervalSince1970: $0["expires_on"])) }
@@ -603,7 +594,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func document(externalID: String) async throws -> StoredDocument? {
-        try lookUp { db in try SQLitePlatformStore.document(db, externalID: externalID) }
+        try await pool.read { db in try SQLitePlatformStore.document(db, externalID: externalID) }
     }
 
     public func documents(
