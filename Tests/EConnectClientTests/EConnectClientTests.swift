@@ -14,7 +14,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-@Suite("EConnectClient against the real platform over loopback HTTP", .timeLimit(.minutes(2)))
+@Suite("EConnectClient against the real platform over loopback HTTP", .timeLimit(.minutes(10)))
 struct EConnectClientTests {
     @Test("Send, list every page, read, set the status, see it in the outbox — on v3 and v3.1")
     func cycle() async throws {

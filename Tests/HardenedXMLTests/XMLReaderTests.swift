@@ -2,7 +2,7 @@ import Foundation
 import HardenedXML
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(10)))
 struct XMLReaderTests {
     func read(_ text: String, limits: XMLReader.Limits = .init()) throws(XMLReadError) -> XMLElement {
         try XMLReader(limits: limits).read(Array(text.utf8))

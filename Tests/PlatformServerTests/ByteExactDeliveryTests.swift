@@ -17,7 +17,7 @@ import Testing
 /// a large embedded PDF) reaches the inbox, the e-mail attachment and the purchase folder as the
 /// same bytes, with the same SHA-256 on the sender's and the receiver's side — on SQLite and on
 /// PostgreSQL.
-@Suite("Every document delivered byte for byte", .timeLimit(.minutes(5)))
+@Suite("Every document delivered byte for byte", .timeLimit(.minutes(10)))
 struct ByteExactDeliveryTests {
     static let cbc = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
     static let cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"

@@ -75,7 +75,7 @@ final class RawConnection: @unchecked Sendable {  // one test task uses it at a 
     }
 }
 
-@Suite("Hardening: slow clients, connection caps, oversized bodies, logins", .timeLimit(.minutes(2)))
+@Suite("Hardening: slow clients, connection caps, oversized bodies, logins", .timeLimit(.minutes(10)))
 struct HardeningTests {
     /// The real application, as `efactuur serve` runs it, with tight limits so a test takes seconds.
     func withServer(

@@ -13,7 +13,7 @@ import Testing
 /// the browser, the books sending with the Quick Connect text copied there, the receiver reading
 /// the invoice in the portal, and the key revoked. Screenshots of every page are kept in
 /// `.build/portal-screenshots`.
-@Suite("Portal in a real browser", .timeLimit(.minutes(5)))
+@Suite("Portal in a real browser", .timeLimit(.minutes(10)))
 struct PortalBrowserTests {
     @Test("Sign up, create a key, send from the books with its Quick Connect text, read it in the receiver's portal, revoke")
     func guideInTheBrowser() async throws {

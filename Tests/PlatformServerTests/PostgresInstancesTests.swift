@@ -12,7 +12,7 @@ import Testing
 /// Two platform instances, each its own server, on one PostgreSQL database: what one stores the
 /// other serves, numbers and Bedrijfs-IDs never collide, paging across both gives each document
 /// once, and the same invoice sent through both at once is one document.
-@Suite("Two platform instances on one PostgreSQL database", .timeLimit(.minutes(3)))
+@Suite("Two platform instances on one PostgreSQL database", .timeLimit(.minutes(10)))
 struct PostgresInstancesTests {
     @Test("Concurrent sends through both instances; the receiver pages through both and sees each document once")
     func twoInstances() async throws {

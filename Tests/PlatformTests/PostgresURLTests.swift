@@ -5,7 +5,7 @@ import PlatformTestSupport
 import PostgresNIO
 import Testing
 
-@Suite("The --postgres URL, TLS as it asks", .timeLimit(.minutes(1)))
+@Suite("The --postgres URL, TLS as it asks", .timeLimit(.minutes(10)))
 struct PostgresURLTests {
     @Test("sslmode chooses TLS; an unknown mode or a broken URL is refused without echoing the password")
     func modes() throws {

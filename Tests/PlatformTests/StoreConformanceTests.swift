@@ -10,7 +10,7 @@ import Testing
 
 /// One store contract, checked the same way on every engine: what the databases refuse, how
 /// they say it, and what one transaction does. No HTTP: the stores and the service only.
-@Suite("PlatformStore conformance on SQLite and PostgreSQL", .timeLimit(.minutes(3)))
+@Suite("PlatformStore conformance on SQLite and PostgreSQL", .timeLimit(.minutes(10)))
 struct StoreConformanceTests {
     enum Engine: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case sqlite, postgres

@@ -11,7 +11,7 @@ import Testing
 
 /// A platform made by the version before the store contract opens under it: nothing lost, and
 /// registry numbers two organisations share stop the upgrade with a message naming them.
-@Suite("Upgrading a store to the store contract", .timeLimit(.minutes(2)))
+@Suite("Upgrading a store to the store contract", .timeLimit(.minutes(10)))
 struct StoreUpgradeTests {
     @Test("SQLite: v5 → v6 keeps documents and their numbering, refuses shared KvK numbers until resolved")
     func sqlite() async throws {

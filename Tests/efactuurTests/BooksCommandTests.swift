@@ -8,7 +8,7 @@ import Testing
 
 /// The bookkeeping side as a bookkeeper uses it: the real `efactuur books …` commands against a
 /// real `efactuur serve` process over loopback HTTP, following the setup guide.
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.timeLimit(.minutes(10)))
 struct BooksCommandTests {
     let cli = CommandLineTests()
     let platformCommands = PlatformCommandTests()

@@ -12,7 +12,7 @@ import Testing
 /// a real `efactuur serve`: the whole setup guide from an empty books file, the customer fetching
 /// what was sent, a credit note, and the plain messages that stop a send. Screenshots of every
 /// screen are kept in `.build/books-screenshots`.
-@Suite("Books in a real browser", .timeLimit(.minutes(5)))
+@Suite("Books in a real browser", .timeLimit(.minutes(10)))
 struct BooksWebTests {
     let books = BooksCommandTests()
 

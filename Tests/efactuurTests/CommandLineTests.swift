@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Runs the real `efactuur` binary, as a user or a script would.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct CommandLineTests {
     struct Run {
         var status: Int32
@@ -171,7 +171,7 @@ struct CommandLineTests {
 }
 
 /// `efactuur validate`, as scripts use it.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(10)))
 struct ValidateCommandTests {
     let cli = CommandLineTests()
 

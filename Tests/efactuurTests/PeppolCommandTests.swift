@@ -6,7 +6,7 @@ import Testing
 /// The Peppol walkthrough of the README with the real commands: a test PKI from `efactuur peppol
 /// pki`, two `efactuur serve` processes with their own databases and certificates, a DNS server
 /// (dnslib) publishing their SMPs, and the books on both sides.
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.timeLimit(.minutes(10)))
 struct PeppolCommandTests {
     let cli = CommandLineTests()
     let platformCommands = PlatformCommandTests()

@@ -13,7 +13,7 @@ import Testing
 
 /// The platform commands and `efactuur serve`, run as an operator would, and the server driven by
 /// zeep, a standard Python SOAP client that knows the API only from the served WSDL.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.timeLimit(.minutes(10)))
 struct PlatformCommandTests {
     let cli = CommandLineTests()
 
