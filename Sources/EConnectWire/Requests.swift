@@ -20,8 +20,8 @@ public struct SOAPRequest: Sendable {
     ) throws(SOAPFault) -> SOAPRequest {
         let envelope: XMLElement
         do {
-            // The document in a SendDocument is taken as bytes below, not as a tree.
-            envelope = try XMLReader(limits: limits, opaqueElements: payloadElements).read(bytes)
+            // A SendDocument's document is read here with the envelope, and taken as bytes below.
+            envelope = try XMLReader(limits: limits).read(bytes)
         } catch {
             throw .invalidXML(error.message)
         }
@@ -151,6 +151,9 @@ public struct SendDocumentRequest: Sendable {
     /// The embedded document exactly as written: UTF-8, no XML declaration (a file's bytes become
     /// one with ``payload(_:)``). The platform stores and delivers these bytes.
     public var payload: String
+    /// `payload` as already read with the envelope it came in, so the platform need not read it
+    /// again; nil for a request made here.
+    public var document: XMLElement?
     public var templateID: String
 
     public init(
@@ -232,12 +235,13 @@ public enum RequestMessage: Sendable {
         case .sendDocument:
             let via = try body.requiredChild("Via").required("ReferenceId")
             let to = try body.requiredChild("To")
-            _ = try body.requiredChild("Payload")
+            let element = try body.requiredChild("Payload").element.children.first
             guard let document = payload else { throw .missingField("SendDocument/Payload/*") }
-            self = .sendDocument(
-                SendDocumentRequest(
-                    via: via, toReference: try to.required("ReferenceId"), toEmail: to.optional("EmailAddress"),
-                    subject: body.optional("Subject"), payload: document, templateID: try body.required("TemplateId")))
+            var request = SendDocumentRequest(
+                via: via, toReference: try to.required("ReferenceId"), toEmail: to.optional("EmailAddress"),
+                subject: body.optional("Subject"), payload: document, templateID: try body.required("TemplateId"))
+            request.document = element
+            self = .sendDocument(request)
         case .getInboxDocuments, .getOutboxDocuments, .getDocuments:
             let mailbox: Mailbox = operation == .getInboxDocuments ? .inbox : operation == .getOutboxDocuments ? .outbox : .drafts
             self = .listDocuments(

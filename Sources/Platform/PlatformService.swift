@@ -293,17 +293,19 @@ public struct PlatformService: Sendable {
 
     /// Validates the document with the rule set its CustomizationID names, finds the receiver and
     /// stores the document durably (a re-send of the same invoice becomes a revision) before
-    /// returning its ExternalId. `payload` is kept and delivered exactly as it is, with its SHA-256.
+    /// returning its ExternalId. `payload` is kept and delivered exactly as it is, with its SHA-256;
+    /// `document`, when given, is `payload` as the caller already read it (with the envelope it
+    /// came in), so it is not read twice.
     public func send(
         _ session: Session, via: String, toReference: String, toEmail: String?, templateID: String,
-        payload: String
+        payload: String, document: XMLElement? = nil
     ) async throws -> SentDocument {
         // Via must be an organisation these keys act for, and a verified one.
         guard session.partyIDs.contains(via), session.organisation.isVerified else {
             throw PlatformError.noRightToSendVia(via)
         }
         guard let template = Template.sendable(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
-        let read = try await Self.readAndValidate(payload)
+        let read = try await Self.readAndValidate(payload, document: document)
         let (invoice, sha256) = (read.invoice, read.sha256)
         // The receiver: the reference the sender gave, else the buyer's EndpointID.
         var receiver = try await findOrganisation(reference: toReference)
@@ -378,11 +380,11 @@ public struct PlatformService: Sendable {
     /// CPU-heavy part: it runs on the thread pool, not on the threads that serve every other
     /// request, so a large invoice never holds up a login or /health.
     /// (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure here.)
-    static func readAndValidate(_ payload: String) async throws -> ReadDocument {
+    static func readAndValidate(_ payload: String, document: XMLElement? = nil) async throws -> ReadDocument {
         try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> ReadDocument in
             let root: XMLElement
             do throws(XMLReadError) {
-                root = try XMLReader().read(payload.utf8)
+                if let document { root = document } else { root = try XMLReader().read(payload.utf8) }
             } catch {
                 throw .invalidPayload(error.message)
             }

@@ -92,7 +92,7 @@ struct SOAPEndpoint: Sendable {
         case .sendDocument(let send):
             let stored = try await service.send(
                 session, via: send.via, toReference: send.toReference, toEmail: send.toEmail,
-                templateID: send.templateID, payload: send.payload)
+                templateID: send.templateID, payload: send.payload, document: send.document)
             return .sendDocument(externalID: stored.externalID)
         case .listDocuments(let mailbox, let list):
             guard let box = Self.mailbox(mailbox) else {
