@@ -13,6 +13,8 @@ public final class SQLitePlatformStore: PlatformStore {
     public enum Synchronous: String, Sendable { case normal = "NORMAL", full = "FULL" }
 
     private let pool: DatabasePool
+    /// Where documents are stored: concurrent ones share a commit.
+    private let documentWrites: SQLiteWriteBatches
     /// What opening the store tightened: files or a folder others could read (see `PrivateFiles`).
     public let permissionWarnings: [String]
 
@@ -27,6 +29,7 @@ public final class SQLitePlatformStore: PlatformStore {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        documentWrites = SQLiteWriteBatches(pool: pool)
         try SQLitePlatformStore.migrator.migrate(pool)
     }
 
@@ -472,7 +475,7 @@ public final class SQLitePlatformStore: PlatformStore {
     // MARK: Documents
 
     public func storeDocument(_ draft: DocumentDraft, now: Date) async throws -> (externalID: String, revision: Int) {
-        try await pool.write { db in try SQLitePlatformStore.storeDocument(db, draft, now: now) }
+        try await documentWrites.write { db in try SQLitePlatformStore.storeDocument(db, draft, now: now) }
     }
 
     static func storeDocument(_ db: Database, _ draft: DocumentDraft, now: Date) throws -> (externalID: String, revision: Int) {
@@ -540,7 +543,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func storeReceivedDocument(_ draft: DocumentDraft, message: PeppolMessageRecord, now: Date) async throws -> PeppolMessageRecord {
-        try await pool.write { db in
+        try await documentWrites.write { db in
             if let earlier = try SQLitePlatformStore.peppolMessage(db, id: message.messageID) { return earlier }
             var record = message
             (record.externalID, record.revision) = try SQLitePlatformStore.storeDocument(db, draft, now: now)

@@ -324,6 +324,46 @@ struct StoreConformanceTests {
         #expect(try await store.securityToken(hash: [8])?.appKey == "K1")
     }
 
+    @Test("Documents stored at once: each its own ExternalId, and re-sends of one invoice consecutive revisions", arguments: Engine.allCases)
+    func concurrentDocuments(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine)
+        defer { fixture.remove() }
+        let store = fixture.store
+        let account = try await store.insertAccount(name: "A", email: "a@a.example", subscription: .basic, now: Self.now)
+        let sender = try await store.insertOrganisation(OrganisationDraft(accountID: account.id, name: "S", country: "NL"), now: Self.now)
+        func draft(_ identity: String, _ payload: String) -> DocumentDraft {
+            DocumentDraft(
+                senderPartyID: sender.partyID, receiverPartyID: nil, receiverReference: "x@example.org",
+                receiverEmail: "x@example.org", subject: identity, templateID: "Factuur", route: .toEmail, identity: identity,
+                initialStatus: StatusChange(status: .inWachtrij, changedOn: Self.now), payload: payload,
+                payloadSHA256: DocumentDigest.sha256(payload))
+        }
+        let stored = try await withThrowingTaskGroup(of: (number: Int, externalID: String, revision: Int).self) { group in
+            for number in 0..<60 {
+                // 40 invoices, and one more sent 20 times.
+                let identity = number < 40 ? "F-\(number)" : "F-again"
+                group.addTask {
+                    let result = try await store.storeDocument(draft(identity, "<Invoice>\(number)</Invoice>"), now: Self.now)
+                    return (number, result.externalID, result.revision)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let once = stored.filter { $0.number < 40 }
+        let again = stored.filter { $0.number >= 40 }
+        #expect(Set(once.map(\.externalID)).count == 40)
+        #expect(once.allSatisfy { $0.revision == 1 })
+        #expect(Set(again.map(\.externalID)).count == 1)
+        #expect(!once.contains { $0.externalID == again[0].externalID })
+        #expect(again.map(\.revision).sorted() == Array(1...20))
+        // What each caller was told is what the database holds.
+        for document in once {
+            #expect(try await store.document(externalID: document.externalID)?.payload == "<Invoice>\(document.number)</Invoice>")
+        }
+        let last = try #require(again.max { $0.revision < $1.revision })
+        #expect(try await store.document(externalID: last.externalID)?.payload == "<Invoice>\(last.number)</Invoice>")
+    }
+
     @Test("Both engines have the same named indexes, unique where the contract says", arguments: Engine.allCases)
     func indexes(engine: Engine) async throws {
         let fixture = try await Fixture.make(engine)
