@@ -11,6 +11,8 @@ public struct ReceivedMessage: Sendable {
     public var businessHeader: BusinessDocumentHeader
     /// The business document's bytes as they stand in the SBD.
     public var document: [UInt8]
+    /// The business document as read with the SBD: `document`'s tree.
+    public var element: HardenedXML.XMLElement
     public var signer: Certificate
     /// For the receipt: the request's signature references, canonical.
     public var signedReferences: [[UInt8]]
@@ -83,7 +85,7 @@ public struct AS4Inbound: Sendable {
         let compressed = try decrypt(message.attachments[0], document: document)
         try signature.checkAttachment(header.payloadID, compressed)
         let sbd = try gunzip(compressed)
-        let (businessHeader, businessDocument) = try BusinessDocumentHeader.unwrap(
+        let (businessHeader, businessDocument, element) = try BusinessDocumentHeader.unwrap(
             sbd, limits: XMLReader.Limits(maxBytes: limits.maxDocumentBytes))
         guard businessHeader.sender.lowercased() == header.originalSender.lowercased(),
             businessHeader.receiver.lowercased() == header.finalRecipient.lowercased(),
@@ -92,7 +94,7 @@ public struct AS4Inbound: Sendable {
             throw AS4Error(.valueInconsistent, "the SBDH's sender, receiver, document type or process differs from the ebMS header's")
         }
         return ReceivedMessage(
-            header: header, businessHeader: businessHeader, document: businessDocument,
+            header: header, businessHeader: businessHeader, document: businessDocument, element: element,
             signer: signature.signer, signedReferences: signature.references)
     }
 

@@ -81,34 +81,39 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
         return bytes
     }
 
-    /// Reads a Standard Business Document: its header and the business document's bytes as they
-    /// stand in it (with the namespace declarations it inherits added to its root). The whole SBD
-    /// is checked by ``XMLReader`` (well-formed, within the limits, no DTD) without building a
-    /// tree of it: only the header is read as a tree, so a 100 MiB invoice costs its bytes, not
-    /// a tree ten times their size.
-    public static func unwrap(_ bytes: [UInt8], limits: XMLReader.Limits) throws(AS4Error) -> (header: BusinessDocumentHeader, document: [UInt8]) {
-        let tree: HardenedXML.XMLElement
+    /// Reads a Standard Business Document: its header, and the business document both as a tree
+    /// and as its bytes as they stand in the SBD (with the namespace declarations it inherits added
+    /// to its root). The SBD is read once, by ``XMLReader`` (well-formed, within the limits, no
+    /// DTD); the tree is what the receiver validates, the bytes what it keeps.
+    public static func unwrap(
+        _ bytes: [UInt8], limits: XMLReader.Limits
+    ) throws(AS4Error) -> (header: BusinessDocumentHeader, document: [UInt8], element: HardenedXML.XMLElement) {
+        let root = XMLName(AS4Namespace.sbdh, "StandardBusinessDocument")
+        let headerName = XMLName(AS4Namespace.sbdh, "StandardBusinessDocumentHeader")
+        func isHeader(_ element: HardenedXML.XMLElement) -> Bool {
+            element.name == headerName.localName && element.namespace == headerName.namespace
+        }
+        let header: HardenedXML.XMLElement
+        let element: HardenedXML.XMLElement
         let document: [UInt8]
         do {
-            try XMLReader(limits: limits).read(bytes, into: DiscardingSink())
-            let root = [XMLName(AS4Namespace.sbdh, "StandardBusinessDocument")]
-            let headerName = XMLName(AS4Namespace.sbdh, "StandardBusinessDocumentHeader")
-            guard let header = try XMLExcerpt.firstChildElement(under: root, in: bytes),
-                let excerpt = try XMLExcerpt.firstChildElement(under: root, skipping: [headerName], in: bytes)
+            let tree = try XMLReader(limits: limits).read(bytes)
+            // The same child the excerpt below takes: the first that is not a header.
+            guard tree.name == root.localName, tree.namespace == root.namespace, let first = tree.children.first,
+                let business = tree.children.first(where: { !isHeader($0) }),
+                let excerpt = try XMLExcerpt.firstChildElement(under: [root], skipping: [headerName], in: bytes)
             else {
                 throw AS4Error(.invalidHeader, "the payload is not a Standard Business Document with a business document in it")
             }
-            tree = try XMLReader(limits: XMLReader.Limits(maxBytes: 1 << 20)).read(header)
-            guard tree.name == headerName.localName, tree.namespace == headerName.namespace else {
+            guard isHeader(first) else {
                 throw AS4Error(.invalidHeader, "the Standard Business Document must start with its header")
             }
-            document = excerpt
+            (header, element, document) = (first, business, excerpt)
         } catch let error as XMLReadError {
             throw AS4Error(.invalidHeader, "the payload is not acceptable XML: \(error)")
         } catch {
             throw error as! AS4Error
         }
-        let header = tree
         guard try header.value("HeaderVersion", in: AS4Namespace.sbdh) == "1.0" else {
             throw AS4Error(.invalidHeader, "the SBDH must have HeaderVersion 1.0")
         }
@@ -138,12 +143,6 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
             creationDateAndTime: creation, standard: try identification.value("Standard", in: AS4Namespace.sbdh),
             type: try identification.value("Type", in: AS4Namespace.sbdh),
             typeVersion: try identification.value("TypeVersion", in: AS4Namespace.sbdh))
-        return (result, document)
+        return (result, document, element)
     }
-}
-
-/// Takes a document's elements and keeps nothing: a well-formedness check in constant memory.
-private final class DiscardingSink: XMLElementSink {
-    func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {}
-    func end(text: String) {}
 }

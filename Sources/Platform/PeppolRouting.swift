@@ -110,9 +110,10 @@ extension PlatformService {
     /// once per AS4 MessageId. The receiver must be an organisation of this platform and the
     /// document must pass validation; otherwise nothing is stored and the sender's access point
     /// gets the refusal. Returns the record kept: for a MessageId received before, the first one
-    /// (with the receipt answered then).
+    /// (with the receipt answered then). `document`, when given, is `payload` as already read.
     public func receiveFromPeppol(
-        payload: String, from sender: String, to receiver: String, messageID: String, receipt: [UInt8]
+        payload: String, document: XMLElement? = nil, from sender: String, to receiver: String, messageID: String,
+        receipt: [UInt8]
     ) async throws -> PeppolMessageRecord {
         guard let identifier = try? PartyIdentifier(parsing: receiver), let organisation = try await findOrganisation(identifier) else {
             throw PlatformError.receiverUnreachable(receiver)
@@ -120,7 +121,7 @@ extension PlatformService {
         if Self.rootLocalName(payload) == "ApplicationResponse" {
             let root: XMLElement
             do throws(XMLReadError) {
-                root = try XMLReader().read(payload.utf8)
+                if let document { root = document } else { root = try XMLReader().read(payload.utf8) }
             } catch {
                 throw PlatformError.invalidPayload(error.message)
             }
@@ -128,7 +129,7 @@ extension PlatformService {
                 return try await applyInvoiceResponse(response, organisation: organisation, from: sender, messageID: messageID, receipt: receipt)
             }
         }
-        let read = try await Self.readAndValidate(payload)
+        let read = try await Self.readAndValidate(payload, document: document)
         let now = clock()
         let status = StatusChange(
             status: .afgeleverd, userID: nil, userEmail: nil, accountID: nil, accountName: "Peppol", changedOn: now)

@@ -57,7 +57,7 @@ public struct PeppolAccessPoint: Sendable {
             let record: PeppolMessageRecord
             do {
                 record = try await platform.receiveFromPeppol(
-                    payload: payload, from: sender.description, to: received.businessHeader.receiver,
+                    payload: payload, document: received.element, from: sender.description, to: received.businessHeader.receiver,
                     messageID: received.header.messageID, receipt: receipt)
             } catch let error as PlatformError where error.code == .receiverUnreachable {
                 throw AS4Error.notServiced(error.subject)

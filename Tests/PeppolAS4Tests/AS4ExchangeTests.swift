@@ -279,3 +279,53 @@ enum SampleMessage {
         return try AS4Outbound.userMessage(header, businessDocument: sbd, from: sender, to: receiver.certificate)
     }
 }
+
+@Suite struct BusinessDocumentHeaderTests {
+    static let sbdh = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
+
+    /// An SBD around `inner`, with the header of a real one.
+    static func sbd(_ inner: (_ header: String) -> String) throws -> [UInt8] {
+        let wrapped = try BusinessDocumentHeader(
+            sender: "0106:12345678", receiver: "0106:87654321", documentType: PeppolIdentifiers.invoiceDocumentType,
+            process: PeppolIdentifiers.billingProcess, countryC1: "NL",
+            standard: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2", type: "Invoice"
+        ).wrapping(Array("<x/>".utf8))
+        let text = String(decoding: wrapped, as: UTF8.self)
+        let start = try #require(text.range(of: "<StandardBusinessDocumentHeader>"))
+        let end = try #require(text.range(of: "</StandardBusinessDocumentHeader>"))
+        let header = String(text[start.lowerBound..<end.upperBound])
+        return Array("<StandardBusinessDocument xmlns=\"\(sbdh)\" xmlns:c=\"urn:c\">\(inner(header))</StandardBusinessDocument>".utf8)
+    }
+
+    /// The tree the receiver validates is the document whose bytes it keeps, whatever surrounds it.
+    @Test(arguments: [
+        "<!-- a comment --><Invoice xmlns='urn:i'><c:ID>1</c:ID></Invoice>",
+        "<?pi x?>\n<i:Invoice xmlns:i='urn:i'><c:ID>2</c:ID><![CDATA[<fake/>]]></i:Invoice><Other xmlns='urn:o'/>",
+        "<Invoice xmlns='urn:i'><ID>3</ID></Invoice>",
+    ])
+    func theTreeIsTheKeptBytes(document: String) throws {
+        let (_, bytes, element) = try BusinessDocumentHeader.unwrap(try Self.sbd { $0 + document }, limits: .init())
+        #expect(element.serializedXML() == (try XMLReader().read(bytes)).serializedXML())
+        #expect(element.name == "Invoice")
+    }
+
+    @Test func aSecondHeaderIsPassedOverByBoth() throws {
+        let (_, bytes, element) = try BusinessDocumentHeader.unwrap(
+            try Self.sbd { $0 + $0 + "<Invoice xmlns='urn:i'><c:ID>4</c:ID></Invoice>" }, limits: .init())
+        #expect(element.name == "Invoice")
+        #expect(element.serializedXML() == (try XMLReader().read(bytes)).serializedXML())
+    }
+
+    @Test(arguments: [
+        ("<Invoice xmlns='urn:i'/>", "must start with its header"),
+        ("", "with a business document in it"),
+    ])
+    func shapesThatAreRefused(inner: String, message: String) throws {
+        let bytes = try Self.sbd { header in inner.isEmpty ? header : inner + header }
+        #expect {
+            _ = try BusinessDocumentHeader.unwrap(bytes, limits: .init())
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+}
