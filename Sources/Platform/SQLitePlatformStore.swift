@@ -13,7 +13,8 @@ public final class SQLitePlatformStore: PlatformStore {
     public enum Synchronous: String, Sendable { case normal = "NORMAL", full = "FULL" }
 
     private let pool: DatabasePool
-    /// Where documents are stored: concurrent ones share a commit.
+    /// The writes every send or receive makes (the document, a delivery's outcome): concurrent
+    /// ones share a commit.
     private let documentWrites: SQLiteWriteBatches
     /// What opening the store tightened: files or a folder others could read (see `PrivateFiles`).
     public let permissionWarnings: [String]
@@ -713,7 +714,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func recordDelivery(_ delivery: QueuedDelivery, outcome: DeliveryOutcome) async throws {
-        try await pool.write { db in
+        try await documentWrites.write { db in
             let (state, next, reason, change): (String, Date?, String?, StatusChange?) =
                 switch outcome {
                 case .delivered(let change, _): ("delivered", nil, nil, change)
