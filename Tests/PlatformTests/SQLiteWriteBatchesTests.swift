@@ -19,64 +19,66 @@ struct SQLiteWriteBatchesTests {
 
     struct Refused: Error, Equatable { let number: Int }
 
-    @Test("Each caller's rows are kept or rolled back alone; answers come after the commit; fewer commits than writes")
-    func batches() async throws {
+    /// A new database file with `schema`, removed when `body` is done.
+    static func withPool(_ schema: String, _ body: (DatabasePool) async throws -> Void) async throws {
         let directory = TestFolder.root.appendingPathComponent("efactuur-batches-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pool = try DatabasePool(path: directory.appendingPathComponent("b.sqlite").path)
-        try await pool.write { db in try db.execute(sql: "CREATE TABLE row (number INTEGER PRIMARY KEY)") }
-        let commits = Commits()
-        pool.add(transactionObserver: commits)
-        let batches = SQLiteWriteBatches(pool: pool)
+        try await pool.write { db in try db.execute(sql: schema) }
+        try await body(pool)
+    }
 
-        let outcomes = await withTaskGroup(of: (Int, Result<Int, Refused>).self) { group in
-            for number in 0..<400 {
-                group.addTask {
-                    do {
-                        let value = try await batches.write { db in
-                            try db.execute(sql: "INSERT INTO row (number) VALUES (?)", arguments: [number])
-                            // Every seventh fails after its insert: its row must go, the others' stay.
-                            if number % 7 == 0 { throw Refused(number: number) }
-                            return number * 2
+    @Test("Each caller's rows are kept or rolled back alone; answers come after the commit; fewer commits than writes")
+    func batches() async throws {
+        try await Self.withPool("CREATE TABLE row (number INTEGER PRIMARY KEY)") { (pool: DatabasePool) async throws in
+            let commits = Commits()
+            pool.add(transactionObserver: commits)
+            let batches = SQLiteWriteBatches(pool: pool)
+
+            let outcomes = await withTaskGroup(of: (Int, Result<Int, Refused>).self) { group in
+                for number in 0..<400 {
+                    group.addTask {
+                        do {
+                            let value = try await batches.write { db in
+                                try db.execute(sql: "INSERT INTO row (number) VALUES (?)", arguments: [number])
+                                // Every seventh fails after its insert: its row must go, the others' stay.
+                                if number % 7 == 0 { throw Refused(number: number) }
+                                return number * 2
+                            }
+                            return (number, .success(value))
+                        } catch {
+                            return (number, .failure(error as! Refused))
                         }
-                        return (number, .success(value))
-                    } catch {
-                        return (number, .failure(error as! Refused))
                     }
                 }
+                return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }
-            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            for number in 0..<400 {
+                #expect(outcomes[number] == (number % 7 == 0 ? .failure(Refused(number: number)) : .success(number * 2)))
+            }
+            let kept = try await pool.read { db in try Int.fetchAll(db, sql: "SELECT number FROM row ORDER BY number") }
+            #expect(kept == (0..<400).filter { $0 % 7 != 0 })
+            let count = commits.count.withLock { $0 }
+            #expect(count < 400, "\(count) commits for 400 writes")
         }
-        for number in 0..<400 {
-            #expect(outcomes[number] == (number % 7 == 0 ? .failure(Refused(number: number)) : .success(number * 2)))
-        }
-        let kept = try await pool.read { db in try Int.fetchAll(db, sql: "SELECT number FROM row ORDER BY number") }
-        #expect(kept == (0..<400).filter { $0 % 7 != 0 })
-        let count = commits.count.withLock { $0 }
-        #expect(count < 400, "\(count) commits for 400 writes")
     }
 
     @Test("A failed commit fails every caller in its batch, and later writes go on")
     func failedCommit() async throws {
-        let directory = TestFolder.root.appendingPathComponent("efactuur-batches-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let pool = try DatabasePool(path: directory.appendingPathComponent("b.sqlite").path)
-        try await pool.write { db in
-            // A deferred foreign key is checked at the commit: a row that breaks it fails the commit.
-            try db.execute(
-                sql: """
-                    CREATE TABLE parent (id INTEGER PRIMARY KEY);
-                    CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
-                    """)
+        // A deferred foreign key is checked at the commit: a row that breaks it fails the commit.
+        let schema = """
+            CREATE TABLE parent (id INTEGER PRIMARY KEY);
+            CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+            """
+        try await Self.withPool(schema) { (pool: DatabasePool) async throws in
+            let batches = SQLiteWriteBatches(pool: pool)
+            await #expect(throws: DatabaseError.self) {
+                try await batches.write { db in try db.execute(sql: "INSERT INTO child (id, parent) VALUES (1, 99)") }
+            }
+            #expect(try await batches.write { db in try db.execute(sql: "INSERT INTO parent (id) VALUES (1)") } == ())
+            #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child") } == 0)
+            #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parent") } == 1)
         }
-        let batches = SQLiteWriteBatches(pool: pool)
-        await #expect(throws: DatabaseError.self) {
-            try await batches.write { db in try db.execute(sql: "INSERT INTO child (id, parent) VALUES (1, 99)") }
-        }
-        #expect(try await batches.write { db in try db.execute(sql: "INSERT INTO parent (id) VALUES (1)") } == ())
-        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child") } == 0)
-        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM parent") } == 1)
     }
 }
