@@ -119,13 +119,7 @@ extension PlatformService {
             throw PlatformError.receiverUnreachable(receiver)
         }
         if Self.rootLocalName(payload) == "ApplicationResponse" {
-            let root: XMLElement
-            do throws(XMLReadError) {
-                if let document { root = document } else { root = try XMLReader().read(payload.utf8) }
-            } catch {
-                throw PlatformError.invalidPayload(error.message)
-            }
-            if let response = try InvoiceResponse(root) {
+            if let response = try InvoiceResponse(try Self.tree(of: payload, readAs: document)) {
                 return try await applyInvoiceResponse(response, organisation: organisation, from: sender, messageID: messageID, receipt: receipt)
             }
         }

@@ -371,6 +371,16 @@ public struct PlatformService: Sendable {
         return sent
     }
 
+    /// `payload` as a tree: `document` when the caller has read it already, else read now.
+    static func tree(of payload: String, readAs document: XMLElement?) throws(PlatformError) -> XMLElement {
+        if let document { return document }
+        do throws(XMLReadError) {
+            return try XMLReader().read(payload.utf8)
+        } catch {
+            throw .invalidPayload(error.message)
+        }
+    }
+
     struct ReadDocument {
         var invoice: Invoice
         var sha256: String
@@ -382,12 +392,7 @@ public struct PlatformService: Sendable {
     /// (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure here.)
     static func readAndValidate(_ payload: String, document: XMLElement? = nil) async throws -> ReadDocument {
         try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> ReadDocument in
-            let root: XMLElement
-            do throws(XMLReadError) {
-                if let document { root = document } else { root = try XMLReader().read(payload.utf8) }
-            } catch {
-                throw .invalidPayload(error.message)
-            }
+            let root = try tree(of: payload, readAs: document)
             guard root.namespace == UBLNamespace.invoice || root.namespace == UBLNamespace.creditNote else {
                 throw .invalidPayload("the root element is {\(root.namespace)}\(root.name)")
             }

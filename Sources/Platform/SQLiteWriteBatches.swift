@@ -51,8 +51,9 @@ final class SQLiteWriteBatches: Sendable {
                 fail: { continuation.resume(throwing: $0) })
             let startsCommitting = state.withLock { state in
                 state.waiting.append(job)
-                defer { state.committing = true }
-                return !state.committing
+                let idle = !state.committing
+                state.committing = true
+                return idle
             }
             if startsCommitting { Task { await self.commitWaiting() } }
         }
