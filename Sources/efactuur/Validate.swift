@@ -36,7 +36,9 @@ extension Efactuur {
 
         /// At parse time, so that nothing to validate is answered with this command's usage.
         func validate() throws {
-            _ = try expand(inputs)
+            guard inputs.contains(where: { $0 == "-" || !isFolder($0) || XMLFiles(below: $0).containsAny }) else {
+                throw ValidationError("no documents to validate: \(inputs.joined(separator: ", ")) holds no .xml file")
+            }
         }
 
         func run() async throws {
@@ -121,11 +123,8 @@ extension Efactuur {
         func expand(_ inputs: [String]) throws -> [String] {
             var files: [String] = []
             for input in inputs {
-                var isDirectory: ObjCBool = false
-                if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
-                    let found = (FileManager.default.enumerator(atPath: input)?.compactMap { $0 as? String } ?? [])
-                        .filter { $0.lowercased().hasSuffix(".xml") }.sorted()
-                    files += found.map { (input as NSString).appendingPathComponent($0) }
+                if input != "-" && isFolder(input) {
+                    files += XMLFiles(below: input).relativePaths.sorted().map { (input as NSString).appendingPathComponent($0) }
                 } else {
                     files.append(input)
                 }
@@ -189,6 +188,57 @@ extension Efactuur {
 /// "1 error", "2 errors".
 func counted(_ count: Int, _ noun: String) -> String {
     "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
+func isFolder(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+}
+
+/// The .xml files below a folder (any case of the extension), as paths relative to it. Walked
+/// with `readdir`: it runs before any document is validated, so its cost is paid on one core,
+/// and FileManager's enumerator took ~20 ms for 3,410 files. Symbolic links to folders are not
+/// followed, as with the enumerator.
+struct XMLFiles {
+    let folder: String
+
+    init(below folder: String) { self.folder = folder }
+
+    var relativePaths: [String] {
+        var found: [String] = []
+        walk(folder, prefix: "") {
+            found.append($0)
+            return true
+        }
+        return found
+    }
+
+    var containsAny: Bool { !walk(folder, prefix: "") { _ in false } }
+
+    /// Visits every .xml file below `path`; stops when `visit` returns false (then returns false).
+    private func walk(_ path: String, prefix: String, _ visit: (String) -> Bool) -> Bool {
+        guard let directory = opendir(path) else { return true }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let full = path + "/" + name
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) {
+                var status = stat()
+                guard lstat(full, &status) == 0 else { continue }
+                type = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            if type == UInt8(DT_DIR) {
+                if !walk(full, prefix: prefix + name + "/", visit) { return false }
+            } else if name.lowercased().hasSuffix(".xml") {
+                if !visit(prefix + name) { return false }
+            }
+        }
+        return true
+    }
 }
 
 /// A regular file's contents: read into memory when small, mapped when large. Mapping costs a

@@ -206,14 +206,26 @@ struct ValidateCommandTests {
                 atPath: folder.appendingPathComponent("F\(number).xml").path,
                 contents: Data(UBLWriter().write(ExampleInvoices.siUBL(number: "F\(number)", lineCount: number))))
         }
+        // Subfolders are searched, the extension in any case; other files are left alone.
+        let sub = folder.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+            atPath: sub.appendingPathComponent("G.XML").path, contents: Data(UBLWriter().write(ExampleInvoices.siUBL(number: "G"))))
+        _ = FileManager.default.createFile(atPath: sub.appendingPathComponent("notes.txt").path, contents: Data("x".utf8))
         let result = try cli.run(["validate", folder.path, "--json", "--ruleset", "peppol"])
         #expect(result.status == 1)  // SI-UBL documents are not Peppol BIS 3 documents
         let objects = result.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
-        #expect(objects.count == 3)
+        #expect(objects.map { ($0["file"] as? String)?.dropFirst(folder.path.count) } == ["/F1.xml", "/F2.xml", "/F3.xml", "/sub/G.XML"])
         #expect(objects.allSatisfy { $0["ruleSet"] as? String == "peppol" && $0["valid"] as? Bool == false })
         let findings = objects[0]["findings"] as? [[String: Any]] ?? []
         #expect(findings.contains { $0["ruleID"] as? String == "PEPPOL-EN16931-R004" && $0["flag"] as? String == "fatal" })
+        // A folder without documents is a usage error.
+        let empty = folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let nothing = try cli.run(["validate", empty.path])
+        #expect(nothing.status == 2)
+        #expect(nothing.stderr.contains("holds no .xml file"))
     }
 }
