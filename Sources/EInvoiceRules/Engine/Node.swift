@@ -233,15 +233,15 @@ final class DocumentTree {
             let nameID: Int32
             if let known = seenNames[name] {
                 nameID = known
-            } else if let known = nameTable[name] {
-                nameID = known
-                seenNames[name] = known
             } else {
-                nameID = Int32(names.count)
-                nameTable[name] = nameID
+                // Found, or added as the next id, with one hash of the name.
+                let next = Int32(names.count)
+                nameID = Self.entry(&nameTable[name, default: next])
+                if nameID == next {
+                    names.append(name)
+                    keyOfName.append(Int32(RuleIndex.keys[name] ?? -1))
+                }
                 seenNames[name] = nameID
-                names.append(name)
-                keyOfName.append(Int32(RuleIndex.keys[name] ?? -1))
             }
             nameIDs.append(nameID)
             let namespace: Namespace
@@ -265,7 +265,17 @@ final class DocumentTree {
             open.append(id)
         }
 
+        /// Reached through `inout`, `table[key, default: value]` is one lookup that also stores
+        /// `value` when the key is new.
+        private static func entry(_ slot: inout Int32) -> Int32 { slot }
+
         mutating func reserve(_ count: Int) {
+            // A document uses at most a few hundred distinct names: the table is not rehashed
+            // as it fills.
+            nameTable.reserveCapacity(min(count, 512))
+            names.reserveCapacity(min(count, 512))
+            keyOfName.reserveCapacity(min(count, 512))
+            open.reserveCapacity(64)
             nameIDs.reserveCapacity(count)
             namespaces.reserveCapacity(count)
             parents.reserveCapacity(count)
