@@ -507,4 +507,20 @@ struct SchemaTests {
             }
         }
     }
+
+    /// BR-CL-08 reads a subject code only from `#XXX#` of exactly three characters.
+    @Test func noteSubjectCodesBreakBRCL08() throws {
+        let text = try Self.corpusDocument(Self.base)
+        let cases = [
+            ("#AAI#Goods returned", false), ("#QQQ#Goods returned", true), ("Ünïcode first, then #QQQ#", true),
+            ("#ZZ#two characters", false), ("#ZZZZ#four", false), ("one # only", false), ("no code at all", false),
+            ("#AAI#", false), ("##", false),
+        ]
+        for (note, fires) in cases {
+            let changed = text.replacingOccurrences(
+                of: "</cbc:InvoiceTypeCode>", with: "</cbc:InvoiceTypeCode>\n    <cbc:Note>\(note)</cbc:Note>")
+            let report = try Validator(ruleSet: .en16931).validate(Array(changed.utf8))
+            #expect(report.fatalRuleIDs.contains("BR-CL-08") == fires, "'\(note)'")
+        }
+    }
 }

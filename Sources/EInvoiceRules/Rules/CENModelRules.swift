@@ -126,11 +126,12 @@ enum CENModelRules {
         p.rule("/ubl:Invoice/cbc:Note|/cn:CreditNote/cbc:Note", [
             fatal("BR-CL-08", "Invoiced note subject code shall be coded using UNCL4451.") { note in
                 // Only a `#XXX#` prefix of exactly three characters is a subject code to check.
-                let text = note.stringValue
-                guard let first = text.firstIndex(of: "#") else { return true }
+                // Searched as bytes: XPath's strings are code points, and a note may be long.
+                let text = note.stringValue.utf8
+                guard let first = text.firstIndex(of: UInt8(ascii: "#")) else { return true }
                 let after = text[text.index(after: first)...]
-                guard let second = after.firstIndex(of: "#") else { return true }
-                let code = String(after[..<second])
+                guard let second = after.firstIndex(of: UInt8(ascii: "#")) else { return true }
+                let code = String(decoding: after[..<second], as: UTF8.self)
                 guard code.xpathLength == 3 else { return true }
                 return CodeLists.noteSubjectCodes.contains(code)
             },
