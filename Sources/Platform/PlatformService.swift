@@ -253,10 +253,10 @@ public struct PlatformService: Sendable {
 
     /// What a token stands for; fails when it is unknown, expired or its key was revoked.
     public func session(token: String?) async throws -> Session {
-        guard let token, !token.isEmpty, let (appKey, expiresOn) = try await store.securityToken(hash: Secrets.hash(token))
+        guard let token, !token.isEmpty, let (expiresOn, holder) = try await store.securityToken(hash: Secrets.hash(token))
         else { throw PlatformError.invalidCredentials }
         guard expiresOn > clock() else { throw PlatformError.tokenExpired }
-        guard let holder = try await store.keyHolder(appKey: appKey) else { throw PlatformError.invalidCredentials }
+        guard let holder else { throw PlatformError.invalidCredentials }
         return try session(for: holder)
     }
 

@@ -41,8 +41,9 @@ public protocol PlatformStore: Sendable {
     func connectionKeys(partyID: String) async throws -> [ConnectionKey]
     func revokeConnectionKey(appKey: String, now: Date) async throws -> Bool
     func insertSecurityToken(hash: [UInt8], appKey: String, expiresOn: Date) async throws
-    /// The key a token was issued with and when it expires.
-    func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)?
+    /// When a token expires, and the holder of the key it was issued with (nil when the key's
+    /// user, organisation or account is gone), read together: every API request asks this.
+    func securityToken(hash: [UInt8]) async throws -> (expiresOn: Date, holder: KeyHolder?)?
     /// Deletes the tokens that expired before `now`; returns how many.
     func deleteExpiredSecurityTokens(now: Date) async throws -> Int
 

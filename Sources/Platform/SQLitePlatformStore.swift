@@ -408,26 +408,28 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func keyHolder(appKey: String) async throws -> KeyHolder? {
-        try await pool.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection_key WHERE app_key = ?"), arguments: [appKey])
-            else { return nil }
-            let key = SQLitePlatformStore.connectionKey(row)
-            guard
-                let organisation = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [key.partyID]
-                ).map(SQLitePlatformStore.organisation),
-                let account = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [organisation.accountID]
-                ).map(SQLitePlatformStore.account),
-                let user = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM user WHERE id = ? AND removed_on IS NULL"), arguments: [key.userID]
-                )
-                .map(SQLitePlatformStore.user)
-            else { return nil }
-            return KeyHolder(
-                key: key, secretHash: [UInt8](row["secret_hash"] as Data), organisation: organisation, account: account,
-                user: user)
-        }
+        try await pool.read { db in try SQLitePlatformStore.keyHolder(db, appKey: appKey) }
+    }
+
+    private static func keyHolder(_ db: Database, appKey: String) throws -> KeyHolder? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection_key WHERE app_key = ?"), arguments: [appKey])
+        else { return nil }
+        let key = SQLitePlatformStore.connectionKey(row)
+        guard
+            let organisation = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [key.partyID]
+            ).map(SQLitePlatformStore.organisation),
+            let account = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [organisation.accountID]
+            ).map(SQLitePlatformStore.account),
+            let user = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM user WHERE id = ? AND removed_on IS NULL"), arguments: [key.userID]
+            )
+            .map(SQLitePlatformStore.user)
+        else { return nil }
+        return KeyHolder(
+            key: key, secretHash: [UInt8](row["secret_hash"] as Data), organisation: organisation, account: account,
+            user: user)
     }
 
     public func connectionKeys(partyID: String) async throws -> [ConnectionKey] {
@@ -458,11 +460,13 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
-    public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
+    public func securityToken(hash: [UInt8]) async throws -> (expiresOn: Date, holder: KeyHolder?)? {
         try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)]
-            ).map { ($0["app_key"], Date(timeIntervalSince1970: $0["expires_on"])) }
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)])
+            else { return nil }
+            return (Date(timeIntervalSince1970: row["expires_on"]), try SQLitePlatformStore.keyHolder(db, appKey: row["app_key"]))
         }
     }
 

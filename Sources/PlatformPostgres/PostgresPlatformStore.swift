@@ -461,19 +461,31 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         guard
             let row = try await client.query(
                 """
-                SELECT k.app_key, k.secret_hash, k.party_id AS key_party, k.user_id, k.email AS key_email,
-                       k.created_on AS key_created_on, k.revoked_on,
-                       o.*, a.id AS a_id, a.name AS a_name, a.email AS a_email, a.subscription AS a_subscription,
-                       a.created_on AS a_created_on, u.email AS u_email, u.role AS u_role
-                FROM connection_key k
-                JOIN organisation o ON o.party_id = k.party_id
-                JOIN account a ON a.id = o.account_id
-                JOIN platform_user u ON u.id = k.user_id AND u.removed_on IS NULL
+                SELECT \(unescaped: Self.keyHolderColumns)
+                FROM \(unescaped: Self.keyHolderTables)
                 WHERE k.app_key = \(appKey)
                 """, logger: logger
             ).collect().first
         else { return nil }
-        let cells = row.makeRandomAccess()
+        return try Self.keyHolder(row.makeRandomAccess())
+    }
+
+    /// What a session needs of a key, joined from the key's row `k`: its organisation, account
+    /// and (not removed) user.
+    private static let keyHolderColumns = """
+        k.app_key, k.secret_hash, k.party_id AS key_party, k.user_id, k.email AS key_email,
+        k.created_on AS key_created_on, k.revoked_on,
+        o.*, a.id AS a_id, a.name AS a_name, a.email AS a_email, a.subscription AS a_subscription,
+        a.created_on AS a_created_on, u.email AS u_email, u.role AS u_role
+        """
+    private static let keyHolderTables = """
+        connection_key k
+        JOIN organisation o ON o.party_id = k.party_id
+        JOIN account a ON a.id = o.account_id
+        JOIN platform_user u ON u.id = k.user_id AND u.removed_on IS NULL
+        """
+
+    private static func keyHolder(_ cells: PostgresRandomAccessRow) throws -> KeyHolder {
         let key = ConnectionKey(
             appKey: try cells["app_key"].decode(String.self), partyID: try cells["key_party"].decode(String.self),
             userID: try cells["user_id"].decode(String.self), email: try cells["key_email"].decode(String.self),
@@ -489,8 +501,7 @@ public final class PostgresPlatformStore: PlatformStore, Service {
             role: UserRole(rawValue: try cells["u_role"].decode(String.self)) ?? .user)
         let hash = try cells["secret_hash"].decode(ByteBuffer.self)
         return KeyHolder(
-            key: key, secretHash: Array(hash.readableBytesView), organisation: try Self.organisation(cells),
-            account: account, user: user)
+            key: key, secretHash: Array(hash.readableBytesView), organisation: try organisation(cells), account: account, user: user)
     }
 
     public func connectionKeys(partyID: String) async throws -> [ConnectionKey] {
@@ -605,14 +616,20 @@ public final class PostgresPlatformStore: PlatformStore, Service {
         ).collect().count
     }
 
-    public func securityToken(hash: [UInt8]) async throws -> (appKey: String, expiresOn: Date)? {
+    public func securityToken(hash: [UInt8]) async throws -> (expiresOn: Date, holder: KeyHolder?)? {
+        // One round trip: the holder's columns are null when the key has no holder any more.
         guard
             let row = try await client.query(
-                "SELECT app_key, expires_on FROM security_token WHERE token_hash = \(ByteBuffer(bytes: hash))", logger: logger
+                """
+                SELECT t.expires_on AS t_expires_on, \(unescaped: Self.keyHolderColumns)
+                FROM security_token t LEFT JOIN (\(unescaped: Self.keyHolderTables)) ON k.app_key = t.app_key
+                WHERE t.token_hash = \(ByteBuffer(bytes: hash))
+                """, logger: logger
             ).collect().first
         else { return nil }
-        let (appKey, expiresOn) = try row.decode((String, Double).self)
-        return (appKey, Date(timeIntervalSince1970: expiresOn))
+        let cells = row.makeRandomAccess()
+        let expiresOn = Date(timeIntervalSince1970: try cells["t_expires_on"].decode(Double.self))
+        return (expiresOn, try cells["app_key"].decode(String?.self) == nil ? nil : try Self.keyHolder(cells))
     }
 
     // MARK: Documents

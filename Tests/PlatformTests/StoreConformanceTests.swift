@@ -321,7 +321,14 @@ struct StoreConformanceTests {
         try await store.insertSecurityToken(hash: [9], appKey: "K1", expiresOn: Self.now)
         try await store.insertSecurityToken(hash: [8], appKey: "K1", expiresOn: Self.now.addingTimeInterval(3600))
         #expect(try await store.deleteExpiredSecurityTokens(now: Self.now.addingTimeInterval(1)) == 1)
-        #expect(try await store.securityToken(hash: [8])?.appKey == "K1")
+        // A token comes with its key's holder, read at once.
+        let token = try await store.securityToken(hash: [8])
+        #expect(token?.expiresOn == Self.now.addingTimeInterval(3600))
+        #expect(token?.holder?.key.appKey == "K1")
+        #expect(token?.holder?.organisation.partyID == sender.partyID)
+        #expect(token?.holder?.account.id == account.id)
+        #expect(token?.holder?.secretHash == [1, 2, 3])
+        #expect(try await store.securityToken(hash: [7]) == nil)
     }
 
     @Test("Documents stored at once: each its own ExternalId, and re-sends of one invoice consecutive revisions", arguments: Engine.allCases)
