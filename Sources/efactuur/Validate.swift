@@ -206,35 +206,39 @@ struct XMLFiles {
 
     var relativePaths: [String] {
         var found: [String] = []
-        walk(folder, prefix: "") {
+        walk {
             found.append($0)
             return true
         }
         return found
     }
 
-    var containsAny: Bool { !walk(folder, prefix: "") { _ in false } }
+    var containsAny: Bool { !walk { _ in false } }
 
-    /// Visits every .xml file below `path`; stops when `visit` returns false (then returns false).
-    private func walk(_ path: String, prefix: String, _ visit: (String) -> Bool) -> Bool {
-        guard let directory = opendir(path) else { return true }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
-            let full = path + "/" + name
-            var type = entry.pointee.d_type
-            if type == UInt8(DT_UNKNOWN) {
-                var status = stat()
-                guard lstat(full, &status) == 0 else { continue }
-                type = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
-            }
-            if type == UInt8(DT_DIR) {
-                if !walk(full, prefix: prefix + name + "/", visit) { return false }
-            } else if name.lowercased().hasSuffix(".xml") {
-                if !visit(prefix + name) { return false }
+    /// Visits every .xml file below the folder; stops when `visit` returns false (then returns
+    /// false). Folders wait on a list rather than the call stack, so no nesting depth exhausts it.
+    private func walk(_ visit: (String) -> Bool) -> Bool {
+        var folders = [(path: folder, prefix: "")]
+        while let (path, prefix) = folders.popLast() {
+            guard let directory = opendir(path) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let full = path + "/" + name
+                var type = entry.pointee.d_type
+                if type == UInt8(DT_UNKNOWN) {
+                    var status = stat()
+                    guard lstat(full, &status) == 0 else { continue }
+                    type = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
+                }
+                if type == UInt8(DT_DIR) {
+                    folders.append((full, prefix + name + "/"))
+                } else if name.lowercased().hasSuffix(".xml") && !visit(prefix + name) {
+                    return false
+                }
             }
         }
         return true

@@ -228,4 +228,20 @@ struct ValidateCommandTests {
         #expect(nothing.status == 2)
         #expect(nothing.stderr.contains("holds no .xml file"))
     }
+
+    /// A folder nested hundreds deep is searched to the bottom; a link back up is not followed.
+    @Test func deepFoldersAndLinkLoops() throws {
+        let top = TestFolder.root.appendingPathComponent("efactuur-deep-\(UUID().uuidString)")
+        var bottom = top
+        for _ in 0..<400 { bottom = bottom.appendingPathComponent("d") }
+        try FileManager.default.createDirectory(at: bottom, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+            atPath: bottom.appendingPathComponent("Deep.xml").path, contents: Data(UBLWriter().write(ExampleInvoices.siUBL())))
+        try FileManager.default.createSymbolicLink(at: bottom.appendingPathComponent("up"), withDestinationURL: top)
+        let result = try cli.run(["validate", top.path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 1)
+        #expect(result.stdout.contains("Deep.xml"))
+        try? FileManager.default.removeItem(at: top)
+    }
 }
