@@ -167,6 +167,9 @@ final class DocumentTree {
     let answers: UnsafeMutablePointer<UInt8>
     /// Per element, `normalize-space(cbc:ID)` once a rule asked for it as a tax category's code.
     let categoryIDs: UnsafeMutablePointer<String?>
+    /// The codes (`normalize-space(cbc:ID)`) of the document's VAT-scheme tax categories, once a
+    /// rule asked whether the document uses a category.
+    var vatCategoryCodes: Set<String>?
 
     /// The tree of an already parsed document.
     convenience init(_ root: XMLElement) {

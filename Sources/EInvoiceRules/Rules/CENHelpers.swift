@@ -37,7 +37,20 @@ extension Node {
 
     /// An invoice line, allowance or charge uses VAT category `code` (any tax category with it).
     func documentUsesCategory(_ code: String) -> Bool {
-        exists("//cac:TaxCategory|cac:ClassifiedTaxCategory") { $0.hasVATScheme && $0.any("cbc:ID", normalizedEquals: code) }
+        // Each category's rules ask this; the document's categories are read once.
+        if let known = tree.vatCategoryCodes { return known.contains(code) }
+        var codes = Set<String>()
+        select("//cac:TaxCategory|cac:ClassifiedTaxCategory") { category in
+            if category.hasVATScheme {
+                category.select("cbc:ID") {
+                    codes.insert($0.normalized)
+                    return true
+                }
+            }
+            return true
+        }
+        tree.vatCategoryCodes = codes
+        return codes.contains(code)
     }
 
     /// How many VAT breakdowns of the root have category `code`.
