@@ -25,6 +25,20 @@ struct QueryTests {
 
     func values(_ nodes: [Node]) -> [String] { nodes.map(\.stringValue) }
 
+    /// XPath counts code points: a combining mark is one of its own, a precomposed letter one,
+    /// a letter outside the BMP one, CR LF two.
+    @Test func stringLengthsAndFractionDigitsCountCodePoints() {
+        #expect("".xpathLength == 0)
+        #expect("é".xpathLength == 1)
+        #expect("e\u{301}".xpathLength == 2)
+        #expect("a\r\nb𝄞".xpathLength == 5)
+        #expect(XPathNumber.fractionDigits("12") == 0)
+        #expect(XPathNumber.fractionDigits("12.") == 0)
+        #expect(XPathNumber.fractionDigits("12.345") == 3)
+        #expect(XPathNumber.fractionDigits("1.2.3") == 3)
+        #expect(XPathNumber.fractionDigits(".e\u{301}𝄞") == 3)
+    }
+
     @Test func childStepsAndAlternatives() throws {
         try withDocument { root in
             #expect(values(root.all("cbc:ID")) == ["F1"])

@@ -68,8 +68,10 @@ enum XPathNumber {
 
     /// `string-length(substring-after(text, '.'))`.
     static func fractionDigits(_ text: String) -> Int {
-        guard let point = text.firstIndex(of: ".") else { return 0 }
-        return text[text.index(after: point)...].unicodeScalars.count
+        // Searched and counted as bytes: every amount of a document is checked this way.
+        let bytes = text.utf8
+        guard let point = bytes.firstIndex(of: UInt8(ascii: ".")) else { return 0 }
+        return bytes[bytes.index(after: point)...].codePointCount
     }
 
     /// XPath `round()` of a decimal to two places: `round(x * 100) div 100`.
@@ -88,5 +90,10 @@ extension String {
 extension String {
     /// XPath `string-length()`: characters counted as code points (a Swift `count` joins a CR LF
     /// or a combining mark into one).
-    var xpathLength: Int { unicodeScalars.count }
+    var xpathLength: Int { utf8.codePointCount }
+}
+
+extension Collection<UInt8> {
+    /// The code points of valid UTF-8: every byte that does not continue a sequence.
+    var codePointCount: Int { reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
 }
