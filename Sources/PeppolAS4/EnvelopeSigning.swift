@@ -75,7 +75,7 @@ enum EnvelopeSigning {
             <wsse:Reference URI="#\(tokenID)" ValueType="\(AS4Algorithm.x509v3)"/></wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>
             """
         var withSignature = envelope(signature: signature)
-        let parsed = try SignedDocument(parsing: withSignature, limits: XMLReader.Limits(maxBytes: 16 << 20))
+        let parsed = try CanonicalDocument(libxml2Reading: withSignature)
         guard let signedInfoNode = parsed.firstElement(named: XMLName(AS4Namespace.ds, "SignedInfo")) else {
             throw AS4Error(.other, "the envelope lost its SignedInfo")
         }

@@ -12,10 +12,10 @@ public enum EnvelopedSignature {
     static let envelopedTransform = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
     static let inclusiveC14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 
-    /// `document` with a signature appended as the last child of its root element.
+    /// `document` with a signature appended as the last child of its root element. The document
+    /// is one this access point wrote (its SMP's metadata): libxml2 reads it as it is.
     public static func sign(_ document: [UInt8], with identity: AccessPointIdentity) throws(AS4Error) -> [UInt8] {
-        let limits = XMLReader.Limits(maxBytes: 16 << 20)
-        let unsigned = try SignedDocument(parsing: document, limits: limits)
+        let unsigned = try CanonicalDocument(libxml2Reading: document)
         let digest = Data(SHA256.hash(data: try unsigned.canonicalForm(of: nil, excluding: nil, exclusive: false)))
             .base64EncodedString()
         let signedInfo = """
@@ -35,7 +35,7 @@ public enum EnvelopedSignature {
             throw AS4Error(.other, "the document to sign has no end tag")
         }
         let withSignature = Array(document[..<end]) + Array(signature.utf8) + Array(document[end...])
-        let parsed = try SignedDocument(parsing: withSignature, limits: limits)
+        let parsed = try CanonicalDocument(libxml2Reading: withSignature)
         guard let signedInfoNode = parsed.firstElement(named: XMLName(AS4Namespace.ds, "SignedInfo")) else {
             throw AS4Error(.other, "the signature lost its SignedInfo")
         }
@@ -48,7 +48,7 @@ public enum EnvelopedSignature {
     /// whether that certificate is trusted is the caller's question (``AS4Trust``).
     public static func verify(_ document: [UInt8], limits: XMLReader.Limits = .init()) throws(AS4Error) -> Certificate {
         let parsed = try SignedDocument(parsing: document, limits: limits)
-        let signatures = parsed.children(of: parsed.root).filter { SignedDocument.name(of: $0) == XMLName(AS4Namespace.ds, "Signature") }
+        let signatures = parsed.children(of: parsed.root).filter { CanonicalDocument.name(of: $0) == XMLName(AS4Namespace.ds, "Signature") }
         let signatureElements = parsed.tree.children("Signature", in: AS4Namespace.ds)
         guard signatures.count == 1, signatureElements.count == 1 else {
             throw AS4Error(.failedAuthentication, "the document must carry exactly one signature, as a child of its root")
@@ -92,7 +92,8 @@ public enum EnvelopedSignature {
         guard let key = _RSA.Signing.PublicKey(certificate.publicKey) else {
             throw AS4Error(.policyNoncompliance, "the signer's key is not an RSA key")
         }
-        guard let signedInfoNode = parsed.children(of: signatures[0]).first(where: { SignedDocument.name(of: $0).localName == "SignedInfo" }) else {
+        guard let signedInfoNode = parsed.children(of: signatures[0]).first(where: { CanonicalDocument.name(of: $0).localName == "SignedInfo" })
+        else {
             throw AS4Error(.failedAuthentication, "the signature has no SignedInfo")
         }
         let value = try SignatureVerification.base64(try signature.value("SignatureValue", in: AS4Namespace.ds), "SignatureValue")

@@ -183,7 +183,7 @@ enum SignatureVerification {
     private static func domElement(of document: SignedDocument, path: [XMLName]) throws(AS4Error) -> xmlNodePtr {
         var node = document.root
         for step in path {
-            guard let next = document.children(of: node).first(where: { SignedDocument.name(of: $0) == step }) else {
+            guard let next = document.children(of: node).first(where: { CanonicalDocument.name(of: $0) == step }) else {
                 throw AS4Error(.invalidHeader, "\(step.localName) is missing")
             }
             node = next
@@ -192,6 +192,6 @@ enum SignatureVerification {
     }
 
     private static func domChildren(of document: SignedDocument, path: [XMLName], named name: XMLName) throws(AS4Error) -> [xmlNodePtr] {
-        document.children(of: try domElement(of: document, path: path)).filter { SignedDocument.name(of: $0) == name }
+        document.children(of: try domElement(of: document, path: path)).filter { CanonicalDocument.name(of: $0) == name }
     }
 }

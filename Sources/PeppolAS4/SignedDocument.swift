@@ -3,24 +3,17 @@ import Foundation
 import HardenedXML
 
 /// An XML document held as libxml2's tree, for what only the exact nodes can give: the element an
-/// id names and its exclusive canonical form (C14N), which is what XML signatures digest.
+/// id names and its exclusive canonical form (C14N), which is what XML signatures digest. Every
+/// `Id` attribute (`wsu:Id` or unqualified) is indexed once and must be unique: a reference that
+/// could mean two elements is how signature-wrapping attacks start.
 ///
-/// The bytes are first read by ``XMLReader`` (DTDs, entities and oversized input refused), so
-/// libxml2 only ever sees a document that is already known to be harmless. Every `Id` attribute
-/// (`wsu:Id` or unqualified) is indexed once and must be unique: a reference that could mean two
-/// elements is how signature-wrapping attacks start.
-final class SignedDocument {
+/// libxml2 reads only bytes known to be harmless: written by this access point (an envelope or
+/// metadata being signed), or read by ``XMLReader`` first, as ``SignedDocument`` does.
+class CanonicalDocument {
     private let document: xmlDocPtr
-    /// The document as ``XMLReader`` read it, for reading values.
-    let tree: HardenedXML.XMLElement
     private var elementsByID: [String: xmlNodePtr] = [:]
 
-    init(parsing bytes: [UInt8], limits: XMLReader.Limits) throws(AS4Error) {
-        do {
-            tree = try XMLReader(limits: limits).read(bytes)
-        } catch {
-            throw AS4Error(.invalidHeader, "the SOAP envelope is not acceptable XML: \(error)")
-        }
+    init(libxml2Reading bytes: [UInt8]) throws(AS4Error) {
         silenceLibxml2()
         let options = Int32(XML_PARSE_NONET.rawValue) | Int32(XML_PARSE_HUGE.rawValue)
         let parsed = bytes.withUnsafeBufferPointer { buffer in
@@ -152,6 +145,22 @@ final class SignedDocument {
             child = text.pointee.next
         }
         return value
+    }
+}
+
+/// A document received from outside: read by ``XMLReader`` (DTDs, entities and oversized input
+/// refused) before libxml2 sees it, and kept as that reader's tree for reading values.
+final class SignedDocument: CanonicalDocument {
+    /// The document as ``XMLReader`` read it, for reading values.
+    let tree: HardenedXML.XMLElement
+
+    init(parsing bytes: [UInt8], limits: XMLReader.Limits) throws(AS4Error) {
+        do {
+            tree = try XMLReader(limits: limits).read(bytes)
+        } catch {
+            throw AS4Error(.invalidHeader, "the SOAP envelope is not acceptable XML: \(error)")
+        }
+        try super.init(libxml2Reading: bytes)
     }
 }
 
