@@ -41,7 +41,9 @@ public struct Validator: Sendable {
     }
 
     /// A document read for validation, in the validator's own compact form.
-    public struct ReadDocument: @unchecked Sendable {  // immutable once read
+    /// Sendable so that it can be read on one thread and validated on another; one validation at
+    /// a time uses it (the tree fills its caches while the rules run).
+    public struct ReadDocument: @unchecked Sendable {
         fileprivate let tree: DocumentTree
     }
 

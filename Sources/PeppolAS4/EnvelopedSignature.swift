@@ -13,8 +13,9 @@ public enum EnvelopedSignature {
     static let inclusiveC14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 
     /// `document` with a signature appended as the last child of its root element. The document
-    /// is one this access point wrote (its SMP's metadata): libxml2 reads it as it is.
-    public static func sign(_ document: [UInt8], with identity: AccessPointIdentity) throws(AS4Error) -> [UInt8] {
+    /// is one this access point wrote (its SMP's metadata): libxml2 reads it as it is, so the
+    /// function is for this package's modules only.
+    package static func sign(_ document: [UInt8], with identity: AccessPointIdentity) throws(AS4Error) -> [UInt8] {
         let unsigned = try CanonicalDocument(libxml2Reading: document)
         let digest = Data(SHA256.hash(data: try unsigned.canonicalForm(of: nil, excluding: nil, exclusive: false)))
             .base64EncodedString()

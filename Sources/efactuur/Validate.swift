@@ -216,21 +216,27 @@ struct XMLFiles {
     var containsAny: Bool { !walk { _ in false } }
 
     /// Visits every .xml file below the folder; stops when `visit` returns false (then returns
-    /// false). Folders wait on a list rather than the call stack, so no nesting depth exhausts it.
+    /// false). Folders wait on a list rather than the call stack, so no nesting depth exhausts it,
+    /// and a folder reached again (a bind mount of its own parent) is not read twice.
     private func walk(_ visit: (String) -> Bool) -> Bool {
         var folders = [(path: folder, prefix: "")]
+        var seen: Set<[UInt64]> = []
         while let (path, prefix) = folders.popLast() {
             guard let directory = opendir(path) else { continue }
             defer { closedir(directory) }
+            var status = stat()
+            guard fstat(dirfd(directory), &status) == 0, seen.insert([UInt64(status.st_dev), UInt64(status.st_ino)]).inserted else {
+                continue
+            }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                // Read up to the name's NUL only: the record may be shorter than `d_name`'s 256 bytes.
+                let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: $0.pointee)) { String(cString: $0) }
                 }
                 if name == "." || name == ".." { continue }
                 let full = path + "/" + name
                 var type = entry.pointee.d_type
                 if type == UInt8(DT_UNKNOWN) {
-                    var status = stat()
                     guard lstat(full, &status) == 0 else { continue }
                     type = (status.st_mode & S_IFMT) == S_IFDIR ? UInt8(DT_DIR) : UInt8(DT_REG)
                 }

@@ -37,6 +37,7 @@ struct QueryTests {
         #expect(XPathNumber.fractionDigits("12.345") == 3)
         #expect(XPathNumber.fractionDigits("1.2.3") == 3)
         #expect(XPathNumber.fractionDigits(".e\u{301}𝄞") == 3)
+        #expect(XPathNumber.fractionDigits("1.\u{301}5") == 2)  // the point found, though a mark follows it
     }
 
     @Test func childStepsAndAlternatives() throws {

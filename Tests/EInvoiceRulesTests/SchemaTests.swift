@@ -515,6 +515,9 @@ struct SchemaTests {
             ("#AAI#Goods returned", false), ("#QQQ#Goods returned", true), ("Ünïcode first, then #QQQ#", true),
             ("#ZZ#two characters", false), ("#ZZZZ#four", false), ("one # only", false), ("no code at all", false),
             ("#AAI#", false), ("##", false),
+            // XPath reads code points: a combining mark after the first # is the code's first
+            // character (here a code of one character), not part of a "#́" character.
+            ("#\u{301}#QQQ#", false),
         ]
         for (note, fires) in cases {
             let changed = text.replacingOccurrences(

@@ -238,9 +238,15 @@ struct ValidateCommandTests {
         _ = FileManager.default.createFile(
             atPath: bottom.appendingPathComponent("Deep.xml").path, contents: Data(UBLWriter().write(ExampleInvoices.siUBL())))
         try FileManager.default.createSymbolicLink(at: bottom.appendingPathComponent("up"), withDestinationURL: top)
+        // A folder whose name ends in .xml is a folder: its documents are validated.
+        let archive = top.appendingPathComponent("2026.xml")
+        try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+            atPath: archive.appendingPathComponent("Archived.xml").path, contents: Data(UBLWriter().write(ExampleInvoices.siUBL())))
         let result = try cli.run(["validate", top.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").count == 1)
+        #expect(result.stdout.split(separator: "\n").count == 2)
+        #expect(result.stdout.contains("/2026.xml/Archived.xml"))
         #expect(result.stdout.contains("Deep.xml"))
         try? FileManager.default.removeItem(at: top)
     }
