@@ -47,6 +47,23 @@ struct StoreConformanceTests {
 
     static let now = Date(timeIntervalSince1970: 1_796_000_000)
 
+    /// An account with one organisation, the sender of the document tests.
+    static func sendingOrganisation(in store: any PlatformStore) async throws -> (account: Account, sender: Organisation) {
+        let account = try await store.insertAccount(name: "A", email: "a@a.example", subscription: .basic, now: now)
+        let sender = try await store.insertOrganisation(OrganisationDraft(accountID: account.id, name: "S", country: "NL"), now: now)
+        return (account, sender)
+    }
+
+    /// A document from `sender` to an e-mail address, queued for delivery.
+    static func emailDraft(from sender: Organisation, subject: String, identity: String, payload: String, claimedUntil: Date? = nil) -> DocumentDraft
+    {
+        DocumentDraft(
+            senderPartyID: sender.partyID, receiverPartyID: nil, receiverReference: "x@example.org",
+            receiverEmail: "x@example.org", subject: subject, templateID: "Factuur", route: .toEmail, identity: identity,
+            initialStatus: StatusChange(status: .inWachtrij, changedOn: now), payload: payload,
+            payloadSHA256: DocumentDigest.sha256(payload), deliveryClaimedUntil: claimedUntil)
+    }
+
     @Test("An account's own e-mail is its first administrator", arguments: Engine.allCases)
     func accountAdministrator(engine: Engine) async throws {
         let fixture = try await Fixture.make(engine)
@@ -261,16 +278,11 @@ struct StoreConformanceTests {
         let fixture = try await Fixture.make(engine, instances: 2)
         defer { fixture.remove() }
         let store = fixture.store
-        let account = try await store.insertAccount(name: "A", email: "a@a.example", subscription: .basic, now: Self.now)
-        let sender = try await store.insertOrganisation(OrganisationDraft(accountID: account.id, name: "S", country: "NL"), now: Self.now)
+        let (account, sender) = try await Self.sendingOrganisation(in: store)
         func draft(_ number: Int, claimed: Bool = false) -> DocumentDraft {
-            let payload = "<Invoice>\(number)</Invoice>"
-            return DocumentDraft(
-                senderPartyID: sender.partyID, receiverPartyID: nil, receiverReference: "x@example.org",
-                receiverEmail: "x@example.org", subject: "F-\(number)", templateID: "Factuur", route: .toEmail,
-                identity: "F-\(number)|2026-12-03|\(sender.partyID)",
-                initialStatus: StatusChange(status: .inWachtrij, changedOn: Self.now), payload: payload,
-                payloadSHA256: DocumentDigest.sha256(payload), deliveryClaimedUntil: claimed ? Self.now : nil)
+            Self.emailDraft(
+                from: sender, subject: "F-\(number)", identity: "F-\(number)|2026-12-03|\(sender.partyID)",
+                payload: "<Invoice>\(number)</Invoice>", claimedUntil: claimed ? Self.now : nil)
         }
         let first = try await store.storeDocument(draft(1, claimed: true), now: Self.now)
         let again = try await store.storeDocument(draft(1, claimed: true), now: Self.now.addingTimeInterval(1))
@@ -336,14 +348,9 @@ struct StoreConformanceTests {
         let fixture = try await Fixture.make(engine)
         defer { fixture.remove() }
         let store = fixture.store
-        let account = try await store.insertAccount(name: "A", email: "a@a.example", subscription: .basic, now: Self.now)
-        let sender = try await store.insertOrganisation(OrganisationDraft(accountID: account.id, name: "S", country: "NL"), now: Self.now)
+        let (_, sender) = try await Self.sendingOrganisation(in: store)
         func draft(_ identity: String, _ payload: String) -> DocumentDraft {
-            DocumentDraft(
-                senderPartyID: sender.partyID, receiverPartyID: nil, receiverReference: "x@example.org",
-                receiverEmail: "x@example.org", subject: identity, templateID: "Factuur", route: .toEmail, identity: identity,
-                initialStatus: StatusChange(status: .inWachtrij, changedOn: Self.now), payload: payload,
-                payloadSHA256: DocumentDigest.sha256(payload))
+            Self.emailDraft(from: sender, subject: identity, identity: identity, payload: payload)
         }
         let stored = try await withThrowingTaskGroup(of: (number: Int, externalID: String, revision: Int).self) { group in
             for number in 0..<60 {
