@@ -27,6 +27,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "PeppolBenchmarks",
+            dependencies: [
+                "BenchSupport", .product(name: "PeppolAS4", package: "efactuur"),
+                .product(name: "EInvoiceRules", package: "efactuur"), .product(name: "EInvoice", package: "efactuur"),
+                .product(name: "EConnectWire", package: "efactuur"), .product(name: "HardenedXML", package: "efactuur"),
+            ]
+        ),
+        .executableTarget(
             name: "UBLBenchmarks",
             dependencies: [
                 "BenchSupport", .product(name: "EInvoice", package: "efactuur"),
