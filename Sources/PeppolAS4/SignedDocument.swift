@@ -100,8 +100,30 @@ class CanonicalDocument {
 
     /// The exclusive XML canonicalization (without comments) of the subtree at `apex`, with the
     /// namespaces of `inclusivePrefixes` treated as in inclusive C14N (`InclusiveNamespaces`).
+    ///
+    /// The subtree is copied into a document of its own first, with the namespace declarations it
+    /// inherits, and that document is canonicalized whole. Exclusive C14N renders a namespace only
+    /// where it is used (or named in `inclusivePrefixes`), so where the copy declares it does not
+    /// change the output; it gives the same bytes as canonicalizing the subtree in place, which
+    /// makes libxml2 visit every node of the whole document (the signature, the certificate, the
+    /// other references) once per reference.
     func exclusiveCanonicalForm(of apex: xmlNodePtr, inclusivePrefixes: [String]) throws(AS4Error) -> [UInt8] {
-        try canonicalForm(of: apex, excluding: nil, exclusive: true, inclusivePrefixes: inclusivePrefixes)
+        silenceLibxml2()
+        guard let subtree = xmlNewDoc(nil) else { throw AS4Error(.other, "out of memory") }
+        defer { xmlFreeDoc(subtree) }
+        // The copy declares at its root each namespace its elements and attributes use but inherit.
+        guard let copy = xmlDocCopyNode(apex, subtree, 1) else {
+            throw AS4Error(.failedAuthentication, "the element cannot be canonicalized")
+        }
+        xmlDocSetRootElement(subtree, copy)
+        // A prefix of the inclusive list is rendered when it is in scope, used or not.
+        for prefix in inclusivePrefixes {
+            let isDefault = prefix == "#default"
+            let found = isDefault ? xmlSearchNs(document, apex, nil) : xmlSearchNs(document, apex, prefix)
+            let inCopy = isDefault ? xmlSearchNs(subtree, copy, nil) : xmlSearchNs(subtree, copy, prefix)
+            if let found, inCopy == nil { xmlNewNs(copy, found.pointee.href, found.pointee.prefix) }
+        }
+        return try Self.canonicalForm(of: subtree, visible: nil, subset: nil, exclusive: true, inclusivePrefixes: inclusivePrefixes)
     }
 
     /// The canonical form (without comments) of the subtree at `apex` (the whole document when
@@ -111,18 +133,27 @@ class CanonicalDocument {
         of apex: xmlNodePtr?, excluding excluded: xmlNodePtr?, exclusive: Bool, inclusivePrefixes: [String] = []
     ) throws(AS4Error) -> [UInt8] {
         silenceLibxml2()
+        return try Self.canonicalForm(
+            of: document, visible: inSubset, subset: Subset(apex: apex, excluded: excluded), exclusive: exclusive,
+            inclusivePrefixes: inclusivePrefixes)
+    }
+
+    /// libxml2's C14N of `document`, of the nodes `visible` accepts (all when nil).
+    private static func canonicalForm(
+        of document: xmlDocPtr, visible: xmlC14NIsVisibleCallback?, subset: Subset?, exclusive: Bool, inclusivePrefixes: [String]
+    ) throws(AS4Error) -> [UInt8] {
         guard let output = xmlAllocOutputBuffer(nil) else { throw AS4Error(.other, "out of memory") }
         defer { xmlOutputBufferClose(output) }
         let prefixes = inclusivePrefixes.map { strdup($0) }
         defer { prefixes.forEach { free($0) } }
         var list: [UnsafeMutablePointer<xmlChar>?] =
             prefixes.map { $0.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlChar.self) } } + [nil]
-        var subset = Subset(apex: apex, excluded: excluded)
+        var subset = subset ?? Subset(apex: nil, excluded: nil)
         let mode = exclusive ? XML_C14N_EXCLUSIVE_1_0 : XML_C14N_1_0
         let written = list.withUnsafeMutableBufferPointer { buffer in
             withUnsafeMutablePointer(to: &subset) { subsetPointer in
                 xmlC14NExecute(
-                    document, inSubset, UnsafeMutableRawPointer(subsetPointer), Int32(mode.rawValue),
+                    document, visible, visible == nil ? nil : UnsafeMutableRawPointer(subsetPointer), Int32(mode.rawValue),
                     inclusivePrefixes.isEmpty ? nil : buffer.baseAddress, 0, output)
             }
         }

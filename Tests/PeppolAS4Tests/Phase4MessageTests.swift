@@ -27,6 +27,39 @@ import Testing
         return Array(bytes[..<range.lowerBound]) + Array(new.utf8) + Array(bytes[range.upperBound...])
     }
 
+    /// The exclusive C14N of a subtree copied into a document of its own (what signing and
+    /// verifying use) must be byte for byte libxml2's C14N of the same subtree in place: for every
+    /// element of phase4's envelope and of one written to be awkward (inherited default and
+    /// prefixed namespaces, a prefix bound again inside, `xmlns=""`, attributes in inherited
+    /// namespaces, `xml:` attributes above), with and without inclusive prefixes.
+    @Test func subtreeCanonicalFormIsTheInPlaceOne() throws {
+        let awkward = """
+            <a:root xmlns:a="urn:a" xmlns="urn:default" xmlns:b="urn:b" xmlns:unused="urn:unused" xml:lang="nl" b:at="1">
+              <inner xmlns:c="urn:c" c:x="&amp;&lt;&#xD;" z="2" a:y="3"><b:leaf>text &amp; &lt;more&gt;&#xD;</b:leaf>
+                <b:again xmlns:b="urn:b2"><b:deep b:z="4"/></b:again><plain xmlns=""><x:y xmlns:x="urn:x"/></plain>
+                <?pi data?><!-- comment --><a:tail xml:space="preserve">  </a:tail></inner>
+              <a:empty/></a:root>
+            """
+        let message = try MIMEMessage.parse(dumpBody: try Self.dump())
+        for bytes in [message.envelope, Array(awkward.utf8)] {
+            let document = try SignedDocument(parsing: bytes, limits: .init())
+            var elements = [document.root]
+            var index = 0
+            while index < elements.count {
+                elements += document.children(of: elements[index])
+                index += 1
+            }
+            #expect(elements.count > 8)
+            for element in elements {
+                for prefixes in [[], ["S12"], ["#default", "b"], ["a", "unused", "env", "eb"]] {
+                    let copied = try document.exclusiveCanonicalForm(of: element, inclusivePrefixes: prefixes)
+                    let inPlace = try document.canonicalForm(of: element, excluding: nil, exclusive: true, inclusivePrefixes: prefixes)
+                    #expect(copied == inPlace, "\(CanonicalDocument.name(of: element)) with \(prefixes)")
+                }
+            }
+        }
+    }
+
     @Test func phase4SignatureVerifies() throws {
         let verified = try Self.verify(try Self.dump())
         #expect(verified.references.count == 3)
