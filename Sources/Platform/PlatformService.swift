@@ -5,7 +5,6 @@ import Foundation
 import HardenedXML
 import Logging
 import Metrics
-import NIOPosix
 
 /// The access point: accounts and their organisations, connection keys and tokens, and documents
 /// validated, routed and stored. Front ends (SOAP, REST, the command line) call this and nothing
@@ -387,11 +386,11 @@ public struct PlatformService: Sendable {
     }
 
     /// Reads and validates a payload with the rule set its CustomizationID names. This is the
-    /// CPU-heavy part: it runs on the thread pool, not on the threads that serve every other
-    /// request, so a large invoice never holds up a login or /health.
+    /// CPU-heavy part: for a large invoice it runs on the thread pool, not on the threads that
+    /// serve every other request, so it never holds up a login or /health (``RequestWork``).
     /// (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure here.)
     static func readAndValidate(_ payload: String, document: XMLElement? = nil) async throws -> ReadDocument {
-        try await NIOThreadPool.singleton.runIfActive { () throws(PlatformError) -> ReadDocument in
+        try await RequestWork.run(bytes: payload.utf8.count) { () throws(PlatformError) -> ReadDocument in
             let root = try tree(of: payload, readAs: document)
             guard root.namespace == UBLNamespace.invoice || root.namespace == UBLNamespace.creditNote else {
                 throw .invalidPayload("the root element is {\(root.namespace)}\(root.name)")

@@ -545,8 +545,8 @@ public struct Portal: Sendable {
             }
         }
         defer { if limited { validations.withLock { $0 -= 1 } } }
-        // The validator is CPU work: on the thread pool the API's validation uses, off the event loop.
-        return try await NIOThreadPool.singleton.runIfActive { try? Validator(ruleSet: ruleSet).validate(bytes) }
+        // The validator is CPU work: where the API's validation runs (``RequestWork``).
+        return try await RequestWork.run(bytes: bytes.count) { try? Validator(ruleSet: ruleSet).validate(bytes) }
     }
 
     static func reportFields(_ report: ValidationReport?, _ texts: Texts) -> [String: Any] {

@@ -6,7 +6,6 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Platform
 
 /// The native SOAP API v3 / v3.1: reads the envelope, calls the platform, writes the answer or
@@ -22,9 +21,9 @@ struct SOAPEndpoint: Sendable {
             let body = try await bodies.collect(request)
             defer { bodies.budget.release(body.readableBytes) }
             let maxRequestBytes = bodies.maxBytes
-            // Parsing is CPU work proportional to the request: it runs on the thread pool, so the
-            // threads that serve other connections stay free.
-            let soap = try await NIOThreadPool.singleton.runIfActive { () throws(SOAPFault) -> SOAPRequest in
+            // Parsing is CPU work proportional to the request: a large one runs on the thread
+            // pool, so the threads that serve other connections stay free.
+            let soap = try await RequestWork.run(bytes: body.readableBytes) { () throws(SOAPFault) -> SOAPRequest in
                 try SOAPRequest.parse(
                     body.readableBytesView, soapAction: soapAction,
                     limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
