@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An element's own bytes, cut out of a larger document as they were written.
 ///
 /// A document carried inside another (an invoice inside a SOAP `Payload`) is a legal original:
@@ -53,12 +59,22 @@ public enum XMLExcerpt {
         var inherited: [Range<Int>] = []  // prefixes the excerpt uses without declaring them
         var i = 0
         let n = b.count
+        // Made once: compared against every element's prefix and every attribute's name.
+        let xml = Array("xml".utf8)
+        let xmlns = Array("xmlns".utf8)
 
+        /// The position after `byte`'s next occurrence at or after `start` (memchr), or nil.
+        func after(_ byte: UInt8, from start: Int) -> Int? {
+            guard start < n, let base = b.baseAddress, let found = memchr(base + start, Int32(byte), n - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
         func skip(past terminator: StaticString, from start: Int) -> Int {
             let t = UnsafeBufferPointer(start: terminator.utf8Start, count: terminator.utf8CodeUnitCount)
             var j = start
-            while j + t.count <= n {
-                if b[j] == t[0] && (1..<t.count).allSatisfy({ b[j + $0] == t[$0] }) { return j + t.count }
+            while let candidate = after(t[0], from: j) {
+                j = candidate - 1
+                guard j + t.count <= n else { return n }
+                if (1..<t.count).allSatisfy({ b[j + $0] == t[$0] }) { return j + t.count }
                 j += 1
             }
             return n
@@ -88,14 +104,14 @@ public enum XMLExcerpt {
         func noteUse(_ prefix: Range<Int>, isElement: Bool) {
             guard let excerpt, excerpt.depth > 0 else { return }  // a root inherits nothing
             if prefix.isEmpty && !isElement { return }  // unprefixed attributes are in no namespace
-            if equal(prefix, Array("xml".utf8)) { return }
+            if equal(prefix, xml) { return }
             if lookup(prefix, from: excerpt.declarationBase) != nil { return }
             if !inherited.contains(where: { equal($0, prefix) }) { inherited.append(prefix) }
         }
 
         while i < n {
             guard b[i] == 0x3C else {  // text up to the next markup
-                i += 1
+                i = (after(0x3C, from: i) ?? n + 1) - 1
                 continue
             }
             let markup = i
@@ -144,14 +160,14 @@ public enum XMLExcerpt {
                 let quote = b[j]
                 let valueStart = j + 1
                 j = valueStart
-                while j < n && b[j] != quote { j += 1 }
+                j = (after(quote, from: j) ?? n + 1) - 1
                 let value = valueStart..<j
                 j += 1
                 let (prefix, local) = split(attributeName)
-                if prefix.isEmpty && equal(local, Array("xmlns".utf8)) {
+                if prefix.isEmpty && equal(local, xmlns) {
                     declarations.append(
                         Declaration(prefix: local.lowerBound..<local.lowerBound, attribute: attributeStart..<j, value: resolved(b, value)))
-                } else if equal(prefix, Array("xmlns".utf8)) {
+                } else if equal(prefix, xmlns) {
                     declarations.append(Declaration(prefix: local, attribute: attributeStart..<j, value: resolved(b, value)))
                 } else {
                     attributeNames.append(attributeName)
