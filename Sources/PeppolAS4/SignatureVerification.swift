@@ -2,6 +2,7 @@ import CLibXML2
 import Crypto
 import Foundation
 import HardenedXML
+import Synchronization
 import X509
 import _CryptoExtras
 
@@ -149,12 +150,23 @@ enum SignatureVerification {
 
     static func certificate(fromBase64 text: String) throws(AS4Error) -> Certificate {
         let der = try base64(text, "BinarySecurityToken")
+        if let known = readCertificates.withLock({ $0[der] }) { return known }
+        let certificate: Certificate
         do {
-            return try Certificate(derEncoded: der)
+            certificate = try Certificate(derEncoded: der)
         } catch {
             throw AS4Error(.failedAuthentication, "the certificate cannot be read")
         }
+        readCertificates.withLock {
+            if $0.count >= 64 { $0.removeAll() }  // a flood of new certificates only empties it
+            $0[der] = certificate
+        }
+        return certificate
     }
+
+    /// Certificates read before, by their DER: a partner's messages and receipts all carry the
+    /// same one, and reading it cost more than checking the signature it makes.
+    private static let readCertificates = Mutex<[[UInt8]: Certificate]>([:])
 
     static func base64(_ text: String, _ what: String) throws(AS4Error) -> [UInt8] {
         guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
