@@ -62,22 +62,18 @@ public enum XMLExcerpt {
         // Made once: compared against every element's prefix and every attribute's name.
         let xml = Array("xml".utf8)
         let xmlns = Array("xmlns".utf8)
+        let commentEnd = Array("-->".utf8), cdataEnd = Array("]]>".utf8), instructionEnd = Array("?>".utf8)
 
-        /// The position after `byte`'s next occurrence at or after `start` (memchr), or nil.
-        func after(_ byte: UInt8, from start: Int) -> Int? {
-            guard start < n, let base = b.baseAddress, let found = memchr(base + start, Int32(byte), n - start) else { return nil }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        /// Where `byte` next occurs at or after `start` (memchr), or `n`.
+        func position(of byte: UInt8, from start: Int) -> Int {
+            guard start < n, let base = b.baseAddress, let found = memchr(base + start, Int32(byte), n - start) else { return n }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
-        func skip(past terminator: StaticString, from start: Int) -> Int {
-            let t = UnsafeBufferPointer(start: terminator.utf8Start, count: terminator.utf8CodeUnitCount)
-            var j = start
-            while let candidate = after(t[0], from: j) {
-                j = candidate - 1
-                guard j + t.count <= n else { return n }
-                if (1..<t.count).allSatisfy({ b[j + $0] == t[$0] }) { return j + t.count }
-                j += 1
-            }
-            return n
+        /// Just past the next `>`, or `n`.
+        func pastTagEnd(from start: Int) -> Int { min(position(of: 0x3E, from: start) + 1, n) }
+        /// Just past the next `terminator` (of a comment, CDATA section or processing instruction), or `n`.
+        func skip(past terminator: [UInt8], from start: Int) -> Int {
+            ByteSearch.firstRange(of: terminator, in: b, from: start)?.upperBound ?? n
         }
         func isNameEnd(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x2F || c == 0x3E || c == 0x3D }
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
@@ -111,26 +107,26 @@ public enum XMLExcerpt {
 
         while i < n {
             guard b[i] == 0x3C else {  // text up to the next markup
-                i = (after(0x3C, from: i) ?? n + 1) - 1
+                i = position(of: 0x3C, from: i)
                 continue
             }
             let markup = i
             if i + 1 < n && b[i + 1] == 0x21 {  // <!
                 if i + 3 < n && b[i + 2] == 0x2D && b[i + 3] == 0x2D {
-                    i = skip(past: "-->", from: i + 4)
+                    i = skip(past: commentEnd, from: i + 4)
                 } else if i + 8 < n && b[i + 2] == 0x5B {  // <![CDATA[
-                    i = skip(past: "]]>", from: i + 9)
+                    i = skip(past: cdataEnd, from: i + 9)
                 } else {
                     return .failure(XMLReadError(.dtdForbidden, "a document type declaration (<!DOCTYPE>) is not allowed"))
                 }
                 continue
             }
             if i + 1 < n && b[i + 1] == 0x3F {  // <? … ?>
-                i = skip(past: "?>", from: i + 2)
+                i = skip(past: instructionEnd, from: i + 2)
                 continue
             }
             if i + 1 < n && b[i + 1] == 0x2F {  // an end tag
-                i = skip(past: ">", from: i + 2)
+                i = pastTagEnd(from: i + 2)
                 let depth = open.count - 1
                 guard depth >= 0 else { break }
                 declarations.removeSubrange(open.removeLast()...)
@@ -151,7 +147,7 @@ public enum XMLExcerpt {
                 while j < n && isSpace(b[j]) { j += 1 }
                 guard j < n else { break }
                 if b[j] == 0x3E { j += 1; break }
-                if b[j] == 0x2F { selfClosing = true; j = skip(past: ">", from: j); break }
+                if b[j] == 0x2F { selfClosing = true; j = pastTagEnd(from: j); break }
                 let attributeStart = j
                 while j < n && !isNameEnd(b[j]) { j += 1 }
                 let attributeName = attributeStart..<j
@@ -160,7 +156,7 @@ public enum XMLExcerpt {
                 let quote = b[j]
                 let valueStart = j + 1
                 j = valueStart
-                j = (after(quote, from: j) ?? n + 1) - 1
+                j = position(of: quote, from: j)
                 let value = valueStart..<j
                 j += 1
                 let (prefix, local) = split(attributeName)
