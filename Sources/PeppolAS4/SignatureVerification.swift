@@ -157,9 +157,13 @@ enum SignatureVerification {
         } catch {
             throw AS4Error(.failedAuthentication, "the certificate cannot be read")
         }
-        readCertificates.withLock {
-            if $0.count >= 64 { $0.removeAll() }  // a flood of new certificates only empties it
-            $0[der] = certificate
+        // Kept before anyone is trusted, so bounded in number and in size: an access point's
+        // certificate is 1–2 KB; a padded one up to the envelope's limit is read, not kept.
+        if der.count <= maxKeptCertificateBytes {
+            readCertificates.withLock {
+                if $0.count >= 64 { $0.removeAll() }  // a flood of new certificates only empties it
+                $0[der] = certificate
+            }
         }
         return certificate
     }
@@ -167,6 +171,7 @@ enum SignatureVerification {
     /// Certificates read before, by their DER: a partner's messages and receipts all carry the
     /// same one, and reading it cost more than checking the signature it makes.
     private static let readCertificates = Mutex<[[UInt8]: Certificate]>([:])
+    private static let maxKeptCertificateBytes = 16 << 10
 
     static func base64(_ text: String, _ what: String) throws(AS4Error) -> [UInt8] {
         guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters), !data.isEmpty else {
