@@ -3,7 +3,9 @@
 // `bench/peppol-send.sh` sends). The stages are the library calls the servers make; the sum is
 // the floor under the end-to-end figure (which adds HTTP, SQLite and thread hand-offs).
 //
-//   swift run -c release --package-path bench PeppolBenchmarks [--seconds S]
+//   swift run -c release --package-path bench PeppolBenchmarks [--seconds S] [--stage TEXT]
+//
+// `--stage` runs only the stages whose name contains TEXT (for a profiler).
 import BenchSupport
 import EConnectWire
 import EInvoice
@@ -13,6 +15,7 @@ import HardenedXML
 import PeppolAS4
 
 let seconds = option("--seconds").flatMap { Double($0) } ?? 1
+let onlyStage = option("--stage")
 let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../../shared/corpus")
 var invoice = try String(contentsOf: corpus.appendingPathComponent("si-ubl-2.0/SI-UBL-2.0_ok_full.xml"), encoding: .utf8)
 if invoice.hasPrefix("<?xml") { invoice = String(invoice[invoice.index(after: invoice.firstIndex(where: \.isNewline)!)...]) }
@@ -65,31 +68,35 @@ try await AS4Signal.checkReceipt(body: receipt, contentType: "application/soap+x
 }
 
 var total = (a: 0.0, b: 0.0)
-@MainActor func report(_ side: String, _ stage: String, _ perRun: Double) {
+@MainActor func report(_ side: String, _ stage: String, _ measurement: () async throws -> Double) async rethrows {
+    guard onlyStage.map({ stage.contains($0) }) ?? true else { return }
+    let perRun = try await measurement()
     if side == "A" { total.a += perRun } else { total.b += perRun }
     print("\(side)  \(stage.padding(toLength: 58, withPad: " ", startingAt: 0)) \(format(perRun * 1e6, 0)) µs")
 }
 print("\(envelope.count) bytes SendDocument, \(sbd.count) bytes SBD, \(message.body.count) bytes AS4 message, \(receipt.count) bytes receipt")
-report("A", "SendDocument envelope read (tree + payload bytes)", measure(seconds: seconds) { _ = try! SOAPRequest.parse(envelope, soapAction: nil) })
-report("A", "validation of the tree (SI-UBL 2.0 rules)", measure(seconds: seconds) { _ = Validator().validate(tree) })
-report("A", "UBL reader (tree → Invoice)", measure(seconds: seconds) { _ = try! UBLReader().read(tree) })
-report("A", "SBD wrapping", measure(seconds: seconds) { _ = try! sbdHeader.wrapping(send.payload.utf8) })
-report(
-    "A", "AS4 user message (gzip, AES-GCM, OAEP, sign)",
+try await report("A", "SendDocument envelope read (tree + payload bytes)") {
+    measure(seconds: seconds) { _ = try! SOAPRequest.parse(envelope, soapAction: nil) }
+}
+try await report("A", "validation of the tree (SI-UBL 2.0 rules)") { measure(seconds: seconds) { _ = Validator().validate(tree) } }
+try await report("A", "UBL reader (tree → Invoice)") { measure(seconds: seconds) { _ = try! UBLReader().read(tree) } }
+try await report("A", "SBD wrapping") { measure(seconds: seconds) { _ = try! sbdHeader.wrapping(send.payload.utf8) } }
+try await report("A", "AS4 user message (gzip, AES-GCM, OAEP, sign)") {
     measure(seconds: seconds) {
         _ = try! AS4Outbound.userMessage(header, businessDocument: sbd, from: a, to: bCertificate)
-    })
-report(
-    "B", "AS4 open (verify, decrypt, gunzip, SBD read)",
+    }
+}
+try await report("B", "AS4 open (verify, decrypt, gunzip, SBD read)") {
     try await measureAsync {
         _ = try await inbound.open(body: message.body, contentType: message.contentType)
-    })
-report("B", "validation of the tree (SI-UBL 2.0 rules)", measure(seconds: seconds) { _ = Validator().validate(received.element) })
-report("B", "UBL reader (tree → Invoice)", measure(seconds: seconds) { _ = try! UBLReader().read(received.element) })
-report("B", "signed receipt", measure(seconds: seconds) { _ = try! AS4Signal.receipt(for: received, from: b) })
-report(
-    "A", "receipt check",
+    }
+}
+try await report("B", "validation of the tree (SI-UBL 2.0 rules)") { measure(seconds: seconds) { _ = Validator().validate(received.element) } }
+try await report("B", "UBL reader (tree → Invoice)") { measure(seconds: seconds) { _ = try! UBLReader().read(received.element) } }
+try await report("B", "signed receipt") { measure(seconds: seconds) { _ = try! AS4Signal.receipt(for: received, from: b) } }
+try await report("A", "receipt check") {
     try await measureAsync {
         try await AS4Signal.checkReceipt(body: receipt, contentType: "application/soap+xml", for: message, trust: trust)
-    })
+    }
+}
 print("A \(format(total.a * 1e3, 2)) ms, B \(format(total.b * 1e3, 2)) ms of library work an invoice")
