@@ -13,6 +13,13 @@ public final class SQLitePlatformStore: PlatformStore {
     public enum Synchronous: String, Sendable { case normal = "NORMAL", full = "FULL" }
 
     private let pool: DatabasePool
+    /// Connections of their own for short reads by key (a token, an organisation), made on the
+    /// calling thread: GRDB's async read hands each to a reader's queue and back, two thread
+    /// switches that cost more than the query. They are never held across an `await`, so a
+    /// caller waits at most for another such read. (`pool`'s readers cannot serve these: its
+    /// async reads hold a connection while they wait for a thread, and a thread blocked here
+    /// could be the one they wait for.)
+    private let keyedReads: DatabasePool
     /// The writes every send or receive makes (the document, a delivery's outcome): concurrent
     /// ones share a commit.
     private let documentWrites: SQLiteWriteBatches
@@ -32,6 +39,17 @@ public final class SQLitePlatformStore: PlatformStore {
         pool = try DatabasePool(path: path, configuration: configuration)
         documentWrites = SQLiteWriteBatches(pool: pool)
         try SQLitePlatformStore.migrator.migrate(pool)
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(10)
+        readOnly.maximumReaderCount = 4
+        keyedReads = try DatabasePool(path: path, configuration: readOnly)
+    }
+
+    /// A short read by key on the calling thread (``keyedReads``). In WAL mode a read never waits
+    /// for a writer, so this blocks the caller no longer than the query takes.
+    private func readNow<T>(_ value: (Database) throws -> T) throws -> T {
+        try keyedReads.read(value)
     }
 
     static var migrator: DatabaseMigrator {
@@ -279,14 +297,14 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func organisation(partyID: String) async throws -> Organisation? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [partyID])
                 .map(SQLitePlatformStore.organisation)
         }
     }
 
     public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? AND verified = 1 ORDER BY number LIMIT 1"),
                 arguments: [value]
@@ -461,7 +479,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func securityToken(hash: [UInt8]) async throws -> (expiresOn: Date, holder: KeyHolder?)? {
-        try await pool.read { db in
+        try readNow { db in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)])

@@ -6,6 +6,7 @@ import Platform
 import PlatformPostgres
 import PlatformTestSupport
 import PostgresNIO
+import Synchronization
 import Testing
 
 /// One store contract, checked the same way on every engine: what the databases refuse, how
@@ -341,6 +342,38 @@ struct StoreConformanceTests {
         #expect(token?.holder?.account.id == account.id)
         #expect(token?.holder?.secretHash == [1, 2, 3])
         #expect(try await store.securityToken(hash: [7]) == nil)
+    }
+
+    @Test("Reads by key and reads of whole documents at once, more than there are connections: every one answers", arguments: Engine.allCases)
+    func concurrentReads(engine: Engine) async throws {
+        let fixture = try await Fixture.make(engine)
+        defer { fixture.remove() }
+        let store = fixture.store
+        let (_, sender) = try await Self.sendingOrganisation(in: store)
+        let stored = try await store.storeDocument(
+            Self.emailDraft(from: sender, subject: "F-1", identity: "F-1", payload: "<Invoice>1</Invoice>"), now: Self.now)
+        // Reads that wait for each other forever would hold every thread of Swift's pool, timers
+        // included: a thread of its own ends the process with the reason instead.
+        let finished = Mutex(false)
+        Thread {
+            Thread.sleep(forTimeInterval: 120)
+            if !finished.withLock({ $0 }) { fatalError("400 concurrent reads did not finish in 120 s: reads wait for each other") }
+        }.start()
+        defer { finished.withLock { $0 = true } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in 0..<400 {
+                group.addTask { () async throws in
+                    if number.isMultiple(of: 2) {
+                        let organisation = try await store.organisation(partyID: sender.partyID)
+                        #expect(organisation?.partyID == sender.partyID)
+                    } else {
+                        let document = try await store.document(externalID: stored.externalID)
+                        #expect(document?.payload == "<Invoice>1</Invoice>")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     @Test("Documents stored at once: each its own ExternalId, and re-sends of one invoice consecutive revisions", arguments: Engine.allCases)
