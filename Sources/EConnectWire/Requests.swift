@@ -70,7 +70,8 @@ public struct SOAPRequest: Sendable {
     }
 
     private static func unquoted(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // Not Foundation's trimming with a CharacterSet: that costs more than the rest of the check.
+        let trimmed = text.trimmingXMLWhitespace
         if trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") {
             return String(trimmed.dropFirst().dropLast())
         }

@@ -10,10 +10,16 @@ public enum AS4Time {
     }
 
     /// Reads an xsd:dateTime with or without fractional seconds and zone; one without a zone is UTC.
+    /// The style is chosen from the text, so a good timestamp is parsed once (a failed parse
+    /// throws, which costs more than the parse).
     public static func parse(_ text: String) -> Date? {
-        for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
-            if let date = (try? style.parse(text)) ?? (try? style.parse(text + "Z")) { return date }
-        }
-        return nil
+        let bytes = Array(text.utf8)
+        let fractional = bytes.contains(UInt8(ascii: "."))
+        let style = fractional ? Date.ISO8601FormatStyle(includingFractionalSeconds: true) : Date.ISO8601FormatStyle()
+        let hasZone =
+            bytes.last == UInt8(ascii: "Z")
+            || (bytes.count >= 6 && (bytes[bytes.count - 6] == UInt8(ascii: "+") || bytes[bytes.count - 6] == UInt8(ascii: "-"))
+                && bytes[bytes.count - 3] == UInt8(ascii: ":"))
+        return try? style.parse(hasZone ? text : text + "Z")
     }
 }

@@ -189,9 +189,6 @@ struct HeaderValue {
 /// 128 random bits as hex, for boundaries, ids and message ids.
 public func randomToken() -> String {
     var generator = SystemRandomNumberGenerator()
-    return (0..<2).map { _ in
-        let value = generator.next() as UInt64
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }.joined()
+    let bits = (generator.next() as UInt64, generator.next() as UInt64)
+    return withUnsafeBytes(of: bits) { $0.lowercaseHex }
 }

@@ -62,8 +62,8 @@ public struct PeppolDocumentType: Sendable, Hashable {
     /// billing process when there is none): the one rule for a document's type, whether it is
     /// read from the model when sending or from the stored payload when retrying.
     public init(rootNamespace: String, rootName: String, customizationID: String?, profileID: String?) {
-        let customization = customizationID?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        let profile = profileID?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let customization = customizationID?.trimmed ?? ""
+        let profile = profileID?.trimmed ?? ""
         documentType = "\(rootNamespace)::\(rootName)##\(customization.isEmpty ? Specification.siUBL20 : customization)::2.1"
         process = profile.isEmpty ? Specification.peppolBillingProfile : profile
     }
