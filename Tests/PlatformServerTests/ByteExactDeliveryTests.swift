@@ -103,7 +103,7 @@ struct ByteExactDeliveryTests {
 
     @Test("PostgreSQL: inbox, outbox, e-mail and purchase folder hold the sender's bytes")
     func postgres() async throws {
-        let url = try PostgresServer.shared().makeDatabase()
+        let url = try await PostgresServer.shared().makeDatabase()
         try await Self.roundTrip(store: try await PostgresPlatformStore(url: url))
     }
 

@@ -105,7 +105,7 @@ struct PeppolExchangeTests {
     /// A fresh store of the engine a test runs on: nil (a fresh SQLite file) or a PostgreSQL
     /// database of its own.
     static func store(_ engine: String) async throws -> (any PlatformStore)? {
-        engine == "PostgreSQL" ? try await PostgresPlatformStore(url: try PostgresServer.shared().makeDatabase()) : nil
+        engine == "PostgreSQL" ? try await PostgresPlatformStore(url: try await PostgresServer.shared().makeDatabase()) : nil
     }
 
     @Test(
@@ -254,7 +254,7 @@ struct PeppolExchangeTests {
 
     @Test("Two instances of the sender on one PostgreSQL database share its Peppol outbox: each invoice is sent once")
     func instancesShareTheOutbox() async throws {
-        let url = try PostgresServer.shared().makeDatabase()
+        let url = try await PostgresServer.shared().makeDatabase()
         let network = try await Network(senderStore: try await PostgresPlatformStore(url: url))
         // The second instance: its own store connection, the same database, access point and clock.
         let second = PlatformService(

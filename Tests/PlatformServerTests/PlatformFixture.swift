@@ -49,7 +49,7 @@ struct PlatformFixture {
         let store: any PlatformStore =
             switch storage {
             case .sqlite: try SQLitePlatformStore(path: directory.appendingPathComponent("platform.sqlite").path)
-            case .postgres: try await PostgresPlatformStore(url: try PostgresServer.shared().makeDatabase())
+            case .postgres: try await PostgresPlatformStore(url: try await PostgresServer.shared().makeDatabase())
             }
         let clock = TestClock()
         let service = PlatformService(

@@ -16,7 +16,7 @@ import Testing
 struct PostgresInstancesTests {
     @Test("Concurrent sends through both instances; the receiver pages through both and sees each document once")
     func twoInstances() async throws {
-        let url = try PostgresServer.shared().makeDatabase()
+        let url = try await PostgresServer.shared().makeDatabase()
         let first = PlatformService(store: try await PostgresPlatformStore(url: url))
         let second = PlatformService(store: try await PostgresPlatformStore(url: url))
 

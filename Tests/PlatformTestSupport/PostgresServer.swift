@@ -55,10 +55,22 @@ public final class PostgresServer: Sendable {
     }
 
     /// A new, empty database; its `postgres://` URL.
-    public func makeDatabase() throws -> String {
+    /// `createdb` is waited for on a thread of its own: waited for on one of Swift's few pool
+    /// threads, it held up every other test of the process, and in a full parallel run other
+    /// tests' PostgreSQL sessions then missed their 30 s.
+    public func makeDatabase() async throws -> String {
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try Self.run(
-            asServerUser: false, log: "\(directory)/commands.log", "\(bin)/createdb", "-h", "127.0.0.1", "-p", String(port), "-U", user, name)
+        let (bin, directory, port, user) = (bin, directory, port, user)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                continuation.resume(
+                    with: Result {
+                        try Self.run(
+                            asServerUser: false, log: "\(directory)/commands.log", "\(bin)/createdb", "-h", "127.0.0.1", "-p", String(port),
+                            "-U", user, name)
+                    })
+            }.start()
+        }
         return "postgres://\(user)@127.0.0.1:\(port)/\(name)"
     }
 

@@ -36,7 +36,7 @@ struct PostgresURLTests {
 
     @Test("sslmode=require against a server without TLS fails instead of talking in the clear")
     func requireRefusesPlainServer() async throws {
-        let url = try PostgresServer.shared().makeDatabase()
+        let url = try await PostgresServer.shared().makeDatabase()
         do {
             _ = try await PostgresPlatformStore(url: url + "?sslmode=require", connectTimeout: .seconds(3))
             Issue.record("a session without TLS was accepted")

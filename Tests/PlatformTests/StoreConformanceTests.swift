@@ -34,7 +34,7 @@ struct StoreConformanceTests {
                 let path = directory.appendingPathComponent("platform.sqlite").path
                 return Fixture(stores: try (0..<instances).map { _ in try SQLitePlatformStore(path: path) }, directory: directory)
             case .postgres:
-                let url = try PostgresServer.shared().makeDatabase()
+                let url = try await PostgresServer.shared().makeDatabase()
                 var stores: [any PlatformStore] = []
                 for _ in 0..<instances { stores.append(try await PostgresPlatformStore(url: url)) }
                 return Fixture(stores: stores, postgresURL: url)

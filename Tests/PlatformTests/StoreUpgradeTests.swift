@@ -62,7 +62,7 @@ struct StoreUpgradeTests {
 
     @Test("PostgreSQL: v5 → v6 refuses shared OIN numbers until resolved, then names every migration")
     func postgres() async throws {
-        let url = try PostgresServer.shared().makeDatabase()
+        let url = try await PostgresServer.shared().makeDatabase()
         let client = PostgresClient(configuration: try PostgresPlatformStore.configuration(url: url))
         let runner = Task { await client.run() }
         defer { runner.cancel() }

@@ -242,7 +242,7 @@ struct PlatformCommandTests {
 
     @Test("With --postgres the commands and two servers share one PostgreSQL database")
     func postgres() async throws {
-        let url = try PostgresServer.shared().makeDatabase()
+        let url = try await PostgresServer.shared().makeDatabase()
         let dir = dataDir()
         let store = ["--postgres", url]
         let account = try json(["platform", "account", "create", "--name", "Lev", "--email", "a@lev.nl"] + store)
