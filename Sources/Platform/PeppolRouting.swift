@@ -53,9 +53,16 @@ public struct PeppolDocumentType: Sendable, Hashable {
     /// The type in words: "Peppol BIS 3 — Invoice", "SI-UBL 2.0 — CreditNote", "Invoice Response".
     public var name: String {
         if self == InvoiceResponse.documentType { return "Invoice Response" }
-        let root = documentType.components(separatedBy: "##").first?.components(separatedBy: "::").last ?? documentType
         let customization = documentType.contains(Specification.siUBL20) ? "SI-UBL 2.0" : "Peppol BIS 3"
-        return "\(customization) — \(root)"
+        return "\(customization) — \(rootElement.name)"
+    }
+
+    /// The root element the type names, from `<root namespace>::<root name>##…`: what the SBDH
+    /// calls the document's Standard and Type.
+    public var rootElement: (namespace: Substring, name: Substring) {
+        let root = documentType.split(separator: "##", omittingEmptySubsequences: false)[0]
+        let parts = root.split(separator: "::", omittingEmptySubsequences: false)
+        return (parts[0], parts[parts.count - 1])
     }
 
     /// `<root namespace>::<root name>##<CustomizationID>::2.1`, and the ProfileID as process (the

@@ -134,13 +134,9 @@ public final class PeppolGateway: PeppolNetwork {
             messageID: messageID, fromParty: settings.identity.partyID, toParty: "", process: type.process,
             documentType: type.documentType, originalSender: facts.sender ?? document.senderPartyID,
             finalRecipient: participant)
-        // `<root namespace>::<root name>##…`: the SBDH's Standard and Type.
-        let root = type.documentType.split(separator: "##", omittingEmptySubsequences: false)[0]
-        let standardAndType = root.split(separator: "::", omittingEmptySubsequences: false)
         let sbd = try BusinessDocumentHeader(
             sender: header.originalSender, receiver: participant, documentType: type.documentType, process: type.process,
-            countryC1: facts.senderCountry ?? "NL", standard: String(standardAndType[0]),
-            type: String(standardAndType[standardAndType.count - 1])
+            countryC1: facts.senderCountry ?? "NL", standard: String(type.rootElement.namespace), type: String(type.rootElement.name)
         ).wrapping(document.payload.utf8)
         let message = try AS4Outbound.userMessage(header, businessDocument: sbd, from: settings.identity, to: endpoint.certificate)
 
