@@ -27,4 +27,17 @@ struct PeppolDocumentTypeTests {
         ).xml()
         #expect(try PayloadFacts(response).type == InvoiceResponse.documentType)
     }
+
+    /// The SBDH's Standard and Type, and the type's name in the portal, come from its root element.
+    @Test func theRootElementIsReadFromTheTypeID() {
+        let types = PeppolDocumentType.received
+        #expect(
+            types.map { "\($0.rootElement.namespace) \($0.rootElement.name)" }.sorted().first
+                == "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2 ApplicationResponse")
+        let creditNote = PeppolDocumentType(
+            rootNamespace: UBLNamespace.creditNote, rootName: "CreditNote", customizationID: " \(Specification.siUBL20)\n", profileID: nil)
+        #expect(creditNote.rootElement == (namespace: "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2", name: "CreditNote"))
+        #expect(creditNote.name == "SI-UBL 2.0 — CreditNote")
+        #expect(PeppolDocumentType(documentType: "no separators", process: "p").rootElement == (namespace: "no separators", name: "no separators"))
+    }
 }
