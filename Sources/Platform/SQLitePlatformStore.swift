@@ -15,11 +15,10 @@ public final class SQLitePlatformStore: PlatformStore {
     private let pool: DatabasePool
     /// Connections of their own for short reads by key (a token, an organisation), made on the
     /// calling thread: GRDB's async read hands each to a reader's queue and back, two thread
-    /// switches that cost more than the query. They are never held across an `await`, so a
-    /// caller waits at most for another such read. (`pool`'s readers cannot serve these: its
-    /// async reads hold a connection while they wait for a thread, and a thread blocked here
-    /// could be the one they wait for.)
-    private let keyedReads: DatabasePool
+    /// switches that cost more than the query. (`pool`'s readers cannot serve these: its async
+    /// reads hold a connection while they wait for a thread, and a thread blocked here could be
+    /// the one they wait for.)
+    private let keyedReads: SQLiteKeyedReads
     /// The writes every send or receive makes (the document, a delivery's outcome): concurrent
     /// ones share a commit.
     private let documentWrites: SQLiteWriteBatches
@@ -39,15 +38,10 @@ public final class SQLitePlatformStore: PlatformStore {
         pool = try DatabasePool(path: path, configuration: configuration)
         documentWrites = SQLiteWriteBatches(pool: pool)
         try SQLitePlatformStore.migrator.migrate(pool)
-        var readOnly = Configuration()
-        readOnly.readonly = true
-        readOnly.busyMode = .timeout(10)
-        readOnly.maximumReaderCount = 4
-        keyedReads = try DatabasePool(path: path, configuration: readOnly)
+        keyedReads = SQLiteKeyedReads(path: path)
     }
 
-    /// A short read by key on the calling thread (``keyedReads``). In WAL mode a read never waits
-    /// for a writer, so this blocks the caller no longer than the query takes.
+    /// A short read by key on the calling thread, one statement (see ``SQLiteKeyedReads``).
     private func readNow<T>(_ value: (Database) throws -> T) throws -> T {
         try keyedReads.read(value)
     }
@@ -482,11 +476,48 @@ public final class SQLitePlatformStore: PlatformStore {
         try readNow { db in
             guard
                 let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT app_key, expires_on FROM security_token WHERE token_hash = ?"), arguments: [Data(hash)])
-            else { return nil }
-            return (Date(timeIntervalSince1970: row["expires_on"]), try SQLitePlatformStore.keyHolder(db, appKey: row["app_key"]))
+                    db.cachedStatement(sql: Self.tokenHolderQuery), arguments: [Data(hash)], adapter: Self.tokenHolderScopes)
+            else {
+                return nil
+            }
+            let expiresOn = Date(timeIntervalSince1970: row["expires_on"])
+            guard let key = row.scopes["key"], let organisation = row.scopes["organisation"], let account = row.scopes["account"],
+                let user = row.scopes["user"], key["app_key"] as String? != nil, organisation["party_id"] as String? != nil,
+                account["id"] as String? != nil, user["id"] as String? != nil
+            else { return (expiresOn, nil) }
+            return (
+                expiresOn,
+                KeyHolder(
+                    key: SQLitePlatformStore.connectionKey(key), secretHash: [UInt8](key["secret_hash"] as Data),
+                    organisation: SQLitePlatformStore.organisation(organisation), account: SQLitePlatformStore.account(account),
+                    user: SQLitePlatformStore.user(user))
+            )
         }
     }
+
+    /// A token and who holds it in one statement, so one snapshot (``SQLiteKeyedReads``): the same
+    /// rows as ``keyHolder(_:appKey:)`` reads, each table's columns a scope of the row.
+    private static let tokenHolderColumns: [(scope: String, alias: String, columns: [String])] = [
+        ("key", "k", ["app_key", "secret_hash", "party_id", "user_id", "email", "created_on", "revoked_on"]),
+        ("organisation", "o", ["party_id", "account_id", "name", "country", "kvk", "oin", "vat", "kbo", "verified", "created_on"]),
+        ("account", "a", ["id", "name", "email", "subscription", "created_on"]),
+        ("user", "u", ["id", "account_id", "email", "role"]),
+    ]
+    private static let tokenHolderQuery = """
+        SELECT t.expires_on, \(tokenHolderColumns.flatMap { table in table.columns.map { "\(table.alias).\($0)" } }.joined(separator: ", "))
+        FROM security_token t
+        LEFT JOIN connection_key k ON k.app_key = t.app_key
+        LEFT JOIN organisation o ON o.party_id = k.party_id
+        LEFT JOIN account a ON a.id = o.account_id
+        LEFT JOIN user u ON u.id = k.user_id AND u.removed_on IS NULL
+        WHERE t.token_hash = ?
+        """
+    private static let tokenHolderScopes: any RowAdapter = {
+        let ranges = splittingRowAdapters(columnCounts: [1] + tokenHolderColumns.map(\.columns.count))
+        return ScopeAdapter(
+            base: ranges[0],
+            scopes: Dictionary(uniqueKeysWithValues: zip(tokenHolderColumns.map(\.scope), ranges.dropFirst())))
+    }()
 
     public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
         try await pool.write { db in

@@ -341,6 +341,8 @@ struct StoreConformanceTests {
         #expect(token?.holder?.organisation.partyID == sender.partyID)
         #expect(token?.holder?.account.id == account.id)
         #expect(token?.holder?.secretHash == [1, 2, 3])
+        #expect(token?.holder?.user.id == key.userID)
+        #expect(token?.holder?.key.partyID == sender.partyID && token?.holder?.key.revokedOn == nil)
         #expect(try await store.securityToken(hash: [7]) == nil)
     }
 
