@@ -295,7 +295,11 @@ public struct PlatformService: Sendable {
     /// returning its ExternalId. `payload` is kept and delivered exactly as it is, with its SHA-256;
     /// `document`, when given, is `payload` as the caller already read it (with the envelope it
     /// came in), so it is not read twice.
-    public func send(
+    ///
+    /// A receiver outside the platform gets the document from ``deliverFirst(_:)``, which the
+    /// caller calls next: in between it can let go of the request and its tree, so a large
+    /// document is not held three times over while it travels.
+    public func accept(
         _ session: Session, via: String, toReference: String, toEmail: String?, templateID: String,
         payload: String, document: XMLElement? = nil
     ) async throws -> SentDocument {
@@ -361,12 +365,17 @@ public struct PlatformService: Sendable {
         let stored = try await store.storeDocument(draft, now: now)
         PlatformMeasures.storeCommit.record(ContinuousClock.now - commitStart)
         Counter(label: "efactuur_documents_stored_total", dimensions: [("route", route.rawValue)]).increment()
-        var sent = SentDocument(externalID: stored.externalID, revision: stored.revision, route: route, status: status, payloadSHA256: sha256)
-        if outside, let document = try await store.document(externalID: stored.externalID) {
-            // Queued durably above; the first attempt is made now, later ones by the delivery worker.
-            let delivery = QueuedDelivery(externalID: stored.externalID, revision: stored.revision, attempts: 0)
-            if let change = try await attemptDelivery(delivery, of: document) { sent.status = change }
-        }
+        return SentDocument(externalID: stored.externalID, revision: stored.revision, route: route, status: status, payloadSHA256: sha256)
+    }
+
+    /// The first attempt to deliver a document ``accept(_:via:toReference:toEmail:templateID:payload:document:)``
+    /// queued for a receiver outside the platform (later ones are the delivery worker's); `sent`
+    /// with the status it then has. Nothing to do for a document in a platform inbox.
+    public func deliverFirst(_ sent: SentDocument) async throws -> SentDocument {
+        guard sent.route != .toInbox, let document = try await store.document(externalID: sent.externalID) else { return sent }
+        var sent = sent
+        let delivery = QueuedDelivery(externalID: sent.externalID, revision: sent.revision, attempts: 0)
+        if let change = try await attemptDelivery(delivery, of: document) { sent.status = change }
         return sent
     }
 

@@ -19,19 +19,21 @@ struct SOAPEndpoint: Sendable {
         var version = endpointVersion
         do {
             let body = try await bodies.collect(request)
-            defer { bodies.budget.release(body.readableBytes) }
-            let maxRequestBytes = bodies.maxBytes
-            // Parsing is CPU work proportional to the request: a large one runs on the thread
-            // pool, so the threads that serve other connections stay free.
-            let soap = try await RequestWork.run(bytes: body.readableBytes) { () throws(SOAPFault) -> SOAPRequest in
-                try SOAPRequest.parse(
-                    body.readableBytesView, soapAction: soapAction,
-                    limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
-            }
+            let bodySize = body.readableBytes
+            defer { bodies.budget.release(bodySize) }
+            // The body is let go of once read: the request holds what it needs.
+            let soap = try await parse(consume body, soapAction: soapAction)
             version = soap.version
-            context.outcome.operation = soap.operation.rawValue
-            let answer = try await answer(soap, clientAddress: context.clientAddress)
-            return Self.xmlResponse(.ok, Envelope.response(answer, operation: soap.operation, version: version))
+            let operation = soap.operation
+            context.outcome.operation = operation.rawValue
+            let answer: ResponseMessage
+            if case .sendDocument = soap.body {
+                // The request and its tree are let go of before the document travels.
+                answer = .sendDocument(externalID: try await service.deliverFirst(try await accept(consume soap)).externalID)
+            } else {
+                answer = try await self.answer(soap, clientAddress: context.clientAddress)
+            }
+            return Self.xmlResponse(.ok, Envelope.response(answer, operation: operation, version: version))
         } catch let refusal as BodyRefusal {
             // The rest of the body is not read: the connection closes after this answer.
             var response = faultResponse(
@@ -58,6 +60,25 @@ struct SOAPEndpoint: Sendable {
     ) -> Response {
         context.outcome.faultCode = fault.code.rawValue
         return Self.xmlResponse(status, Envelope.fault(fault, version: version, requestID: context.outcome.requestID))
+    }
+
+    /// Parsing is CPU work proportional to the request: a large one runs on the thread pool, so
+    /// the threads that serve other connections stay free.
+    private func parse(_ body: ByteBuffer, soapAction: String?) async throws -> SOAPRequest {
+        let maxRequestBytes = bodies.maxBytes
+        return try await RequestWork.run(bytes: body.readableBytes) { () throws(SOAPFault) -> SOAPRequest in
+            try SOAPRequest.parse(
+                body.readableBytesView, soapAction: soapAction, limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
+        }
+    }
+
+    /// A SendDocument validated, routed and stored; the request is the caller's no longer.
+    private func accept(_ soap: consuming SOAPRequest) async throws -> SentDocument {
+        let session = try await service.session(token: soap.securityToken)
+        guard case .sendDocument(let send) = soap.body else { preconditionFailure("only SendDocument is accepted") }
+        return try await service.accept(
+            session, via: send.via, toReference: send.toReference, toEmail: send.toEmail, templateID: send.templateID,
+            payload: send.payload, document: send.document)
     }
 
     private func answer(_ soap: SOAPRequest, clientAddress: String) async throws -> ResponseMessage {
@@ -88,11 +109,8 @@ struct SOAPEndpoint: Sendable {
                 throw PlatformError.partyNotFound(reference)
             }
             return .party(Self.wireParty(organisation, account: nil))
-        case .sendDocument(let send):
-            let stored = try await service.send(
-                session, via: send.via, toReference: send.toReference, toEmail: send.toEmail,
-                templateID: send.templateID, payload: send.payload, document: send.document)
-            return .sendDocument(externalID: stored.externalID)
+        case .sendDocument:
+            preconditionFailure("handled by handle(_:context:endpointVersion:), which lets go of the request first")
         case .listDocuments(let mailbox, let list):
             guard let box = Self.mailbox(mailbox) else {
                 // Drafts: no operation of this API creates one, so the folder is empty.
