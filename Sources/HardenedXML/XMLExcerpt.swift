@@ -25,16 +25,26 @@ public enum XMLExcerpt {
     public static func firstChildElement(
         under path: [XMLName], skipping: [XMLName] = [], in bytes: some Collection<UInt8>
     ) throws(XMLReadError) -> [UInt8]? {
-        let result =
-            bytes.withContiguousStorageIfAvailable { scan($0, path, skipping) }
-            ?? Array(bytes).withUnsafeBufferPointer { scan($0, path, skipping) }
-        return try result.get()
+        try excerpt(under: path, skipping: skipping, in: bytes, between: [], and: [])
     }
 
     /// The root element's bytes without what may surround it (byte order mark, XML declaration,
-    /// comments, white space): the form a document takes inside another.
-    public static func rootElement(in bytes: some Collection<UInt8>) throws(XMLReadError) -> [UInt8]? {
-        try firstChildElement(under: [], in: bytes)
+    /// comments, white space): the form a document takes inside another. `before` and `after`
+    /// come first and last in the same array (the document that will hold it), so a large
+    /// document is copied once, not twice.
+    public static func rootElement(
+        in bytes: some Collection<UInt8>, between before: [UInt8] = [], and after: [UInt8] = []
+    ) throws(XMLReadError) -> [UInt8]? {
+        try excerpt(under: [], skipping: [], in: bytes, between: before, and: after)
+    }
+
+    private static func excerpt(
+        under path: [XMLName], skipping: [XMLName], in bytes: some Collection<UInt8>, between before: [UInt8], and after: [UInt8]
+    ) throws(XMLReadError) -> [UInt8]? {
+        let result =
+            bytes.withContiguousStorageIfAvailable { scan($0, path, skipping, before, after) }
+            ?? Array(bytes).withUnsafeBufferPointer { scan($0, path, skipping, before, after) }
+        return try result.get()
     }
 
     private struct Declaration {
@@ -47,7 +57,7 @@ public enum XMLExcerpt {
     }
 
     private static func scan(
-        _ b: UnsafeBufferPointer<UInt8>, _ path: [XMLName], _ skipping: [XMLName]
+        _ b: UnsafeBufferPointer<UInt8>, _ path: [XMLName], _ skipping: [XMLName], _ before: [UInt8], _ after: [UInt8]
     ) -> Result<[UInt8]?, XMLReadError> {
         if let refusal = refuseOtherEncodings(b) { return .failure(refusal) }
         let expected = path.map { (namespace: Array($0.namespace.utf8), name: Array($0.localName.utf8)) }
@@ -195,13 +205,14 @@ public enum XMLExcerpt {
         }
         return .success(nil)
 
-        /// The excerpt with the inherited declarations it uses added after its name.
+        /// The excerpt with the inherited declarations it uses added after its name, between `before` and `after`.
         func assemble(
             _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ nameEnd: Int, _ end: Int, _ inherited: [Range<Int>],
             _ outer: [Declaration]
         ) -> [UInt8] {
             var result: [UInt8] = []
-            result.reserveCapacity(end - start + inherited.count * 64)
+            result.reserveCapacity(before.count + end - start + inherited.count * 64 + after.count)
+            result.append(contentsOf: before)
             result.append(contentsOf: b[start..<nameEnd])
             for prefix in inherited {
                 result.append(0x20)
@@ -212,6 +223,7 @@ public enum XMLExcerpt {
                 }
             }
             result.append(contentsOf: b[nameEnd..<end])
+            result.append(contentsOf: after)
             return result
         }
     }

@@ -40,19 +40,8 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
     /// bytes as they are (only the XML declaration and what surrounds the root are left out, as a
     /// document inside another cannot keep them).
     public func wrapping(_ document: some Collection<UInt8>) throws(AS4Error) -> [UInt8] {
-        let root: [UInt8]
-        do {
-            guard let element = try XMLExcerpt.rootElement(in: document) else {
-                throw AS4Error(.invalidHeader, "the business document has no root element")
-            }
-            root = element
-        } catch let error as XMLReadError {
-            throw AS4Error(.invalidHeader, "the business document cannot be wrapped: \(error)")
-        } catch {
-            throw error as! AS4Error
-        }
         let e = { (value: String) in HardenedXML.XMLElement.escaped(value, quotes: true) }
-        var xml = """
+        let header = """
             <?xml version="1.0" encoding="UTF-8"?>
             <StandardBusinessDocument xmlns="\(AS4Namespace.sbdh)">\
             <StandardBusinessDocumentHeader>\
@@ -73,12 +62,19 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
             </BusinessScope>\
             </StandardBusinessDocumentHeader>
             """
-        var bytes = Array(xml.utf8)
-        bytes.reserveCapacity(bytes.count + root.count + 32)
-        bytes += root
-        xml = "</StandardBusinessDocument>\n"
-        bytes += Array(xml.utf8)
-        return bytes
+        do {
+            guard
+                let bytes = try XMLExcerpt.rootElement(
+                    in: document, between: Array(header.utf8), and: Array("</StandardBusinessDocument>\n".utf8))
+            else {
+                throw AS4Error(.invalidHeader, "the business document has no root element")
+            }
+            return bytes
+        } catch let error as XMLReadError {
+            throw AS4Error(.invalidHeader, "the business document cannot be wrapped: \(error)")
+        } catch {
+            throw error as! AS4Error
+        }
     }
 
     /// Reads a Standard Business Document: its header, and the business document both as a tree

@@ -177,6 +177,28 @@ import Testing
         }
     }
 
+    /// The attachment is gzipped a mebibyte at a time: Python's own gzip reads back every size
+    /// around the chunk boundary, empty and incompressible bytes included.
+    @Test func pythonGunzipsWhatWeGzip() async throws {
+        var random = SystemRandomNumberGenerator()
+        let megabyte = 1 << 20
+        let inputs: [[UInt8]] = [
+            [], [0x3C], [UInt8](repeating: 0x41, count: megabyte - 1), [UInt8](repeating: 0x42, count: megabyte),
+            [UInt8](repeating: 0x43, count: megabyte + 1), (0..<(3 * megabyte + 17)).map { _ in random.next() },
+        ]
+        let folder = TestFolder.root.appendingPathComponent("efactuur-gzip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (index, input) in inputs.enumerated() {
+            let zipped = folder.appendingPathComponent("\(index).gz")
+            try Data(try AS4Outbound.gzip(input)).write(to: zipped)
+            let script = "import gzip,hashlib,sys; print(hashlib.sha256(gzip.open(sys.argv[1]).read()).hexdigest())"
+            let result = await Python.run(["-c", script, zipped.path])
+            #expect(result.status == 0, "\(result.error)")
+            #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == SHA256.hash(data: input).lowercaseHex, "input \(index)")
+        }
+    }
+
     /// 64 MiB of zeros gzip to 64 KiB: the receiver stops at its limit instead of inflating it all.
     @Test func aGzipBombStopsAtTheLimit() async throws {
         var bomb = Array("<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">".utf8)
