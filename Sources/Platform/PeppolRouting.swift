@@ -75,7 +75,7 @@ public struct PeppolDocumentType: Sendable, Hashable {
         process = profile.isEmpty ? Specification.peppolBillingProfile : profile
     }
 
-    public init(_ invoice: Invoice) {
+    public init(_ invoice: InvoiceHead) {
         self.init(
             rootNamespace: invoice.kind == .creditNote ? UBLNamespace.creditNote : UBLNamespace.invoice,
             rootName: invoice.kind == .creditNote ? "CreditNote" : "Invoice", customizationID: invoice.customizationID,
@@ -103,7 +103,7 @@ extension PlatformService {
 
     /// The receiver's Peppol participant id: the reference the sender gave when it is one
     /// (`0106:12345678`, a KvK or OIN number…), else the buyer's EndpointID.
-    static func peppolParticipant(reference: String, invoice: Invoice) -> String? {
+    static func peppolParticipant(reference: String, invoice: InvoiceHead) -> String? {
         if let identifier = try? PartyIdentifier(parsing: reference), !identifier.isDummy { return identifier.participantID }
         if let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
             let identifier = try? PartyIdentifier(scheme: scheme, value: endpoint.value), !identifier.isDummy
@@ -136,9 +136,9 @@ extension PlatformService {
             status: .afgeleverd, userID: nil, userEmail: nil, accountID: nil, accountName: "Peppol", changedOn: now)
         let draft = DocumentDraft(
             senderPartyID: sender, receiverPartyID: organisation.partyID, receiverReference: receiver, receiverEmail: nil,
-            subject: "\(Template.factuur.name) \(read.invoice.id)", templateID: Template.factuur.id, route: .toPeppol,
+            subject: "\(Template.factuur.name) \(read.head.id)", templateID: Template.factuur.id, route: .toPeppol,
             identity: "peppol:" + messageID, initialStatus: status, payload: payload, payloadSHA256: read.sha256,
-            outsideSenderName: read.invoice.seller.displayName ?? sender, invoiceID: read.invoice.id)
+            outsideSenderName: read.head.seller.displayName ?? sender, invoiceID: read.head.id)
         let record = PeppolMessageRecord(
             messageID: messageID, direction: .received, externalID: "", revision: 1, participant: sender, receipt: receipt,
             recordedOn: now)

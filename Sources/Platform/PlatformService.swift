@@ -309,7 +309,7 @@ public struct PlatformService: Sendable {
         }
         guard let template = Template.sendable(id: templateID) else { throw PlatformError.unknownTemplate(templateID) }
         let read = try await Self.readAndValidate(payload, document: document)
-        let (invoice, sha256) = (read.invoice, read.sha256)
+        let (invoice, sha256) = (read.head, read.sha256)
         // The receiver: the reference the sender gave, else the buyer's EndpointID.
         var receiver = try await findOrganisation(reference: toReference)
         if receiver == nil, let endpoint = invoice.buyer.endpointID, let scheme = endpoint.schemeID,
@@ -390,7 +390,7 @@ public struct PlatformService: Sendable {
     }
 
     struct ReadDocument {
-        var invoice: Invoice
+        var head: InvoiceHead
         var sha256: String
     }
 
@@ -411,7 +411,7 @@ public struct PlatformService: Sendable {
                 throw .validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
             }
             do throws(UBLReadError) {
-                return ReadDocument(invoice: try UBLReader().read(root), sha256: DocumentDigest.sha256(payload))
+                return ReadDocument(head: try UBLReader().readHead(root), sha256: DocumentDigest.sha256(payload))
             } catch {
                 throw .invalidPayload(error.message)
             }

@@ -1,6 +1,7 @@
 import EInvoice
 import EInvoiceTestSupport
 import Foundation
+import HardenedXML
 import Testing
 
 struct UBLReaderTests {
@@ -53,6 +54,53 @@ struct UBLReaderTests {
         #expect(number?.code == .invalidNumber)
         #expect(number?.path == "/Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount")
         #expect(number?.line != nil)
+    }
+
+    /// The head holds what the document's XML says, on every corpus document the whole read
+    /// accepts (the values looked up here in the tree itself), and the whole read the same head.
+    @Test func theHeadIsWhatTheXMLSays() throws {
+        func text(_ element: XMLElement?, _ path: String...) -> String? {
+            var current = element
+            for name in path { current = current?.children.first { $0.name == name } }
+            return current.map(\.text)
+        }
+        var compared = 0
+        for document in Corpus.cases {
+            let root = try XMLReader().read(try Data(contentsOf: document.url))
+            guard let invoice = try? UBLReader().read(root) else { continue }
+            let head = try UBLReader().readHead(root)
+            let seller = root.children.first { $0.name == "AccountingSupplierParty" }
+            let buyer = root.children.first { $0.name == "AccountingCustomerParty" }
+            #expect(head.kind.rawValue == root.name, "\(document)")
+            #expect(head.customizationID == text(root, "CustomizationID") && head.profileID == text(root, "ProfileID"), "\(document)")
+            #expect(head.id == text(root, "ID") && head.issueDate.description == text(root, "IssueDate"), "\(document)")
+            #expect(head.seller.endpointID?.value == text(seller, "Party", "EndpointID"), "\(document)")
+            #expect(head.buyer.endpointID?.value == text(buyer, "Party", "EndpointID"), "\(document)")
+            #expect(
+                head.seller.displayName
+                    == (text(seller, "Party", "PartyLegalEntity", "RegistrationName") ?? text(seller, "Party", "PartyName", "Name")),
+                "\(document)")
+            #expect(head.seller == invoice.seller && head.buyer == invoice.buyer && head.id == invoice.id, "\(document)")
+            compared += 1
+        }
+        #expect(compared > 150)
+    }
+
+    /// What routing needs is read even when a line holds an amount the model cannot (a valid
+    /// xsd:decimal of 20 digits before the point), and a missing head element is still named.
+    @Test func theHeadDoesNotReadTheLines() throws {
+        var text = UBLWriter().writeString(ExampleInvoices.siUBL(lineCount: 3))
+        let price = try #require(text.ranges(of: "<cbc:PriceAmount currencyID=\"EUR\">").dropFirst().first)
+        text.insert(contentsOf: "99999999999999999999", at: price.upperBound)
+        let root = try XMLReader().read(Array(text.utf8))
+        #expect(throws: UBLReadError.self) { try UBLReader().read(root) }
+        #expect(try UBLReader().readHead(root).id == ExampleInvoices.siUBL(lineCount: 3).id)
+        let noBuyer = try XMLReader().read(
+            Array(
+                #"<Invoice xmlns="\#(UBLNamespace.invoice)" xmlns:cbc="\#(UBLNamespace.cbc)" xmlns:cac="\#(UBLNamespace.cac)"><cbc:ID>1</cbc:ID><cbc:IssueDate>2026-01-01</cbc:IssueDate><cac:AccountingSupplierParty/></Invoice>"#
+                    .utf8))
+        let error = #expect(throws: UBLReadError.self) { try UBLReader().readHead(noBuyer) }
+        #expect(error?.message.contains("AccountingCustomerParty") == true)
     }
 
     @Test func creditNotesRoundTrip() throws {

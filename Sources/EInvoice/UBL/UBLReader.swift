@@ -25,6 +25,18 @@ public struct UBLReader: Sendable {
 
     /// Maps an already parsed document (for callers that also inspect the XML itself).
     public func read(_ root: XMLElement) throws(UBLReadError) -> Invoice {
+        try DocumentDecoder(kind: try Self.kind(of: root)).invoice(Node(root: root))
+    }
+
+    /// Only what identifies a document and its parties (``InvoiceHead``), read by the same rules
+    /// as ``read(_:)-(XMLElement)`` reads them; the lines, totals and the rest are not looked at.
+    /// What routes a document needs no more, and a validated document of 100,000 lines is then
+    /// not mapped in full to be routed.
+    public func readHead(_ root: XMLElement) throws(UBLReadError) -> InvoiceHead {
+        try DocumentDecoder(kind: try Self.kind(of: root)).head(Node(root: root))
+    }
+
+    private static func kind(of root: XMLElement) throws(UBLReadError) -> Invoice.Kind {
         let kind: Invoice.Kind
         switch root.name {
         case "Invoice": kind = .invoice
@@ -40,8 +52,21 @@ public struct UBLReader: Sendable {
                 "the \(kind.rawValue) is in namespace '\(root.namespace)', expected '\(UBLNamespace.root(of: kind))'",
                 path: "/\(root.name)", line: root.line)
         }
-        return try DocumentDecoder(kind: kind).invoice(Node(root: root))
+        return kind
     }
+}
+
+/// What identifies an invoice or credit note and its parties: what routing one needs.
+public struct InvoiceHead: Sendable, Hashable {
+    public var kind: Invoice.Kind
+    public var customizationID: String?
+    public var profileID: String?
+    /// BT-1.
+    public var id: String
+    /// BT-2.
+    public var issueDate: LocalDate
+    public var seller: Party
+    public var buyer: Party
 }
 
 /// The chain of ancestors of a node, kept so that a path is built only for an error message.
@@ -198,24 +223,45 @@ private struct Node {
 private struct DocumentDecoder {
     let kind: Invoice.Kind
 
-    func invoice(_ root: Node) throws(UBLReadError) -> Invoice {
+    /// The head's elements; ``invoice(_:)`` reads the rest after it.
+    func head(_ root: Node) throws(UBLReadError) -> InvoiceHead {
+        var customizationID: String?
+        var profileID: String?
         var id: String?
         var issueDate: LocalDate?
         var seller: Party?
         var buyer: Party?
+        for (name, node) in root.children {
+            switch name {
+            case "CustomizationID": customizationID = node.text
+            case "ProfileID": profileID = node.text
+            case "ID": id = node.element.text
+            case "IssueDate": issueDate = try node.date()
+            case "AccountingSupplierParty": seller = try node.child("Party").map(party) ?? Party()
+            case "AccountingCustomerParty": buyer = try node.child("Party").map(party) ?? Party()
+            default: continue
+            }
+        }
+        guard let id else { throw root.missing("cbc:ID (BT-1 invoice number)") }
+        guard let issueDate else { throw root.missing("cbc:IssueDate (BT-2)") }
+        guard let seller else { throw root.missing("cac:AccountingSupplierParty (BG-4 seller)") }
+        guard let buyer else { throw root.missing("cac:AccountingCustomerParty (BG-7 buyer)") }
+        return InvoiceHead(
+            kind: kind, customizationID: customizationID, profileID: profileID, id: id, issueDate: issueDate, seller: seller,
+            buyer: buyer)
+    }
+
+    func invoice(_ root: Node) throws(UBLReadError) -> Invoice {
+        let head = try head(root)
         var totals: DocumentTotals?
         var documentCurrency: String?
         var invoice = Invoice(
-            kind: kind, customizationID: nil, profileID: nil, id: "", issueDate: LocalDate(year: 1, month: 1, day: 1)!,
-            seller: Party(), buyer: Party(), totals: DocumentTotals(payableAmount: Amount(0, currencyID: "")),
+            kind: kind, customizationID: head.customizationID, profileID: head.profileID, id: head.id, issueDate: head.issueDate,
+            seller: head.seller, buyer: head.buyer, totals: DocumentTotals(payableAmount: Amount(0, currencyID: "")),
             lines: [])
         invoice.typeCode = nil
         for (name, node) in root.children {
             switch name {
-            case "CustomizationID": invoice.customizationID = node.text
-            case "ProfileID": invoice.profileID = node.text
-            case "ID": id = node.element.text
-            case "IssueDate": issueDate = try node.date()
             case "DueDate": invoice.dueDate = try node.date()
             case "InvoiceTypeCode", "CreditNoteTypeCode": invoice.typeCode = node.text
             case "Note": if let text = node.text { invoice.notes.append(text) }
@@ -240,8 +286,6 @@ private struct DocumentDecoder {
             case "ContractDocumentReference": invoice.contractReference = node.childText("ID")
             case "AdditionalDocumentReference": invoice.supportingDocuments.append(try supportingDocument(node))
             case "ProjectReference": invoice.projectReference = node.childText("ID")
-            case "AccountingSupplierParty": seller = try node.child("Party").map(party) ?? Party()
-            case "AccountingCustomerParty": buyer = try node.child("Party").map(party) ?? Party()
             case "PayeeParty": invoice.payee = try party(node)
             case "TaxRepresentativeParty": invoice.taxRepresentative = try party(node)
             case "Delivery": if invoice.delivery == nil { invoice.delivery = try delivery(node) }
@@ -254,15 +298,7 @@ private struct DocumentDecoder {
             default: continue
             }
         }
-        guard let id else { throw root.missing("cbc:ID (BT-1 invoice number)") }
-        guard let issueDate else { throw root.missing("cbc:IssueDate (BT-2)") }
-        guard let seller else { throw root.missing("cac:AccountingSupplierParty (BG-4 seller)") }
-        guard let buyer else { throw root.missing("cac:AccountingCustomerParty (BG-7 buyer)") }
         guard let totals else { throw root.missing("cac:LegalMonetaryTotal (BG-22)") }
-        invoice.id = id
-        invoice.issueDate = issueDate
-        invoice.seller = seller
-        invoice.buyer = buyer
         invoice.totals = totals
         invoice.documentCurrencyCode = documentCurrency ?? ""
         return invoice
