@@ -578,7 +578,8 @@ public final class SQLitePlatformStore: PlatformStore {
                     status.userEmail, status.accountID, status.accountName, time, draft.route.rawValue, revision,
                     draft.payloadSHA256, draft.peppolReceiver, sequence,
                 ])
-            try db.cachedStatement(sql: "UPDATE document_payload SET payload = ? WHERE seq = ?").execute(arguments: [draft.payload, sequence])
+            try SQLitePlatformStore.writePayload(
+                db.cachedStatement(sql: "UPDATE document_payload SET payload = ? WHERE seq = ?"), [draft.payload, sequence])
             try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: revision)
             return (externalID, revision)
         }
@@ -601,9 +602,19 @@ public final class SQLitePlatformStore: PlatformStore {
                 draft.route.rawValue, "EM\(100000 + sequence)", draft.identity, draft.payloadSHA256,
                 draft.peppolReceiver, draft.outsideSenderName, draft.invoiceID,
             ])
-        try db.cachedStatement(sql: "INSERT INTO document_payload (seq, payload) VALUES (?, ?)").execute(arguments: [sequence, draft.payload])
+        try SQLitePlatformStore.writePayload(
+            db.cachedStatement(sql: "INSERT INTO document_payload (seq, payload) VALUES (?, ?)"), [sequence, draft.payload])
         try SQLitePlatformStore.enqueueDelivery(db, draft, externalID: externalID, revision: 1)
         return (externalID, 1)
+    }
+
+    /// Runs a statement that writes a payload, then binds NULLs in place of its two arguments. A
+    /// cached statement keeps its last arguments (GRDB) and its own copy of bound text (SQLite)
+    /// until it runs again: the last document stored, up to 100 MiB, stayed held twice for as
+    /// long as the process ran (an 80 MB one: 100 MB still resident after `malloc_trim`).
+    private static func writePayload(_ statement: Statement, _ arguments: StatementArguments) throws {
+        try statement.execute(arguments: arguments)
+        try statement.setArguments([nil, nil])
     }
 
     // MARK: Peppol messages
