@@ -24,7 +24,9 @@ public enum Envelope {
 
     /// `<soap:Envelope>` around the operation's response element, children in WSDL order.
     public static func response(_ body: ResponseMessage, operation: Operation, version: APIVersion) -> String {
-        var xml = XMLText(reservingCapacity: 2048)
+        // Room for a document or PDF up front: grown by doubling, a 100 MiB payload would be
+        // held in two buffers of up to twice its size while the last one is copied.
+        var xml = XMLText(reservingCapacity: 4096 + body.largeContentBytes)
         xml.raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>")
         xml.raw("<soap:Envelope xmlns:soap=\"\(soapEnvelopeNamespace)\"><soap:Body>")
         xml.open(operation.responseElement, " xmlns=\"\(version.namespace)\"")

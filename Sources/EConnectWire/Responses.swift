@@ -168,4 +168,13 @@ public enum ResponseMessage: Sendable {
     case documentStatus(WireStatus, WireStatusInfo)
     case setInboxDocumentStatus(externalID: String)
     case documentPdf(fileName: String, contents: Data)
+
+    /// The bytes a document's payload or a PDF's base64 take in the answer; 0 for the rest.
+    var largeContentBytes: Int {
+        switch self {
+        case .document(_, let payload, _): payload.utf8.count
+        case .documentPdf(_, let contents): (contents.count + 2) / 3 * 4
+        default: 0
+        }
+    }
 }

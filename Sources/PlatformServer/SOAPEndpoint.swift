@@ -20,7 +20,10 @@ struct SOAPEndpoint: Sendable {
         do {
             let body = try await bodies.collect(request)
             let bodySize = body.readableBytes
-            defer { bodies.budget.release(bodySize) }
+            defer {
+                bodies.budget.release(bodySize)
+                FreedMemory.release(afterRequestOf: bodySize)
+            }
             // The body is let go of once read: the request holds what it needs.
             let soap = try await parse(consume body, soapAction: soapAction)
             version = soap.version
