@@ -432,28 +432,10 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     public func keyHolder(appKey: String) async throws -> KeyHolder? {
-        try await pool.read { db in try SQLitePlatformStore.keyHolder(db, appKey: appKey) }
-    }
-
-    private static func keyHolder(_ db: Database, appKey: String) throws -> KeyHolder? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM connection_key WHERE app_key = ?"), arguments: [appKey])
-        else { return nil }
-        let key = SQLitePlatformStore.connectionKey(row)
-        guard
-            let organisation = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [key.partyID]
-            ).map(SQLitePlatformStore.organisation),
-            let account = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [organisation.accountID]
-            ).map(SQLitePlatformStore.account),
-            let user = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM user WHERE id = ? AND removed_on IS NULL"), arguments: [key.userID]
-            )
-            .map(SQLitePlatformStore.user)
-        else { return nil }
-        return KeyHolder(
-            key: key, secretHash: [UInt8](row["secret_hash"] as Data), organisation: organisation, account: account,
-            user: user)
+        try readNow { db in
+            try Row.fetchOne(db.cachedStatement(sql: Self.keyHolderQuery), arguments: [appKey], adapter: Self.keyHolderScopes)
+                .flatMap(SQLitePlatformStore.keyHolder)
+        }
     }
 
     public func connectionKeys(partyID: String) async throws -> [ConnectionKey] {
@@ -486,50 +468,52 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func securityToken(hash: [UInt8]) async throws -> (expiresOn: Date, holder: KeyHolder?)? {
         try readNow { db in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: Self.tokenHolderQuery), arguments: [Data(hash)], adapter: Self.tokenHolderScopes)
-            else {
-                return nil
-            }
-            let expiresOn = Date(timeIntervalSince1970: row["expires_on"])
-            guard let key = row.scopes["key"], let organisation = row.scopes["organisation"], let account = row.scopes["account"],
-                let user = row.scopes["user"], key["app_key"] as String? != nil, organisation["party_id"] as String? != nil,
-                account["id"] as String? != nil, user["id"] as String? != nil
-            else { return (expiresOn, nil) }
-            return (
-                expiresOn,
-                KeyHolder(
-                    key: SQLitePlatformStore.connectionKey(key), secretHash: [UInt8](key["secret_hash"] as Data),
-                    organisation: SQLitePlatformStore.organisation(organisation), account: SQLitePlatformStore.account(account),
-                    user: SQLitePlatformStore.user(user))
-            )
+            try Row.fetchOne(db.cachedStatement(sql: Self.tokenHolderQuery), arguments: [Data(hash)], adapter: Self.tokenHolderScopes)
+                .map { (Date(timeIntervalSince1970: $0["expires_on"]), SQLitePlatformStore.keyHolder($0)) }
         }
     }
 
-    /// A token and who holds it in one statement, so one snapshot (``SQLiteKeyedReads``): the same
-    /// rows as ``keyHolder(_:appKey:)`` reads, each table's columns a scope of the row.
-    private static let tokenHolderColumns: [(scope: String, alias: String, columns: [String])] = [
+    /// A connection key with its organisation, account and user, in one statement and so one
+    /// snapshot (``SQLiteKeyedReads``): each table's columns a scope of the row, nil where a row
+    /// is missing (a removed user).
+    private static let holderColumns: [(scope: String, alias: String, columns: [String])] = [
         ("key", "k", ["app_key", "secret_hash", "party_id", "user_id", "email", "created_on", "revoked_on"]),
         ("organisation", "o", ["party_id", "account_id", "name", "country", "kvk", "oin", "vat", "kbo", "verified", "created_on"]),
         ("account", "a", ["id", "name", "email", "subscription", "created_on"]),
         ("user", "u", ["id", "account_id", "email", "role"]),
     ]
-    private static let tokenHolderQuery = """
-        SELECT t.expires_on, \(tokenHolderColumns.flatMap { table in table.columns.map { "\(table.alias).\($0)" } }.joined(separator: ", "))
-        FROM security_token t
-        LEFT JOIN connection_key k ON k.app_key = t.app_key
+    private static let holderSelect = holderColumns.flatMap { table in table.columns.map { "\(table.alias).\($0)" } }
+        .joined(separator: ", ")
+    private static let holderJoins = """
         LEFT JOIN organisation o ON o.party_id = k.party_id
         LEFT JOIN account a ON a.id = o.account_id
         LEFT JOIN user u ON u.id = k.user_id AND u.removed_on IS NULL
-        WHERE t.token_hash = ?
         """
-    private static let tokenHolderScopes: any RowAdapter = {
-        let ranges = splittingRowAdapters(columnCounts: [1] + tokenHolderColumns.map(\.columns.count))
+    private static let keyHolderQuery = "SELECT \(holderSelect) FROM connection_key k \(holderJoins) WHERE k.app_key = ?"
+    private static let tokenHolderQuery = """
+        SELECT t.expires_on, \(holderSelect) FROM security_token t LEFT JOIN connection_key k ON k.app_key = t.app_key
+        \(holderJoins) WHERE t.token_hash = ?
+        """
+
+    private static let keyHolderScopes = holderScopes(after: 0)
+    private static let tokenHolderScopes = holderScopes(after: 1)
+
+    /// The holder's scopes, after `leading` columns of the row's own.
+    private static func holderScopes(after leading: Int) -> any RowAdapter {
+        let ranges = splittingRowAdapters(columnCounts: [leading] + holderColumns.map(\.columns.count))
         return ScopeAdapter(
-            base: ranges[0],
-            scopes: Dictionary(uniqueKeysWithValues: zip(tokenHolderColumns.map(\.scope), ranges.dropFirst())))
-    }()
+            base: ranges[0], scopes: Dictionary(uniqueKeysWithValues: zip(holderColumns.map(\.scope), ranges.dropFirst())))
+    }
+
+    private static func keyHolder(_ row: Row) -> KeyHolder? {
+        guard let key = row.scopes["key"], let organisation = row.scopes["organisation"], let account = row.scopes["account"],
+            let user = row.scopes["user"], key["app_key"] as String? != nil, organisation["party_id"] as String? != nil,
+            account["id"] as String? != nil, user["id"] as String? != nil
+        else { return nil }
+        return KeyHolder(
+            key: connectionKey(key), secretHash: [UInt8](key["secret_hash"] as Data), organisation: self.organisation(organisation),
+            account: self.account(account), user: self.user(user))
+    }
 
     public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
         try await pool.write { db in

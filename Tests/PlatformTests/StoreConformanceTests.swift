@@ -199,6 +199,7 @@ struct StoreConformanceTests {
         try await service.removeUser(accountID: account.id, email: "BOEKHOUDER@a.example")
         #expect(try await service.users(accountID: account.id).map(\.email) == ["admin@a.example"])
         #expect(try await service.connectionKeys(partyID: organisation.partyID).first?.revokedOn != nil)
+        #expect(try await fixture.store.keyHolder(appKey: key.appKey) == nil)  // no holder without a user
         await #expect(throws: PlatformError.self) { try await service.session(token: token) }
         await #expect(throws: PlatformError.self) { try await service.login(appKey: key.appKey, secret: secret) }
 
@@ -344,6 +345,11 @@ struct StoreConformanceTests {
         #expect(token?.holder?.user.id == key.userID)
         #expect(token?.holder?.key.partyID == sender.partyID && token?.holder?.key.revokedOn == nil)
         #expect(try await store.securityToken(hash: [7]) == nil)
+        // The key alone (a login) reads the same holder.
+        let holder = try await store.keyHolder(appKey: "K1")
+        #expect(holder?.key.appKey == "K1" && holder?.secretHash == [1, 2, 3] && holder?.user.id == key.userID)
+        #expect(holder?.organisation.partyID == sender.partyID && holder?.account.id == account.id)
+        #expect(try await store.keyHolder(appKey: "K2") == nil)
     }
 
     @Test("Reads by key and reads of whole documents at once, more than there are connections: every one answers", arguments: Engine.allCases)
