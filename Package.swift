@@ -123,7 +123,7 @@ let package = Package(
         .target(
             name: "PlatformServer",
             dependencies: [
-                "Platform", "EConnectWire", "PlatformPeppol", "PlatformPortal",
+                "Platform", "EConnectWire", "EInvoiceRules", "PlatformPeppol", "PlatformPortal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -206,7 +206,7 @@ let package = Package(
         .target(
             name: "PlatformPeppol",
             dependencies: [
-                "Platform", "PeppolAS4", "PeppolDiscovery", "HardenedXML",
+                "Platform", "PeppolAS4", "PeppolDiscovery", "HardenedXML", "EInvoiceRules",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -16,12 +16,16 @@ public struct SOAPRequest: Sendable {
     /// the API's, and a SOAPAction header, when sent (quoted or not), must name the same namespace
     /// and operation.
     public static func parse(
-        _ bytes: some Collection<UInt8>, soapAction: String?, limits: XMLReader.Limits = XMLReader.Limits()
+        _ bytes: some Collection<UInt8>, soapAction: String?, limits: XMLReader.Limits = XMLReader.Limits(),
+        payloadInto payloadSink: (any XMLElementSink)? = nil
     ) throws(SOAPFault) -> SOAPRequest {
         let envelope: XMLElement
+        let payloadElement: DivertedElement?
         do {
-            // A SendDocument's document is read here with the envelope, and taken as bytes below.
-            envelope = try XMLReader(limits: limits).read(bytes)
+            // A SendDocument's document is not part of the envelope's tree: it goes to
+            // `payloadSink` as it is read, and is taken as bytes below.
+            (envelope, payloadElement) = try XMLReader(limits: limits).read(
+                bytes, diverting: isPayloadDocument, to: payloadSink)
         } catch {
             throw .invalidXML(error.message)
         }
@@ -45,6 +49,7 @@ public struct SOAPRequest: Sendable {
             .child("SecurityToken", in: version.namespace)?.text.trimmingXMLWhitespace
         let reader = BodyReader(element: call, namespace: version.namespace, path: call.name)
         var payload: String?
+        var payloadRead = false
         if operation == .sendDocument {
             let path = [
                 XMLName(soapEnvelopeNamespace, "Envelope"), XMLName(soapEnvelopeNamespace, "Body"),
@@ -55,10 +60,24 @@ public struct SOAPRequest: Sendable {
             } catch {
                 throw .invalidXML(error.message)
             }
+            // The sink has the excerpt's document exactly when it was found by the excerpt's path:
+            // both take the first element under it, and that path is one `isPayloadDocument` accepts.
+            payloadRead = payloadSink != nil && payloadElement?.ancestors == path
         }
-        return SOAPRequest(
-            version: version, operation: operation, securityToken: token,
-            body: try RequestMessage(operation, reader, payload: payload))
+        var message = try RequestMessage(operation, reader, payload: payload)
+        if case .sendDocument(var send) = message {
+            send.payloadRead = payloadRead
+            message = .sendDocument(send)
+        }
+        return SOAPRequest(version: version, operation: operation, securityToken: token, body: message)
+    }
+
+    /// A document in an operation's `Payload`: what ``parse(_:soapAction:limits:payloadInto:)``
+    /// hands to its sink instead of the envelope's tree.
+    private static func isPayloadDocument(_ ancestors: [XMLName], _ element: XMLName) -> Bool {
+        ancestors.count == 4 && ancestors[0] == XMLName(soapEnvelopeNamespace, "Envelope")
+            && ancestors[1] == XMLName(soapEnvelopeNamespace, "Body") && APIVersion(namespace: ancestors[2].namespace) != nil
+            && ancestors[3] == XMLName(ancestors[2].namespace, "Payload")
     }
 
     /// Where a document travels inside an envelope (`SendDocument/Payload`, `Details/Payload`).
@@ -152,9 +171,9 @@ public struct SendDocumentRequest: Sendable {
     /// The embedded document exactly as written: UTF-8, no XML declaration (a file's bytes become
     /// one with ``payload(_:)``). The platform stores and delivers these bytes.
     public var payload: String
-    /// `payload` as already read with the envelope it came in, so the platform need not read it
-    /// again; nil for a request made here.
-    public var document: XMLElement?
+    /// True when ``SOAPRequest/parse(_:soapAction:limits:payloadInto:)`` read `payload` into the
+    /// sink it was given, so it need not be read again.
+    public var payloadRead = false
     public var templateID: String
 
     public init(
@@ -236,12 +255,11 @@ public enum RequestMessage: Sendable {
         case .sendDocument:
             let via = try body.requiredChild("Via").required("ReferenceId")
             let to = try body.requiredChild("To")
-            let element = try body.requiredChild("Payload").element.children.first
+            _ = try body.requiredChild("Payload")
             guard let document = payload else { throw .missingField("SendDocument/Payload/*") }
-            var request = SendDocumentRequest(
+            let request = SendDocumentRequest(
                 via: via, toReference: try to.required("ReferenceId"), toEmail: to.optional("EmailAddress"),
                 subject: body.optional("Subject"), payload: document, templateID: try body.required("TemplateId"))
-            request.document = element
             self = .sendDocument(request)
         case .getInboxDocuments, .getOutboxDocuments, .getDocuments:
             let mailbox: Mailbox = operation == .getInboxDocuments ? .inbox : operation == .getOutboxDocuments ? .outbox : .drafts

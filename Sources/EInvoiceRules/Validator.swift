@@ -45,12 +45,43 @@ public struct Validator: Sendable {
     /// a time uses it (the tree fills its caches while the rules run).
     public struct ReadDocument: @unchecked Sendable {
         fileprivate let tree: DocumentTree
+
+        /// The root element with only the children whose local names are in `names`, each
+        /// whole: what a reader of a document's first parts needs (``UBLReader/readHead(_:)``),
+        /// without a tree of the whole document.
+        public func rootElement(keepingChildren names: Set<String>) -> XMLElement {
+            tree.element(0) { names.contains(tree.names[Int(tree.layout.pointee.nameIDs[Int($0)])]) }
+        }
     }
 
     /// Reads a document's bytes into the form the validator works on. Validating in two steps
     /// lets a caller let go of the bytes first: a 100 MiB document need not be held twice.
     public func read(_ bytes: some Collection<UInt8>) throws(XMLReadError) -> ReadDocument {
         ReadDocument(tree: try DocumentTree(reading: bytes, with: xmlReader))
+    }
+
+    /// Receives a document's elements from a reader that finds it inside another one
+    /// (``XMLReader/read(_:diverting:to:)``), so that it is read into the validator's form in the
+    /// same pass as what carries it (a SOAP envelope, a Standard Business Document).
+    public final class DocumentReading: XMLElementSink {
+        private let collector = DocumentTree.Collector()
+        private var started = false
+
+        public init() {}
+
+        public func expect(elements: Int) { collector.expect(elements: elements) }
+
+        public func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
+            started = true
+            collector.start(name: name, namespace: namespace, attributes: attributes, line: line)
+        }
+
+        public func end(text: String) { collector.end(text: text) }
+
+        /// The document received, once a read has ended without error; nil when none arrived.
+        public func document() -> ReadDocument? {
+            started ? ReadDocument(tree: DocumentTree(collector)) : nil
+        }
     }
 
     public func validate(_ document: ReadDocument) -> ValidationReport {

@@ -350,7 +350,7 @@ extension XMLElementSink {
 }
 
 /// Builds the ``XMLElement`` tree.
-private final class ElementTreeBuilder: XMLElementSink {
+final class ElementTreeBuilder: XMLElementSink {
     /// Touched only by `start` and `end`, one event at a time (see ``TreeBuilder``).
     @exclusivity(unchecked) var open: [XMLElement] = []
     var root: XMLElement?

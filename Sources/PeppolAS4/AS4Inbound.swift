@@ -11,8 +11,6 @@ public struct ReceivedMessage: Sendable {
     public var businessHeader: BusinessDocumentHeader
     /// The business document's bytes as they stand in the SBD.
     public var document: [UInt8]
-    /// The business document as read with the SBD: `document`'s tree.
-    public var element: HardenedXML.XMLElement
     public var signer: Certificate
     /// For the receipt: the request's signature references, canonical.
     public var signedReferences: [[UInt8]]
@@ -60,7 +58,11 @@ public struct AS4Inbound: Sendable {
             .child("MessageId", in: AS4Namespace.ebms)?.text.trimmingXMLWhitespace
     }
 
-    public func open(body: [UInt8], contentType: String) async throws(AS4Error) -> ReceivedMessage {
+    /// The message opened; `documentSink`, when given, receives the business document's elements
+    /// as the SBD is read (``XMLReader/read(_:diverting:to:)``), so the receiver reads it once.
+    public func open(
+        body: [UInt8], contentType: String, documentInto documentSink: (any XMLElementSink)? = nil
+    ) async throws(AS4Error) -> ReceivedMessage {
         guard body.count <= limits.maxMessageBytes else {
             throw AS4Error(.other, "the message is larger than \(limits.maxMessageBytes) bytes")
         }
@@ -85,8 +87,8 @@ public struct AS4Inbound: Sendable {
         let compressed = try decrypt(message.attachments[0], document: document)
         try signature.checkAttachment(header.payloadID, compressed)
         let sbd = try gunzip(compressed)
-        let (businessHeader, businessDocument, element) = try BusinessDocumentHeader.unwrap(
-            sbd, limits: XMLReader.Limits(maxBytes: limits.maxDocumentBytes))
+        let (businessHeader, businessDocument) = try BusinessDocumentHeader.unwrap(
+            sbd, limits: XMLReader.Limits(maxBytes: limits.maxDocumentBytes), documentInto: documentSink)
         guard businessHeader.sender.lowercased() == header.originalSender.lowercased(),
             businessHeader.receiver.lowercased() == header.finalRecipient.lowercased(),
             businessHeader.documentType == header.documentType, businessHeader.process == header.process
@@ -94,7 +96,7 @@ public struct AS4Inbound: Sendable {
             throw AS4Error(.valueInconsistent, "the SBDH's sender, receiver, document type or process differs from the ebMS header's")
         }
         return ReceivedMessage(
-            header: header, businessHeader: businessHeader, document: businessDocument, element: element,
+            header: header, businessHeader: businessHeader, document: businessDocument,
             signer: signature.signer, signedReferences: signature.references)
     }
 

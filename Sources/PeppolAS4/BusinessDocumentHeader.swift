@@ -77,34 +77,31 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
         }
     }
 
-    /// Reads a Standard Business Document: its header, and the business document both as a tree
-    /// and as its bytes as they stand in the SBD (with the namespace declarations it inherits added
-    /// to its root). The SBD is read once, by ``XMLReader`` (well-formed, within the limits, no
-    /// DTD); the tree is what the receiver validates, the bytes what it keeps.
+    /// Reads a Standard Business Document: its header, and the business document as its bytes as
+    /// they stand in the SBD (with the namespace declarations it inherits added to its root). The
+    /// SBD is read once, by ``XMLReader`` (well-formed, within the limits, no DTD); the business
+    /// document's elements go to `documentSink` as they are read (for the receiver's validator)
+    /// and the bytes are what the receiver keeps.
     public static func unwrap(
-        _ bytes: [UInt8], limits: XMLReader.Limits
-    ) throws(AS4Error) -> (header: BusinessDocumentHeader, document: [UInt8], element: HardenedXML.XMLElement) {
+        _ bytes: [UInt8], limits: XMLReader.Limits, documentInto documentSink: (any XMLElementSink)? = nil
+    ) throws(AS4Error) -> (header: BusinessDocumentHeader, document: [UInt8]) {
         let root = XMLName(AS4Namespace.sbdh, "StandardBusinessDocument")
         let headerName = XMLName(AS4Namespace.sbdh, "StandardBusinessDocumentHeader")
-        func isHeader(_ element: HardenedXML.XMLElement) -> Bool {
-            element.name == headerName.localName && element.namespace == headerName.namespace
-        }
         let header: HardenedXML.XMLElement
-        let element: HardenedXML.XMLElement
         let document: [UInt8]
         do {
-            let tree = try XMLReader(limits: limits).read(bytes)
-            // The same child the excerpt below takes: the first that is not a header.
-            guard tree.name == root.localName, tree.namespace == root.namespace, let first = tree.children.first,
-                let business = tree.children.first(where: { !isHeader($0) }),
+            // The sink and the excerpt take the same element: the root's first child that is not a header.
+            let (tree, business) = try XMLReader(limits: limits).read(
+                bytes, diverting: { ancestors, element in ancestors == [root] && element != headerName }, to: documentSink)
+            guard tree.name == root.localName, tree.namespace == root.namespace, let business,
                 let excerpt = try XMLExcerpt.firstChildElement(under: [root], skipping: [headerName], in: bytes)
             else {
                 throw AS4Error(.invalidHeader, "the payload is not a Standard Business Document with a business document in it")
             }
-            guard isHeader(first) else {
+            guard business.precedingSiblings > 0, let first = tree.children.first else {
                 throw AS4Error(.invalidHeader, "the Standard Business Document must start with its header")
             }
-            (header, element, document) = (first, business, excerpt)
+            (header, document) = (first, excerpt)
         } catch let error as XMLReadError {
             throw AS4Error(.invalidHeader, "the payload is not acceptable XML: \(error)")
         } catch {
@@ -139,6 +136,6 @@ public struct BusinessDocumentHeader: Sendable, Equatable {
             creationDateAndTime: creation, standard: try identification.value("Standard", in: AS4Namespace.sbdh),
             type: try identification.value("Type", in: AS4Namespace.sbdh),
             typeVersion: try identification.value("TypeVersion", in: AS4Namespace.sbdh))
-        return (result, document, element)
+        return (result, document)
     }
 }

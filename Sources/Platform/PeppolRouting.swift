@@ -117,16 +117,17 @@ extension PlatformService {
     /// once per AS4 MessageId. The receiver must be an organisation of this platform and the
     /// document must pass validation; otherwise nothing is stored and the sender's access point
     /// gets the refusal. Returns the record kept: for a MessageId received before, the first one
-    /// (with the receipt answered then). `document`, when given, is `payload` as already read.
+    /// (with the receipt answered then). `document`, when given, is `payload` as already read for
+    /// the validator.
     public func receiveFromPeppol(
-        payload: String, document: XMLElement? = nil, from sender: String, to receiver: String, messageID: String,
+        payload: String, document: Validator.ReadDocument? = nil, from sender: String, to receiver: String, messageID: String,
         receipt: [UInt8]
     ) async throws -> PeppolMessageRecord {
         guard let identifier = try? PartyIdentifier(parsing: receiver), let organisation = try await findOrganisation(identifier) else {
             throw PlatformError.receiverUnreachable(receiver)
         }
         if Self.rootLocalName(payload) == "ApplicationResponse" {
-            if let response = try InvoiceResponse(try Self.tree(of: payload, readAs: document)) {
+            if let response = try InvoiceResponse(try Self.tree(of: payload)) {
                 return try await applyInvoiceResponse(response, organisation: organisation, from: sender, messageID: messageID, receipt: receipt)
             }
         }

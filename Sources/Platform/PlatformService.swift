@@ -293,15 +293,15 @@ public struct PlatformService: Sendable {
     /// Validates the document with the rule set its CustomizationID names, finds the receiver and
     /// stores the document durably (a re-send of the same invoice becomes a revision) before
     /// returning its ExternalId. `payload` is kept and delivered exactly as it is, with its SHA-256;
-    /// `document`, when given, is `payload` as the caller already read it (with the envelope it
-    /// came in), so it is not read twice.
+    /// `document`, when given, is `payload` as the caller already read it for the validator (with
+    /// the envelope it came in), so it is not read twice.
     ///
     /// A receiver outside the platform gets the document from ``deliverFirst(_:)``, which the
     /// caller calls next: in between it can let go of the request and its tree, so a large
     /// document is not held three times over while it travels.
     public func accept(
         _ session: Session, via: String, toReference: String, toEmail: String?, templateID: String,
-        payload: String, document: XMLElement? = nil
+        payload: String, document: Validator.ReadDocument? = nil
     ) async throws -> SentDocument {
         // Via must be an organisation these keys act for, and a verified one.
         guard session.partyIDs.contains(via), session.organisation.isVerified else {
@@ -379,9 +379,8 @@ public struct PlatformService: Sendable {
         return sent
     }
 
-    /// `payload` as a tree: `document` when the caller has read it already, else read now.
-    static func tree(of payload: String, readAs document: XMLElement?) throws(PlatformError) -> XMLElement {
-        if let document { return document }
+    /// `payload` as a tree.
+    static func tree(of payload: String) throws(PlatformError) -> XMLElement {
         do throws(XMLReadError) {
             return try XMLReader().read(payload.utf8)
         } catch {
@@ -394,24 +393,37 @@ public struct PlatformService: Sendable {
         var sha256: String
     }
 
-    /// Reads and validates a payload with the rule set its CustomizationID names. This is the
-    /// CPU-heavy part: for a large invoice it runs on the thread pool, not on the threads that
-    /// serve every other request, so it never holds up a login or /health (``RequestWork``).
+    /// Reads and validates a payload with the rule set its CustomizationID names; `document`, when
+    /// given, is `payload` already read for the validator. This is the CPU-heavy part: for a large
+    /// invoice it runs on the thread pool, not on the threads that serve every other request, so
+    /// it never holds up a login or /health (``RequestWork``).
     /// (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure here.)
-    static func readAndValidate(_ payload: String, document: XMLElement? = nil) async throws -> ReadDocument {
-        try await RequestWork.run(bytes: payload.utf8.count) { () throws(PlatformError) -> ReadDocument in
-            let root = try tree(of: payload, readAs: document)
-            guard root.namespace == UBLNamespace.invoice || root.namespace == UBLNamespace.creditNote else {
-                throw .invalidPayload("the root element is {\(root.namespace)}\(root.name)")
+    static func readAndValidate(_ payload: String, document: consuming Validator.ReadDocument? = nil) async throws -> ReadDocument {
+        try await RequestWork.run(bytes: payload.utf8.count) { [document] () throws(PlatformError) -> ReadDocument in
+            let validator = Validator()
+            let read: Validator.ReadDocument
+            if let document {
+                read = document
+            } else {
+                do throws(XMLReadError) {
+                    read = try validator.read(payload.utf8)
+                } catch {
+                    throw .invalidPayload(error.message)
+                }
+            }
+            // What routing reads (``UBLReader/readHead(_:)``), without a tree of the whole document.
+            let head = read.rootElement(keepingChildren: UBLReader.headElements)
+            guard head.namespace == UBLNamespace.invoice || head.namespace == UBLNamespace.creditNote else {
+                throw .invalidPayload("the root element is {\(head.namespace)}\(head.name)")
             }
             let validationStart = ContinuousClock.now
-            let report = Validator().validate(root)
+            let report = validator.validate(read)
             PlatformMeasures.validation.record(ContinuousClock.now - validationStart)
             guard report.isValid else {
                 throw .validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
             }
             do throws(UBLReadError) {
-                return ReadDocument(head: try UBLReader().readHead(root), sha256: DocumentDigest.sha256(payload))
+                return ReadDocument(head: try UBLReader().readHead(head), sha256: DocumentDigest.sha256(payload))
             } catch {
                 throw .invalidPayload(error.message)
             }

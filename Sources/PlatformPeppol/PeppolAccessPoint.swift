@@ -1,4 +1,5 @@
 import EInvoice
+import EInvoiceRules
 import Foundation
 import Logging
 import PeppolAS4
@@ -41,7 +42,9 @@ public struct PeppolAccessPoint: Sendable {
         // Read again only for a refusal, which names the message it refuses.
         var messageID: String? { AS4Inbound.messageID(body: body, contentType: contentType) }
         do {
-            var received = try await inbound.open(body: body, contentType: contentType)
+            // The business document is read for the validator as the SBD is read.
+            let reading = Validator.DocumentReading()
+            var received = try await inbound.open(body: body, contentType: contentType, documentInto: reading)
             guard let payload = String(validating: received.document, as: UTF8.self) else {
                 throw AS4Error(.invalidHeader, "the business document is not UTF-8")
             }
@@ -57,7 +60,7 @@ public struct PeppolAccessPoint: Sendable {
             let record: PeppolMessageRecord
             do {
                 record = try await platform.receiveFromPeppol(
-                    payload: payload, document: received.element, from: sender.description, to: received.businessHeader.receiver,
+                    payload: payload, document: reading.document(), from: sender.description, to: received.businessHeader.receiver,
                     messageID: received.header.messageID, receipt: receipt)
             } catch let error as PlatformError where error.code == .receiverUnreachable {
                 throw AS4Error.notServiced(error.subject)

@@ -1,4 +1,5 @@
 import EConnectWire
+import EInvoiceRules
 import Foundation
 import HTTPTypes
 import HardenedXML
@@ -25,14 +26,14 @@ struct SOAPEndpoint: Sendable {
                 FreedMemory.release(afterRequestOf: bodySize)
             }
             // The body is let go of once read: the request holds what it needs.
-            let soap = try await parse(consume body, soapAction: soapAction)
+            let (soap, document) = try await parse(consume body, soapAction: soapAction)
             version = soap.version
             let operation = soap.operation
             context.outcome.operation = operation.rawValue
             let answer: ResponseMessage
             if case .sendDocument = soap.body {
                 // The request and its tree are let go of before the document travels.
-                answer = .sendDocument(externalID: try await service.deliverFirst(try await accept(consume soap)).externalID)
+                answer = .sendDocument(externalID: try await service.deliverFirst(try await accept(consume soap, document)).externalID)
             } else {
                 answer = try await self.answer(soap, clientAddress: context.clientAddress)
             }
@@ -66,22 +67,34 @@ struct SOAPEndpoint: Sendable {
     }
 
     /// Parsing is CPU work proportional to the request: a large one runs on the thread pool, so
-    /// the threads that serve other connections stay free.
-    private func parse(_ body: ByteBuffer, soapAction: String?) async throws -> SOAPRequest {
+    /// the threads that serve other connections stay free. A SendDocument's document is read
+    /// for the validator in the same pass.
+    private func parse(_ body: ByteBuffer, soapAction: String?) async throws -> (SOAPRequest, Validator.ReadDocument?) {
         let maxRequestBytes = bodies.maxBytes
-        return try await RequestWork.run(bytes: body.readableBytes) { () throws(SOAPFault) -> SOAPRequest in
-            try SOAPRequest.parse(
-                body.readableBytesView, soapAction: soapAction, limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96))
-        }
+        return try await RequestWork.run(bytes: body.readableBytes) { () throws(SOAPFault) -> ParsedRequest in
+            let reading = Validator.DocumentReading()
+            let soap = try SOAPRequest.parse(
+                body.readableBytesView, soapAction: soapAction, limits: XMLReader.Limits(maxBytes: maxRequestBytes, maxDepth: 96),
+                payloadInto: reading)
+            guard case .sendDocument(let send) = soap.body, send.payloadRead else { return ParsedRequest(soap: soap, document: nil) }
+            return ParsedRequest(soap: soap, document: reading.document())
+        }.tuple
+    }
+
+    /// (A struct, not a tuple: Swift 6.3 crashes on a tuple from a typed-throws closure.)
+    private struct ParsedRequest {
+        var soap: SOAPRequest
+        var document: Validator.ReadDocument?
+        var tuple: (SOAPRequest, Validator.ReadDocument?) { (soap, document) }
     }
 
     /// A SendDocument validated, routed and stored; the request is the caller's no longer.
-    private func accept(_ soap: consuming SOAPRequest) async throws -> SentDocument {
+    private func accept(_ soap: consuming SOAPRequest, _ document: consuming Validator.ReadDocument?) async throws -> SentDocument {
         let session = try await service.session(token: soap.securityToken)
         guard case .sendDocument(let send) = soap.body else { preconditionFailure("only SendDocument is accepted") }
         return try await service.accept(
             session, via: send.via, toReference: send.toReference, toEmail: send.toEmail, templateID: send.templateID,
-            payload: send.payload, document: send.document)
+            payload: send.payload, document: document)
     }
 
     private func answer(_ soap: SOAPRequest, clientAddress: String) async throws -> ResponseMessage {

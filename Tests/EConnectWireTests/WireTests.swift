@@ -70,6 +70,42 @@ struct EnvelopeTests {
         #expect(code(envelope("<Nonsense xmlns=\"http://api.everbinding.nl/v3/\"/>"), nil) == "ERRCDO4000042")
     }
 
+    @Test("The document read with the envelope is always the one kept as bytes, whatever the envelope's shape")
+    func payloadReadIsPayloadKept() throws {
+        let v3 = "http://api.everbinding.nl/v3/", v31 = "http://api.everbinding.nl/v3_1/"
+        func send(_ payloads: String, namespace: String = v31, payloadNamespace: String? = nil) -> String {
+            let p = payloadNamespace.map { "p:Payload xmlns:p=\"\($0)\"" } ?? "Payload"
+            let close = payloadNamespace == nil ? "Payload" : "p:Payload"
+            return "<SendDocument xmlns=\"\(namespace)\"><Via><ReferenceId>A</ReferenceId></Via><To><ReferenceId>B</ReferenceId></To>"
+                + payloads.replacingOccurrences(of: "<Payload>", with: "<\(p)>").replacingOccurrences(of: "</Payload>", with: "</\(close)>")
+                + "<TemplateId>T</TemplateId></SendDocument>"
+        }
+        let shapes: [(body: String, header: String)] = [
+            (send("<Payload>\n  <X a=\"1\">x<Y/></X></Payload>"), ""),
+            (send("<Payload/><Payload><Second/></Payload>"), ""),
+            (send("<Payload> </Payload><Payload><Second/><Third/></Payload>"), ""),
+            (send("<Payload><First/><Other/></Payload><Payload><Later/></Payload>"), ""),
+            (send("<Payload><Z/></Payload>", namespace: v3, payloadNamespace: v31), ""),
+            (send("<Payload/>", namespace: v3) + send("<Payload><InSecond/></Payload>", namespace: v3), ""),
+            (send("<Payload/>") + send("<Payload><InSecond/></Payload>", namespace: v3), ""),
+            (send("<Payload><Outer><Payload xmlns=\"\(v31)\"><Inner/></Payload></Outer></Payload>"), ""),
+            (send("<Payload><Real/></Payload>"), "<s:Header><Payload xmlns=\"\(v31)\"><InHeader/></Payload></s:Header>"),
+            ("<GetParty xmlns=\"\(v31)\"><Payload><NotSent/></Payload><ReferenceId>R</ReferenceId></GetParty>" + send("<Payload><X/></Payload>"), ""),
+        ]
+        var read = 0
+        for shape in shapes {
+            let recorder = ElementRecorder()
+            guard let request = try? SOAPRequest.parse(envelope(shape.body, header: shape.header), soapAction: nil, payloadInto: recorder),
+                case .sendDocument(let send) = request.body
+            else { continue }
+            if send.payloadRead {
+                read += 1
+                #expect(recorder.events == ElementRecorder.events(of: try XMLReader().read(Array(send.payload.utf8))), "\(shape.body)")
+            }
+        }
+        #expect(read == 7)
+    }
+
     @Test("A request written by Envelope.request reads back with its operation, version and token")
     func requestRoundTrip() throws {
         for version in APIVersion.allCases {

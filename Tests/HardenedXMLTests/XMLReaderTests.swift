@@ -193,4 +193,32 @@ struct XMLReaderTests {
         #expect(throws: XMLReadError.self) { try XMLReader().read(Array("<r><a>1</oops><b>2</b></r>".utf8), into: NamesUntil("b")) }
         #expect(throws: XMLReadError.self) { try XMLReader().read(Array("<!DOCTYPE r><r><b/></r>".utf8), into: NamesUntil("b")) }
     }
+
+    @Test func oneElementDivertedWhileTheRestIsATree() throws {
+        let xml = Array("<r>\n<h/>\n<p><d a=\"1\">\n<e>x</e></d><d2/></p><p><later/></p></r>".utf8)
+        final class Starts: XMLElementSink {
+            var names: [String] = []
+            var lines: [Int] = []
+            func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
+                names.append(name)
+                lines.append(line)
+            }
+            func end(text: String) {}
+        }
+        let names = Starts()
+        let (root, diverted) = try XMLReader().read(xml, diverting: { ancestors, _ in ancestors.last?.localName == "p" }, to: names)
+        // The first match only, with everything in it; nothing after it; the rest is the tree.
+        #expect(names.names == ["d", "e"])
+        #expect(diverted == DivertedElement(ancestors: [XMLName("", "r"), XMLName("", "p")], precedingSiblings: 0))
+        #expect(root.children.map(\.name) == ["h", "p", "p"])
+        #expect(root.children[1].children.map(\.name) == ["d2"] && root.children[2].children.map(\.name) == ["later"])
+        // Lines of the document that carries it.
+        #expect(names.lines == [3, 4])
+        // Without a sink the element is left out, and still checked.
+        let withoutSink = try XMLReader().read(xml, diverting: { ancestors, _ in ancestors.count == 2 }, to: nil)
+        #expect(withoutSink.root.children[1].children.map(\.name) == ["d2"])
+        #expect(throws: XMLReadError.self) {
+            try XMLReader().read(Array("<r><p><d></e></d></p></r>".utf8), diverting: { ancestors, _ in ancestors.count == 2 }, to: nil)
+        }
+    }
 }

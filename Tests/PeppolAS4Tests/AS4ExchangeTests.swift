@@ -326,14 +326,18 @@ enum SampleMessage {
         "<Invoice xmlns='urn:i'><ID>3</ID></Invoice>",
     ])
     func theTreeIsTheKeptBytes(document: String) throws {
-        let (_, bytes, element) = try BusinessDocumentHeader.unwrap(try Self.sbd { $0 + document }, limits: .init())
+        let read = TreeRecorder()
+        let (_, bytes) = try BusinessDocumentHeader.unwrap(try Self.sbd { $0 + document }, limits: .init(), documentInto: read)
+        let element = try #require(read.root)
         #expect(element.serializedXML() == (try XMLReader().read(bytes)).serializedXML())
         #expect(element.name == "Invoice")
     }
 
     @Test func aSecondHeaderIsPassedOverByBoth() throws {
-        let (_, bytes, element) = try BusinessDocumentHeader.unwrap(
-            try Self.sbd { $0 + $0 + "<Invoice xmlns='urn:i'><c:ID>4</c:ID></Invoice>" }, limits: .init())
+        let read = TreeRecorder()
+        let (_, bytes) = try BusinessDocumentHeader.unwrap(
+            try Self.sbd { $0 + $0 + "<Invoice xmlns='urn:i'><c:ID>4</c:ID></Invoice>" }, limits: .init(), documentInto: read)
+        let element = try #require(read.root)
         #expect(element.name == "Invoice")
         #expect(element.serializedXML() == (try XMLReader().read(bytes)).serializedXML())
     }
@@ -349,5 +353,21 @@ enum SampleMessage {
         } throws: { error in
             "\(error)".contains(message)
         }
+    }
+}
+
+/// The tree of what a sink receives.
+final class TreeRecorder: XMLElementSink {
+    private var open: [XMLElement] = []
+    var root: XMLElement?
+
+    func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
+        open.append(XMLElement(name: name, namespace: namespace, attributes: attributes, line: line))
+    }
+
+    func end(text: String) {
+        var element = open.removeLast()
+        element.text = text
+        if open.isEmpty { root = element } else { open[open.count - 1].children.append(element) }
     }
 }

@@ -36,6 +36,12 @@ public struct UBLReader: Sendable {
         try DocumentDecoder(kind: try Self.kind(of: root)).head(Node(root: root))
     }
 
+    /// The local names of the root's children that ``readHead(_:)`` reads: a root with only
+    /// these children gives the same head as the whole document.
+    public static let headElements: Set<String> = [
+        "CustomizationID", "ProfileID", "ID", "IssueDate", "AccountingSupplierParty", "AccountingCustomerParty",
+    ]
+
     private static func kind(of root: XMLElement) throws(UBLReadError) -> Invoice.Kind {
         let kind: Invoice.Kind
         switch root.name {

@@ -42,6 +42,18 @@ enum Namespace: UInt8, Sendable {
         return (namespace, String(decoding: bytes[bytes.index(after: colon)...], as: UTF8.self))
     }
 
+    /// The namespace's URI; nil for `.other`, which stands for many.
+    var uri: String? {
+        switch self {
+        case .cbc: UBLNamespace.cbc
+        case .cac: UBLNamespace.cac
+        case .ext: UBLNamespace.ext
+        case .ubl: UBLNamespace.invoice
+        case .cn: UBLNamespace.creditNote
+        case .other: nil
+        }
+    }
+
     var prefix: String {
         switch self {
         case .cbc: "cbc:"
@@ -297,7 +309,7 @@ final class DocumentTree {
         }
     }
 
-    private convenience init(_ collector: Collector) {
+    convenience init(_ collector: Collector) {
         // Taken out of the collector, so each array is freed as soon as it is copied.
         let collected = collector.collected
         collector.collected = Collected()
@@ -402,6 +414,26 @@ final class DocumentTree {
     }
 
     var root: Node { Node(tree: self, id: 0) }
+
+    /// Element `id` as an ``XMLElement``, with all it contains.
+    func element(_ id: Int32) -> XMLElement {
+        element(id) { _ in true }
+    }
+
+    /// Element `id` as an ``XMLElement`` with the children `keeps` accepts, each whole.
+    func element(_ id: Int32, keepingChildren keeps: (Int32) -> Bool) -> XMLElement {
+        let index = Int(id)
+        let layout = layout.pointee
+        let namespace = layout.namespaces[index]
+        var children: [XMLElement] = []
+        for slot in Int(layout.childStart[index])..<Int(layout.childStart[index + 1]) {
+            let child = layout.childList[slot]
+            if keeps(child) { children.append(element(child)) }
+        }
+        return XMLElement(
+            name: names[Int(layout.nameIDs[index])], namespace: namespace.uri ?? otherNamespaces[id] ?? "",
+            attributes: attributes[index], children: children, text: texts[index], line: Int(layout.lines[index]))
+    }
 
     func nameID(for name: String) -> Int32? { nameTable[name] }
 
