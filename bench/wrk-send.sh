@@ -12,7 +12,7 @@ keys=$supplierKeys
 
 port=$((20000 + RANDOM % 40000))
 # PERF=file.data records the server with perf while it works.
-${PERF:+perf record -g -o "$PERF" --} $efactuur serve --data-dir "$work" --port "$port" >/dev/null 2>&1 &
+${PERF:+perf record ${PERF_OPTIONS:--g} -o "$PERF" --} $efactuur serve --data-dir "$work" --port "$port" >/dev/null 2>&1 &
 server=$!
 sleep 1
 login="<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><Login xmlns=\"http://api.everbinding.nl/v3_1/\"><ConsumerKey>$(echo "$keys" | field appKey)</ConsumerKey><ConsumerSecret>$(echo "$keys" | field secret)</ConsumerSecret></Login></s:Body></s:Envelope>"
