@@ -304,17 +304,16 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func organisation(partyID: String) async throws -> Organisation? {
         try readNow { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [partyID])
-                .map(SQLitePlatformStore.organisation)
+            try Self.firstRow(
+                db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [partyID], SQLitePlatformStore.organisation)
         }
     }
 
     public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
         try readNow { db in
-            try Row.fetchOne(
+            try Self.firstRow(
                 db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? AND verified = 1 ORDER BY number LIMIT 1"),
-                arguments: [value]
-            ).map(SQLitePlatformStore.organisation)
+                arguments: [value], SQLitePlatformStore.organisation)
         }
     }
 
@@ -433,8 +432,10 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func keyHolder(appKey: String) async throws -> KeyHolder? {
         try readNow { db in
-            try Row.fetchOne(db.cachedStatement(sql: Self.keyHolderQuery), arguments: [appKey], adapter: Self.keyHolderScopes)
-                .flatMap(SQLitePlatformStore.keyHolder)
+            try Self.firstRow(db.cachedStatement(sql: Self.keyHolderQuery), arguments: [appKey]) { row in
+                var columns = Columns(row)
+                return Self.keyHolder(&columns)
+            } ?? nil
         }
     }
 
@@ -468,19 +469,22 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func securityToken(hash: [UInt8]) async throws -> (expiresOn: Date, holder: KeyHolder?)? {
         try readNow { db in
-            try Row.fetchOne(db.cachedStatement(sql: Self.tokenHolderQuery), arguments: [Data(hash)], adapter: Self.tokenHolderScopes)
-                .map { (Date(timeIntervalSince1970: $0["expires_on"]), SQLitePlatformStore.keyHolder($0)) }
+            try Self.firstRow(db.cachedStatement(sql: Self.tokenHolderQuery), arguments: [Data(hash)]) { row in
+                var columns = Columns(row)
+                return (Date(timeIntervalSince1970: columns.next()), Self.keyHolder(&columns))
+            }
         }
     }
 
     /// A connection key with its organisation, account and user, in one statement and so one
-    /// snapshot (``SQLiteKeyedReads``): each table's columns a scope of the row, nil where a row
-    /// is missing (a removed user).
-    private static let holderColumns: [(scope: String, alias: String, columns: [String])] = [
-        ("key", "k", ["app_key", "secret_hash", "party_id", "user_id", "email", "created_on", "revoked_on"]),
-        ("organisation", "o", ["party_id", "account_id", "name", "country", "kvk", "oin", "vat", "kbo", "verified", "created_on"]),
-        ("account", "a", ["id", "name", "email", "subscription", "created_on"]),
-        ("user", "u", ["id", "account_id", "email", "role"]),
+    /// snapshot (``SQLiteKeyedReads``). Every request with a token reads this, so the row is
+    /// decoded where the statement holds it, by position (``keyHolder(_:)`` reads the columns in
+    /// this order), rather than copied and laid out in named scopes.
+    private static let holderColumns: [(alias: String, columns: [String])] = [
+        ("k", ["app_key", "secret_hash", "party_id", "user_id", "email", "created_on", "revoked_on"]),
+        ("o", ["party_id", "account_id", "name", "country", "kvk", "oin", "vat", "kbo", "verified", "created_on"]),
+        ("a", ["id", "name", "email", "subscription", "created_on"]),
+        ("u", ["id", "account_id", "email", "role"]),
     ]
     private static let holderSelect = holderColumns.flatMap { table in table.columns.map { "\(table.alias).\($0)" } }
         .joined(separator: ", ")
@@ -495,24 +499,58 @@ public final class SQLitePlatformStore: PlatformStore {
         \(holderJoins) WHERE t.token_hash = ?
         """
 
-    private static let keyHolderScopes = holderScopes(after: 0)
-    private static let tokenHolderScopes = holderScopes(after: 1)
-
-    /// The holder's scopes, after `leading` columns of the row's own.
-    private static func holderScopes(after leading: Int) -> any RowAdapter {
-        let ranges = splittingRowAdapters(columnCounts: [leading] + holderColumns.map(\.columns.count))
-        return ScopeAdapter(
-            base: ranges[0], scopes: Dictionary(uniqueKeysWithValues: zip(holderColumns.map(\.scope), ranges.dropFirst())))
+    /// The first row `statement` gives, decoded where it stands (`fetchOne` would copy it first).
+    private static func firstRow<T>(_ statement: Statement, arguments: StatementArguments, _ decode: (Row) -> T) throws -> T? {
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        // The row is the statement's current one: the cursor, which resets the statement when it
+        // goes, must outlive the decoding.
+        return try withExtendedLifetime(cursor) { try cursor.next().map(decode) }
     }
 
-    private static func keyHolder(_ row: Row) -> KeyHolder? {
-        guard let key = row.scopes["key"], let organisation = row.scopes["organisation"], let account = row.scopes["account"],
-            let user = row.scopes["user"], key["app_key"] as String? != nil, organisation["party_id"] as String? != nil,
-            account["id"] as String? != nil, user["id"] as String? != nil
-        else { return nil }
-        return KeyHolder(
-            key: connectionKey(key), secretHash: [UInt8](key["secret_hash"] as Data), organisation: self.organisation(organisation),
-            account: self.account(account), user: self.user(user))
+    /// A row's columns read one after another.
+    private struct Columns {
+        let row: Row
+        var index = 0
+
+        init(_ row: Row) { self.row = row }
+
+        mutating func next<Value: DatabaseValueConvertible & StatementColumnConvertible>() -> Value {
+            defer { index += 1 }
+            return row[index]
+        }
+
+        mutating func nextOrNil<Value: DatabaseValueConvertible & StatementColumnConvertible>() -> Value? {
+            defer { index += 1 }
+            return row[index]
+        }
+    }
+
+    /// The holder in the next columns, laid out as `holderColumns`; nil where a row is missing
+    /// (a removed user).
+    private static func keyHolder(_ columns: inout Columns) -> KeyHolder? {
+        // Each table's first column is its key: NULL where the join found no row.
+        var first = columns.index
+        for table in holderColumns {
+            if columns.row.hasNull(atIndex: first) { return nil }
+            first += table.columns.count
+        }
+        // Arguments are evaluated left to right: each `next()` reads the column after the last.
+        let appKey: String = columns.next()
+        let secretHash: Data = columns.next()
+        let key = ConnectionKey(
+            appKey: appKey, partyID: columns.next(), userID: columns.next(), email: columns.next(),
+            createdOn: Date(timeIntervalSince1970: columns.next()),
+            revokedOn: (columns.nextOrNil() as Double?).map(Date.init(timeIntervalSince1970:)))
+        let organisation = Organisation(
+            partyID: columns.next(), accountID: columns.next(), name: columns.next(), country: columns.next(),
+            kvk: columns.nextOrNil(), oin: columns.nextOrNil(), vat: columns.nextOrNil(), kbo: columns.nextOrNil(),
+            isVerified: columns.next(),
+            createdOn: Date(timeIntervalSince1970: columns.next()))
+        let account = Account(
+            id: columns.next(), name: columns.next(), email: columns.next(),
+            subscription: Subscription(rawValue: columns.next()) ?? .free, createdOn: Date(timeIntervalSince1970: columns.next()))
+        let user = User(id: columns.next(), accountID: columns.next(), email: columns.next(), role: UserRole(rawValue: columns.next()) ?? .user)
+        return KeyHolder(key: key, secretHash: [UInt8](secretHash), organisation: organisation, account: account, user: user)
     }
 
     public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
