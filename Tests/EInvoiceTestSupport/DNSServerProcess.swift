@@ -19,6 +19,7 @@ public final class DNSServerProcess: @unchecked Sendable {  // immutable after i
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        try Watchdog.stopWithThisProcess(process, command: "python3")
         // The first line says the port, once both sockets listen; EOF means the script failed.
         var line = Data()
         while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != UInt8(ascii: "\n") {

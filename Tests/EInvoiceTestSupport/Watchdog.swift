@@ -9,9 +9,11 @@ public enum Watchdog {
     }
 
     /// Kills `process` (a server the tests started) if this test process ends before it does.
-    public static func stopWithThisProcess(_ process: Process) throws {
+    /// `command`: the name it runs under (`/proc/<pid>/comm`) when that is not its executable's,
+    /// as for a script started through `/usr/bin/env python3`.
+    public static func stopWithThisProcess(_ process: Process, command: String? = nil) throws {
         let pid = process.processIdentifier
-        let name = process.executableURL?.lastPathComponent ?? ""
+        let name = command ?? process.executableURL?.lastPathComponent ?? ""
         // The name check keeps a reused process id safe from the kill.
         try start(
             "while alive \(ProcessInfo.processInfo.processIdentifier) && alive \(pid); do sleep 1; done; "

@@ -29,6 +29,9 @@ final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; P
         process.environment = environment
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // A test process that ends without releasing this (a crash, an exit) must not leave the
+        // server running: it would answer on its port, into a deleted maildir, in a later run.
+        try Watchdog.stopWithThisProcess(process, command: "python3")
     }
 
     /// Waits until the server accepts connections.
