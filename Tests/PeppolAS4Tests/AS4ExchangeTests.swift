@@ -1,9 +1,9 @@
 import Crypto
 import EInvoiceTestSupport
 import Foundation
-import HardenedXML
 import Testing
 
+@testable import HardenedXML
 @testable import PeppolAS4
 
 /// Our sender and our receiver against each other, and each against implementations we did not
@@ -326,7 +326,7 @@ enum SampleMessage {
         "<Invoice xmlns='urn:i'><ID>3</ID></Invoice>",
     ])
     func theTreeIsTheKeptBytes(document: String) throws {
-        let read = TreeRecorder()
+        let read = ElementTreeBuilder()
         let (_, bytes) = try BusinessDocumentHeader.unwrap(try Self.sbd { $0 + document }, limits: .init(), documentInto: read)
         let element = try #require(read.root)
         #expect(element.serializedXML() == (try XMLReader().read(bytes)).serializedXML())
@@ -334,7 +334,7 @@ enum SampleMessage {
     }
 
     @Test func aSecondHeaderIsPassedOverByBoth() throws {
-        let read = TreeRecorder()
+        let read = ElementTreeBuilder()
         let (_, bytes) = try BusinessDocumentHeader.unwrap(
             try Self.sbd { $0 + $0 + "<Invoice xmlns='urn:i'><c:ID>4</c:ID></Invoice>" }, limits: .init(), documentInto: read)
         let element = try #require(read.root)
@@ -353,21 +353,5 @@ enum SampleMessage {
         } throws: { error in
             "\(error)".contains(message)
         }
-    }
-}
-
-/// The tree of what a sink receives.
-final class TreeRecorder: XMLElementSink {
-    private var open: [XMLElement] = []
-    var root: XMLElement?
-
-    func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
-        open.append(XMLElement(name: name, namespace: namespace, attributes: attributes, line: line))
-    }
-
-    func end(text: String) {
-        var element = open.removeLast()
-        element.text = text
-        if open.isEmpty { root = element } else { open[open.count - 1].children.append(element) }
     }
 }
