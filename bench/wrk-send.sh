@@ -11,7 +11,8 @@ source bench/platform.sh
 keys=$supplierKeys
 
 port=$((20000 + RANDOM % 40000))
-# PERF=file.data records the server with perf while it works.
+# PERF=file.data records the server with perf while it works (PERF_OPTIONS replaces -g, e.g.
+# "--call-graph dwarf,16384 -F 299": libxml2 and SQLite have no frame pointers).
 ${PERF:+perf record ${PERF_OPTIONS:--g} -o "$PERF" --} $efactuur serve --data-dir "$work" --port "$port" >/dev/null 2>&1 &
 server=$!
 sleep 1
