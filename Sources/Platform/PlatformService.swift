@@ -411,10 +411,9 @@ public struct PlatformService: Sendable {
                     throw .invalidPayload(error.message)
                 }
             }
-            // What routing reads (``UBLReader/readHead(_:)``), without a tree of the whole document.
-            let head = read.rootElement(keepingChildren: UBLReader.headElements)
-            guard head.namespace == UBLNamespace.invoice || head.namespace == UBLNamespace.creditNote else {
-                throw .invalidPayload("the root element is {\(head.namespace)}\(head.name)")
+            let root = read.rootElement(keepingChildren: [])
+            guard root.namespace == UBLNamespace.invoice || root.namespace == UBLNamespace.creditNote else {
+                throw .invalidPayload("the root element is {\(root.namespace)}\(root.name)")
             }
             let validationStart = ContinuousClock.now
             let report = validator.validate(read)
@@ -422,6 +421,9 @@ public struct PlatformService: Sendable {
             guard report.isValid else {
                 throw .validationFailed(fatalRuleIDs: report.findings.filter { $0.flag == .fatal }.map(\.ruleID).uniqued())
             }
+            // What routing reads (``UBLReader/readHead(_:)``), without a tree of the whole document;
+            // made once the schema has allowed each of those elements at most once.
+            let head = read.rootElement(keepingChildren: UBLReader.headElements)
             do throws(UBLReadError) {
                 return ReadDocument(head: try UBLReader().readHead(head), sha256: DocumentDigest.sha256(payload))
             } catch {

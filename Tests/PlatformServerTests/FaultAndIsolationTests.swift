@@ -48,6 +48,13 @@ struct FaultTests {
             let rejected = try await soap.send(invalid, via: fixture.supplier.partyID, to: fixture.customer.partyID, token: token)
             expectFault(rejected, "ERRXSL4000001")
             #expect(rejected.fault?.message.contains("BR-CL-01") == true)
+            // Not an invoice or credit note, however many children it has that an invoice's head has.
+            let order =
+                "<Order xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Order-2\">"
+                + String(repeating: "<ID>1</ID><AccountingSupplierParty><Party/></AccountingSupplierParty>", count: 20_000) + "</Order>"
+            let notAnInvoice = try await soap.send(order, via: fixture.supplier.partyID, to: fixture.customer.partyID, token: token)
+            expectFault(notAnInvoice, "ERRREQ4000002")
+            #expect(notAnInvoice.fault?.message.contains("the root element is {urn:oasis:names:specification:ubl:schema:xsd:Order-2}Order") == true)
             // A receiver nobody on the platform is, and no e-mail address.
             let elsewhere = PlatformFixture.invoiceToOutsideBuyer(number: "F-NOWHERE")
             expectFault(
