@@ -22,6 +22,8 @@ public final class SQLitePlatformStore: PlatformStore {
     /// The writes every send or receive makes (the document, a delivery's outcome): concurrent
     /// ones share a commit.
     private let documentWrites: SQLiteWriteBatches
+    /// Copies the WAL into the database file beside the writer rather than inside its commits.
+    private let checkpoints: SQLiteCheckpoints
     /// What opening the store tightened: files or a folder others could read (see `PrivateFiles`).
     public let permissionWarnings: [String]
 
@@ -39,6 +41,13 @@ public final class SQLitePlatformStore: PlatformStore {
         documentWrites = SQLiteWriteBatches(pool: pool)
         try SQLitePlatformStore.migrator.migrate(pool)
         keyedReads = SQLiteKeyedReads(path: path)
+        checkpoints = try SQLiteCheckpoints(path: path, synchronous: synchronous.rawValue)
+        try pool.writeWithoutTransaction { [checkpoints] db in checkpoints.watch(db) }
+    }
+
+    deinit {
+        // The writer may outlive this store (a batch still committing holds the pool).
+        try? pool.writeWithoutTransaction { [checkpoints] db in checkpoints.stopWatching(db) }
     }
 
     /// A short read by key on the calling thread, one statement (see ``SQLiteKeyedReads``).
