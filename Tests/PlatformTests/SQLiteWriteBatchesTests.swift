@@ -64,6 +64,41 @@ struct SQLiteWriteBatchesTests {
         }
     }
 
+    @Test("Batches in which no caller fails run without savepoints; one that fails is run again with them")
+    func savepointsOnlyAfterAFailure() async throws {
+        try await Self.withPool("CREATE TABLE row (number INTEGER PRIMARY KEY)") { (pool: DatabasePool) async throws in
+            let savepoints = Mutex(0)
+            try await pool.writeWithoutTransaction { db in
+                db.trace { event in
+                    if case .statement(let statement) = event, statement.sql.hasPrefix("SAVEPOINT") {
+                        savepoints.withLock { $0 += 1 }
+                    }
+                }
+            }
+            let batches = SQLiteWriteBatches(pool: pool)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for number in 0..<200 {
+                    group.addTask { try await batches.write { db in try db.execute(sql: "INSERT INTO row VALUES (?)", arguments: [number]) } }
+                }
+                try await group.waitForAll()
+            }
+            #expect(savepoints.withLock { $0 } == 0)
+
+            // A duplicate key fails one caller; the batch is run again, each caller in a savepoint.
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for number in [200, 201, 0, 202] {
+                    group.addTask {
+                        (try? await batches.write { db in try db.execute(sql: "INSERT INTO row VALUES (?)", arguments: [number]) }) != nil
+                    }
+                }
+                return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(outcomes == 3)
+            #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM row") } == 203)
+            #expect(savepoints.withLock { $0 } > 0)
+        }
+    }
+
     @Test("A failed commit fails every caller in its batch, and later writes go on")
     func failedCommit() async throws {
         // A deferred foreign key is checked at the commit: a row that breaks it fails the commit.
