@@ -65,7 +65,8 @@ public struct Validator: Sendable {
     /// same pass as what carries it (a SOAP envelope, a Standard Business Document).
     public final class DocumentReading: XMLElementSink {
         private let collector = DocumentTree.Collector()
-        private var started = false
+        /// Set by the reader's events only, one at a time: no run-time exclusivity checks.
+        @exclusivity(unchecked) private var started = false
 
         public init() {}
 

@@ -42,11 +42,12 @@ private final class DivertingTreeBuilder: XMLElementSink {
     let tree = ElementTreeBuilder()
     private let sink: (any XMLElementSink)?
     private let isDiverted: ([XMLName], XMLName) -> Bool
+    // Touched only by the reader's events, one at a time (see ``TreeBuilder``).
     /// The open elements of the tree.
-    private var ancestors: [XMLName] = []
+    @exclusivity(unchecked) private var ancestors: [XMLName] = []
     /// Open elements of the diverted element, itself included; 0 outside it.
-    private var divertedDepth = 0
-    private(set) var diverted: DivertedElement?
+    @exclusivity(unchecked) private var divertedDepth = 0
+    @exclusivity(unchecked) private(set) var diverted: DivertedElement?
 
     init(diverting isDiverted: @escaping ([XMLName], XMLName) -> Bool, to sink: (any XMLElementSink)?) {
         self.isDiverted = isDiverted

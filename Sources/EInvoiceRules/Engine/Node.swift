@@ -209,10 +209,10 @@ final class DocumentTree {
         self.init(collector)
     }
 
-    /// Receives the elements; the state lives in one struct, so each event costs one exclusive
-    /// access to it rather than one per array touched.
+    /// Receives the elements; the state lives in one struct that only the reader's events touch,
+    /// one at a time, so its accesses need no run-time exclusivity checks.
     final class Collector: XMLElementSink {
-        var collected = Collected()
+        @exclusivity(unchecked) var collected = Collected()
 
         func start(name: String, namespace: String, attributes: [XMLAttribute], line: Int) {
             collected.start(name: name, namespace: namespace, attributes: attributes, line: line)
