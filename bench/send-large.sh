@@ -3,7 +3,7 @@
 # (curl), the receiver's GetInboxDocument, and the SHA-256 of what went in and what came out; with
 # the server's peak memory. Also times `efactuur validate` and `efactuur render` on the file.
 #   bench/send-large.sh FILE.xml      (make one with bench/large-invoice.py)
-#   AGAIN=1 bench/send-large.sh FILE  sends it twice: the second replaces the first
+#   AGAIN=n bench/send-large.sh FILE  sends it n more times: each replaces the one before
 set -euo pipefail
 cd "$(dirname "$0")/.."
 file=$1
@@ -34,11 +34,11 @@ sed -e '1{/^<?xml/d}' "$file" > "$work/payload.xml"
 sent=$(curl -s ${NO_EXPECT:+-H "Expect:"} -w '\n%{time_total}' -X POST -H "SOAPAction: ${ns}SendDocument" --data-binary @"$work/request.xml" "http://127.0.0.1:$port/soap/v3.1")
 echo "send: $(echo "$sent" | tail -1) s, answer: $(echo "$sent" | head -1 | sed -E 's/.*<(ExternalId|faultstring)>([^<]*)<.*/\1 \2/')"
 externalId=$(echo "$sent" | head -1 | sed -E 's/.*<ExternalId>([^<]*)<.*/\1/')
-if [ -n "${AGAIN:-}" ]; then
+for _ in $(seq "${AGAIN:-0}"); do
   # The same invoice again: it replaces the stored one, which is kept as an earlier revision.
   again=$(curl -s ${NO_EXPECT:+-H "Expect:"} -w '\n%{time_total}' -X POST -H "SOAPAction: ${ns}SendDocument" --data-binary @"$work/request.xml" "http://127.0.0.1:$port/soap/v3.1")
   echo "send again: $(echo "$again" | tail -1) s, answer: $(echo "$again" | head -1 | sed -E 's/.*<(ExternalId|faultstring)>([^<]*)<.*/\1 \2/')"
-fi
+done
 token=$(login "$customerKeys")
 curl -s -w '\n%{time_total}' -X POST -H "SOAPAction: ${ns}GetInboxDocument" \
   --data-binary "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Header><Authentication xmlns=\"$ns\"><SecurityToken>$token</SecurityToken></Authentication></s:Header><s:Body><GetInboxDocument xmlns=\"$ns\"><ExternalId>$externalId</ExternalId></GetInboxDocument></s:Body></s:Envelope>" \

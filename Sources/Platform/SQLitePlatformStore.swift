@@ -55,7 +55,7 @@ public final class SQLitePlatformStore: PlatformStore {
 
     deinit {
         // The writer may outlive this store (a batch still committing holds the pool).
-        try? pool.writeWithoutTransaction { [checkpoints] db in checkpoints.stopWatching(db) }
+        pool.writeWithoutTransaction { [checkpoints] db in checkpoints.stopWatching(db) }
     }
 
     /// A short read by key on the calling thread, one statement (see ``SQLiteKeyedReads``).
