@@ -55,6 +55,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // OpenSSL's libcrypto (libpq-dev, which the build needs anyway, depends on libssl-dev).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         // libxml2 with DTDs, entities and network access off, and limits on size and depth.
         .target(name: "HardenedXML", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // The EN 16931 document model, money, identifiers, the builder, UBL 2.1 reader and writer.
@@ -179,7 +181,7 @@ let package = Package(
         .target(
             name: "PeppolAS4",
             dependencies: [
-                "HardenedXML", "CLibXML2",
+                "HardenedXML", "CLibXML2", "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -12,9 +12,8 @@ public struct AccessPointIdentity: Sendable {
     let certificateDER: [UInt8]
     public let partyID: String
     let signingKey: _RSA.Signing.PrivateKey
-    /// Not marked Sendable by swift-crypto; an immutable BoringSSL key is safe to use from
-    /// several threads at once.
-    nonisolated(unsafe) let decryptionKey: _RSA.Encryption.PrivateKey
+    /// The same key, for the private-key operations themselves (see ``RSAPrivateKeyOperations``).
+    let privateKeyOperations: RSAPrivateKeyOperations
     /// Keys the MessageIds (``messageID(for:)``): derived from the private key once, not per message.
     let messageIDKey: SymmetricKey
 
@@ -26,37 +25,30 @@ public struct AccessPointIdentity: Sendable {
         }
         do {
             signingKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
-            decryptionKey = try _RSA.Encryption.PrivateKey(derRepresentation: signingKey.derRepresentation)
         } catch {
             throw AS4Error(.other, "the access point's private key is not an RSA key in PEM")
         }
         guard _RSA.Signing.PublicKey(certificate.publicKey)?.derRepresentation == signingKey.publicKey.derRepresentation else {
             throw AS4Error(.other, "the private key does not belong to the access point's certificate")
         }
+        self.privateKeyOperations = try RSAPrivateKeyOperations(pkcs1DER: Array(signingKey.derRepresentation))
         self.certificate = certificate
         self.certificateDER = AS4Certificate.derBytes(certificate)
         self.partyID = try AS4Certificate.commonName(of: certificate)
         self.messageIDKey = SymmetricKey(data: SHA256.hash(data: signingKey.derRepresentation))
     }
 
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
     func sign(_ bytes: [UInt8]) throws(AS4Error) -> [UInt8] {
-        do {
-            return Array(try signingKey.signature(for: bytes, padding: .insecurePKCS1v1_5).rawRepresentation)
-        } catch {
-            throw AS4Error(.other, "signing failed: \(error)")
-        }
+        try privateKeyOperations.signSHA256(bytes)
     }
 
     func unwrapKey(_ wrapped: [UInt8]) throws(AS4Error) -> SymmetricKey {
-        do {
-            let key = try decryptionKey.decrypt(wrapped, padding: .PKCS1_OAEP_SHA256)
-            guard key.count == 16 else { throw AS4Error(.failedDecryption, "the content key is not an AES-128 key") }
-            return SymmetricKey(data: key)
-        } catch let error as AS4Error {
-            throw error
-        } catch {
+        guard let key = privateKeyOperations.decryptOAEPSHA256(wrapped) else {
             throw AS4Error(.failedDecryption, "the content key cannot be decrypted with this access point's key")
         }
+        guard key.count == 16 else { throw AS4Error(.failedDecryption, "the content key is not an AES-128 key") }
+        return SymmetricKey(data: key)
     }
 
     /// A MessageId for `name` (a document revision) that is the same on every attempt, so the
