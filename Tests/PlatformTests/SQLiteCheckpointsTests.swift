@@ -26,33 +26,30 @@ struct SQLiteCheckpointsTests {
 
     @Test("Commits past the step are copied into the database file by another connection; past the limit the writer copies and the WAL starts over")
     func checkpoints() async throws {
-        let directory = TestFolder.root.appendingPathComponent("efactuur-checkpoints-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("c.sqlite").path
-        let pool = try DatabasePool(path: path)
-        try await pool.write { db in try db.execute(sql: "CREATE TABLE row (id INTEGER PRIMARY KEY, data BLOB)") }
-        try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-        let empty = Self.fileSize(path)
+        try await TestDatabase.withPool("CREATE TABLE row (id INTEGER PRIMARY KEY, data BLOB)") { (pool: DatabasePool) async throws in
+            let path = pool.path
+            try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            let empty = Self.fileSize(path)
 
-        let checkpoints = try SQLiteCheckpoints(path: path, synchronous: "NORMAL", backgroundStep: 20, writerLimit: 200)
-        try await pool.writeWithoutTransaction { db in checkpoints.watch(db) }
+            let checkpoints = try SQLiteCheckpoints(path: path, synchronous: "NORMAL", backgroundStep: 20, writerLimit: 200)
+            try await pool.writeWithoutTransaction { db in checkpoints.watch(db) }
 
-        // ~90 pages: below SQLite's own threshold (1,000) and the writer's limit, so only the
-        // background rounds can have put them into the database file (all but those committed
-        // after the last round, fewer than a step).
-        try await Self.insert(30, into: pool)
-        let copied = (30 * 2 - checkpoints.backgroundStep) * Self.pageBytes
-        let deadline = Date().addingTimeInterval(10)
-        while Self.fileSize(path) < empty + copied, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(Self.fileSize(path) >= empty + copied, "the database file holds \(Self.fileSize(path)) bytes")
+            // ~90 pages: below SQLite's own threshold (1,000) and the writer's limit, so only the
+            // background rounds can have put them into the database file (all but those committed
+            // after the last round, fewer than a step).
+            try await Self.insert(30, into: pool)
+            let copied = (30 * 2 - checkpoints.backgroundStep) * Self.pageBytes
+            let deadline = Date().addingTimeInterval(10)
+            while Self.fileSize(path) < empty + copied, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(Self.fileSize(path) >= empty + copied, "the database file holds \(Self.fileSize(path)) bytes")
 
-        // ~900 pages more: without the writer's own checkpoint the WAL would hold them all.
-        try await Self.insert(300, into: pool)
-        let wal = Self.fileSize(path + "-wal")
-        #expect(wal <= 2 * checkpoints.writerLimit * Self.frameBytes, "the WAL is \(wal) bytes")
-        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM row") } == 330)
+            // ~900 pages more: without the writer's own checkpoint the WAL would hold them all.
+            try await Self.insert(300, into: pool)
+            let wal = Self.fileSize(path + "-wal")
+            #expect(wal <= 2 * checkpoints.writerLimit * Self.frameBytes, "the WAL is \(wal) bytes")
+            #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM row") } == 330)
 
-        try await pool.writeWithoutTransaction { db in checkpoints.stopWatching(db) }
+            try await pool.writeWithoutTransaction { db in checkpoints.stopWatching(db) }
+        }
     }
 }

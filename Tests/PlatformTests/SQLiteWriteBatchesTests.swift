@@ -19,19 +19,9 @@ struct SQLiteWriteBatchesTests {
 
     struct Refused: Error, Equatable { let number: Int }
 
-    /// A new database file with `schema`, removed when `body` is done.
-    static func withPool(_ schema: String, _ body: (DatabasePool) async throws -> Void) async throws {
-        let directory = TestFolder.root.appendingPathComponent("efactuur-batches-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let pool = try DatabasePool(path: directory.appendingPathComponent("b.sqlite").path)
-        try await pool.write { db in try db.execute(sql: schema) }
-        try await body(pool)
-    }
-
     @Test("Each caller's rows are kept or rolled back alone; answers come after the commit; fewer commits than writes")
     func batches() async throws {
-        try await Self.withPool("CREATE TABLE row (number INTEGER PRIMARY KEY)") { (pool: DatabasePool) async throws in
+        try await TestDatabase.withPool("CREATE TABLE row (number INTEGER PRIMARY KEY)") { (pool: DatabasePool) async throws in
             let commits = Commits()
             pool.add(transactionObserver: commits)
             let batches = SQLiteWriteBatches(pool: pool)
@@ -66,7 +56,7 @@ struct SQLiteWriteBatchesTests {
 
     @Test("Batches in which no caller fails run without savepoints; one that fails is run again with them")
     func savepointsOnlyAfterAFailure() async throws {
-        try await Self.withPool("CREATE TABLE row (number INTEGER PRIMARY KEY)") { (pool: DatabasePool) async throws in
+        try await TestDatabase.withPool("CREATE TABLE row (number INTEGER PRIMARY KEY)") { (pool: DatabasePool) async throws in
             let savepoints = Mutex(0)
             try await pool.writeWithoutTransaction { db in
                 db.trace { event in
@@ -106,7 +96,7 @@ struct SQLiteWriteBatchesTests {
             CREATE TABLE parent (id INTEGER PRIMARY KEY);
             CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
             """
-        try await Self.withPool(schema) { (pool: DatabasePool) async throws in
+        try await TestDatabase.withPool(schema) { (pool: DatabasePool) async throws in
             let batches = SQLiteWriteBatches(pool: pool)
             await #expect(throws: DatabaseError.self) {
                 try await batches.write { db in try db.execute(sql: "INSERT INTO child (id, parent) VALUES (1, 99)") }
