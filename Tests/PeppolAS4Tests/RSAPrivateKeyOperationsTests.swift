@@ -29,6 +29,11 @@ import _CryptoExtras
         wrapped[wrapped.count / 2] ^= 1
         #expect(operations.decryptOAEPSHA256(wrapped) == nil)
         #expect(operations.decryptOAEPSHA256([]) == nil)
+        // What a hostile sender can put there instead: a number past the modulus, one byte short,
+        // a megabyte.
+        for hostile in [[UInt8](repeating: 0xFF, count: 256), [UInt8](repeating: 1, count: 255), [UInt8](repeating: 7, count: 1 << 20)] {
+            #expect(operations.decryptOAEPSHA256(hostile) == nil)
+        }
     }
 
     @Test("Bytes that are not an RSA key are refused")
