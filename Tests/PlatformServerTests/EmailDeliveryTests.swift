@@ -37,6 +37,11 @@ final class SMTPServerProcess: @unchecked Sendable {  // immutable after init; P
     /// Waits until the server accepts connections.
     func waitUntilReady() async throws {
         try await TestPorts.waitUntilListening(port, what: "aiosmtpd (pip install aiosmtpd)")
+        // What answers must be this server, not one that had the port first (then this one has
+        // exited: it could not bind).
+        guard process.isRunning else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "aiosmtpd exited: port \(port) was taken"])
+        }
     }
 
     /// The messages delivered so far.

@@ -11,10 +11,17 @@ import Synchronization
 public enum TestPorts {
     private static let next = Mutex(Int.random(in: 20_000..<26_000))
 
+    /// A port no test of this process has had and nothing listens on now: another test process
+    /// (a second `swift test`, a CI run beside a local one) or a server left over from a run that
+    /// crashed may listen on one of ours, and a test server that cannot bind it would find the
+    /// other one answering in its place (mails delivered into another run's maildir).
     public static func take() -> Int {
-        next.withLock { port in
-            port += 1
-            return port
+        while true {
+            let port = next.withLock { port in
+                port = port + 1 < 32_000 ? port + 1 : 20_000
+                return port
+            }
+            if !accepts(port) { return port }
         }
     }
 
