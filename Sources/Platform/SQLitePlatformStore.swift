@@ -256,13 +256,14 @@ public final class SQLitePlatformStore: PlatformStore {
 
     public func accounts() async throws -> [Account] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM account ORDER BY id").map(SQLitePlatformStore.account)
+            try Row.fetchAll(db, sql: "SELECT \(Layout.account.list) FROM account ORDER BY id").map(SQLitePlatformStore.account)
         }
     }
 
     public func account(id: String) async throws -> Account? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [id]).map(SQLitePlatformStore.account)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Layout.account.list) FROM account WHERE id = ?"), arguments: [id]).map(
+                SQLitePlatformStore.account)
         }
     }
 
@@ -302,7 +303,7 @@ public final class SQLitePlatformStore: PlatformStore {
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 throw try SQLitePlatformStore.registryRefusal(db, error, draft)
             }
-            return try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE party_id = ?", arguments: [partyID])
+            return try Row.fetchOne(db, sql: "SELECT \(Layout.organisation.list) FROM organisation WHERE party_id = ?", arguments: [partyID])
                 .map(SQLitePlatformStore.organisation)
         }
     }
@@ -322,14 +323,18 @@ public final class SQLitePlatformStore: PlatformStore {
     public func organisation(partyID: String) async throws -> Organisation? {
         try readNow { db in
             try Self.firstRow(
-                db.cachedStatement(sql: "SELECT * FROM organisation WHERE party_id = ?"), arguments: [partyID], SQLitePlatformStore.organisation)
+                db.cachedStatement(sql: "SELECT \(Layout.organisation.list) FROM organisation WHERE party_id = ?"), arguments: [partyID],
+                SQLitePlatformStore.organisation)
         }
     }
 
     public func organisation(registry: RegistryColumn, value: String) async throws -> Organisation? {
         try readNow { db in
             try Self.firstRow(
-                db.cachedStatement(sql: "SELECT * FROM organisation WHERE \(registry.rawValue) = ? AND verified = 1 ORDER BY number LIMIT 1"),
+                db.cachedStatement(
+                    sql:
+                        "SELECT \(Layout.organisation.list) FROM organisation WHERE \(registry.rawValue) = ? AND verified = 1 ORDER BY number LIMIT 1"
+                ),
                 arguments: [value], SQLitePlatformStore.organisation)
         }
     }
@@ -337,7 +342,7 @@ public final class SQLitePlatformStore: PlatformStore {
     public func organisations(accountID: String) async throws -> [Organisation] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM organisation WHERE account_id = ? ORDER BY party_id", arguments: [accountID]
+                db, sql: "SELECT \(Layout.organisation.list) FROM organisation WHERE account_id = ? ORDER BY party_id", arguments: [accountID]
             ).map(SQLitePlatformStore.organisation)
         }
     }
@@ -369,7 +374,7 @@ public final class SQLitePlatformStore: PlatformStore {
             _ = arguments.append(contentsOf: [limit])
             return try Row.fetchAll(
                 db,
-                sql: "SELECT * FROM organisation WHERE \(conditions.joined(separator: " AND ")) ORDER BY party_id LIMIT ?",
+                sql: "SELECT \(Layout.organisation.list) FROM organisation WHERE \(conditions.joined(separator: " AND ")) ORDER BY party_id LIMIT ?",
                 arguments: arguments
             ).map(SQLitePlatformStore.organisation)
         }
@@ -378,15 +383,18 @@ public final class SQLitePlatformStore: PlatformStore {
     public func user(accountID: String, email: String) async throws -> User? {
         try await pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL", arguments: [accountID, email]
+                db, sql: "SELECT \(Layout.user.list) FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL",
+                arguments: [accountID, email]
             ).map(SQLitePlatformStore.user)
         }
     }
 
     public func users(accountID: String) async throws -> [User] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM user WHERE account_id = ? AND removed_on IS NULL ORDER BY email", arguments: [accountID])
-                .map(SQLitePlatformStore.user)
+            try Row.fetchAll(
+                db, sql: "SELECT \(Layout.user.list) FROM user WHERE account_id = ? AND removed_on IS NULL ORDER BY email", arguments: [accountID]
+            )
+            .map(SQLitePlatformStore.user)
         }
     }
 
@@ -411,7 +419,7 @@ public final class SQLitePlatformStore: PlatformStore {
         try await pool.write { db in
             guard
                 let user = try Row.fetchOne(
-                    db, sql: "SELECT * FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL",
+                    db, sql: "SELECT \(Layout.user.list) FROM user WHERE account_id = ? AND email = ? COLLATE NOCASE AND removed_on IS NULL",
                     arguments: [accountID, email]
                 ).map(SQLitePlatformStore.user)
             else { return false }
@@ -459,7 +467,8 @@ public final class SQLitePlatformStore: PlatformStore {
     public func connectionKeys(partyID: String) async throws -> [ConnectionKey] {
         try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM connection_key WHERE party_id = ? ORDER BY created_on DESC, app_key", arguments: [partyID]
+                db, sql: "SELECT \(Layout.connectionKey.list) FROM connection_key WHERE party_id = ? ORDER BY created_on DESC, app_key",
+                arguments: [partyID]
             ).map(SQLitePlatformStore.connectionKey)
         }
     }
@@ -494,17 +503,12 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     /// A connection key with its organisation, account and user, in one statement and so one
-    /// snapshot (``SQLiteKeyedReads``). Every request with a token reads this, so the row is
-    /// decoded where the statement holds it, by position (``keyHolder(_:)`` reads the columns in
-    /// this order), rather than copied and laid out in named scopes.
-    private static let holderColumns: [(alias: String, columns: [String])] = [
-        ("k", ["app_key", "secret_hash", "party_id", "user_id", "email", "created_on", "revoked_on"]),
-        ("o", ["party_id", "account_id", "name", "country", "kvk", "oin", "vat", "kbo", "verified", "created_on"]),
-        ("a", ["id", "name", "email", "subscription", "created_on"]),
-        ("u", ["id", "account_id", "email", "role"]),
+    /// snapshot (``SQLiteKeyedReads``): the key's secret hash, then each record laid out as
+    /// ``Layout`` says. Every request with a token reads this.
+    private static let holderTables: [(alias: String, columns: Layout)] = [
+        ("k", .connectionKey), ("o", .organisation), ("a", .account), ("u", .user),
     ]
-    private static let holderSelect = holderColumns.flatMap { table in table.columns.map { "\(table.alias).\($0)" } }
-        .joined(separator: ", ")
+    private static let holderSelect = "k.secret_hash, " + holderTables.map { $0.columns.qualified($0.alias) }.joined(separator: ", ")
     private static let holderJoins = """
         LEFT JOIN organisation o ON o.party_id = k.party_id
         LEFT JOIN account a ON a.id = o.account_id
@@ -525,7 +529,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     /// A row's columns read one after another.
-    private struct Columns {
+    struct Columns {
         let row: Row
         var index = 0
 
@@ -542,32 +546,19 @@ public final class SQLitePlatformStore: PlatformStore {
         }
     }
 
-    /// The holder in the next columns, laid out as `holderColumns`; nil where a row is missing
-    /// (a removed user).
+    /// The holder in the next columns, laid out as `holderSelect`; nil where a row is missing (a
+    /// removed user).
     private static func keyHolder(_ columns: inout Columns) -> KeyHolder? {
-        // Each table's first column is its key: NULL where the join found no row.
+        let secretHash: Data? = columns.nextOrNil()
+        // Each record's first column is its key: NULL where the join found no row.
         var first = columns.index
-        for table in holderColumns {
+        for table in holderTables {
             if columns.row.hasNull(atIndex: first) { return nil }
             first += table.columns.count
         }
-        // Arguments are evaluated left to right: each `next()` reads the column after the last.
-        let appKey: String = columns.next()
-        let secretHash: Data = columns.next()
-        let key = ConnectionKey(
-            appKey: appKey, partyID: columns.next(), userID: columns.next(), email: columns.next(),
-            createdOn: Date(timeIntervalSince1970: columns.next()),
-            revokedOn: (columns.nextOrNil() as Double?).map(Date.init(timeIntervalSince1970:)))
-        let organisation = Organisation(
-            partyID: columns.next(), accountID: columns.next(), name: columns.next(), country: columns.next(),
-            kvk: columns.nextOrNil(), oin: columns.nextOrNil(), vat: columns.nextOrNil(), kbo: columns.nextOrNil(),
-            isVerified: columns.next(),
-            createdOn: Date(timeIntervalSince1970: columns.next()))
-        let account = Account(
-            id: columns.next(), name: columns.next(), email: columns.next(),
-            subscription: Subscription(rawValue: columns.next()) ?? .free, createdOn: Date(timeIntervalSince1970: columns.next()))
-        let user = User(id: columns.next(), accountID: columns.next(), email: columns.next(), role: UserRole(rawValue: columns.next()) ?? .user)
-        return KeyHolder(key: key, secretHash: [UInt8](secretHash), organisation: organisation, account: account, user: user)
+        return KeyHolder(
+            key: connectionKey(&columns), secretHash: [UInt8](secretHash ?? Data()), organisation: organisation(&columns),
+            account: account(&columns), user: user(&columns))
     }
 
     public func deleteExpiredSecurityTokens(now: Date) async throws -> Int {
@@ -903,25 +894,66 @@ public final class SQLitePlatformStore: PlatformStore {
             peppolReceiver: row["peppol_receiver"])
     }
 
-    static func account(_ row: Row) -> Account {
+    /// The columns a record is read from, in the order its decoder reads them: every query that
+    /// reads a record selects them in this order, so each record has one decoder, by position.
+    struct Layout {
+        let columns: [String]
+        /// The columns, for a query of the table alone.
+        let list: String
+
+        init(columns: [String]) {
+            self.columns = columns
+            list = columns.joined(separator: ", ")
+        }
+
+        static let account = Layout(columns: ["id", "name", "email", "subscription", "created_on"])
+        static let connectionKey = Layout(columns: ["app_key", "party_id", "user_id", "email", "created_on", "revoked_on"])
+        static let organisation = Layout(columns: [
+            "party_id", "account_id", "name", "country", "kvk", "oin", "vat", "kbo", "verified", "created_on",
+        ])
+        static let user = Layout(columns: ["id", "account_id", "email", "role"])
+
+        var count: Int { columns.count }
+
+        /// The columns of the table named `alias` in the query.
+        func qualified(_ alias: String) -> String { columns.map { "\(alias).\($0)" }.joined(separator: ", ") }
+    }
+
+    // Arguments are evaluated left to right: each `next()` reads the column after the last.
+
+    static func account(_ columns: inout Columns) -> Account {
         Account(
-            id: row["id"], name: row["name"], email: row["email"],
-            subscription: Subscription(rawValue: row["subscription"]) ?? .free,
-            createdOn: Date(timeIntervalSince1970: row["created_on"]))
+            id: columns.next(), name: columns.next(), email: columns.next(),
+            subscription: Subscription(rawValue: columns.next()) ?? .free, createdOn: Date(timeIntervalSince1970: columns.next()))
     }
 
-    static func connectionKey(_ row: Row) -> ConnectionKey {
+    static func connectionKey(_ columns: inout Columns) -> ConnectionKey {
         ConnectionKey(
-            appKey: row["app_key"], partyID: row["party_id"], userID: row["user_id"], email: row["email"],
-            createdOn: Date(timeIntervalSince1970: row["created_on"]),
-            revokedOn: (row["revoked_on"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            appKey: columns.next(), partyID: columns.next(), userID: columns.next(), email: columns.next(),
+            createdOn: Date(timeIntervalSince1970: columns.next()),
+            revokedOn: (columns.nextOrNil() as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
-    static func organisation(_ row: Row) -> Organisation {
+    static func organisation(_ columns: inout Columns) -> Organisation {
         Organisation(
-            partyID: row["party_id"], accountID: row["account_id"], name: row["name"], country: row["country"],
-            kvk: row["kvk"], oin: row["oin"], vat: row["vat"], kbo: row["kbo"], isVerified: row["verified"],
-            createdOn: Date(timeIntervalSince1970: row["created_on"]))
+            partyID: columns.next(), accountID: columns.next(), name: columns.next(), country: columns.next(),
+            kvk: columns.nextOrNil(), oin: columns.nextOrNil(), vat: columns.nextOrNil(), kbo: columns.nextOrNil(),
+            isVerified: columns.next(), createdOn: Date(timeIntervalSince1970: columns.next()))
+    }
+
+    static func user(_ columns: inout Columns) -> User {
+        User(id: columns.next(), accountID: columns.next(), email: columns.next(), role: UserRole(rawValue: columns.next()) ?? .user)
+    }
+
+    /// A record read from the first columns of `row`.
+    static func account(_ row: Row) -> Account { decode(row, account) }
+    static func connectionKey(_ row: Row) -> ConnectionKey { decode(row, connectionKey) }
+    static func organisation(_ row: Row) -> Organisation { decode(row, organisation) }
+    static func user(_ row: Row) -> User { decode(row, user) }
+
+    private static func decode<Record>(_ row: Row, _ record: (inout Columns) -> Record) -> Record {
+        var columns = Columns(row)
+        return record(&columns)
     }
 
     // MARK: Portal sign-in
@@ -937,7 +969,8 @@ public final class SQLitePlatformStore: PlatformStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM user WHERE email = ? COLLATE NOCASE AND removed_on IS NULL AND password_hash IS NOT NULL
+                    SELECT \(Layout.user.list), password_hash FROM user
+                    WHERE email = ? COLLATE NOCASE AND removed_on IS NULL AND password_hash IS NOT NULL
                     ORDER BY account_id
                     """,
                 arguments: [email]
@@ -961,7 +994,7 @@ public final class SQLitePlatformStore: PlatformStore {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT s.id_hash, s.csrf_token, s.created_on, s.expires_on, u.* FROM portal_session s
+                    SELECT \(Layout.user.qualified("u")), s.id_hash, s.csrf_token, s.created_on, s.expires_on FROM portal_session s
                     JOIN user u ON u.id = s.user_id WHERE s.id_hash = ? AND u.removed_on IS NULL
                     """,
                 arguments: [Data(idHash)]
@@ -988,9 +1021,5 @@ public final class SQLitePlatformStore: PlatformStore {
             try db.execute(sql: "DELETE FROM portal_session WHERE expires_on <= ?", arguments: [now.timeIntervalSince1970])
             return db.changesCount
         }
-    }
-
-    static func user(_ row: Row) -> User {
-        User(id: row["id"], accountID: row["account_id"], email: row["email"], role: UserRole(rawValue: row["role"]) ?? .user)
     }
 }
