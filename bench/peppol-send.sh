@@ -4,8 +4,8 @@
 # SMP. wrk sends SendDocument to A at 8 connections (the corpus's typical 17 KiB SI-UBL invoice,
 # a new number each time) for the customer on B; each answer comes after A has looked B up (cached),
 # sent the AS4 message, and B has checked, validated and stored it and signed the receipt A checks.
-# 8 connections already keep both cores busy (the most invoices a second); more only make each
-# wait longer in line: 16 give the same rate with twice the latency.
+# 8 connections already keep both cores busy; more add little to the rate and make each request
+# wait longer in line: 16 give 2-10 % more invoices a second with twice the latency.
 #   bench/peppol-send.sh [seconds]      (needs wrk; pip install dnslib)
 #   CONNECTIONS=n bench/peppol-send.sh  wrk with n connections instead of 8
 set -euo pipefail
