@@ -529,7 +529,7 @@ public final class SQLitePlatformStore: PlatformStore {
     }
 
     /// A row's columns read one after another.
-    struct Columns {
+    private struct Columns {
         let row: Row
         var index = 0
 
@@ -896,7 +896,7 @@ public final class SQLitePlatformStore: PlatformStore {
 
     /// The columns a record is read from, in the order its decoder reads them: every query that
     /// reads a record selects them in this order, so each record has one decoder, by position.
-    struct Layout {
+    private struct Layout {
         let columns: [String]
         /// The columns, for a query of the table alone.
         let list: String
@@ -921,27 +921,27 @@ public final class SQLitePlatformStore: PlatformStore {
 
     // Arguments are evaluated left to right: each `next()` reads the column after the last.
 
-    static func account(_ columns: inout Columns) -> Account {
+    private static func account(_ columns: inout Columns) -> Account {
         Account(
             id: columns.next(), name: columns.next(), email: columns.next(),
             subscription: Subscription(rawValue: columns.next()) ?? .free, createdOn: Date(timeIntervalSince1970: columns.next()))
     }
 
-    static func connectionKey(_ columns: inout Columns) -> ConnectionKey {
+    private static func connectionKey(_ columns: inout Columns) -> ConnectionKey {
         ConnectionKey(
             appKey: columns.next(), partyID: columns.next(), userID: columns.next(), email: columns.next(),
             createdOn: Date(timeIntervalSince1970: columns.next()),
             revokedOn: (columns.nextOrNil() as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
-    static func organisation(_ columns: inout Columns) -> Organisation {
+    private static func organisation(_ columns: inout Columns) -> Organisation {
         Organisation(
             partyID: columns.next(), accountID: columns.next(), name: columns.next(), country: columns.next(),
             kvk: columns.nextOrNil(), oin: columns.nextOrNil(), vat: columns.nextOrNil(), kbo: columns.nextOrNil(),
             isVerified: columns.next(), createdOn: Date(timeIntervalSince1970: columns.next()))
     }
 
-    static func user(_ columns: inout Columns) -> User {
+    private static func user(_ columns: inout Columns) -> User {
         User(id: columns.next(), accountID: columns.next(), email: columns.next(), role: UserRole(rawValue: columns.next()) ?? .user)
     }
 
